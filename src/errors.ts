@@ -1,0 +1,143 @@
+// One small hierarchy: every failure the package reports is a Digital99Error.
+// Errors never hold the request (its headers carry the API token), only safe facts about it.
+
+/** Base class of every error this package throws. */
+export class Digital99Error extends Error {
+  override name = 'Digital99Error';
+  /**
+   * Whether the message may have reached the server and been posted. `false` means it certainly
+   * was not (safe to send again); `true` means it may have been (sending again may post it twice).
+   */
+  readonly mayHaveBeenDelivered: boolean;
+
+  constructor(message: string, options: { mayHaveBeenDelivered: boolean; cause?: unknown }) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.mayHaveBeenDelivered = options.mayHaveBeenDelivered;
+  }
+}
+
+/** A bad option given to createClient, or a broken environment (e.g. Prism missing for the mock). */
+export class ConfigurationError extends Digital99Error {
+  override name = 'ConfigurationError';
+  constructor(message: string) {
+    super(message, { mayHaveBeenDelivered: false });
+  }
+}
+
+/** Bad input caught before any request was sent. `field` names what was wrong. */
+export class InvalidInputError extends Digital99Error {
+  override name = 'InvalidInputError';
+  readonly field: string;
+  constructor(field: string, message: string) {
+    super(message, { mayHaveBeenDelivered: false });
+    this.field = field;
+  }
+}
+
+export interface ApiErrorDetails {
+  status: number;
+  /** The parsed body: JSON when it parses, else the text (e.g. "Retry later"). */
+  body: unknown;
+  /** Response headers (these never hold the token). */
+  headers: Record<string, string>;
+  method: string;
+  url: string;
+}
+
+/** The server answered with an HTTP error status. */
+export class ApiError extends Digital99Error {
+  override name = 'ApiError';
+  readonly status: number;
+  readonly body: unknown;
+  readonly headers: Record<string, string>;
+  readonly method: string;
+  readonly url: string;
+
+  constructor(message: string, details: ApiErrorDetails, mayHaveBeenDelivered = false) {
+    super(message, { mayHaveBeenDelivered });
+    this.status = details.status;
+    this.body = details.body;
+    this.headers = details.headers;
+    this.method = details.method;
+    this.url = details.url;
+  }
+}
+
+/** 401: the API token is missing, wrong, or has no access to this account. */
+export class AuthenticationError extends ApiError {
+  override name = 'AuthenticationError';
+}
+
+/** 404: the account or conversation does not exist, or the token cannot see it. */
+export class NotFoundError extends ApiError {
+  override name = 'NotFoundError';
+}
+
+/** 422: the server refused the message. */
+export class UnprocessableEntityError extends ApiError {
+  override name = 'UnprocessableEntityError';
+}
+
+/** 429: rate limited (after the retries allowed were used up). */
+export class RateLimitError extends ApiError {
+  override name = 'RateLimitError';
+  /** The wait the server asked for (Retry-After), if it said. */
+  readonly retryAfterMs: number | undefined;
+  constructor(message: string, details: ApiErrorDetails, retryAfterMs: number | undefined) {
+    super(message, details);
+    this.retryAfterMs = retryAfterMs;
+  }
+}
+
+/** A 3xx answer. Redirects are never followed, so the token never goes to another origin. */
+export class RedirectError extends ApiError {
+  override name = 'RedirectError';
+  readonly location: string | undefined;
+  constructor(message: string, details: ApiErrorDetails, location: string | undefined) {
+    super(message, details);
+    this.location = location;
+  }
+}
+
+/** The server answered 2xx, but the body is not a message (empty, not JSON, wrong shape). */
+export class UnexpectedResponseError extends Digital99Error {
+  override name = 'UnexpectedResponseError';
+  readonly status: number;
+  /** The body as text, cut to a readable length. */
+  readonly body: string;
+  constructor(message: string, status: number, body: string) {
+    // A 2xx means the server processed the request: the message was very likely posted.
+    super(message, { mayHaveBeenDelivered: true });
+    this.status = status;
+    this.body = body;
+  }
+}
+
+/** No (complete) response: refused, reset, dropped, DNS, TLS. */
+export class ConnectionError extends Digital99Error {
+  override name = 'ConnectionError';
+  /** A short machine-readable cause, e.g. ECONNREFUSED, ECONNRESET, UND_ERR_SOCKET. */
+  readonly code: string | undefined;
+  constructor(message: string, options: { mayHaveBeenDelivered: boolean; code?: string | undefined; cause?: unknown }) {
+    super(message, options);
+    this.code = options.code;
+  }
+}
+
+/** An attempt took longer than timeoutMs. The server may still have posted the message. */
+export class TimeoutError extends ConnectionError {
+  override name = 'TimeoutError';
+  readonly timeoutMs: number;
+  constructor(message: string, timeoutMs: number, mayHaveBeenDelivered: boolean) {
+    super(message, { mayHaveBeenDelivered, code: 'ETIMEDOUT' });
+    this.timeoutMs = timeoutMs;
+  }
+}
+
+/** The caller's AbortSignal fired. */
+export class AbortedError extends ConnectionError {
+  override name = 'AbortedError';
+  constructor(message: string, mayHaveBeenDelivered: boolean, reason?: unknown) {
+    super(message, { mayHaveBeenDelivered, code: 'ABORT_ERR', cause: reason });
+  }
+}

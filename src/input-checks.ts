@@ -1,0 +1,211 @@
+// Checks of messages.create's input, made before anything is sent, so that a mistake costs an
+// exception with a fix in it rather than a 422 (or worse, a wrong message in a customer's chat).
+// TypeScript catches most of these at compile time; these catch the rest (JavaScript callers,
+// values from JSON, `as any`).
+import { InvalidInputError } from './errors.js';
+
+export const maxContentLength = 150_000;
+export const maxAttachments = 15;
+export const messageTypes = ['incoming', 'outgoing', 'activity', 'template'] as const;
+export const contentTypes = ['text', 'input_select', 'cards', 'form'] as const;
+const formFieldTypes = ['text', 'email', 'text_area', 'select'] as const;
+const cardActionTypes = ['link', 'postback'] as const;
+
+const knownFields = new Set([
+  'account_id',
+  'conversation_id',
+  'content',
+  'message_type',
+  'private',
+  'content_type',
+  'content_attributes',
+  'template_params',
+  'echo_id',
+  'attachments',
+]);
+
+function describe(value: unknown): string {
+  if (typeof value === 'string') return `"${value.length > 40 ? value.slice(0, 40) + '…' : value}" (a string)`;
+  if (Array.isArray(value)) return 'an array';
+  if (value === null) return 'null';
+  if (typeof value === 'object') return 'an object';
+  return `${String(value)} (${typeof value})`;
+}
+
+function fail(field: string, message: string): never {
+  throw new InvalidInputError(field, `${field}: ${message}`);
+}
+
+export function isPlainObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+export function checkId(value: unknown, field: string, what: string): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
+    const hint = typeof value === 'string' && /^\d+$/.test(value) ? ` Pass a number: Number("${value}").` : '';
+    fail(field, `must be a positive whole number (${what}), got ${describe(value)}.${hint}`);
+  }
+  return value;
+}
+
+function checkEnum<T extends string>(value: unknown, field: string, allowed: readonly T[]): void {
+  if (!allowed.includes(value as T)) {
+    fail(field, `must be one of ${allowed.map((a) => `"${a}"`).join(', ')}, got ${describe(value)}.`);
+  }
+}
+
+function checkString(value: unknown, field: string, options: { nonEmpty?: boolean; max?: number } = {}): void {
+  if (typeof value !== 'string') fail(field, `must be a string, got ${describe(value)}.`);
+  if (options.nonEmpty && value.length === 0) fail(field, 'must not be empty.');
+  if (options.max !== undefined && value.length > options.max) fail(field, `must be at most ${options.max} characters, got ${value.length}.`);
+}
+
+/** Characters as the server counts them (code points); a surrogate pair is one character. */
+function codePointLength(text: string): number {
+  let length = text.length;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const next = text.charCodeAt(i + 1);
+      if (next >= 0xdc00 && next <= 0xdfff) {
+        length--;
+        i++;
+      }
+    }
+  }
+  return length;
+}
+
+export function checkContent(value: unknown): void {
+  if (value === undefined) fail('content', 'is required (the text of the message; it may be empty for interactive messages).');
+  checkString(value, 'content');
+  const text = value as string;
+  // Only strings long enough to matter are counted character by character.
+  if (text.length > maxContentLength && codePointLength(text) > maxContentLength) {
+    fail('content', `must be at most ${maxContentLength.toLocaleString('en-US')} characters, got ${codePointLength(text).toLocaleString('en-US')}. Split it into several messages.`);
+  }
+}
+
+function checkItems(value: unknown, field: string): unknown[] {
+  if (!Array.isArray(value) || value.length === 0) {
+    fail(field, `must be a non-empty array, got ${Array.isArray(value) ? 'an empty array' : describe(value)}.`);
+  }
+  return value;
+}
+
+function checkObject(value: unknown, field: string): Record<string, unknown> {
+  if (!isPlainObject(value)) fail(field, `must be an object, got ${describe(value)}.`);
+  return value;
+}
+
+function checkCardAction(action: unknown, field: string): void {
+  const a = checkObject(action, field);
+  checkEnum(a.type, `${field}.type`, cardActionTypes);
+  checkString(a.text, `${field}.text`, { nonEmpty: true });
+  if (a.type === 'link') checkString(a.uri, `${field}.uri`, { nonEmpty: true });
+  else checkString(a.payload, `${field}.payload`, { nonEmpty: true });
+}
+
+export function checkContentAttributes(contentType: string, value: unknown): void {
+  const field = 'content_attributes';
+  const attrs = checkObject(value, field);
+  if (contentType === 'text') {
+    for (const key of Object.keys(attrs)) {
+      if (key !== 'in_reply_to') {
+        fail(`${field}.${key}`, 'is not accepted for a text message; only in_reply_to is. Did you mean to set content_type?');
+      }
+    }
+    if (attrs.in_reply_to !== undefined) checkId(attrs.in_reply_to, `${field}.in_reply_to`, 'the id of the message replied to');
+    return;
+  }
+  const items = checkItems(attrs.items, `${field}.items`);
+  items.forEach((raw, i) => {
+    const at = `${field}.items[${i}]`;
+    const item = checkObject(raw, at);
+    if (contentType === 'input_select') {
+      checkString(item.title, `${at}.title`, { nonEmpty: true });
+      checkString(item.value, `${at}.value`, { nonEmpty: true });
+    } else if (contentType === 'cards') {
+      checkString(item.title, `${at}.title`, { nonEmpty: true });
+      checkItems(item.actions, `${at}.actions`).forEach((action, j) => checkCardAction(action, `${at}.actions[${j}]`));
+    } else {
+      checkString(item.name, `${at}.name`, { nonEmpty: true });
+      checkString(item.label, `${at}.label`);
+      checkEnum(item.type, `${at}.type`, formFieldTypes);
+      if (item.type === 'select') checkItems(item.options, `${at}.options`);
+    }
+  });
+}
+
+function checkTemplateParams(value: unknown): void {
+  const params = checkObject(value, 'template_params');
+  checkString(params.name, 'template_params.name', { nonEmpty: true });
+  checkString(params.language, 'template_params.language', { nonEmpty: true });
+  if (params.category !== undefined) checkString(params.category, 'template_params.category');
+  if (params.processed_params !== undefined) {
+    for (const [key, v] of Object.entries(checkObject(params.processed_params, 'template_params.processed_params'))) {
+      checkString(v, `template_params.processed_params.${key}`);
+    }
+  }
+}
+
+/** Edit distance, for "did you mean" on misspelt fields. */
+function distance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++) {
+      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
+    }
+    previous = current;
+  }
+  return previous[b.length] ?? 0;
+}
+
+function suggest(key: string): string {
+  let best: string | undefined;
+  let bestDistance = 3;
+  for (const known of knownFields) {
+    const d = distance(key.toLowerCase(), known);
+    if (d < bestDistance) [best, bestDistance] = [known, d];
+  }
+  return best ? ` Did you mean "${best}"?` : '';
+}
+
+/** Checks everything create() takes except the attachments' contents (see multipart.ts). */
+export function checkCreateParams(params: unknown): Record<string, unknown> {
+  if (!isPlainObject(params)) {
+    throw new InvalidInputError('params', `messages.create expects an object such as { account_id, conversation_id, content }, got ${describe(params)}.`);
+  }
+  for (const key of Object.keys(params)) {
+    if (!knownFields.has(key) && params[key] !== undefined) {
+      fail(key, `is not a field of Create a Message.${suggest(key)}`);
+    }
+  }
+  checkId(params.account_id, 'account_id', 'the numeric id of the account');
+  checkId(params.conversation_id, 'conversation_id', "the conversation's display id, as shown in the dashboard");
+  checkContent(params.content);
+  if (params.message_type !== undefined) checkEnum(params.message_type, 'message_type', messageTypes);
+  if (params.private !== undefined && typeof params.private !== 'boolean') {
+    fail('private', `must be true or false, got ${describe(params.private)}.`);
+  }
+  const contentType = params.content_type ?? 'text';
+  if (params.content_type !== undefined) checkEnum(params.content_type, 'content_type', contentTypes);
+  if (params.content_attributes !== undefined) {
+    checkContentAttributes(contentType as string, params.content_attributes);
+  } else if (contentType !== 'text') {
+    fail('content_attributes', `is required when content_type is "${String(contentType)}" (it holds the items to show).`);
+  }
+  if (params.template_params !== undefined) checkTemplateParams(params.template_params);
+  if (params.echo_id !== undefined) checkString(params.echo_id, 'echo_id', { max: 255 });
+  if (params.attachments !== undefined) {
+    if (!Array.isArray(params.attachments)) fail('attachments', `must be an array of files, got ${describe(params.attachments)}.`);
+    if (params.attachments.length > maxAttachments) {
+      fail('attachments', `at most ${maxAttachments} files per message, got ${params.attachments.length}. Send the rest in another message.`);
+    }
+    if (params.attachments.length > 0 && params.template_params !== undefined) {
+      fail('template_params', 'cannot be sent with attachments (a template message carries no files).');
+    }
+  }
+  return params;
+}
