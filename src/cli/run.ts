@@ -1,0 +1,107 @@
+// The `99digital` command: arguments in, one message sent, an exit code out. Kept apart from
+// main.ts (which wires it to the process) so that it never touches process.exit or signals.
+import { createClient } from '../client.js';
+import { ConfigurationError } from '../errors.js';
+import type { CreateMessageParams, Message } from '../messages.js';
+import type { AttachmentInput } from '../multipart.js';
+import { checkBaseUrl, tokenEnvVar } from '../options.js';
+import { readAttachments } from './attachments.js';
+import { describeFailure, exitCodes, UsageError } from './exit-codes.js';
+import { fetchPreferringExample, mockExampleFor } from './mock-example.js';
+import { parseSendArgs, type SendCommand } from './send-args.js';
+import { summarize } from './summary.js';
+import { globalUsage, sendUsage } from './usage.js';
+import { versionLine } from './version.js';
+
+export interface CliIo {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  /** Fires on Ctrl-C: the request in flight is aborted and the mock server stopped. */
+  signal?: AbortSignal;
+}
+
+/** The token sent to the mock server: never the real one, which stays in the environment. */
+const mockToken = 'mock-token-not-a-secret';
+
+/** Nothing this command prints may contain the token, whatever a server echoes back. */
+function redactor(secret: string | undefined): (text: string) => string {
+  if (secret === undefined || secret.length < 8) return (text) => text;
+  return (text) => text.split(secret).join('[redacted]');
+}
+
+export async function run(argv: readonly string[], io: CliIo): Promise<number> {
+  const redact = redactor(process.env[tokenEnvVar]);
+  const out = (text: string) => io.stdout(redact(text));
+  const err = (text: string) => io.stderr(redact(text));
+  try {
+    const [command, ...rest] = argv;
+    if (command === undefined) {
+      err(globalUsage);
+      return exitCodes.usage;
+    }
+    if (command === '-h' || command === '--help' || command === 'help') {
+      out(rest[0] === 'send' ? sendUsage : globalUsage);
+      return exitCodes.ok;
+    }
+    if (command === '-v' || command === '--version') {
+      out(`${versionLine()}\n`);
+      return exitCodes.ok;
+    }
+    if (command !== 'send') {
+      throw new UsageError(
+        command.startsWith('-') ? `unknown option '${command}'.` : `unknown command "${command}"; the command is send.`,
+        '99digital --help',
+      );
+    }
+    const cmd = parseSendArgs(rest);
+    if (cmd.help) {
+      out(sendUsage);
+      return exitCodes.ok;
+    }
+    const message = await send(cmd, io.signal, err);
+    out(cmd.json ? `${JSON.stringify(message, null, 2)}\n` : `${summarize(message)}\n${cmd.mock ? mockNote : ''}`);
+    return exitCodes.ok;
+  } catch (error) {
+    const { code, line } = describeFailure(error);
+    err(`99digital: ${line}\n`);
+    return code;
+  }
+}
+
+const mockNote =
+  '  (sent to the built-in mock server: the answer is the example from openapi.yaml for this kind of message)\n';
+
+async function send(cmd: SendCommand, signal: AbortSignal | undefined, err: (text: string) => void): Promise<Message> {
+  if (!cmd.mock && !process.env[tokenEnvVar]) {
+    throw new ConfigurationError(
+      `no API access token: set ${tokenEnvVar} (find the token on your 99digital profile page), ` +
+        'or add --mock to try the command against the built-in mock server.',
+    );
+  }
+  if (cmd.baseUrl !== undefined) checkBaseUrl(cmd.baseUrl, '--base-url', false);
+  const attachments: AttachmentInput[] = readAttachments(cmd.attach);
+  const debug = cmd.debug ? (line: string) => err(`99digital: debug: ${line}\n`) : undefined;
+  const params = { ...cmd.params, ...(attachments.length > 0 ? { attachments } : {}) } as CreateMessageParams;
+  const requestOptions = signal === undefined ? {} : { signal };
+  const clientOptions = { timeoutMs: cmd.timeoutMs, retry: cmd.retry ? undefined : (false as const), debug };
+
+  if (!cmd.mock) {
+    const client = createClient({ ...clientOptions, ...(cmd.baseUrl === undefined ? {} : { baseUrl: cmd.baseUrl }) });
+    return client.messages.create(params, requestOptions);
+  }
+  // Loaded only for --mock: it spawns Prism, an optional peer dependency.
+  const { startMockServer } = await import('../testing/index.js');
+  const mock = await startMockServer();
+  debug?.(`mock server (Prism) listening on ${mock.url}`);
+  try {
+    const client = createClient({
+      ...clientOptions,
+      apiAccessToken: mockToken,
+      baseUrl: mock.url,
+      fetch: fetchPreferringExample(mockExampleFor(cmd.params, attachments.length > 0)),
+    });
+    return await client.messages.create(params, requestOptions);
+  } finally {
+    await mock.close();
+  }
+}

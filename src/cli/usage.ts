@@ -1,0 +1,71 @@
+// The help texts. Kept beside the option table (send-args.ts) they describe.
+
+export const globalUsage = `Usage: 99digital <command> [options]
+
+Send messages into 99digital (Chatwoot) conversations from the shell.
+
+Commands:
+  send      Post a message into a conversation   (99digital send --help)
+
+Options:
+  -h, --help       Show this help
+  -v, --version    Show the version of 99digital-client and of its API description
+
+Environment:
+  DIGITAL99_API_ACCESS_TOKEN   Your API access token (profile page). Read only from the
+                               environment: a flag would end up in shell history and in ps.
+  DIGITAL99_BASE_URL           The server (default https://online.99digital.co.il)
+
+Try it without an account:
+  99digital send --mock --account 1 --conversation 42 "Hello"
+`;
+
+export const sendUsage = `Usage: 99digital send --account <id> --conversation <id> [options] <text>
+
+Posts <text> into a conversation and prints the created message.
+<text> may be "" for interactive messages; "-" reads it from stdin.
+
+Message:
+  --account <id>            The numeric account id (required)
+  --conversation <id>       The conversation's display id, the #number in the dashboard (required)
+  --type <type>             incoming | outgoing | activity | template (server default: outgoing)
+  --private                 A private note: seen by agents only, never sent to the customer
+  --content-type <type>     text | input_select | cards | form (default text)
+  --attributes <json|@file> content_attributes: the items of an interactive message, or
+                            {"in_reply_to": <message id>} for text. @file reads a JSON file, @- stdin
+  --template-params <json|@file>
+                            template_params of a WhatsApp template message
+  --attach <file>           Attach a file (repeat for more, at most 15); sent as multipart/form-data
+  --echo-id <id>            Your own id for the message, echoed back by the server
+
+Connection:
+  --base-url <url>          The server (default: DIGITAL99_BASE_URL, else https://online.99digital.co.il)
+  --timeout <seconds>       Per attempt (default 30)
+  --no-retry                Do not retry. By default a request is retried (twice) only when the
+                            server cannot have posted it: 429, 503, connection refused
+  --mock                    Send to a built-in mock server (Prism) with a dummy token, then stop it.
+                            Needs @stoplight/prism-cli installed
+
+Output:
+  --json                    Print the created message as JSON
+  --debug                   Print each request and response line on stderr (token redacted)
+  -h, --help                Show this help
+
+The token is read from DIGITAL99_API_ACCESS_TOKEN only.
+
+Exit codes:
+  0  sent
+  2  bad usage or invalid input (nothing was sent)
+  3  the server answered with an error (401, 404, 422, 429, 5xx)
+  4  no usable answer: connection failed, timed out, or the answer was not a message
+     (stderr says whether the message may have been delivered)
+  130 interrupted (Ctrl-C)
+
+Examples:
+  99digital send --account 1 --conversation 42 "Hello"
+  99digital send --account 1 --conversation 42 --private "Called the customer back"
+  99digital send --account 1 --conversation 42 --content-type input_select \\
+    --attributes '{"items":[{"title":"Sales","value":"sales"},{"title":"Support","value":"support"}]}' \\
+    "Which department do you need?"
+  99digital send --account 1 --conversation 42 --attach invoice.pdf "Here is your invoice"
+`;

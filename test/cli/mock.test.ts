@@ -1,0 +1,65 @@
+// `99digital send --mock`: the embedded Prism mock is started, sent to, and stopped.
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { checkBuilt, processesWithMarker, runCli, secretToken, type CliResult } from './run-cli.js';
+
+const ids = ['--account', '1', '--conversation', '42'];
+let files: string;
+
+beforeAll(() => {
+  checkBuilt();
+  files = mkdtempSync(join(tmpdir(), '99digital-cli-mock-'));
+});
+afterAll(() => rmSync(files, { recursive: true, force: true }));
+
+/** Runs with a marker in the environment (Prism inherits it) and checks no process is left with it. */
+async function sendToMock(args: readonly string[], env: Record<string, string> = {}): Promise<CliResult> {
+  const marker = `DIGITAL99_CLI_TEST_RUN=${randomUUID()}`;
+  const [name = '', value = ''] = marker.split('=');
+  const result = await runCli(['send', '--mock', ...args], { env: { [name]: value, ...env } });
+  expect(processesWithMarker(marker)).toEqual([]);
+  return result;
+}
+
+describe('99digital send --mock', () => {
+  it('needs no token, prints the summary of the mock answer and stops Prism', async () => {
+    const result = await sendToMock([...ids, '--private', 'Called the customer back']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stderr).toBe('');
+    // The mock answers with the spec's private note example.
+    expect(result.stdout).toContain('Message 1023 created in conversation 42\n');
+    expect(result.stdout).toContain('  type     outgoing (2), text, private note\n');
+    expect(result.stdout).toContain('  status   sent\n');
+    expect(result.stdout).toContain('built-in mock server');
+  });
+
+  it('--json with cards and --attributes from a file: the mock accepts the request', async () => {
+    const path = join(files, 'cards.json');
+    writeFileSync(
+      path,
+      JSON.stringify({ items: [{ title: 'Basic', actions: [{ type: 'postback', text: 'Choose', payload: 'PLAN_BASIC' }] }] }),
+    );
+    const result = await sendToMock([...ids, '--content-type', 'cards', '--attributes', `@${path}`, '--json', 'Our plans']);
+    expect(result.code, result.stderr).toBe(0);
+    const message = JSON.parse(result.stdout) as { id: number; content_type: string; conversation_id: number };
+    expect(message).toMatchObject({ id: 1025, content_type: 'cards', conversation_id: 42 });
+  });
+
+  it('with --attach: multipart is accepted by the mock', async () => {
+    const path = join(files, 'invoice.pdf');
+    writeFileSync(path, '%PDF-1.4 not really');
+    const result = await sendToMock([...ids, '--attach', path, 'Here is your invoice']);
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('  files    1 attached\n');
+  });
+
+  it('an input error found after the mock started: exit 2, Prism stopped, the real token never printed', async () => {
+    const result = await sendToMock([...ids, '--attributes', '{"in_reply_to":"x"}', 'Hi'], { DIGITAL99_API_ACCESS_TOKEN: secretToken });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^99digital: invalid --attributes: content_attributes.in_reply_to: must be a positive whole number/);
+    expect(result.stdout + result.stderr).not.toContain(secretToken);
+  });
+});
