@@ -162,7 +162,11 @@ function distance(a: string, b: string): number {
   return previous[b.length] ?? 0;
 }
 
+/** Fields of content_attributes that callers put at the top level by mistake. */
+const attributeFields = new Set(['in_reply_to', 'items']);
+
 function suggest(key: string): string {
+  if (attributeFields.has(key)) return ` It goes in content_attributes: { ${key} }.`;
   let best: string | undefined;
   let bestDistance = 3;
   for (const known of knownFields) {

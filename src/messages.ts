@@ -34,12 +34,14 @@ export interface RequestOptions {
 
 const messagesPath = '/api/v1/accounts/{account_id}/conversations/{conversation_id}/messages';
 
-function bodySnippet(text: string): string {
-  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
+/** The start of a body for an error. A wrong baseUrl can echo the request: the token is cut out. */
+function bodySnippet(text: string, token: string): string {
+  const safe = text.split(token).join('[redacted]');
+  return safe.length > 200 ? `${safe.slice(0, 200)}…` : safe;
 }
 
 /** A 2xx body that is not a message is a failure the caller must see, not a silent undefined. */
-function parseMessage(text: unknown, status: number, what: string): Message {
+function parseMessage(text: unknown, status: number, what: string, token: string): Message {
   const raw = typeof text === 'string' ? text : '';
   if (raw.trim() === '') {
     throw new UnexpectedResponseError(`${what}: the server answered ${status} with an empty body; the message was probably posted.`, status, '');
@@ -49,9 +51,9 @@ function parseMessage(text: unknown, status: number, what: string): Message {
     data = JSON.parse(raw);
   } catch {
     throw new UnexpectedResponseError(
-      `${what}: the server answered ${status} with a body that is not JSON (${bodySnippet(raw)}); the message was probably posted.`,
+      `${what}: the server answered ${status} with a body that is not JSON (${bodySnippet(raw, token)}); the message was probably posted.`,
       status,
-      bodySnippet(raw),
+      bodySnippet(raw, token),
     );
   }
   if (
@@ -62,9 +64,9 @@ function parseMessage(text: unknown, status: number, what: string): Message {
     !(typeof data.content === 'string' || data.content === null || data.content === undefined)
   ) {
     throw new UnexpectedResponseError(
-      `${what}: the server answered ${status} with JSON that is not a message (expected id, message_type, created_at): ${bodySnippet(raw)}`,
+      `${what}: the server answered ${status} with JSON that is not a message (expected id, message_type, created_at): ${bodySnippet(raw, token)}`,
       status,
-      bodySnippet(raw),
+      bodySnippet(raw, token),
     );
   }
   return data as Message;
@@ -97,7 +99,7 @@ export function createMessages(api: Client<paths>, options: ResolvedOptions) {
       };
       const result = await runAttempts((signal) => api.POST(messagesPath, { ...init, signal }), ctx);
       const { response } = result;
-      if (response.ok) return parseMessage(result.data, response.status, ctx.what);
+      if (response.ok) return parseMessage(result.data, response.status, ctx.what, options.token);
       const url = `${options.baseUrl}/api/v1/accounts/${account_id}/conversations/${conversation_id}/messages`;
       throw errorFromResponse(response, result.error, { what: ctx.what, method: 'POST', url }, options);
     },

@@ -124,7 +124,7 @@ export function checkBaseUrl(raw: unknown, source: string, allowInsecureHttp: bo
 
 function checkPositiveNumber(value: unknown, name: string, allowZero: boolean): number {
   if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (!allowZero && value === 0)) {
-    throw new ConfigurationError(`${name} must be a ${allowZero ? 'non-negative' : 'positive'} finite number of milliseconds, got ${String(value)}.`);
+    throw new ConfigurationError(`${name} must be a ${allowZero ? 'non-negative' : 'positive'} finite number of milliseconds, got ${typeof value === 'string' ? `"${value}" (a string)` : String(value)}.`);
   }
   return value;
 }

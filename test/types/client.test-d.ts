@@ -1,0 +1,78 @@
+// createClient's options, client.api's typing and the error classes' fields, checked by the compiler.
+import { describe, expectTypeOf, it } from 'vitest';
+import {
+  ApiError,
+  createClient,
+  Digital99Error,
+  InvalidInputError,
+  RateLimitError,
+  RedirectError,
+  UnexpectedResponseError,
+  type ClientOptions,
+  type Message,
+} from '../../src/index.js';
+
+const client = createClient({ apiAccessToken: 'tok' });
+const path = '/api/v1/accounts/{account_id}/conversations/{conversation_id}/messages';
+
+describe('createClient options', () => {
+  it('takes the documented options', () => {
+    createClient({
+      apiAccessToken: 'tok',
+      baseUrl: 'https://online.99digital.co.il',
+      timeoutMs: 30_000,
+      retry: { retries: 2, minDelayMs: 500, maxDelayMs: 8_000 },
+      fetch: globalThis.fetch,
+      authHeader: 'Api-Access-Token',
+      allowInsecureHttp: false,
+      debug: (line: string) => void line,
+    });
+    createClient();
+    expectTypeOf<ClientOptions['authHeader']>().toEqualTypeOf<'api_access_token' | 'Api-Access-Token' | undefined>();
+  });
+
+  it('refuses what is not an option', () => {
+    // @ts-expect-error only the two spellings the server accepts
+    createClient({ authHeader: 'Authorization' });
+    // @ts-expect-error misspelt option
+    createClient({ apiKey: 'tok' });
+    // @ts-expect-error the token is a string
+    createClient({ apiAccessToken: 123 });
+  });
+});
+
+describe('client.api', () => {
+  it('is typed by the spec paths', async () => {
+    const { data, error } = await client.api.POST(path, {
+      params: { path: { account_id: 1, conversation_id: 42 } },
+      body: { content: 'x', content_type: 'input_select', content_attributes: { items: [{ title: 'A', value: 'a' }] } },
+    });
+    expectTypeOf(data).toEqualTypeOf<Message | undefined>();
+    if (error !== undefined) expectTypeOf(error).not.toBeAny();
+  });
+
+  it('refuses wrong paths, params and bodies', () => {
+    // @ts-expect-error no such path
+    void client.api.POST('/api/v1/messages', { body: { content: 'x' } });
+    // @ts-expect-error path ids are numbers
+    void client.api.POST(path, { params: { path: { account_id: '1', conversation_id: 42 } }, body: { content: 'x' } });
+    // @ts-expect-error content is a string
+    void client.api.POST(path, { params: { path: { account_id: 1, conversation_id: 42 } }, body: { content: 5 } });
+    // @ts-expect-error the endpoint has no GET
+    void client.api.GET(path, { params: { path: { account_id: 1, conversation_id: 42 } } });
+  });
+});
+
+describe('errors', () => {
+  it('carry typed fields', () => {
+    expectTypeOf<ApiError>().toExtend<Digital99Error>();
+    expectTypeOf<ApiError['status']>().toEqualTypeOf<number>();
+    expectTypeOf<ApiError['body']>().toEqualTypeOf<unknown>();
+    expectTypeOf<ApiError['headers']>().toEqualTypeOf<Record<string, string>>();
+    expectTypeOf<Digital99Error['mayHaveBeenDelivered']>().toEqualTypeOf<boolean>();
+    expectTypeOf<InvalidInputError['field']>().toEqualTypeOf<string>();
+    expectTypeOf<RateLimitError['retryAfterMs']>().toEqualTypeOf<number | undefined>();
+    expectTypeOf<RedirectError['location']>().toEqualTypeOf<string | undefined>();
+    expectTypeOf<UnexpectedResponseError['body']>().toEqualTypeOf<string>();
+  });
+});

@@ -1,0 +1,155 @@
+// What messages.create accepts and returns, checked by the compiler. Each `@ts-expect-error` line
+// must fail to compile; each call without one must compile. A loosened type breaks this file.
+import { describe, expectTypeOf, it } from 'vitest';
+import {
+  createClient,
+  type AttachmentInput,
+  type CreateMessageParams,
+  type Message,
+  type RequestOptions,
+} from '../../src/index.js';
+
+const client = createClient({ apiAccessToken: 'tok' });
+const ids = { account_id: 1, conversation_id: 42 };
+const choice = { title: 'Small', value: 's' };
+const button = { type: 'postback', text: 'Go', payload: 'GO' } as const;
+const field = { name: 'email', label: 'Email', type: 'email' } as const;
+
+describe('messages.create returns the typed Message', () => {
+  it('resolves to Message', () => {
+    expectTypeOf(client.messages.create).parameter(0).toEqualTypeOf<CreateMessageParams>();
+    expectTypeOf(client.messages.create).parameter(1).toEqualTypeOf<RequestOptions | undefined>();
+    expectTypeOf(client.messages.create).returns.resolves.toEqualTypeOf<Message>();
+  });
+
+  it('has the fields as the server returns them', () => {
+    expectTypeOf<Message['id']>().toEqualTypeOf<number>();
+    expectTypeOf<Message['content']>().toEqualTypeOf<string | null>();
+    expectTypeOf<Message['message_type']>().toEqualTypeOf<1 | 2 | 3 | 4>();
+    expectTypeOf<Message['created_at']>().toEqualTypeOf<number>();
+    expectTypeOf<Message['private']>().toEqualTypeOf<boolean>();
+    expectTypeOf<Message['source_id']>().toEqualTypeOf<string | null>();
+    expectTypeOf<Message['content_type']>().toEqualTypeOf<'text' | 'input_select' | 'cards' | 'form' | 'article'>();
+    expectTypeOf<Message['status']>().toEqualTypeOf<'failed' | 'sent' | 'delivered' | 'read'>();
+  });
+
+  it('has an optional sender, a union told apart by `type`', async () => {
+    const message = await client.messages.create({ ...ids, content: 'x' });
+    expectTypeOf<Message>().toHaveProperty('sender');
+    expectTypeOf(message.sender).toExtend<object | undefined>();
+    // Optional: a message with no sender has no sender field.
+    expectTypeOf<undefined>().toExtend<Message['sender']>();
+    expectTypeOf<NonNullable<Message['sender']>['type']>().toEqualTypeOf<'contact' | 'user' | 'agent_bot'>();
+    if (message.sender?.type === 'user') {
+      expectTypeOf(message.sender.availability_status).toEqualTypeOf<'online' | 'busy' | 'offline' | undefined>();
+    }
+    if (message.sender?.type === 'contact') {
+      expectTypeOf(message.sender.phone_number).toEqualTypeOf<string | null | undefined>();
+      // @ts-expect-error a contact has no availability_status
+      void message.sender.availability_status;
+    }
+  });
+
+  it('has optional attachments', async () => {
+    const message = await client.messages.create({ ...ids, content: 'x' });
+    expectTypeOf<undefined>().toExtend<Message['attachments']>();
+    const first = message.attachments?.[0];
+    expectTypeOf(first?.file_type).toEqualTypeOf<
+      'image' | 'audio' | 'video' | 'file' | 'location' | 'fallback' | 'share' | 'story_mention' | 'contact' | undefined
+    >();
+    expectTypeOf(first?.id).toEqualTypeOf<number | undefined>();
+  });
+});
+
+describe('what compiles', () => {
+  it('accepts every content_type with its own content_attributes', () => {
+    // The README example: content_type may be left out (the server defaults it to text).
+    void client.messages.create({ account_id: 1, conversation_id: 42, content: 'Hello from the API', message_type: 'outgoing' });
+    void client.messages.create({ ...ids, content: 'x', content_type: 'text', content_attributes: { in_reply_to: 7 }, private: true, echo_id: 'e' });
+    void client.messages.create({ ...ids, content: 'x', content_type: 'input_select', content_attributes: { items: [choice] } });
+    void client.messages.create({ ...ids, content: 'x', content_type: 'cards', content_attributes: { items: [{ title: 'A', actions: [button] }] } });
+    void client.messages.create({ ...ids, content: 'x', content_type: 'form', content_attributes: { items: [field] } });
+    void client.messages.create({ ...ids, content: 'x', content_type: 'form', content_attributes: { items: [{ name: 's', label: 'S', type: 'select', options: [{ label: 'A', value: 'a' }] }] } });
+    void client.messages.create({ ...ids, content: 'x', message_type: 'template', template_params: { name: 'n', language: 'en_US', processed_params: { '1': 'v' } } });
+    void client.messages.create({ ...ids, content: 'x' }, { signal: new AbortController().signal, timeoutMs: 5_000, retry: false });
+  });
+
+  it('accepts Blob, File and {data, filename, contentType} attachments', () => {
+    void client.messages.create({
+      ...ids,
+      content: 'files',
+      attachments: [
+        new Blob(['x']),
+        new File(['x'], 'a.txt'),
+        { data: 'text', filename: 'a.txt' },
+        { data: new Uint8Array([1]), filename: 'b.bin', contentType: 'application/octet-stream' },
+        { data: new ArrayBuffer(1), filename: 'c.bin' },
+      ],
+    });
+    expectTypeOf<Blob>().toExtend<AttachmentInput>();
+    expectTypeOf<{ data: string; filename: string }>().toExtend<AttachmentInput>();
+  });
+});
+
+describe('what must not compile', () => {
+  it('refuses wrong content_attributes for the content_type', () => {
+    // @ts-expect-error items on a text message
+    void client.messages.create({ ...ids, content: 'x', content_type: 'text', content_attributes: { items: [choice] } });
+    // @ts-expect-error items on a message with no content_type (a text message)
+    void client.messages.create({ ...ids, content: 'x', content_attributes: { items: [choice] } });
+    // @ts-expect-error input_select items under content_type form
+    void client.messages.create({ ...ids, content: 'x', content_type: 'form', content_attributes: { items: [choice] } });
+    // @ts-expect-error cards items without actions
+    void client.messages.create({ ...ids, content: 'x', content_type: 'cards', content_attributes: { items: [{ title: 'A' }] } });
+    // @ts-expect-error a link action needs a uri, not a payload
+    void client.messages.create({ ...ids, content: 'x', content_type: 'cards', content_attributes: { items: [{ title: 'A', actions: [{ type: 'link', text: 'Go', payload: 'GO' }] }] } });
+    // @ts-expect-error form fields under content_type input_select
+    void client.messages.create({ ...ids, content: 'x', content_type: 'input_select', content_attributes: { items: [field] } });
+    // @ts-expect-error a select form field needs options
+    void client.messages.create({ ...ids, content: 'x', content_type: 'form', content_attributes: { items: [{ name: 's', label: 'S', type: 'select' }] } });
+    // @ts-expect-error options on a text form field
+    void client.messages.create({ ...ids, content: 'x', content_type: 'form', content_attributes: { items: [{ ...field, options: [] }] } });
+    // @ts-expect-error input_select without content_attributes
+    void client.messages.create({ ...ids, content: 'x', content_type: 'input_select' });
+    // @ts-expect-error in_reply_to on an input_select message
+    void client.messages.create({ ...ids, content: 'x', content_type: 'input_select', content_attributes: { in_reply_to: 1, items: [choice] } });
+    // @ts-expect-error in_reply_to must be a number
+    void client.messages.create({ ...ids, content: 'x', content_attributes: { in_reply_to: '7' } });
+  });
+
+  it('refuses misspelt and unknown fields', () => {
+    // @ts-expect-error contnet is not a field
+    void client.messages.create({ ...ids, content: 'x', contnet: 'x' });
+    // @ts-expect-error in_reply_to goes in content_attributes
+    void client.messages.create({ ...ids, content: 'x', in_reply_to: 7 });
+  });
+
+  it('refuses wrong types and missing required fields', () => {
+    // @ts-expect-error account_id is a number
+    void client.messages.create({ account_id: '1', conversation_id: 42, content: 'x' });
+    // @ts-expect-error conversation_id is a number
+    void client.messages.create({ account_id: 1, conversation_id: '42', content: 'x' });
+    // @ts-expect-error unknown message_type
+    void client.messages.create({ ...ids, content: 'x', message_type: 'outbound' });
+    // @ts-expect-error message_type is a string in requests, not the response's number
+    void client.messages.create({ ...ids, content: 'x', message_type: 2 });
+    // @ts-expect-error unknown content_type
+    void client.messages.create({ ...ids, content: 'x', content_type: 'carousel' });
+    // @ts-expect-error private is a boolean
+    void client.messages.create({ ...ids, content: 'x', private: 'true' });
+    // @ts-expect-error content is required
+    void client.messages.create({ ...ids });
+    // @ts-expect-error account_id is required
+    void client.messages.create({ conversation_id: 42, content: 'x' });
+    // @ts-expect-error conversation_id is required
+    void client.messages.create({ account_id: 1, content: 'x' });
+    // @ts-expect-error template_params needs a language
+    void client.messages.create({ ...ids, content: 'x', template_params: { name: 'n' } });
+    // @ts-expect-error a file path is not an attachment
+    void client.messages.create({ ...ids, content: 'x', attachments: ['invoice.pdf'] });
+    // @ts-expect-error an attachment needs a filename
+    void client.messages.create({ ...ids, content: 'x', attachments: [{ data: 'x' }] });
+    // @ts-expect-error retry takes false or options, not true
+    void client.messages.create({ ...ids, content: 'x' }, { retry: true });
+  });
+});

@@ -1,0 +1,80 @@
+// An injected fetch for unit tests: it records what the server would have received and answers
+// with Responses the test builds. No globals are patched, so tests cannot leak into each other.
+import type { Message } from '../../src/index.js';
+
+export interface SentRequest {
+  method: string;
+  url: string;
+  headers: Headers;
+  /** The body as text ('' when there is none). */
+  body: string;
+  /** The parsed parts, when the body was multipart/form-data. */
+  form: FormData | undefined;
+  redirect: RequestRedirect;
+}
+
+/** Answers one call; `call` counts from 1. Return a fresh Response each time (bodies are one-shot). */
+export type Answer = (request: Request, call: number) => Response | Promise<Response>;
+
+export function fakeFetch(answer: Answer = () => jsonResponse(sampleMessage)) {
+  const sent: SentRequest[] = [];
+  const fetch = async (input: RequestInfo | URL, init?: RequestInit): Promise<Response> => {
+    const request = input instanceof Request && init === undefined ? input : new Request(input, init);
+    const isForm = request.headers.get('content-type')?.startsWith('multipart/form-data') ?? false;
+    const copy = request.clone();
+    sent.push({
+      method: request.method,
+      url: request.url,
+      headers: request.headers,
+      body: await request.text(),
+      form: isForm ? await copy.formData() : undefined,
+      redirect: request.redirect,
+    });
+    return answer(request, sent.length);
+  };
+  return { fetch: fetch as typeof globalThis.fetch, sent };
+}
+
+/** Answers each call in turn with the next answer; the last one repeats. */
+export function answers(...list: Array<() => Response>): Answer {
+  return (_request, call) => (list[Math.min(call, list.length) - 1] as () => Response)();
+}
+
+export function jsonResponse(body: unknown, status = 200, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json; charset=utf-8', ...headers } });
+}
+
+export function textResponse(body: string, status: number, headers: Record<string, string> = {}): Response {
+  return new Response(body, { status, headers: { 'content-type': 'text/plain; charset=utf-8', ...headers } });
+}
+
+export const token = 'tok_UNIT_9f8e7d6c5b4a';
+export const baseUrl = 'https://online.99digital.co.il';
+export const messagesUrl = (account: number, conversation: number, base = baseUrl) =>
+  `${base}/api/v1/accounts/${account}/conversations/${conversation}/messages`;
+
+/** A message as the server returns it (fields the spec marks optional: sender, echo_id). */
+export const sampleMessage = {
+  id: 101,
+  content: 'Hello from the API',
+  inbox_id: 3,
+  conversation_id: 42,
+  message_type: 2,
+  content_type: 'text',
+  status: 'sent',
+  content_attributes: {},
+  created_at: 1_700_000_000,
+  private: false,
+  source_id: null,
+  sender: { id: 7, name: 'Dana', type: 'user' },
+} satisfies Message;
+
+/** Catches what a promise rejects with, for assertions on the error object itself. */
+export async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
+  try {
+    await promise;
+  } catch (error) {
+    return error;
+  }
+  throw new Error('expected the call to throw, but it returned');
+}
