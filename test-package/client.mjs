@@ -1,0 +1,29 @@
+// The client alone, as a Node, Bun or Deno program would use it: no node: imports and no testing
+// helper. The server is a mock started by the harness; its URL comes in DIGITAL99_BASE_URL, which
+// createClient reads itself when no baseUrl is passed (on Deno: --allow-env=DIGITAL99_BASE_URL).
+import { createClient, Digital99Error, InvalidInputError } from '99digital-client';
+import { checkMessage, runtimeName } from './check-message.mjs';
+
+const client = createClient({ apiAccessToken: 'test-token', retry: false, timeoutMs: 10_000 });
+
+const message = await client.messages.create({
+  account_id: 1,
+  conversation_id: 42,
+  content: 'Hello from the API',
+  message_type: 'outgoing',
+});
+checkMessage(message);
+
+// A mistake is refused before anything is sent, with the package's own error classes (which must
+// survive the runtime's module loader as one class hierarchy).
+let refused;
+try {
+  await client.messages.create({ account_id: 0, conversation_id: 42, content: 'Hello' });
+} catch (error) {
+  refused = error;
+}
+if (!(refused instanceof InvalidInputError && refused instanceof Digital99Error && refused.field === 'account_id')) {
+  throw new Error(`expected an InvalidInputError for account_id, got ${String(refused)}`);
+}
+
+console.log(`${runtimeName()}: client: message ${message.id} created; invalid input refused (${refused.name})`);
