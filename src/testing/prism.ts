@@ -138,7 +138,7 @@ async function launch(bin: string, options: StartPrismOptions, port: number): Pr
     ...(options.errors ? ['--errors'] : []),
     ...(options.flags ?? []),
   ];
-  const child = spawn(process.execPath, args, {
+  const child = spawn(nodeExecutable(), args, {
     stdio: ['pipe', 'pipe', 'pipe'],
     env: { ...process.env, FORCE_COLOR: '0' },
     windowsHide: true,
@@ -154,12 +154,13 @@ async function launch(bin: string, options: StartPrismOptions, port: number): Pr
 
   let ended: { code: number | null; signal: NodeJS.Signals | null; error?: Error } | undefined;
   const exited = new Promise<void>((resolveExited) => {
-    child.once('exit', (code, signal) => {
+    // 'close', not 'exit': it comes once Prism's output has been read to the end, so the log is whole.
+    child.once('close', (code, signal) => {
       ended ??= { code, signal };
       resolveExited();
     });
-    child.once('error', (error) => {
-      // The process could not be spawned at all (no 'exit' follows), or could not be killed.
+    child.on('error', (error) => {
+      // The process could not be spawned at all (then no 'close' may follow), or could not be killed.
       if (child.pid === undefined || child.exitCode !== null) {
         ended ??= { code: null, signal: null, error };
         resolveExited();
@@ -211,6 +212,15 @@ async function launch(bin: string, options: StartPrismOptions, port: number): Pr
   const pid = child.pid;
   if (pid === undefined) throw new PrismStartError('Prism has no process id.', log(), null);
   return { url, pid, exited, log, close };
+}
+
+/**
+ * Prism is a Node program: run it on this Node, or, when this process runs on Bun or Deno (whose
+ * executables take other flags), on the `node` found on PATH.
+ */
+function nodeExecutable(): string {
+  const onOtherRuntime = 'bun' in process.versions || 'Deno' in globalThis;
+  return onOtherRuntime ? 'node' : process.execPath;
 }
 
 /**

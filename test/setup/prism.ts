@@ -27,7 +27,11 @@ export default async function setup(project: TestProject): Promise<() => Promise
 
   return async function teardown() {
     await mock.close();
-    // A real check that nothing is left behind: the process is gone, not just signalled.
-    if (isRunning(mock.pid)) throw new Error(`Prism (pid ${mock.pid}) is still running after close()`);
+    // A real check that nothing is left behind: the process is gone, not just signalled. vitest
+    // only logs an error thrown here, so the exit code is set too: the run fails.
+    if (isRunning(mock.pid)) {
+      process.exitCode = 1;
+      throw new Error(`Prism (pid ${mock.pid}) is still running after close()`);
+    }
   };
 }
