@@ -8,7 +8,7 @@ import {
   TimeoutError,
   UnexpectedResponseError,
 } from './errors.js';
-import { backoffDelay, isNotSentCode, isRetryableStatus, parseRetryAfter, sleep, type RetryPolicy } from './retry.js';
+import { backoffDelay, isNotSentCode, isRetryableStatus, maxTimerMs, parseRetryAfter, sleep, type RetryPolicy } from './retry.js';
 
 export interface AttemptContext {
   policy: RetryPolicy;
@@ -58,7 +58,8 @@ function classify(error: unknown, timedOut: boolean, ctx: AttemptContext): Digit
     );
   }
   if (error instanceof SyntaxError) {
-    return new UnexpectedResponseError(`${ctx.what}: the response body is not valid JSON (${error.message}).`, 0, '');
+    // JSON.parse's message quotes the start of the body, which may echo the token: leave it out.
+    return new UnexpectedResponseError(`${ctx.what}: the response body is not valid JSON.`, 0, '');
   }
   const code = errorCode(error);
   if (isNotSentCode(code)) {
@@ -88,10 +89,11 @@ export async function runAttempts<T extends { response: Response }>(
     }
     const controller = new AbortController();
     let timedOut = false;
+    // A longer delay would make setTimeout fire at once: a timeout of weeks is no timeout at all.
     const timer = setTimeout(() => {
       timedOut = true;
       controller.abort(timeoutReason);
-    }, ctx.timeoutMs);
+    }, Math.min(ctx.timeoutMs, maxTimerMs));
     const onAbort = () => controller.abort(callerSignal?.reason);
     callerSignal?.addEventListener('abort', onAbort, { once: true });
 

@@ -11,9 +11,25 @@ import {
 import { parseRetryAfter } from './retry.js';
 import type { ResolvedOptions } from './options.js';
 
-/** The server's own words: `{error}`, `{errors: [...]}`, Prism's problem+json, or plain text. */
+/** How much of the server's words an error message quotes. */
+const quoteLength = 200;
+
+/** The title of an HTML page (a proxy's error page), or its text without tags. */
+function htmlText(html: string): string {
+  const title = /<title[^>]*>([^<]*)<\/title>/i.exec(html)?.[1]?.trim();
+  if (title) return title;
+  return html.replace(/<(script|style)[^>]*>[\s\S]*?<\/\1>/gi, ' ').replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * The server's own words: `{error}`, `{errors: [...]}`, Prism's problem+json, an HTML page's title,
+ * or plain text. Takes a body already scrubbed of the token, so that the cut cannot halve it.
+ */
 function serverSays(body: unknown): string {
-  if (typeof body === 'string') return body.trim().slice(0, 200);
+  if (typeof body === 'string') {
+    const text = /^\s*<(!doctype|html|head|body)\b/i.test(body) ? htmlText(body) : body.trim();
+    return text.length > quoteLength ? `${text.slice(0, quoteLength)}…` : text;
+  }
   if (body && typeof body === 'object') {
     const b = body as Record<string, unknown>;
     if (typeof b.error === 'string') return b.error;
@@ -24,12 +40,22 @@ function serverSays(body: unknown): string {
   return '';
 }
 
-/** A server that echoes the token back must not make us print it. */
-function scrub<T>(value: T, token: string): T {
-  if (typeof value === 'string') return value.split(token).join('[redacted]') as T;
+/** The token as it could appear in text: as is, or percent-encoded in a URL. */
+function tokenForms(token: string): string[] {
+  const encoded = encodeURIComponent(token);
+  return encoded === token ? [token] : [token, encoded];
+}
+
+/** A server that echoes the token back (in a body, a header, a Location) must not make us print it. */
+function redactToken<T>(value: T, token: string): T {
+  if (typeof value === 'string') {
+    let text: string = value;
+    for (const form of tokenForms(token)) text = text.split(form).join('[redacted]');
+    return text as T;
+  }
   if (value && typeof value === 'object') {
     const json = JSON.stringify(value);
-    if (json.includes(token)) return JSON.parse(json.split(token).join('[redacted]')) as T;
+    if (tokenForms(token).some((form) => json.includes(form))) return JSON.parse(redactToken(json, token)) as T;
   }
   return value;
 }
@@ -46,14 +72,15 @@ export function errorFromResponse(
   response.headers.forEach((value, name) => {
     headers[name] = value;
   });
+  const body = redactToken(parsedBody, options.token);
   const details: ApiErrorDetails = {
     status,
-    body: scrub(parsedBody, options.token),
-    headers: scrub(headers, options.token),
+    body,
+    headers: redactToken(headers, options.token),
     method: request.method,
     url: request.url,
   };
-  const said = scrub(serverSays(parsedBody), options.token);
+  const said = serverSays(body);
   const base = `${what} failed with ${status}${response.statusText ? ` ${response.statusText}` : ''}${said ? `: ${said}` : ''}.`;
   switch (true) {
     case status === 401:
@@ -79,7 +106,7 @@ export function errorFromResponse(
       );
     }
     case status >= 300 && status < 400 || response.type === 'opaqueredirect': {
-      const location = response.headers.get('location') ?? undefined;
+      const location = details.headers['location'];
       return new RedirectError(
         `${what} was answered with a redirect (${status}) to ${location ?? 'an unknown location'}. ` +
           'Redirects are not followed so that the API token never goes to another server: set baseUrl to the final address.',

@@ -57,7 +57,10 @@ function checkEnum<T extends string>(value: unknown, field: string, allowed: rea
 function checkString(value: unknown, field: string, options: { nonEmpty?: boolean; max?: number } = {}): void {
   if (typeof value !== 'string') fail(field, `must be a string, got ${describe(value)}.`);
   if (options.nonEmpty && value.length === 0) fail(field, 'must not be empty.');
-  if (options.max !== undefined && value.length > options.max) fail(field, `must be at most ${options.max} characters, got ${value.length}.`);
+  // Characters as the spec (JSON Schema maxLength) counts them: code points, not UTF-16 units.
+  if (options.max !== undefined && value.length > options.max && codePointLength(value) > options.max) {
+    fail(field, `must be at most ${options.max} characters, got ${codePointLength(value)}.`);
+  }
 }
 
 /** Characters as the server counts them (code points); a surrogate pair is one character. */

@@ -52,8 +52,15 @@ export function backoffDelay(policy: RetryPolicy, retryNumber: number, random = 
   return Math.round(exp / 2 + random() * (exp / 2));
 }
 
-/** Sleeps, ending early (rejecting with the signal's reason) when the signal aborts. */
+/** The longest delay setTimeout honours; a longer one fires at once (with a warning). */
+export const maxTimerMs = 2 ** 31 - 1;
+
+/**
+ * Sleeps, ending early (rejecting with the signal's reason) when the signal aborts, or at once if
+ * it already has: an abort that lands between two attempts must not wait out the delay.
+ */
 export function sleep(ms: number, signal: AbortSignal | undefined): Promise<void> {
+  if (signal?.aborted) return Promise.reject(signal.reason);
   if (ms <= 0) return Promise.resolve();
   return new Promise((resolve, reject) => {
     const onAbort = () => {
@@ -63,7 +70,7 @@ export function sleep(ms: number, signal: AbortSignal | undefined): Promise<void
     const timer = setTimeout(() => {
       signal?.removeEventListener('abort', onAbort);
       resolve();
-    }, ms);
+    }, Math.min(ms, maxTimerMs));
     signal?.addEventListener('abort', onAbort, { once: true });
   });
 }

@@ -1,0 +1,289 @@
+// fast-check arbitraries for Create a Message bodies, built from the rules of openapi.yaml
+// (components/schemas: CreateMessageRequest and what it references), and mutations that each break
+// exactly one rule, saying where that rule is enforced: by the client's checks before anything is
+// sent, or only by the server (Prism, here) with a 422.
+import fc from 'fast-check';
+
+/** Any Unicode code point (astral ones included), as the schema's plain `type: string` allows. */
+const text = (maxLength = 40) => fc.string({ unit: 'binary', maxLength });
+const nonEmpty = (maxLength = 40) => fc.string({ unit: 'binary', minLength: 1, maxLength });
+const uri = fc.webUrl({ withQueryParameters: true, withFragments: true });
+
+/** Content: usually short, sometimes at (or within 10 characters of) the 150,000 limit. */
+const content = fc.oneof(
+  { weight: 12, arbitrary: text(300) },
+  {
+    weight: 1,
+    // The limit counts characters (code points): 150,000 emoji are 300,000 UTF-16 units.
+    arbitrary: fc
+      .tuple(fc.constantFrom('a', 'ש', '😀', '\u{10FFFF}'), fc.integer({ min: 149_990, max: 150_000 }))
+      .map(([char, count]) => char.repeat(count)),
+  },
+);
+
+/** Any text of at most `max` characters, sometimes right at the limit (in code points). */
+const upTo = (max: number) =>
+  fc.oneof(
+    { weight: 4, arbitrary: text(max) },
+    {
+      weight: 1,
+      arbitrary: fc.tuple(fc.constantFrom('e', 'ש', '😀'), fc.integer({ min: max - 5, max })).map(([char, count]) => char.repeat(count)),
+    },
+  );
+
+const messageFields = {
+  content,
+  message_type: fc.constantFrom('incoming', 'outgoing', 'activity', 'template'),
+  private: fc.boolean(),
+  echo_id: upTo(255),
+  template_params: fc.record(
+    {
+      name: nonEmpty(),
+      language: fc.constantFrom('en_US', 'he', 'ar', 'pt_BR'),
+      category: fc.constantFrom('UTILITY', 'MARKETING', 'AUTHENTICATION'),
+      processed_params: fc.dictionary(fc.string({ minLength: 1, maxLength: 3 }), text(), { maxKeys: 4 }),
+    },
+    { requiredKeys: ['name', 'language'] },
+  ),
+};
+const optionalFields = { requiredKeys: ['content'] as ['content'] };
+
+const textMessage = fc.record(
+  {
+    ...messageFields,
+    content_type: fc.constant('text' as const),
+    content_attributes: fc.record({ in_reply_to: fc.integer({ min: 1, max: 2 ** 31 }) }, { requiredKeys: [] }),
+  },
+  optionalFields,
+);
+
+const inputSelectMessage = fc.record(
+  {
+    ...messageFields,
+    content_type: fc.constant('input_select' as const),
+    content_attributes: fc.record({
+      items: fc.array(fc.record({ title: nonEmpty(), value: nonEmpty() }), { minLength: 1, maxLength: 5 }),
+    }),
+  },
+  { requiredKeys: ['content', 'content_type', 'content_attributes'] },
+);
+
+const cardAction = fc.oneof(
+  fc.record({ type: fc.constant('link' as const), text: nonEmpty(), uri }),
+  fc.record({ type: fc.constant('postback' as const), text: nonEmpty(), payload: nonEmpty() }),
+);
+const card = fc.record(
+  { title: nonEmpty(), description: text(), media_url: uri, actions: fc.array(cardAction, { minLength: 1, maxLength: 3 }) },
+  { requiredKeys: ['title', 'actions'] },
+);
+const cardsMessage = fc.record(
+  {
+    ...messageFields,
+    content_type: fc.constant('cards' as const),
+    content_attributes: fc.record({ items: fc.array(card, { minLength: 1, maxLength: 3 }) }),
+  },
+  { requiredKeys: ['content', 'content_type', 'content_attributes'] },
+);
+
+const fieldCommon = { name: nonEmpty(), label: text(), placeholder: text(), default: text(), required: fc.boolean() };
+const formField = fc.oneof(
+  fc.record({ ...fieldCommon, type: fc.constantFrom('text' as const, 'email' as const, 'text_area' as const) }, {
+    requiredKeys: ['name', 'label', 'type'],
+  }),
+  fc.record(
+    {
+      ...fieldCommon,
+      type: fc.constant('select' as const),
+      options: fc.array(fc.record({ label: text(), value: text() }), { minLength: 1, maxLength: 4 }),
+    },
+    { requiredKeys: ['name', 'label', 'type', 'options'] },
+  ),
+);
+const formMessage = fc.record(
+  {
+    ...messageFields,
+    content_type: fc.constant('form' as const),
+    content_attributes: fc.record({ items: fc.array(formField, { minLength: 1, maxLength: 4 }) }),
+  },
+  { requiredKeys: ['content', 'content_type', 'content_attributes'] },
+);
+
+export type Body = Record<string, unknown>;
+
+/** A valid CreateMessageRequest of any content_type. */
+export const validBody: fc.Arbitrary<Body> = fc.oneof(textMessage, inputSelectMessage, cardsMessage, formMessage);
+
+/** A valid interactive body (it has content_attributes.items). */
+export const interactiveBody: fc.Arbitrary<Body> = fc.oneof(inputSelectMessage, cardsMessage, formMessage);
+
+/** A valid text body (content_type `text` or absent). */
+export const textBody: fc.Arbitrary<Body> = textMessage;
+
+export interface Mutation {
+  name: string;
+  /**
+   * Who refuses the broken body: `both` (the client before sending, and Prism with a 422 when sent
+   * anyway), `client only` (a deliberate extra check: the spec allows it and Prism answers 200) or
+   * `server only` (the client sends it and Prism answers 422).
+   */
+  caughtBy: 'both' | 'client only' | 'server only';
+  /** The bodies it applies to. */
+  base: fc.Arbitrary<Body>;
+  /** Returns a copy with exactly one rule broken. */
+  apply: (body: Body) => Body;
+  /** Mutations of the path ids rather than the body. */
+  ids?: { account_id: unknown; conversation_id: unknown };
+}
+
+const clone = (body: Body): Body => structuredClone(body);
+
+function withAttributes(body: Body, change: (attributes: { items: Record<string, unknown>[] }) => void): Body {
+  const copy = clone(body);
+  change(copy['content_attributes'] as { items: Record<string, unknown>[] });
+  return copy;
+}
+
+const cardsWithLink = cardsMessage.filter((body) =>
+  (body.content_attributes.items as Array<{ actions: Array<{ type: string }> }>)[0]!.actions.some((a) => a.type === 'link'),
+);
+const formWithSelect = formMessage.filter((body) => (body.content_attributes.items as Array<{ type: string }>).some((f) => f.type === 'select'));
+
+export const mutations: Mutation[] = [
+  { name: 'message_type outside the enum', caughtBy: 'both', base: validBody, apply: (b) => ({ ...b, message_type: 'outgoin' }) },
+  { name: 'message_type as the response integer', caughtBy: 'both', base: validBody, apply: (b) => ({ ...b, message_type: 2 }) },
+  { name: 'content_type outside the enum', caughtBy: 'both', base: validBody, apply: (b) => ({ ...b, content_type: 'carousel' }) },
+  { name: 'content missing', caughtBy: 'both', base: validBody, apply: ({ content: _dropped, ...rest }) => rest },
+  { name: 'content not a string', caughtBy: 'both', base: validBody, apply: (b) => ({ ...b, content: 12345 }) },
+  {
+    name: 'content over 150,000 characters',
+    caughtBy: 'both',
+    base: validBody,
+    apply: (b) => ({ ...b, content: '😀'.repeat(150_001) }),
+  },
+  { name: 'private not a boolean', caughtBy: 'both', base: validBody, apply: (b) => ({ ...b, private: 'yes' }) },
+  { name: 'echo_id over 255 characters', caughtBy: 'both', base: validBody, apply: (b) => ({ ...b, echo_id: 'e'.repeat(256) }) },
+  { name: 'echo_id of 256 emoji', caughtBy: 'both', base: validBody, apply: (b) => ({ ...b, echo_id: '😀'.repeat(256) }) },
+  {
+    name: 'template_params without name',
+    caughtBy: 'both',
+    base: validBody,
+    apply: (b) => ({ ...b, template_params: { language: 'en_US' } }),
+  },
+  {
+    name: 'extra field in text content_attributes',
+    caughtBy: 'both',
+    base: textBody,
+    apply: (b) => ({ ...b, content_attributes: { ...(b['content_attributes'] as object), buttons: ['Yes'] } }),
+  },
+  {
+    name: 'in_reply_to as a string',
+    caughtBy: 'both',
+    base: textBody,
+    apply: (b) => ({ ...b, content_attributes: { in_reply_to: '1021' } }),
+  },
+  { name: 'in_reply_to zero', caughtBy: 'both', base: textBody, apply: (b) => ({ ...b, content_attributes: { in_reply_to: 0 } }) },
+  {
+    name: 'content_attributes missing on an interactive message',
+    caughtBy: 'both',
+    base: interactiveBody,
+    apply: ({ content_attributes: _dropped, ...rest }) => rest,
+  },
+  {
+    name: 'empty items',
+    caughtBy: 'both',
+    base: interactiveBody,
+    apply: (b) => ({ ...b, content_attributes: { items: [] } }),
+  },
+  {
+    name: 'input_select item with an empty title',
+    caughtBy: 'both',
+    base: inputSelectMessage,
+    apply: (b) => withAttributes(b, (a) => void (a.items[0]!['title'] = '')),
+  },
+  {
+    name: 'card without actions',
+    caughtBy: 'both',
+    base: cardsMessage,
+    apply: (b) => withAttributes(b, (a) => void delete a.items[0]!['actions']),
+  },
+  {
+    name: 'card with empty actions',
+    caughtBy: 'both',
+    base: cardsMessage,
+    apply: (b) => withAttributes(b, (a) => void (a.items[0]!['actions'] = [])),
+  },
+  {
+    name: 'card action of an unknown type',
+    caughtBy: 'both',
+    base: cardsMessage,
+    apply: (b) => withAttributes(b, (a) => void ((a.items[0]!['actions'] as Array<Record<string, unknown>>)[0]!['type'] = 'call')),
+  },
+  {
+    name: 'link action without uri',
+    caughtBy: 'both',
+    base: cardsWithLink,
+    apply: (b) =>
+      withAttributes(b, (a) => {
+        const link = (a.items[0]!['actions'] as Array<Record<string, unknown>>).find((x) => x['type'] === 'link')!;
+        delete link['uri'];
+      }),
+  },
+  {
+    name: 'form field of an unknown type',
+    caughtBy: 'both',
+    base: formMessage,
+    apply: (b) => withAttributes(b, (a) => void (a.items[0]!['type'] = 'checkbox')),
+  },
+  {
+    name: 'form select without options',
+    caughtBy: 'both',
+    base: formWithSelect,
+    apply: (b) => withAttributes(b, (a) => void delete a.items.find((f) => f['type'] === 'select')!['options']),
+  },
+  {
+    name: 'form field without label',
+    caughtBy: 'both',
+    base: formMessage,
+    apply: (b) => withAttributes(b, (a) => void delete a.items[0]!['label']),
+  },
+  // Stricter than the spec on purpose: a misspelt field would otherwise be dropped silently, and a
+  // string id is a bug in the caller even though it reads the same in the URL.
+  {
+    name: 'unknown top-level field',
+    caughtBy: 'client only',
+    base: validBody,
+    apply: (b) => ({ ...b, conversation: 42 }),
+  },
+  {
+    name: 'account_id as a string',
+    caughtBy: 'client only',
+    base: validBody,
+    apply: clone,
+    ids: { account_id: '1', conversation_id: 42 },
+  },
+  {
+    name: 'conversation_id zero',
+    caughtBy: 'both',
+    base: validBody,
+    apply: clone,
+    ids: { account_id: 1, conversation_id: 0 },
+  },
+  // Rules the client leaves to the server: checking them would need a URI parser and the full
+  // JSON Schema of options in the client, for mistakes a 422 reports well enough.
+  {
+    name: 'link action uri that is not a URI',
+    caughtBy: 'server only',
+    base: cardsWithLink,
+    apply: (b) =>
+      withAttributes(b, (a) => {
+        const link = (a.items[0]!['actions'] as Array<Record<string, unknown>>).find((x) => x['type'] === 'link')!;
+        link['uri'] = 'not a uri';
+      }),
+  },
+  {
+    name: 'form select option without value',
+    caughtBy: 'server only',
+    base: formWithSelect,
+    apply: (b) => withAttributes(b, (a) => void delete (a.items.find((f) => f['type'] === 'select')!['options'] as Array<Record<string, unknown>>)[0]!['value']),
+  },
+];

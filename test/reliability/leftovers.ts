@@ -1,0 +1,86 @@
+// Checks that a call left nothing behind in this process: no timer, no socket, no pending connect
+// that keeps the event loop alive, and no promise rejected with nobody listening.
+import type { LoopbackServer } from './loopback-server.js';
+
+export type ResourceCounts = Map<string, number>;
+
+/**
+ * The resources keeping the event loop alive, counted by type, minus the test servers' own: one
+ * listener each and one socket per open connection (the server's end, not the client's). An idle
+ * keep-alive socket in the client's pool is unref'd and so not counted: it keeps nothing alive.
+ */
+export function clientResources(servers: readonly LoopbackServer[]): ResourceCounts {
+  const counts: ResourceCounts = new Map();
+  for (const type of process.getActiveResourcesInfo()) counts.set(type, (counts.get(type) ?? 0) + 1);
+  const serverSockets = servers.reduce((sum, server) => sum + server.openConnections(), 0);
+  counts.set('TCPSocketWrap', (counts.get('TCPSocketWrap') ?? 0) - serverSockets);
+  counts.set('TCPServerWrap', (counts.get('TCPServerWrap') ?? 0) - servers.length);
+  return counts;
+}
+
+function describe(counts: ResourceCounts): string {
+  return [...counts].filter(([, n]) => n !== 0).map(([type, n]) => `${type}×${n}`).sort().join(', ');
+}
+
+function tick(ms: number): Promise<void> {
+  return new Promise<void>((resolve) => setTimeout(resolve, ms));
+}
+
+/**
+ * The client resources once they have stopped changing (equal looks 10 ms apart for 150 ms, within
+ * three seconds): vitest's own timers come and go (its runner batches reports on a 100 ms timer),
+ * and a baseline taken while one is pending would hide a leaked timer.
+ */
+export async function settledResources(servers: readonly LoopbackServer[]): Promise<ResourceCounts> {
+  let last = clientResources(servers);
+  let same = 0;
+  for (let i = 0; i < 300 && same < 15; i++) {
+    await tick(10);
+    const now = clientResources(servers);
+    same = describe(now) === describe(last) ? same + 1 : 0;
+    last = now;
+  }
+  return last;
+}
+
+function excess(before: ResourceCounts, after: ResourceCounts): string {
+  return [...after]
+    .filter(([type, n]) => n > (before.get(type) ?? 0))
+    .map(([type, n]) => `${type}×${n - (before.get(type) ?? 0)}`)
+    .join(', ');
+}
+
+/**
+ * Resolves once the client holds no more of any resource than `before`; rejects naming what is
+ * left if that takes longer than the bound. Sockets close asynchronously, hence the polling.
+ */
+export async function expectNothingLeft(
+  before: ResourceCounts,
+  servers: readonly LoopbackServer[],
+  boundMs = 2_000,
+): Promise<void> {
+  const deadline = Date.now() + boundMs;
+  for (;;) {
+    const left = excess(before, clientResources(servers));
+    if (left === '') return;
+    if (Date.now() > deadline) {
+      throw new Error(`the call left behind: ${left} (before: ${describe(before)}; after: ${describe(clientResources(servers))})`);
+    }
+    await tick(5);
+  }
+}
+
+/** Records every unhandled promise rejection from the moment it is created until stop(). */
+export function watchUnhandledRejections(): { readonly seen: unknown[]; stop(): void } {
+  const seen: unknown[] = [];
+  const listener = (reason: unknown) => {
+    seen.push(reason);
+  };
+  process.on('unhandledRejection', listener);
+  return {
+    seen,
+    stop: () => {
+      process.off('unhandledRejection', listener);
+    },
+  };
+}
