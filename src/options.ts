@@ -87,8 +87,9 @@ export function checkToken(token: unknown, source: string): string {
 
 const loopbackHosts = new Set(['localhost', '[::1]', '::1']);
 
+/** Only names that never leave the machine; `*.localhost` is left out because some resolvers ask DNS for it. */
 export function isLoopbackHost(hostname: string): boolean {
-  return loopbackHosts.has(hostname) || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname) || hostname.endsWith('.localhost');
+  return loopbackHosts.has(hostname) || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
 }
 
 export function checkBaseUrl(raw: unknown, source: string, allowInsecureHttp: boolean): URL {
