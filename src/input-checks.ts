@@ -2,6 +2,7 @@
 // exception with a fix in it rather than a 422 (or worse, a wrong message in a customer's chat).
 // TypeScript catches most of these at compile time; these catch the rest (JavaScript callers,
 // values from JSON, `as any`).
+import { closestName } from './closest-name.js';
 import { InvalidInputError } from './errors.js';
 
 export const maxContentLength = 150_000;
@@ -152,30 +153,12 @@ function checkTemplateParams(value: unknown): void {
   }
 }
 
-/** Edit distance, for "did you mean" on misspelt fields. */
-function distance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
-}
-
 /** Fields of content_attributes that callers put at the top level by mistake. */
 const attributeFields = new Set(['in_reply_to', 'items']);
 
 function suggest(key: string): string {
   if (attributeFields.has(key)) return ` It goes in content_attributes: { ${key} }.`;
-  let best: string | undefined;
-  let bestDistance = 3;
-  for (const known of knownFields) {
-    const d = distance(key.toLowerCase(), known);
-    if (d < bestDistance) [best, bestDistance] = [known, d];
-  }
+  const best = closestName(key.toLowerCase(), knownFields);
   return best ? ` Did you mean "${best}"?` : '';
 }
 

@@ -2,6 +2,7 @@
 // found here, before a token is read or a byte is sent.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { closestName } from '../closest-name.js';
 import { contentTypes, messageTypes } from '../input-checks.js';
 import { UsageError } from './exit-codes.js';
 import { readJsonArg } from './json-arg.js';
@@ -43,27 +44,9 @@ const options = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-/** Edit distance, for "did you mean" on a mistyped option. */
-function distance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const current = [i];
-    for (let j = 1; j <= b.length; j++) {
-      current[j] = Math.min((previous[j] ?? 0) + 1, (current[j - 1] ?? 0) + 1, (previous[j - 1] ?? 0) + (a[i - 1] === b[j - 1] ? 0 : 1));
-    }
-    previous = current;
-  }
-  return previous[b.length] ?? 0;
-}
-
 function unknownOption(option: string): UsageError {
   const name = option.replace(/^-+/, '').split('=')[0] ?? '';
-  let best: string | undefined;
-  let bestDistance = 3;
-  for (const known of Object.keys(options)) {
-    const d = distance(name, known);
-    if (d < bestDistance) [best, bestDistance] = [known, d];
-  }
+  const best = closestName(name, Object.keys(options));
   if (best !== undefined) return new UsageError(`unknown option '${option}'; did you mean --${best}?`);
   return new UsageError(`unknown option '${option}'. A message text that starts with '-' goes after '--', e.g. 99digital send --account 1 --conversation 42 -- "${option}".`);
 }
