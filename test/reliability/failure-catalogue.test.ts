@@ -1,4 +1,4 @@
-// One test per row of failure-catalogue.md, named like the row, against a real misbehaving server;
+// One test per row of the README's failure catalogue, named like the row, against a real misbehaving server;
 // and a check that the table and these tests list the same faults and agree on every verdict.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
@@ -22,8 +22,10 @@ function yesNo(cell: string, row: string): boolean {
 }
 
 function readCatalogue(): Row[] {
-  const text = readFileSync(new URL('./failure-catalogue.md', import.meta.url), 'utf8');
-  const lines = text.split('\n').filter((line) => line.startsWith('| '));
+  const readme = readFileSync(new URL('../../README.md', import.meta.url), 'utf8');
+  const section = readme.split(/^## /m).find((s) => s.startsWith('Failure catalogue\n'));
+  if (section === undefined) throw new Error('README.md has no "## Failure catalogue" section');
+  const lines = section.split('\n').filter((line) => line.startsWith('| '));
   return lines.slice(2).map((line) => {
     const cells = line.split(' | ').map((cell) => cell.replace(/^\|\s*|\s*\|$/g, '').trim());
     const [fault = '', gets = '', retried = '', delivered = ''] = cells;
@@ -61,7 +63,7 @@ describe('failure catalogue', () => {
     });
   }
 
-  it('failure-catalogue.md has one row per test above, and they agree', () => {
+  it("README's failure catalogue has one row per test above, and they agree", () => {
     const rows = readCatalogue();
     expect(rows.map((row) => row.fault)).toEqual(faults.map((fault) => fault.name));
     for (const fault of faults) {

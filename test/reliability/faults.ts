@@ -1,4 +1,4 @@
-// The faults of the failure catalogue (failure-catalogue.md), each a real loopback server that
+// The faults of the failure catalogue (README.md), each a real loopback server that
 // misbehaves in one way, and runFault, which points a client at it and records what happened.
 import { expect } from 'vitest';
 import type { IncomingMessage, ServerResponse } from 'node:http';
@@ -41,7 +41,7 @@ export interface FaultRun {
 }
 
 export interface Fault {
-  /** The row's first cell in failure-catalogue.md, and the test's name. */
+  /** The row's first cell in the README's failure catalogue, and the test's name. */
   name: string;
   /** What the caller gets: an error class name, or `Message` when create() resolves. */
   outcome: string;
