@@ -8,6 +8,7 @@ import { createMessages } from './messages.js';
 import { resolveOptions, type ClientOptions, type ResolvedOptions } from './options.js';
 import { ConfigurationError } from './errors.js';
 import { createTransport } from './transport.js';
+import { SendableRequest } from './sendable-request.js';
 
 export interface Digital99Client {
   messages: ReturnType<typeof createMessages>;
@@ -55,6 +56,8 @@ export function createClient(options?: ClientOptions): Digital99Client {
   const inner = createOpenApiClient<paths>({
     baseUrl: resolved.baseUrl,
     fetch: createTransport(resolved),
+    // Lets the transport send the request without fetch's copy of it (see sendable-request.ts).
+    Request: SendableRequest,
     headers: { [resolved.authHeader]: resolved.token },
     // A redirect is answered as an error: following it could carry the token to another origin.
     redirect: 'manual',

@@ -3,6 +3,7 @@
 // lines.
 import { ConfigurationError, UnexpectedResponseError } from './errors.js';
 import { describeHeaders } from './debug-log.js';
+import { sendableInit } from './sendable-request.js';
 
 /** A message is a few KB; anything past this is not an answer of the messages API. */
 export const maxResponseBytes = 16 * 1024 * 1024;
@@ -24,6 +25,9 @@ export interface TransportOptions {
 export function createTransport({ origin, fetch: fetchImpl, debug, token }: TransportOptions) {
   const hide = token ? [...new Set([token, encodeURIComponent(token)])] : [];
   const log = debug && ((line: string) => debug(hide.reduce((text, form) => text.split(form).join('[redacted]'), line)));
+  // The platform's fetch takes (url, init) as it takes a Request; a fetch passed in may be a wrapper
+  // that only forwards its first argument, so it always gets the Request.
+  const platformFetch = fetchImpl === globalThis.fetch;
   return async function transport(input: Request, init?: RequestInit): Promise<Response> {
     // openapi-fetch lets a call override baseUrl; the token must not follow it elsewhere.
     if (!input.url.startsWith(origin + '/')) {
@@ -39,7 +43,13 @@ export function createTransport({ origin, fetch: fetchImpl, debug, token }: Tran
     log?.(`→ ${request.method} ${request.url} ${describeHeaders(request.headers)}`);
     let response: Response;
     try {
-      response = init === undefined ? await fetchImpl(request) : await fetchImpl(request, { ...init, redirect: 'manual' });
+      // Without the copy fetch(request) would make (see sendable-request.ts): ~15% less CPU a call.
+      const direct = init === undefined && platformFetch ? sendableInit(request) : undefined;
+      response = direct
+        ? await fetchImpl(request.url, direct)
+        : init === undefined
+          ? await fetchImpl(request)
+          : await fetchImpl(request, { ...init, redirect: 'manual' });
     } catch (error) {
       throw token ? withoutToken(error, token) : error;
     }
