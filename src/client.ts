@@ -4,9 +4,9 @@
 import createOpenApiClient, { type Client } from 'openapi-fetch';
 import type { paths } from '../generated/schema.js';
 import { runAttempts } from './attempts.js';
-import { createMessages } from './messages.js';
-import { resolveOptions, type ClientOptions, type ResolvedOptions } from './options.js';
 import { ConfigurationError } from './errors.js';
+import { createMessages } from './messages.js';
+import { resolveOptions, type ClientOptions } from './options.js';
 import { createTransport } from './transport.js';
 import { SendableRequest } from './sendable-request.js';
 
@@ -20,36 +20,8 @@ export interface Digital99Client {
   api: Client<paths>;
 }
 
-const methods = ['GET', 'PUT', 'POST', 'DELETE', 'OPTIONS', 'HEAD', 'PATCH', 'TRACE'] as const;
-
-/**
- * openapi-fetch lets one call override baseUrl and fetch. Either could carry the token elsewhere or
- * skip the guarded transport: check the origin before anything is built, and wrap a per-call fetch.
- */
-function guardPerCallInit(init: Record<string, unknown> | undefined, resolved: ResolvedOptions): Record<string, unknown> | undefined {
-  const { origin } = resolved;
-  if (!init) return init;
-  let guarded = init;
-  if (init.baseUrl !== undefined) {
-    let target: string;
-    try {
-      const url = new URL(String(init.baseUrl));
-      target = url.username || url.password ? `${url.host} (a URL with credentials)` : url.origin;
-    } catch {
-      target = 'an invalid baseUrl';
-    }
-    if (target !== origin) {
-      throw new ConfigurationError(
-        `Refusing to send the API token to ${target}: this client is configured for ${origin}. Create another client for that server.`,
-      );
-    }
-  }
-  if (init.fetch !== undefined) {
-    if (typeof init.fetch !== 'function') throw new ConfigurationError('A per-call fetch must be a function.');
-    guarded = { ...init, fetch: createTransport({ ...resolved, fetch: init.fetch as typeof globalThis.fetch }) };
-  }
-  return guarded;
-}
+type Init = Record<string, unknown> | undefined;
+type Call = (url: string, init?: Init) => Promise<{ response: Response }>;
 
 export function createClient(options?: ClientOptions): Digital99Client {
   const resolved = resolveOptions(options);
@@ -63,25 +35,30 @@ export function createClient(options?: ClientOptions): Digital99Client {
     redirect: 'manual',
   });
 
-  const api = { ...inner } as Client<paths>;
-  const wrap = (method: string, call: (url: string, init?: Record<string, unknown>) => Promise<{ response: Response }>) =>
-    async (url: string, init?: Record<string, unknown>) => {
-      const perCall = guardPerCallInit(init, resolved);
-      return runAttempts((signal) => call(url, { ...perCall, signal }), {
-        policy: resolved.retry,
-        timeoutMs: resolved.timeoutMs,
-        signal: init?.signal as AbortSignal | undefined,
-        what: `${method} ${url}`,
-        debug: resolved.debug,
-      });
-    };
-  for (const method of methods) {
-    (api as unknown as Record<string, unknown>)[method] = wrap(method, inner[method] as Parameters<typeof wrap>[1]);
+  const wrap = (method: string, call: Call) => async (url: string, init?: Init) => {
+    // openapi-fetch lets one call override baseUrl and fetch. Either could carry the token elsewhere
+    // or skip the guarded transport: check the origin before anything is built, and wrap a per-call fetch.
+    if (init?.baseUrl !== undefined) (await import('./origin-guard.js')).checkPerCallBaseUrl(init.baseUrl, resolved.origin);
+    let perCall = init;
+    if (init?.fetch !== undefined) {
+      if (typeof init.fetch !== 'function') throw new ConfigurationError('A per-call fetch must be a function.');
+      perCall = { ...init, fetch: createTransport({ ...resolved, fetch: init.fetch as typeof globalThis.fetch }) };
+    }
+    return runAttempts((signal) => call(url, { ...perCall, signal }), {
+      ...resolved,
+      policy: resolved.retry,
+      signal: init?.signal as AbortSignal | undefined,
+      what: `${method} ${url}`,
+    });
+  };
+  const api: Record<string, unknown> = { ...inner };
+  for (const method of ['GET', 'PUT', 'POST', 'DELETE', 'OPTIONS', 'HEAD', 'PATCH', 'TRACE'] as const) {
+    api[method] = wrap(method, inner[method] as Call);
   }
-  (api as unknown as Record<string, unknown>).request = (method: string, url: string, init?: Record<string, unknown>) =>
-    wrap(method.toUpperCase(), (u, i) => inner.request(method as never, u as never, i as never) as Promise<{ response: Response }>)(url, init);
+  api.request = (method: string, url: string, init?: Init) =>
+    wrap(method.toUpperCase(), (u, i) => inner.request(method as never, u as never, i as never) as ReturnType<Call>)(url, init);
 
   // The token lives only in openapi-fetch's closure: nothing on this object shows it to
   // console.log, util.inspect or JSON.stringify.
-  return { messages: createMessages(inner, resolved), api };
+  return { messages: createMessages(inner, resolved), api: api as unknown as Client<paths> };
 }

@@ -1,5 +1,9 @@
-// What debug lines may show of headers: an allowlist, so a header we did not think of (the token
-// under any spelling, cookies, proxy credentials) is never printed.
+// Debug lines (loaded only when `debug` is set): one per request and one per response. Headers are
+// shown by allowlist, so a header we did not think of (the token under any spelling, cookies, proxy
+// credentials) is never printed, and the token is cut out of the rest (a hostile server can put it
+// in a Location).
+import { redactToken } from './redact.js';
+
 const safeHeaders = new Set([
   'accept',
   'content-type',
@@ -17,16 +21,16 @@ const safeHeaders = new Set([
 export function describeHeaders(headers: Headers): string {
   const parts: string[] = [];
   headers.forEach((value, name) => {
-    parts.push(safeHeaders.has(name.toLowerCase()) ? `${name}: ${value}` : `${name}: [redacted]`);
+    parts.push(`${name}: ${safeHeaders.has(name.toLowerCase()) ? value : '[redacted]'}`);
   });
   return `{${parts.join(', ')}}`;
 }
 
-/** Headers as a plain record, with anything not on the allowlist redacted. */
-export function safeHeaderRecord(headers: Headers): Record<string, string> {
-  const record: Record<string, string> = {};
-  headers.forEach((value, name) => {
-    record[name] = safeHeaders.has(name.toLowerCase()) ? value : '[redacted]';
-  });
-  return record;
+/** Writes the request's line and returns what writes the response's. */
+export function logExchange(debug: (line: string) => void, token: string, request: Request): (response: Response) => void {
+  const log = (line: string) => debug(redactToken(line, token));
+  const started = performance.now();
+  log(`→ ${request.method} ${request.url} ${describeHeaders(request.headers)}`);
+  return (response) =>
+    log(`← ${response.status} ${request.method} ${request.url} in ${Math.round(performance.now() - started)} ms ${describeHeaders(response.headers)}`);
 }

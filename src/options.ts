@@ -1,7 +1,10 @@
 // createClient's options, checked once, up front, with messages that say how to fix them.
 // No message here ever contains the token itself.
 import { ConfigurationError } from './errors.js';
-import { defaultRetryPolicy, noRetries, type RetryOptions, type RetryPolicy } from './retry.js';
+import type { RetryOptions, RetryPolicy } from './retry.js';
+
+export const defaultRetryPolicy: RetryPolicy = { retries: 2, minDelayMs: 500, maxDelayMs: 8_000 };
+const noRetries: RetryPolicy = { retries: 0, minDelayMs: 0, maxDelayMs: 0 };
 
 export const defaultBaseUrl = 'https://online.99digital.co.il';
 export const tokenEnvVar = 'DIGITAL99_API_ACCESS_TOKEN';
@@ -42,145 +45,114 @@ export interface ResolvedOptions {
 
 function env(name: string): string | undefined {
   // `process` is absent in browsers and optional in Deno: read it defensively.
-  const proc = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process;
-  const value = proc?.env?.[name];
+  const value = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.[name];
   return value === '' ? undefined : value;
+}
+
+function fail(message: string): never {
+  throw new ConfigurationError(message);
 }
 
 /** Checks a token may go in an HTTP header, naming the problem but never the token. */
 export function checkToken(token: unknown, source: string): string {
   if (token === undefined || token === null || token === '') {
-    throw new ConfigurationError(
-      `Missing API access token: pass createClient({ apiAccessToken }) or set ${tokenEnvVar}. ` +
-        'Find the token on your 99digital profile page.',
-    );
+    fail(`Missing API access token: pass createClient({ apiAccessToken }) or set ${tokenEnvVar}. Find the token on your 99digital profile page.`);
   }
-  if (typeof token !== 'string') {
-    throw new ConfigurationError(`The API access token (${source}) must be a string, got ${typeof token}.`);
+  const what = `The API access token (${source})`;
+  if (typeof token !== 'string') fail(`${what} must be a string, got ${typeof token}.`);
+  // The first character an HTTP header cannot carry.
+  const at = token.search(/[^\x20-\x7e]/);
+  if (at >= 0) {
+    const code = token.charCodeAt(at);
+    // A line break is usually left at the end of a token read from a file.
+    const [kind, fix] =
+      code === 10 || code === 13
+        ? ['a line break', 'trim it']
+        : code > 0x7f
+          ? ['a non-ASCII character', 'HTTP headers only carry ASCII: copy the token again']
+          : ['a control character', 'copy the token again'];
+    fail(`${what} contains ${kind} at position ${at + 1} of ${token.length}; ${fix}.`);
   }
-  for (let i = 0; i < token.length; i++) {
-    const code = token.charCodeAt(i);
-    if (code === 0x0d || code === 0x0a) {
-      throw new ConfigurationError(
-        `The API access token (${source}) contains a line break at position ${i + 1} of ${token.length}; ` +
-          'a token read from a file or pasted often ends with one: trim it.',
-      );
-    }
-    if (code === 0x00 || code < 0x20 || code === 0x7f) {
-      throw new ConfigurationError(
-        `The API access token (${source}) contains a control character at position ${i + 1} of ${token.length}; ` +
-          'copy the token again from your profile page.',
-      );
-    }
-    if (code > 0x7e) {
-      throw new ConfigurationError(
-        `The API access token (${source}) contains a non-ASCII character at position ${i + 1} of ${token.length}; ` +
-          'HTTP headers only carry ASCII. Copy the token again from your profile page.',
-      );
-    }
-  }
-  if (token.trim() !== token) {
-    throw new ConfigurationError(`The API access token (${source}) starts or ends with spaces: trim it.`);
-  }
+  if (token.trim() !== token) fail(`${what} starts or ends with spaces: trim it.`);
   return token;
 }
 
-const loopbackHosts = new Set(['localhost', '[::1]', '::1']);
-
-/** Only names that never leave the machine; `*.localhost` is left out because some resolvers ask DNS for it. */
-export function isLoopbackHost(hostname: string): boolean {
-  return loopbackHosts.has(hostname) || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(hostname);
-}
-
 export function checkBaseUrl(raw: unknown, source: string, allowInsecureHttp: boolean): URL {
-  if (typeof raw !== 'string' || raw.trim() === '') {
-    throw new ConfigurationError(`baseUrl (${source}) must be a URL such as ${defaultBaseUrl}.`);
-  }
+  const what = `baseUrl (${source})`;
+  const example = `a URL such as ${defaultBaseUrl}`;
+  if (typeof raw !== 'string' || raw.trim() === '') fail(`${what} must be ${example}.`);
   let url: URL;
   try {
     url = new URL(raw);
   } catch {
-    throw new ConfigurationError(`baseUrl (${source}) is not a valid URL: "${raw}". Use a URL such as ${defaultBaseUrl}.`);
+    fail(`${what} is not a valid URL: "${raw}". Use ${example}.`);
   }
-  if (url.username || url.password) {
-    throw new ConfigurationError(
-      `baseUrl (${source}) must not contain a user name or password; the API token authenticates the requests.`,
-    );
-  }
-  if (url.search || url.hash) {
-    throw new ConfigurationError(`baseUrl (${source}) must not have a query string or fragment: "${url.origin}${url.pathname}".`);
-  }
-  if (url.protocol === 'http:') {
-    if (!isLoopbackHost(url.hostname) && !allowInsecureHttp) {
-      throw new ConfigurationError(
-        `baseUrl (${source}) uses plain http to ${url.hostname}, which would send the API token unencrypted. ` +
-          'Use https, or pass allowInsecureHttp: true if you really mean it (plain http is always allowed to loopback hosts).',
-      );
-    }
-  } else if (url.protocol !== 'https:') {
-    throw new ConfigurationError(`baseUrl (${source}) must use https (or http to a loopback host), not ${url.protocol}`);
-  }
+  const { protocol, hostname } = url;
+  // Plain http only to names that never leave the machine (not *.localhost: some resolvers ask DNS).
+  const loopback = /^(localhost|\[::1\]|127(\.\d{1,3}){3})$/.test(hostname);
+  const problem =
+    url.username || url.password
+      ? 'must not contain a user name or password (the API token is the credential)'
+      : url.search || url.hash
+        ? `must not have a query string or fragment: "${url.origin}${url.pathname}"`
+        : protocol === 'http:'
+          ? loopback || allowInsecureHttp
+            ? ''
+            : `uses plain http to ${hostname}, which would send the API token unencrypted. Use https, or pass allowInsecureHttp: true`
+          : protocol === 'https:'
+            ? ''
+            : `must use https (or http to a loopback host), not ${protocol}`;
+  if (problem) fail(`${what} ${problem}.`);
   return url;
 }
 
-function checkPositiveNumber(value: unknown, name: string, allowZero: boolean): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0 || (!allowZero && value === 0)) {
-    throw new ConfigurationError(`${name} must be a ${allowZero ? 'non-negative' : 'positive'} finite number of milliseconds, got ${typeof value === 'string' ? `"${value}" (a string)` : String(value)}.`);
+function checkMs(value: unknown, name: string, allowZero: boolean): number {
+  const ms = value as number;
+  if (!Number.isFinite(ms) || ms < 0 || (!allowZero && ms === 0)) {
+    const got = typeof value === 'string' ? `"${value}" (a string)` : String(value);
+    fail(`${name} must be a ${allowZero ? 'non-negative' : 'positive'} finite number of milliseconds, got ${got}.`);
   }
-  return value;
+  return ms;
 }
 
 export function resolveRetry(retry: RetryOptions | false | undefined, name = 'retry'): RetryPolicy {
   if (retry === false) return noRetries;
   if (retry === undefined) return defaultRetryPolicy;
-  if (typeof retry !== 'object' || retry === null) {
-    throw new ConfigurationError(`${name} must be false or { retries, minDelayMs, maxDelayMs }.`);
-  }
+  if (typeof retry !== 'object' || retry === null) fail(`${name} must be false or { retries, minDelayMs, maxDelayMs }.`);
   const retries = retry.retries ?? defaultRetryPolicy.retries;
-  if (!Number.isInteger(retries) || retries < 0 || retries > 10) {
-    throw new ConfigurationError(`${name}.retries must be a whole number from 0 to 10, got ${String(retries)}.`);
-  }
-  const minDelayMs = checkPositiveNumber(retry.minDelayMs ?? defaultRetryPolicy.minDelayMs, `${name}.minDelayMs`, true);
-  const maxDelayMs = checkPositiveNumber(retry.maxDelayMs ?? defaultRetryPolicy.maxDelayMs, `${name}.maxDelayMs`, true);
-  if (maxDelayMs < minDelayMs) {
-    throw new ConfigurationError(`${name}.maxDelayMs (${maxDelayMs}) must not be smaller than minDelayMs (${minDelayMs}).`);
-  }
+  if (!Number.isInteger(retries) || retries < 0 || retries > 10) fail(`${name}.retries must be a whole number from 0 to 10, got ${String(retries)}.`);
+  const minDelayMs = checkMs(retry.minDelayMs ?? defaultRetryPolicy.minDelayMs, `${name}.minDelayMs`, true);
+  const maxDelayMs = checkMs(retry.maxDelayMs ?? defaultRetryPolicy.maxDelayMs, `${name}.maxDelayMs`, true);
+  if (maxDelayMs < minDelayMs) fail(`${name}.maxDelayMs (${maxDelayMs}) must not be smaller than minDelayMs (${minDelayMs}).`);
   return { retries, minDelayMs, maxDelayMs };
 }
 
 export function resolveTimeout(timeoutMs: unknown, name = 'timeoutMs'): number {
-  return checkPositiveNumber(timeoutMs, name, false);
+  return checkMs(timeoutMs, name, false);
 }
 
 export function resolveOptions(options: ClientOptions = {}): ResolvedOptions {
-  if (typeof options !== 'object' || options === null) {
-    throw new ConfigurationError('createClient expects an options object, e.g. createClient({ apiAccessToken }).');
-  }
-  const token =
-    options.apiAccessToken !== undefined
-      ? checkToken(options.apiAccessToken, 'apiAccessToken')
-      : checkToken(env(tokenEnvVar), tokenEnvVar);
-  const baseUrlSource = options.baseUrl !== undefined ? 'baseUrl' : env(baseUrlEnvVar) !== undefined ? baseUrlEnvVar : 'default';
-  const url = checkBaseUrl(options.baseUrl ?? env(baseUrlEnvVar) ?? defaultBaseUrl, baseUrlSource, options.allowInsecureHttp === true);
-  const fetchImpl = options.fetch ?? globalThis.fetch;
-  if (typeof fetchImpl !== 'function') {
-    throw new ConfigurationError('No fetch available: pass createClient({ fetch }) or use Node.js 20 or later.');
-  }
+  if (typeof options !== 'object' || options === null) fail('createClient expects an options object, e.g. createClient({ apiAccessToken }).');
+  const { apiAccessToken, debug } = options;
+  const token = apiAccessToken === undefined ? checkToken(env(tokenEnvVar), tokenEnvVar) : checkToken(apiAccessToken, 'apiAccessToken');
+  const baseUrl = options.baseUrl ?? env(baseUrlEnvVar);
+  const source = options.baseUrl !== undefined ? 'baseUrl' : baseUrl !== undefined ? baseUrlEnvVar : 'default';
+  const url = checkBaseUrl(baseUrl ?? defaultBaseUrl, source, options.allowInsecureHttp === true);
+  const fetch = options.fetch ?? globalThis.fetch;
+  if (typeof fetch !== 'function') fail('No fetch available: pass createClient({ fetch }) or use Node.js 20 or later.');
   const authHeader = options.authHeader ?? 'api_access_token';
   if (authHeader !== 'api_access_token' && authHeader !== 'Api-Access-Token') {
-    throw new ConfigurationError(`authHeader must be "api_access_token" or "Api-Access-Token", got "${String(authHeader)}".`);
+    fail(`authHeader must be "api_access_token" or "Api-Access-Token", got "${String(authHeader)}".`);
   }
-  if (options.debug !== undefined && typeof options.debug !== 'function') {
-    throw new ConfigurationError('debug must be a function that takes one line of text, e.g. console.error.');
-  }
+  if (debug !== undefined && typeof debug !== 'function') fail('debug must be a function that takes one line of text, e.g. console.error.');
   return {
     token,
     baseUrl: url.href.replace(/\/+$/, ''),
     origin: url.origin,
     timeoutMs: resolveTimeout(options.timeoutMs ?? 30_000),
     retry: resolveRetry(options.retry),
-    fetch: fetchImpl,
+    fetch,
     authHeader,
-    debug: options.debug,
+    debug,
   };
 }

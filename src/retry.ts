@@ -1,5 +1,9 @@
-// When to try again, and how long to wait. Creating a message is not idempotent, so a retry is
-// only ever made when the server cannot have processed the request.
+// When to try again, and how long to wait (loaded only when an attempt failed or was answered with an
+// error status). Creating a message is not idempotent, so a retry is only ever made when the server
+// cannot have processed the request.
+import type { AttemptContext } from './attempts.js';
+import { ConnectionError } from './errors.js';
+import { abortedError, classify } from './network-failures.js';
 
 export interface RetryOptions {
   /** Further attempts after the first (default 2). */
@@ -16,9 +20,6 @@ export interface RetryPolicy {
   maxDelayMs: number;
 }
 
-export const defaultRetryPolicy: RetryPolicy = { retries: 2, minDelayMs: 500, maxDelayMs: 8_000 };
-export const noRetries: RetryPolicy = { retries: 0, minDelayMs: 0, maxDelayMs: 0 };
-
 /** 429 and 503 mean the server turned the request away without processing it. */
 export function isRetryableStatus(status: number): boolean {
   return status === 429 || status === 503;
@@ -28,10 +29,8 @@ export function isRetryableStatus(status: number): boolean {
  * Network error codes that prove nothing was sent: the connection was never made.
  * ECONNRESET and friends are absent on purpose: the request may already have been written.
  */
-const notSentCodes = new Set(['ECONNREFUSED', 'EAI_AGAIN']);
-
 export function isNotSentCode(code: string | undefined): boolean {
-  return code !== undefined && notSentCodes.has(code);
+  return code === 'ECONNREFUSED' || code === 'EAI_AGAIN';
 }
 
 /**
@@ -52,9 +51,6 @@ export function backoffDelay(policy: RetryPolicy, retryNumber: number, random = 
   return Math.round(exp / 2 + random() * (exp / 2));
 }
 
-/** The longest delay setTimeout honours; a longer one fires at once (with a warning). */
-export const maxTimerMs = 2 ** 31 - 1;
-
 /**
  * Sleeps, ending early (rejecting with the signal's reason) when the signal aborts, or at once if
  * it already has: an abort that lands between two attempts must not wait out the delay.
@@ -67,10 +63,46 @@ export function sleep(ms: number, signal: AbortSignal | undefined): Promise<void
       clearTimeout(timer);
       reject(signal?.reason);
     };
+    // setTimeout fires at once past 2^31 - 1 ms (see attempts.ts).
     const timer = setTimeout(() => {
       signal?.removeEventListener('abort', onAbort);
       resolve();
-    }, Math.min(ms, maxTimerMs));
+    }, Math.min(ms, 2 ** 31 - 1));
     signal?.addEventListener('abort', onAbort, { once: true });
   });
+}
+
+/**
+ * After attempt number `attempt` (from 0) failed or was answered with an error status: waits and
+ * returns true when another attempt should be made, returns false when the answer stands, and throws
+ * the typed error when a failure stands.
+ */
+export async function waitToRetry(
+  ctx: AttemptContext,
+  attempt: number,
+  outcome: { response: Response } | { error: unknown; timedOut: boolean },
+): Promise<boolean> {
+  const { policy } = ctx;
+  const retriesLeft = attempt < policy.retries;
+  let delay: number;
+  if ('error' in outcome) {
+    const failure = classify(outcome.error, outcome.timedOut, ctx);
+    if (!(retriesLeft && failure instanceof ConnectionError && !failure.mayHaveBeenDelivered)) throw failure;
+    delay = backoffDelay(policy, attempt);
+    ctx.debug?.(`retry: ${failure.code} before sending; attempt ${attempt + 2} of ${policy.retries + 1} in ${delay} ms`);
+  } else {
+    const { status, headers } = outcome.response;
+    if (!retriesLeft || !isRetryableStatus(status)) return false;
+    const retryAfter = parseRetryAfter(headers.get('retry-after'));
+    // Retrying before the server's own time would only be turned away again: give up instead.
+    if (retryAfter !== undefined && retryAfter > policy.maxDelayMs) return false;
+    delay = retryAfter ?? backoffDelay(policy, attempt);
+    ctx.debug?.(`retry: ${status}; attempt ${attempt + 2} of ${policy.retries + 1} in ${delay} ms`);
+  }
+  try {
+    await sleep(delay, ctx.signal);
+  } catch {
+    throw abortedError(ctx, 'while waiting to retry');
+  }
+  return true;
 }

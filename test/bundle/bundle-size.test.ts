@@ -92,7 +92,8 @@ beforeAll(async () => {
       dynamicImports: meta.imports.filter((i) => i.kind === 'dynamic-import' && !i.external).map((i) => i.path),
     };
     chunks.set(path, chunk);
-    if (meta.entryPoint !== undefined) entry = chunk;
+    // Chunks behind a dynamic import name the imported file as their entryPoint too.
+    if (meta.entryPoint === 'app.js') entry = chunk;
   }
   if (entry === undefined) throw new Error('esbuild produced no entry chunk');
   const front = upFront();

@@ -1,0 +1,46 @@
+// What a failed attempt threw, turned into a typed error (loaded only when an attempt fails). Only a
+// message and a code are kept: low-level errors can hold sockets and request objects, and their
+// messages can quote the token (a fetch wrapper or proxy that prints the request's headers), so it
+// is cut out.
+import type { AttemptContext } from './attempts.js';
+import { AbortedError, ConnectionError, Digital99Error, TimeoutError, UnexpectedResponseError } from './errors.js';
+import { redactToken } from './redact.js';
+import { isNotSentCode } from './retry.js';
+
+/** The error and its causes, outermost first (undici wraps the socket error in TypeError('fetch failed')). */
+function chain(error: unknown): Array<{ message?: unknown; code?: unknown }> {
+  const found = [];
+  for (let e: unknown = error; e && typeof e === 'object' && found.length < 5; e = (e as { cause?: unknown }).cause) {
+    found.push(e as { message?: unknown; code?: unknown });
+  }
+  return found;
+}
+
+export function abortedError(ctx: AttemptContext, when: 'before it was sent' | 'while waiting to retry'): AbortedError {
+  return new AbortedError(`${ctx.what} was aborted by the caller ${when}; nothing was posted.`, false, ctx.signal?.reason);
+}
+
+/** Turns what a failed attempt threw into a typed error. */
+export function classify(error: unknown, timedOut: boolean, ctx: AttemptContext): Digital99Error {
+  if (error instanceof Digital99Error) return error;
+  const check = ' The server may have posted the message: check the conversation before sending it again.';
+  if (timedOut) return new TimeoutError(`${ctx.what} timed out after ${ctx.timeoutMs} ms.${check}`, ctx.timeoutMs, true);
+  if (ctx.signal?.aborted) {
+    return new AbortedError(`${ctx.what} was aborted by the caller while in flight; the server may have posted the message.`, true, ctx.signal.reason);
+  }
+  if (error instanceof SyntaxError) {
+    // JSON.parse's message quotes the start of the body, which may echo the token: leave it out.
+    return new UnexpectedResponseError(`${ctx.what}: the response body is not valid JSON.`, 0, '');
+  }
+  const links = chain(error);
+  const code = links.map((e) => e.code).find((c): c is string => typeof c === 'string');
+  const messages = [...new Set(links.map((e) => e.message).filter((m): m is string => typeof m === 'string' && m !== ''))];
+  const cause = redactToken(messages.join(': ') || String(error), ctx.token);
+  if (isNotSentCode(code)) {
+    return new ConnectionError(`${ctx.what} could not connect (${code}): nothing was sent. ${cause}`, { mayHaveBeenDelivered: false, code });
+  }
+  return new ConnectionError(`${ctx.what} failed without a complete response (${code ?? 'network error'}: ${cause}).${check}`, {
+    mayHaveBeenDelivered: true,
+    code,
+  });
+}
