@@ -8,7 +8,7 @@ export class Digital99Error extends Error {
    * Whether the message may have reached the server and been posted. `false` means it certainly
    * was not (safe to send again); `true` means it may have been (sending again may post it twice).
    */
-  readonly mayHaveBeenDelivered: boolean;
+  declare readonly mayHaveBeenDelivered: boolean;
 
   constructor(message: string, options: { mayHaveBeenDelivered: boolean; cause?: unknown }) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
@@ -27,7 +27,7 @@ export class ConfigurationError extends Digital99Error {
 /** Bad input caught before any request was sent. `field` names what was wrong. */
 export class InvalidInputError extends Digital99Error {
   override name = 'InvalidInputError';
-  readonly field: string;
+  declare readonly field: string;
   constructor(field: string, message: string) {
     super(message, { mayHaveBeenDelivered: false });
     this.field = field;
@@ -47,19 +47,15 @@ export interface ApiErrorDetails {
 /** The server answered with an HTTP error status. */
 export class ApiError extends Digital99Error {
   override name = 'ApiError';
-  readonly status: number;
-  readonly body: unknown;
-  readonly headers: Record<string, string>;
-  readonly method: string;
-  readonly url: string;
+  declare readonly status: number;
+  declare readonly body: unknown;
+  declare readonly headers: Record<string, string>;
+  declare readonly method: string;
+  declare readonly url: string;
 
-  constructor(message: string, details: ApiErrorDetails, mayHaveBeenDelivered = false) {
+  constructor(message: string, { status, body, headers, method, url }: ApiErrorDetails, mayHaveBeenDelivered = false) {
     super(message, { mayHaveBeenDelivered });
-    this.status = details.status;
-    this.body = details.body;
-    this.headers = details.headers;
-    this.method = details.method;
-    this.url = details.url;
+    Object.assign(this, { status, body, headers, method, url });
   }
 }
 
@@ -82,7 +78,7 @@ export class UnprocessableEntityError extends ApiError {
 export class RateLimitError extends ApiError {
   override name = 'RateLimitError';
   /** The wait the server asked for (Retry-After), if it said. */
-  readonly retryAfterMs: number | undefined;
+  declare readonly retryAfterMs: number | undefined;
   constructor(message: string, details: ApiErrorDetails, retryAfterMs: number | undefined) {
     super(message, details);
     this.retryAfterMs = retryAfterMs;
@@ -92,7 +88,7 @@ export class RateLimitError extends ApiError {
 /** A 3xx answer. Redirects are never followed, so the token never goes to another origin. */
 export class RedirectError extends ApiError {
   override name = 'RedirectError';
-  readonly location: string | undefined;
+  declare readonly location: string | undefined;
   constructor(message: string, details: ApiErrorDetails, location: string | undefined) {
     super(message, details);
     this.location = location;
@@ -102,14 +98,13 @@ export class RedirectError extends ApiError {
 /** The server answered 2xx, but the body is not a message (empty, not JSON, wrong shape). */
 export class UnexpectedResponseError extends Digital99Error {
   override name = 'UnexpectedResponseError';
-  readonly status: number;
+  declare readonly status: number;
   /** The body as text, cut to a readable length. */
-  readonly body: string;
+  declare readonly body: string;
   constructor(message: string, status: number, body: string) {
     // A 2xx means the server processed the request: the message was very likely posted.
     super(message, { mayHaveBeenDelivered: true });
-    this.status = status;
-    this.body = body;
+    Object.assign(this, { status, body });
   }
 }
 
@@ -117,7 +112,7 @@ export class UnexpectedResponseError extends Digital99Error {
 export class ConnectionError extends Digital99Error {
   override name = 'ConnectionError';
   /** A short machine-readable cause, e.g. ECONNREFUSED, ECONNRESET, UND_ERR_SOCKET. */
-  readonly code: string | undefined;
+  declare readonly code: string | undefined;
   constructor(message: string, options: { mayHaveBeenDelivered: boolean; code?: string | undefined; cause?: unknown }) {
     super(message, options);
     this.code = options.code;
@@ -127,7 +122,7 @@ export class ConnectionError extends Digital99Error {
 /** An attempt took longer than timeoutMs. The server may still have posted the message. */
 export class TimeoutError extends ConnectionError {
   override name = 'TimeoutError';
-  readonly timeoutMs: number;
+  declare readonly timeoutMs: number;
   constructor(message: string, timeoutMs: number, mayHaveBeenDelivered: boolean) {
     super(message, { mayHaveBeenDelivered, code: 'ETIMEDOUT' });
     this.timeoutMs = timeoutMs;

@@ -6,7 +6,7 @@ import { checkCreateParams } from './input-checks.js';
 import type { CreateMessageBody, CreateMessageParams, Message } from './messages.js';
 import type { ResolvedOptions } from './options.js';
 
-/** The path ids and the body of a checked create(), and the path they make. */
+/** The request of a checked create() for client.api, and the path it goes to. */
 export async function checkedRequest(params: CreateMessageParams) {
   const { account_id, conversation_id, attachments, ...fields } = checkCreateParams(params) as Record<string, unknown> & {
     account_id: number;
@@ -15,8 +15,8 @@ export async function checkedRequest(params: CreateMessageParams) {
   };
   const body = attachments?.length ? (await import('./multipart.js')).buildFormData(fields, attachments) : fields;
   return {
-    ids: { account_id, conversation_id },
-    body: body as CreateMessageBody,
+    url: '/api/v1/accounts/{account_id}/conversations/{conversation_id}/messages',
+    init: { params: { path: { account_id, conversation_id } }, body: body as CreateMessageBody, parseAs: 'text' },
     path: `/api/v1/accounts/${account_id}/conversations/${conversation_id}/messages`,
   };
 }

@@ -1,9 +1,8 @@
 // client.messages.create: check, send (JSON, or multipart with files), and return the typed
 // message or throw a typed error. Never returns undefined. Checking the input and reading the answer
 // (message-io.ts) are loaded on the first call rather than with the client.
-import type { Client } from 'openapi-fetch';
-import type { components, paths } from '../generated/schema.js';
-import { runAttempts } from './attempts.js';
+import type { components } from '../generated/schema.js';
+import type { Send } from './client.js';
 import type { AttachmentInput } from './multipart.js';
 import { resolveRetry, resolveTimeout, type ResolvedOptions } from './options.js';
 import type { RetryOptions } from './retry.js';
@@ -30,24 +29,21 @@ export interface RequestOptions {
   retry?: RetryOptions | false;
 }
 
-export function createMessages(api: Client<paths>, options: ResolvedOptions) {
+export function createMessages(send: Send, options: ResolvedOptions) {
   return {
     /**
      * Posts a message into a conversation and returns it. Throws a Digital99Error subclass on any
      * failure; check `error.mayHaveBeenDelivered` before sending again.
      */
     async create(params: CreateMessageParams, requestOptions: RequestOptions = {}): Promise<Message> {
-      const io = await import('./message-io.js');
-      const { ids, body, path } = await io.checkedRequest(params);
-      const ctx = {
-        ...options,
+      // Loaded together: the first call then waits for one round of loading, not two.
+      const [io] = await Promise.all([import('./message-io.js'), import('./sending.js')]);
+      const { url, init, path } = await io.checkedRequest(params);
+      const result = await send('POST', url, { ...init, signal: requestOptions.signal }, {
         policy: requestOptions.retry === undefined ? options.retry : resolveRetry(requestOptions.retry, 'retry (per call)'),
         timeoutMs: requestOptions.timeoutMs === undefined ? options.timeoutMs : resolveTimeout(requestOptions.timeoutMs, 'timeoutMs (per call)'),
-        signal: requestOptions.signal,
         what: `POST ${path}`,
-      };
-      const init = { params: { path: ids }, body, parseAs: 'text' as const };
-      const result = await runAttempts((signal) => api.POST('/api/v1/accounts/{account_id}/conversations/{conversation_id}/messages', { ...init, signal }), ctx);
+      });
       return io.messageFrom(result, path, options);
     },
   };

@@ -3,9 +3,6 @@
 import { ConfigurationError } from './errors.js';
 import type { RetryOptions, RetryPolicy } from './retry.js';
 
-export const defaultRetryPolicy: RetryPolicy = { retries: 2, minDelayMs: 500, maxDelayMs: 8_000 };
-const noRetries: RetryPolicy = { retries: 0, minDelayMs: 0, maxDelayMs: 0 };
-
 export const defaultBaseUrl = 'https://online.99digital.co.il';
 export const tokenEnvVar = 'DIGITAL99_API_ACCESS_TOKEN';
 export const baseUrlEnvVar = 'DIGITAL99_BASE_URL';
@@ -115,14 +112,14 @@ function checkMs(value: unknown, name: string, allowZero: boolean): number {
   return ms;
 }
 
-export function resolveRetry(retry: RetryOptions | false | undefined, name = 'retry'): RetryPolicy {
-  if (retry === false) return noRetries;
-  if (retry === undefined) return defaultRetryPolicy;
+export function resolveRetry(retry: RetryOptions | false = {}, name = 'retry'): RetryPolicy {
+  if (retry === false) return { retries: 0, minDelayMs: 0, maxDelayMs: 0 };
   if (typeof retry !== 'object' || retry === null) fail(`${name} must be false or { retries, minDelayMs, maxDelayMs }.`);
-  const retries = retry.retries ?? defaultRetryPolicy.retries;
+  // The defaults (an option left out, or no retry option at all: {}).
+  const retries = retry.retries ?? 2;
   if (!Number.isInteger(retries) || retries < 0 || retries > 10) fail(`${name}.retries must be a whole number from 0 to 10, got ${String(retries)}.`);
-  const minDelayMs = checkMs(retry.minDelayMs ?? defaultRetryPolicy.minDelayMs, `${name}.minDelayMs`, true);
-  const maxDelayMs = checkMs(retry.maxDelayMs ?? defaultRetryPolicy.maxDelayMs, `${name}.maxDelayMs`, true);
+  const minDelayMs = checkMs(retry.minDelayMs ?? 500, `${name}.minDelayMs`, true);
+  const maxDelayMs = checkMs(retry.maxDelayMs ?? 8_000, `${name}.maxDelayMs`, true);
   if (maxDelayMs < minDelayMs) fail(`${name}.maxDelayMs (${maxDelayMs}) must not be smaller than minDelayMs (${minDelayMs}).`);
   return { retries, minDelayMs, maxDelayMs };
 }

@@ -1,7 +1,7 @@
 // The fetch that openapi-fetch calls: it refuses to send the token anywhere but the configured
 // origin, never follows redirects (whatever a call asks for), caps response size and writes debug
-// lines.
-import { UnexpectedResponseError } from './errors.js';
+// lines. And the check of what one call of client.api may override.
+import { ConfigurationError, UnexpectedResponseError } from './errors.js';
 import { sendableInit } from './sendable-request.js';
 
 /** A message is a few KB; anything past this is not an answer of the messages API. */
@@ -28,13 +28,41 @@ const tooLarge = (status: number, size: string) =>
     '',
   );
 
+function refuseOrigin(target: string, origin: string): ConfigurationError {
+  return new ConfigurationError(
+    `Refusing to send the API token to ${target}: this client is configured for ${origin}. Create another client for that server.`,
+  );
+}
+
+/**
+ * openapi-fetch lets one call override baseUrl and fetch. Either could carry the token elsewhere or
+ * skip the guarded transport: the origin is checked before anything is built (so that even a URL
+ * with credentials is refused by name), and a per-call fetch is wrapped in the guarded transport.
+ */
+export function guardPerCallInit<T extends Record<string, unknown> | undefined>(init: T, options: TransportOptions): T {
+  const { origin } = options;
+  if (init?.baseUrl !== undefined) {
+    let target: string;
+    try {
+      const url = new URL(String(init.baseUrl));
+      target = url.username || url.password ? `${url.host} (a URL with credentials)` : url.origin;
+    } catch {
+      target = 'an invalid baseUrl';
+    }
+    if (target !== origin) throw refuseOrigin(target, origin);
+  }
+  if (init?.fetch === undefined) return init;
+  if (typeof init.fetch !== 'function') throw new ConfigurationError('A per-call fetch must be a function.');
+  return { ...init, fetch: createTransport({ ...options, fetch: init.fetch as typeof globalThis.fetch }) };
+}
+
 export function createTransport({ origin, fetch: fetchImpl, debug, token }: TransportOptions) {
   // The platform's fetch takes (url, init) as it takes a Request; a fetch passed in may be a wrapper
   // that only forwards its first argument, so it always gets the Request.
   const platformFetch = fetchImpl === globalThis.fetch;
   return async function transport(input: Request, init?: RequestInit): Promise<Response> {
     // openapi-fetch lets a call override baseUrl; the token must not follow it elsewhere.
-    if (!input.url.startsWith(origin + '/')) throw (await import('./origin-guard.js')).refuseOrigin(new URL(input.url).origin, origin);
+    if (!input.url.startsWith(origin + '/')) throw refuseOrigin(new URL(input.url).origin, origin);
     // A call may ask for redirect: 'follow'; fetch would then carry the token header to whatever
     // origin the Location names (only Authorization is dropped on a cross-origin redirect).
     const request = input.redirect === 'manual' ? input : new Request(input, { redirect: 'manual' });
