@@ -5,6 +5,7 @@ import { ConfigurationError } from '../errors.js';
 import type { CreateMessageParams, Message } from '../messages.js';
 import type { AttachmentInput } from '../multipart.js';
 import { checkBaseUrl, tokenEnvVar } from '../options.js';
+import { redactToken } from '../redact.js';
 import { readAttachments } from './attachments.js';
 import { describeFailure, exitCodes, UsageError } from './exit-codes.js';
 import { fetchPreferringExample, mockExampleFor } from './mock-example.js';
@@ -26,7 +27,7 @@ const mockToken = 'mock-token-not-a-secret';
 /** Nothing this command prints may contain the token, whatever a server echoes back. */
 function redactor(secret: string | undefined): (text: string) => string {
   if (secret === undefined || secret.length < 8) return (text) => text;
-  return (text) => text.split(secret).join('[redacted]');
+  return (text) => redactToken(text, secret);
 }
 
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {
