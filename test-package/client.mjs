@@ -1,7 +1,7 @@
 // The client alone, as a Node, Bun or Deno program would use it: no node: imports and no testing
 // helper. The server is a mock started by the harness; its URL comes in DIGITAL99_BASE_URL, which
 // createClient reads itself when no baseUrl is passed (on Deno: --allow-env=DIGITAL99_BASE_URL).
-import { createClient, Digital99Error, InvalidInputError } from '99digital-client';
+import { createClient, Digital99Error, InvalidInputError, NotFoundError } from '99digital-client';
 import { checkMessage, runtimeName } from './check-message.mjs';
 
 const client = createClient({ apiAccessToken: 'test-token', retry: false, timeoutMs: 10_000 });
@@ -26,4 +26,21 @@ if (!(refused instanceof InvalidInputError && refused instanceof Digital99Error 
   throw new Error(`expected an InvalidInputError for account_id, got ${String(refused)}`);
 }
 
-console.log(`${runtimeName()}: client: message ${message.id} created; invalid input refused (${refused.name})`);
+// An HTTP error (the mock answers 404 when asked to with Prefer): its error class and message come
+// from a module the client loads only then, which must load on every runtime.
+const notFound = await createClient({
+  apiAccessToken: 'test-token',
+  retry: false,
+  fetch: (input, init) => {
+    const request = new Request(input, init);
+    request.headers.set('Prefer', 'code=404');
+    return fetch(request);
+  },
+})
+  .messages.create({ account_id: 1, conversation_id: 42, content: 'Hello' })
+  .catch((error) => error);
+if (!(notFound instanceof NotFoundError && notFound.status === 404 && /Check account_id and conversation_id/.test(notFound.message))) {
+  throw new Error(`expected a NotFoundError for a 404, got ${String(notFound)}`);
+}
+
+console.log(`${runtimeName()}: client: message ${message.id} created; invalid input refused (${refused.name}); 404 answered (${notFound.name})`);
