@@ -6,7 +6,7 @@ import { checkCreateParams } from './input-checks.js';
 import type { CreateMessageBody, CreateMessageParams, Message } from './messages.js';
 import type { ResolvedOptions } from './options.js';
 
-/** The request of a checked create() for client.api, and the path it goes to. */
+/** The openapi-fetch request for a checked create(), and the path it goes to. */
 export async function checkedRequest(params: CreateMessageParams) {
   const { account_id, conversation_id, attachments, ...fields } = checkCreateParams(params) as Record<string, unknown> & {
     account_id: number;
