@@ -98,7 +98,7 @@ export function checkBaseUrl(raw: unknown, source: string, allowInsecureHttp: bo
             : `uses plain http to ${hostname}, which would send the API token unencrypted. Use https, or pass allowInsecureHttp: true`
           : protocol === 'https:'
             ? ''
-            : `must use https (or http to a loopback host), not ${protocol}`;
+            : `must use https (or http to a loopback host), not ${protocol.slice(0, -1)}`;
   if (problem) fail(`${what} ${problem}.`);
   return url;
 }

@@ -108,7 +108,7 @@ describe('baseUrl', () => {
   it.each([
     ['not a URL', 'online.99digital.co.il', /is not a valid URL: "online\.99digital\.co\.il"\. Use a URL such as https:\/\/online\.99digital\.co\.il/],
     ['empty', '   ', /must be a URL such as/],
-    ['ftp', 'ftp://online.99digital.co.il', /must use https \(or http to a loopback host\), not ftp:/],
+    ['ftp', 'ftp://online.99digital.co.il', /must use https \(or http to a loopback host\), not ftp\.$/],
     ['plain http to a public host', 'http://online.99digital.co.il', /uses plain http to online\.99digital\.co\.il, which would send the API token unencrypted\. Use https, or pass allowInsecureHttp: true/],
     ['plain http to a private address', 'http://10.0.0.5:3000', /uses plain http to 10\.0\.0\.5/],
     ['plain http to a *.localhost name (some resolvers ask DNS)', 'http://mock.localhost:4010', /uses plain http to mock\.localhost/],
