@@ -1,6 +1,7 @@
 // Checks that a call left nothing behind in this process: no timer, no socket, no pending connect
 // that keeps the event loop alive, and no promise rejected with nobody listening.
-import type { LoopbackServer } from './loopback-server.js';
+import { afterEach, expect } from 'vitest';
+import { startServer, type Handler, type LoopbackServer } from './loopback-server.js';
 
 export type ResourceCounts = Map<string, number>;
 
@@ -81,6 +82,30 @@ export function watchUnhandledRejections(): { readonly seen: unknown[]; stop(): 
     seen,
     stop: () => {
       process.off('unhandledRejection', listener);
+    },
+  };
+}
+
+/**
+ * Loopback servers for one test file: `serve` starts one; after each test they are all closed and
+ * no unhandled rejection may have happened. `servers` lists the ones still open.
+ */
+export function serversClosedAfterEach(): {
+  servers: LoopbackServer[];
+  serve(handler: Handler, port?: number): Promise<LoopbackServer>;
+} {
+  const servers: LoopbackServer[] = [];
+  const rejections = watchUnhandledRejections();
+  afterEach(async () => {
+    await Promise.all(servers.splice(0).map((server) => server.close()));
+    expect(rejections.seen).toEqual([]);
+  });
+  return {
+    servers,
+    async serve(handler, port) {
+      const server = await startServer(handler, port);
+      servers.push(server);
+      return server;
     },
   };
 }

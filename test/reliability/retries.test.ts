@@ -1,6 +1,6 @@
 // Retries against real loopback servers: only when the server cannot have processed the request,
 // with a fresh, complete copy of the body on every attempt.
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ServerResponse } from 'node:http';
 import {
   ApiError,
@@ -11,26 +11,15 @@ import {
   type ClientOptions,
   type CreateMessageBody,
 } from '../../src/index.js';
-import { closedPort, messageJson, reply, startServer, type Handler, type LoopbackServer } from './loopback-server.js';
-import { watchUnhandledRejections } from './leftovers.js';
+import { closedPort, messageJson, reply, type Handler, type LoopbackServer } from './loopback-server.js';
+import { serversClosedAfterEach } from './leftovers.js';
 import { secretToken } from './token-exposure.js';
 
 const params = { account_id: 1, conversation_id: 42, content: 'Shalom 👋 — retried?', message_type: 'outgoing' } as const;
 const path = '/api/v1/accounts/1/conversations/42/messages';
 const fast = { retries: 2, minDelayMs: 5, maxDelayMs: 50 };
 
-const servers: LoopbackServer[] = [];
-const rejections = watchUnhandledRejections();
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-  expect(rejections.seen).toEqual([]);
-});
-
-async function serve(handler: Handler): Promise<LoopbackServer> {
-  const server = await startServer(handler);
-  servers.push(server);
-  return server;
-}
+const { servers, serve } = serversClosedAfterEach();
 
 function clientFor(server: { url: string }, options: Partial<ClientOptions> = {}) {
   return createClient({ apiAccessToken: secretToken, baseUrl: server.url, retry: fast, timeoutMs: 2_000, ...options });
@@ -163,10 +152,8 @@ describe('retried: the server turned the request away', () => {
   });
 });
 
-async function serveOn(port: number): Promise<LoopbackServer> {
-  const server = await startServer((_req, res) => reply(res, 200, messageJson()), port);
-  servers.push(server);
-  return server;
+function serveOn(port: number): Promise<LoopbackServer> {
+  return serve((_req, res) => reply(res, 200, messageJson()), port);
 }
 
 describe('how long to wait', () => {

@@ -2,26 +2,15 @@
 // servers; after each call, no timer, socket or abort listener is left behind.
 import { getEventListeners } from 'node:events';
 import { connect } from 'node:net';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AbortedError, TimeoutError, createClient, type ClientOptions } from '../../src/index.js';
-import { expectNothingLeft, settledResources, watchUnhandledRejections } from './leftovers.js';
-import { messageJson, reply, startServer, type Handler, type LoopbackServer } from './loopback-server.js';
+import { expectNothingLeft, serversClosedAfterEach, settledResources } from './leftovers.js';
+import { messageJson, reply, type LoopbackServer } from './loopback-server.js';
 import { secretToken } from './token-exposure.js';
 
 const params = { account_id: 1, conversation_id: 42, content: 'cancel me' };
 
-const servers: LoopbackServer[] = [];
-const rejections = watchUnhandledRejections();
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => server.close()));
-  expect(rejections.seen).toEqual([]);
-});
-
-async function serve(handler: Handler): Promise<LoopbackServer> {
-  const server = await startServer(handler);
-  servers.push(server);
-  return server;
-}
+const { servers, serve } = serversClosedAfterEach();
 
 function clientFor(server: LoopbackServer, options: Partial<ClientOptions> = {}) {
   return createClient({ apiAccessToken: secretToken, baseUrl: server.url, timeoutMs: 5_000, retry: { retries: 2, minDelayMs: 5, maxDelayMs: 50 }, ...options });
