@@ -82,7 +82,8 @@ export function checkBaseUrl(raw: unknown, source: string, allowInsecureHttp: bo
   try {
     url = new URL(raw);
   } catch {
-    fail(`${what} is not a valid URL: "${raw}". Use ${example}.`);
+    // Not repeated when it may hold a password ("user:pass@host" without a scheme).
+    fail(`${what} is not a valid URL${raw.includes('@') ? '' : `: "${raw}"`}. Use ${example}.`);
   }
   const { protocol, hostname } = url;
   // Plain http only to names that never leave the machine (not *.localhost: some resolvers ask DNS).

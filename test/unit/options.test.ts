@@ -107,6 +107,7 @@ describe('baseUrl', () => {
 
   it.each([
     ['not a URL', 'online.99digital.co.il', /is not a valid URL: "online\.99digital\.co\.il"\. Use a URL such as https:\/\/online\.99digital\.co\.il/],
+    ['not a URL, with what may be a password (not repeated)', '//me:hunter2@online.99digital.co.il', /^baseUrl \(baseUrl\) is not a valid URL\. Use a URL such as https:\/\/online\.99digital\.co\.il\.$/],
     ['empty', '   ', /must be a URL such as/],
     ['ftp', 'ftp://online.99digital.co.il', /must use https \(or http to a loopback host\), not ftp\.$/],
     ['plain http to a public host', 'http://online.99digital.co.il', /uses plain http to online\.99digital\.co\.il, which would send the API token unencrypted\. Use https, or pass allowInsecureHttp: true/],
