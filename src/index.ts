@@ -1,4 +1,6 @@
-export { createClient, type Digital99Client } from './client.js';
+// The package's entry: createClient, the error classes and the types users name.
+export { createClient, type Digital99Client } from './client/create-client.js';
+export type { AuthHeaderName, ClientOptions } from './client/options.js';
 export {
   AbortedError,
   ApiError,
@@ -14,10 +16,9 @@ export {
   UnexpectedResponseError,
   UnprocessableEntityError,
   type ApiErrorDetails,
-} from './errors.js';
-export type { CreateMessageBody, CreateMessageParams, Message, RequestOptions } from './messages.js';
-export type { AttachmentInput } from './multipart.js';
-export type { AuthHeaderName, ClientOptions } from './options.js';
-export type { RetryOptions } from './retry.js';
+} from './errors/classes.js';
+export type { CreateMessageBody, CreateMessageParams, Message, RequestOptions } from './messages/types.js';
+export type { AttachmentInput } from './messages/multipart.js';
+export type { RetryOptions } from './retry/policy.js';
 export type { components, paths } from '../generated/schema.js';
 export { specVersion } from '../generated/schema.js';

@@ -2,8 +2,8 @@
 // server shows images, audio and video inline by that type).
 import { readFileSync, statSync } from 'node:fs';
 import { basename, extname } from 'node:path';
-import { maxAttachments } from '../input-checks.js';
-import type { AttachmentInput } from '../multipart.js';
+import { maxAttachments } from '../messages/input-checks.js';
+import type { AttachmentInput } from '../messages/multipart.js';
 import { UsageError } from './exit-codes.js';
 
 const typesByExtension: Record<string, string> = {

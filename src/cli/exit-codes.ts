@@ -7,7 +7,7 @@ import {
   Digital99Error,
   InvalidInputError,
   UnexpectedResponseError,
-} from '../errors.js';
+} from '../errors/classes.js';
 
 export const exitCodes = {
   ok: 0,

@@ -1,11 +1,11 @@
 // The `99digital` command: arguments in, one message sent, an exit code out. Kept apart from
 // main.ts (which wires it to the process) so that it never touches process.exit or signals.
-import { createClient } from '../client.js';
-import { ConfigurationError } from '../errors.js';
-import type { CreateMessageParams, Message } from '../messages.js';
-import type { AttachmentInput } from '../multipart.js';
-import { checkBaseUrl, tokenEnvVar } from '../options.js';
-import { redactToken } from '../redact.js';
+import { createClient } from '../client/create-client.js';
+import { ConfigurationError } from '../errors/classes.js';
+import type { CreateMessageParams, Message } from '../messages/types.js';
+import type { AttachmentInput } from '../messages/multipart.js';
+import { checkBaseUrl, tokenEnvVar } from '../client/options.js';
+import { createRedactor } from '../errors/redaction.js';
 import { readAttachments } from './attachments.js';
 import { describeFailure, exitCodes, UsageError } from './exit-codes.js';
 import { fetchPreferringExample, mockExampleFor } from './mock-example.js';
@@ -27,7 +27,7 @@ const mockToken = 'mock-token-not-a-secret';
 /** Nothing this command prints may contain the token, whatever a server echoes back. */
 function redactor(secret: string | undefined): (text: string) => string {
   if (secret === undefined || secret.length < 8) return (text) => text;
-  return (text) => redactToken(text, secret);
+  return createRedactor(secret).text;
 }
 
 export async function run(argv: readonly string[], io: CliIo): Promise<number> {

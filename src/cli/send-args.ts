@@ -2,8 +2,8 @@
 // found here, before a token is read or a byte is sent.
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { closestName } from '../closest-name.js';
-import { contentTypes, messageTypes } from '../input-checks.js';
+import { closestName } from '../messages/closest-name.js';
+import { contentTypes, messageTypes } from '../messages/input-checks.js';
 import { UsageError } from './exit-codes.js';
 import { readJsonArg } from './json-arg.js';
 

@@ -1,5 +1,5 @@
 // The created message, in a few lines a person reads at a glance.
-import type { Message } from '../messages.js';
+import type { Message } from '../messages/types.js';
 
 /** message_type as the response numbers it, in the 99digital reference's numbering (see openapi.yaml). */
 const messageTypeNames: Record<number, string> = { 1: 'incoming', 2: 'outgoing', 3: 'activity', 4: 'template' };

@@ -1,4 +1,4 @@
-import { ConfigurationError } from '../errors.js';
+import { ConfigurationError } from '../errors/classes.js';
 
 /**
  * Prism exited, or never answered HTTP, while the mock server was starting. `log` holds the end of

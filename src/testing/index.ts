@@ -3,7 +3,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ConfigurationError } from '../errors.js';
+import { ConfigurationError } from '../errors/classes.js';
 import { DEFAULT_START_TIMEOUT_MS, startPrism } from './prism.js';
 
 export { PrismStartError } from './errors.js';

@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { dirname, resolve } from 'node:path';
-import { ConfigurationError } from '../errors.js';
+import { ConfigurationError } from '../errors/classes.js';
 import { PrismStartError } from './errors.js';
 
 export const PRISM_PACKAGE = '@stoplight/prism-cli';

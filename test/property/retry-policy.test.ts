@@ -4,7 +4,8 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError, createClient } from '../../src/index.js';
-import { backoffDelay, isRetryableStatus, parseRetryAfter } from '../../src/retry.js';
+import { parseRetryAfter } from '../../src/errors/retry-after.js';
+import { backoffDelay, isRetryableStatus } from '../../src/retry/policy.js';
 import { messageJson, reply, startServer, type LoopbackServer } from '../reliability/loopback-server.js';
 
 const policy = fc

@@ -2,7 +2,7 @@
 // and a check that the table and these tests list the same faults and agree on every verdict.
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import * as errors from '../../src/errors.js';
+import * as errors from '../../src/errors/classes.js';
 import { faults, runFault } from './faults.js';
 import { linesWithToken, tokenExposures } from './token-exposure.js';
 

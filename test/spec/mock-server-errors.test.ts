@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ConfigurationError, Digital99Error } from '../../src/errors.js';
+import { ConfigurationError, Digital99Error } from '../../src/errors/classes.js';
 import { PrismStartError, packagedSpecPath, startMockServer } from '../../src/testing/index.js';
 import { PRISM_INSTALL_COMMAND, resolvePrismBin } from '../../src/testing/prism.js';
 import { specPath, specSource } from './openapi.js';

@@ -1,7 +1,8 @@
 // The fetch that openapi-fetch calls: it refuses to send the token anywhere but the configured
 // origin, never follows redirects (whatever a call asks for), caps response size and writes debug
 // lines. And the check of what one call of client.api may override.
-import { ConfigurationError, UnexpectedResponseError } from './errors.js';
+import { ConfigurationError, UnexpectedResponseError } from '../errors/classes.js';
+import { logExchange } from './debug-log.js';
 import { sendableInit } from './sendable-request.js';
 
 /** A message is a few KB; anything past this is not an answer of the messages API. */
@@ -16,9 +17,8 @@ export const maxErrorBodyBytes = 64 * 1024;
 export interface TransportOptions {
   origin: string;
   fetch: typeof globalThis.fetch;
+  /** Already redacting (client/options.ts). */
   debug: ((line: string) => void) | undefined;
-  /** Cut out of debug lines. */
-  token: string;
 }
 
 const tooLarge = (status: number, size: string) =>
@@ -56,7 +56,7 @@ export function guardPerCallInit<T extends Record<string, unknown> | undefined>(
   return { ...init, fetch: createTransport({ ...options, fetch: init.fetch as typeof globalThis.fetch }) };
 }
 
-export function createTransport({ origin, fetch: fetchImpl, debug, token }: TransportOptions) {
+export function createTransport({ origin, fetch: fetchImpl, debug }: TransportOptions) {
   // The platform's fetch takes (url, init) as it takes a Request; a fetch passed in may be a wrapper
   // that only forwards its first argument, so it always gets the Request.
   const platformFetch = fetchImpl === globalThis.fetch;
@@ -66,7 +66,7 @@ export function createTransport({ origin, fetch: fetchImpl, debug, token }: Tran
     // A call may ask for redirect: 'follow'; fetch would then carry the token header to whatever
     // origin the Location names (only Authorization is dropped on a cross-origin redirect).
     const request = input.redirect === 'manual' ? input : new Request(input, { redirect: 'manual' });
-    const logResponse = debug && (await import('./debug-log.js')).logExchange(debug, token, request);
+    const logResponse = debug && logExchange(debug, request);
     // Without the copy fetch(request) would make (see sendable-request.ts): ~15% less CPU a call.
     const direct = init === undefined && platformFetch ? sendableInit(request) : undefined;
     const response = await (direct

@@ -1,6 +1,6 @@
 // Messages with files go as multipart/form-data, the way the Chatwoot dashboard sends them:
 // one `attachments[]` part per file, plain fields as text, content_attributes as JSON.
-import { InvalidInputError } from './errors.js';
+import { InvalidInputError } from '../errors/classes.js';
 import { isPlainObject } from './input-checks.js';
 
 /** A file to attach: a Blob/File, or its bytes with a name. */

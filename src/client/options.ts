@@ -1,7 +1,9 @@
 // createClient's options, checked once, up front, with messages that say how to fix them.
-// No message here ever contains the token itself.
-import { ConfigurationError } from './errors.js';
-import type { RetryOptions, RetryPolicy } from './retry.js';
+// No message here ever contains the token itself. The token goes two places only: the auth header,
+// and the redactor that every error and debug line passes through.
+import { ConfigurationError } from '../errors/classes.js';
+import { createRedactor, type Redactor } from '../errors/redaction.js';
+import { resolveRetry, resolveTimeout, type RetryOptions, type RetryPolicy } from '../retry/policy.js';
 
 export const defaultBaseUrl = 'https://online.99digital.co.il';
 export const tokenEnvVar = 'DIGITAL99_API_ACCESS_TOKEN';
@@ -30,13 +32,16 @@ export interface ClientOptions {
 }
 
 export interface ResolvedOptions {
+  /** For the auth header only; anything that quotes what a server said goes through `redactor`. */
   token: string;
+  redactor: Redactor;
   baseUrl: string;
   origin: string;
   timeoutMs: number;
   retry: RetryPolicy;
   fetch: typeof globalThis.fetch;
   authHeader: AuthHeaderName;
+  /** The caller's debug, given lines with the token cut out. */
   debug: ((line: string) => void) | undefined;
 }
 
@@ -104,31 +109,6 @@ export function checkBaseUrl(raw: unknown, source: string, allowInsecureHttp: bo
   return url;
 }
 
-function checkMs(value: unknown, name: string, allowZero: boolean): number {
-  const ms = value as number;
-  if (!Number.isFinite(ms) || ms < 0 || (!allowZero && ms === 0)) {
-    const got = typeof value === 'string' ? `"${value}" (a string)` : String(value);
-    fail(`${name} must be a ${allowZero ? 'non-negative' : 'positive'} finite number of milliseconds, got ${got}.`);
-  }
-  return ms;
-}
-
-export function resolveRetry(retry: RetryOptions | false = {}, name = 'retry'): RetryPolicy {
-  if (retry === false) return { retries: 0, minDelayMs: 0, maxDelayMs: 0 };
-  if (typeof retry !== 'object' || retry === null) fail(`${name} must be false or { retries, minDelayMs, maxDelayMs }.`);
-  // The defaults (an option left out, or no retry option at all: {}).
-  const retries = retry.retries ?? 2;
-  if (!Number.isInteger(retries) || retries < 0 || retries > 10) fail(`${name}.retries must be a whole number from 0 to 10, got ${String(retries)}.`);
-  const minDelayMs = checkMs(retry.minDelayMs ?? 500, `${name}.minDelayMs`, true);
-  const maxDelayMs = checkMs(retry.maxDelayMs ?? 8_000, `${name}.maxDelayMs`, true);
-  if (maxDelayMs < minDelayMs) fail(`${name}.maxDelayMs (${maxDelayMs}) must not be smaller than minDelayMs (${minDelayMs}).`);
-  return { retries, minDelayMs, maxDelayMs };
-}
-
-export function resolveTimeout(timeoutMs: unknown, name = 'timeoutMs'): number {
-  return checkMs(timeoutMs, name, false);
-}
-
 export function resolveOptions(options: ClientOptions = {}): ResolvedOptions {
   if (typeof options !== 'object' || options === null) fail('createClient expects an options object, e.g. createClient({ apiAccessToken }).');
   const { apiAccessToken, debug } = options;
@@ -143,14 +123,16 @@ export function resolveOptions(options: ClientOptions = {}): ResolvedOptions {
     fail(`authHeader must be "api_access_token" or "Api-Access-Token", got "${String(authHeader)}".`);
   }
   if (debug !== undefined && typeof debug !== 'function') fail('debug must be a function that takes one line of text, e.g. console.error.');
+  const redactor = createRedactor(token);
   return {
     token,
+    redactor,
     baseUrl: url.href.replace(/\/+$/, ''),
     origin: url.origin,
     timeoutMs: resolveTimeout(options.timeoutMs ?? 30_000),
     retry: resolveRetry(options.retry),
     fetch,
     authHeader,
-    debug,
+    debug: debug && ((line: string) => debug(redactor.text(line))),
   };
 }

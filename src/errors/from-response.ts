@@ -1,5 +1,6 @@
-// An answer that is not the message, turned into an error that says what to do about it (loaded only
-// when a call gets one): an HTTP error status → its error class, and a 2xx body that is not a message.
+// An answer that is not the message, turned into an error that says what to do about it: an HTTP
+// error status → its error class, and a 2xx body that is not a message. What it quotes is redacted
+// before it is cut, so a cut can never leave part of the token behind.
 import {
   ApiError,
   AuthenticationError,
@@ -9,10 +10,9 @@ import {
   UnexpectedResponseError,
   UnprocessableEntityError,
   type ApiErrorDetails,
-} from './errors.js';
-import type { ResolvedOptions } from './options.js';
-import { redactToken } from './redact.js';
-import { parseRetryAfter } from './retry.js';
+} from './classes.js';
+import type { Redactor } from './redaction.js';
+import { parseRetryAfter } from './retry-after.js';
 
 /** The start of the server's words for an error message (from text already scrubbed of the token, so the cut cannot halve it). */
 function quote(text: string): string {
@@ -37,9 +37,9 @@ function serverSays(body: unknown): string {
 }
 
 /** A 2xx whose body is not a message: empty, not JSON, or JSON of another shape. */
-export function notAMessage(text: unknown, status: number, what: string, token: string): UnexpectedResponseError {
+export function notAMessage(text: unknown, status: number, what: string, redactor: Redactor): UnexpectedResponseError {
   const raw = typeof text === 'string' && text.trim() !== '' ? text : '';
-  const body = quote(redactToken(raw, token));
+  const body = quote(redactor.text(raw));
   let problem = `JSON that is not a message (expected id, message_type, created_at): ${body}`;
   if (!raw) problem = 'an empty body; the message was probably posted.';
   else {
@@ -56,7 +56,7 @@ export function errorFromResponse(
   response: Response,
   parsedBody: unknown,
   request: { what: string; method: string; url: string },
-  options: ResolvedOptions,
+  options: { authHeader: string; redactor: Redactor },
 ): ApiError {
   const { what } = request;
   const { status } = response;
@@ -65,8 +65,9 @@ export function errorFromResponse(
     headers[name] = value;
   });
   // A server that echoes the token back (in a body, a header, a Location) must not make us print it.
-  const body = redactToken(parsedBody, options.token);
-  const details: ApiErrorDetails = { status, body, headers: redactToken(headers, options.token), method: request.method, url: request.url };
+  const { redactor } = options;
+  const body = redactor.value(parsedBody);
+  const details: ApiErrorDetails = { status, body, headers: redactor.value(headers), method: request.method, url: request.url };
   const said = serverSays(body);
   const base = `${what} failed with ${status}${response.statusText ? ` ${response.statusText}` : ''}${said ? `: ${said}` : ''}.`;
   if (status === 401) {

@@ -1,12 +1,13 @@
 // createClient: one openapi-fetch client with the token header and a guarded transport, shared by
 // client.messages (the friendly API) and client.api (the raw typed client), both with the same
-// timeout and retry policy. What a request needs beyond that (sending.ts) is loaded with the first
-// request, so that an app that imports the client loads little more than openapi-fetch up front.
+// timeout and retry policy. Every error either throws leaves through the client's redactor.
 import createOpenApiClient, { type Client } from 'openapi-fetch';
-import type { paths } from '../generated/schema.js';
-import type { AttemptContext } from './attempts.js';
-import { createMessages } from './messages.js';
+import type { paths } from '../../generated/schema.js';
+import { createMessages, type Send } from '../messages/create.js';
+import { runAttempts } from '../retry/attempts.js';
 import { resolveOptions, type ClientOptions } from './options.js';
+import { SendableRequest } from './sendable-request.js';
+import { createTransport, guardPerCallInit } from './transport.js';
 
 export interface Digital99Client {
   messages: ReturnType<typeof createMessages>;
@@ -19,25 +20,30 @@ export interface Digital99Client {
 }
 
 type Init = Record<string, unknown> | undefined;
-type Transport = (request: Request, init?: RequestInit) => Promise<Response>;
-
-/** One request of client.api or client.messages, with its attempts; `ctx` overrides the client's policy. */
-export type Send = (method: string, url: string, init: Init, ctx?: Partial<AttemptContext>) => Promise<{ data?: unknown; error?: unknown; response: Response }>;
 
 export function createClient(options?: ClientOptions): Digital99Client {
   const resolved = resolveOptions(options);
-  let transport: Transport | undefined;
+  const { redactor } = resolved;
   const inner = createOpenApiClient<paths>({
     baseUrl: resolved.baseUrl,
-    // The guarded transport, made on the first request (send() has loaded sending.js by then).
-    fetch: async (request: Request, init?: RequestInit) => (transport ??= (await import('./sending.js')).createTransport(resolved))(request, init),
+    fetch: createTransport(resolved),
     headers: { [resolved.authHeader]: resolved.token },
     // A redirect is answered as an error: following it could carry the token to another origin.
     redirect: 'manual',
   });
 
-  const send: Send = async (method, url, init, ctx) => {
-    const { guardPerCallInit, runAttempts, SendableRequest } = await import('./sending.js');
+  /** The redaction boundary: whatever a call throws has the token cut out of it on the way out. */
+  function redacting<A extends unknown[], R>(call: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
+    return async (...args) => {
+      try {
+        return await call(...args);
+      } catch (error) {
+        throw redactor.error(error);
+      }
+    };
+  }
+
+  const send: Send = redacting(async (method, url, init, ctx) => {
     const perCall = guardPerCallInit(init, resolved);
     return runAttempts(
       // SendableRequest lets the transport send the request without fetch's copy of it (see
@@ -45,13 +51,14 @@ export function createClient(options?: ClientOptions): Digital99Client {
       (signal) => inner.request(method as never, url as never, { Request: SendableRequest, ...perCall, signal } as never),
       { ...resolved, policy: resolved.retry, signal: init?.signal as AbortSignal | undefined, what: `${method.toUpperCase()} ${url}`, ...ctx },
     );
-  };
+  });
   const api: Record<string, unknown> = { ...inner, request: (method: string, url: string, init?: Init) => send(method, url, init) };
   for (const method of ['GET', 'PUT', 'POST', 'DELETE', 'OPTIONS', 'HEAD', 'PATCH', 'TRACE']) {
     api[method] = (url: string, init?: Init) => send(method, url, init);
   }
+  const messages = createMessages(send, resolved);
 
   // The token lives only in closures: nothing on this object shows it to console.log, util.inspect
   // or JSON.stringify.
-  return { messages: createMessages(send, resolved), api: api as unknown as Client<paths> };
+  return { messages: { ...messages, create: redacting(messages.create) }, api: api as unknown as Client<paths> };
 }

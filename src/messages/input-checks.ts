@@ -3,7 +3,7 @@
 // TypeScript catches most of these at compile time; these catch the rest (JavaScript callers,
 // values from JSON, `as any`).
 import { closestName } from './closest-name.js';
-import { InvalidInputError } from './errors.js';
+import { InvalidInputError } from '../errors/classes.js';
 
 export const maxContentLength = 150_000;
 export const maxAttachments = 15;
@@ -66,18 +66,7 @@ function checkString(value: unknown, field: string, options: { nonEmpty?: boolea
 
 /** Characters as the server counts them (code points); a surrogate pair is one character. */
 function codePointLength(text: string): number {
-  let length = text.length;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c >= 0xd800 && c <= 0xdbff) {
-      const next = text.charCodeAt(i + 1);
-      if (next >= 0xdc00 && next <= 0xdfff) {
-        length--;
-        i++;
-      }
-    }
-  }
-  return length;
+  return [...text].length;
 }
 
 export function checkContent(value: unknown): void {

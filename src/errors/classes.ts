@@ -1,4 +1,4 @@
-// One small hierarchy: every failure the package reports is a Digital99Error.
+// The error classes, one small hierarchy: every failure the package reports is a Digital99Error.
 // Errors never hold the request (its headers carry the API token), only safe facts about it.
 
 /** Base class of every error this package throws. */

@@ -1,8 +1,7 @@
-// Debug lines (loaded only when `debug` is set): one per request and one per response. Headers are
-// shown by allowlist, so a header we did not think of (the token under any spelling, cookies, proxy
-// credentials) is never printed, and the token is cut out of the rest (a hostile server can put it
-// in a Location).
-import { redactToken } from './redact.js';
+// Debug lines (when `debug` is set): one per request and one per response. Headers are shown by
+// allowlist, so a header we did not think of (the token under any spelling, cookies, proxy
+// credentials) is never printed; the `debug` given here already cuts the token out of the rest (a
+// hostile server can put it in a Location), see client/options.ts.
 
 const safeHeaders = new Set([
   'accept',
@@ -27,8 +26,7 @@ export function describeHeaders(headers: Headers): string {
 }
 
 /** Writes the request's line and returns what writes the response's. */
-export function logExchange(debug: (line: string) => void, token: string, request: Request): (response: Response) => void {
-  const log = (line: string) => debug(redactToken(line, token));
+export function logExchange(log: (line: string) => void, request: Request): (response: Response) => void {
   const started = performance.now();
   log(`→ ${request.method} ${request.url} ${describeHeaders(request.headers)}`);
   return (response) =>

@@ -1,0 +1,38 @@
+// What messages.create makes of the answer: the typed message, or the typed error that says what
+// went wrong.
+import { errorFromResponse, notAMessage } from '../errors/from-response.js';
+import type { Redactor } from '../errors/redaction.js';
+import type { Message } from './types.js';
+
+/** The fields a message always has; a 2xx body without them is a failure the caller must see. */
+function isMessage(data: unknown): data is Message {
+  const m = data as Record<string, unknown> | null;
+  return (
+    typeof m === 'object' &&
+    m !== null &&
+    typeof m.id === 'number' &&
+    typeof m.message_type === 'number' &&
+    typeof m.created_at === 'number' &&
+    (m.content == null || typeof m.content === 'string')
+  );
+}
+
+/** The message in a 2xx answer read as text, or the error that says what went wrong. */
+export function messageFrom(
+  { data: text, error, response }: { data?: unknown; error?: unknown; response: Response },
+  path: string,
+  options: { baseUrl: string; authHeader: string; redactor: Redactor },
+): Message {
+  const what = `POST ${path}`;
+  if (response.ok) {
+    try {
+      const data: unknown = JSON.parse(text as string);
+      if (isMessage(data)) return data;
+    } catch {
+      // Not JSON: said below.
+    }
+  }
+  throw response.ok
+    ? notAMessage(text, response.status, what, options.redactor)
+    : errorFromResponse(response, error, { what, method: 'POST', url: options.baseUrl + path }, options);
+}
