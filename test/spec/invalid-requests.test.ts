@@ -56,6 +56,36 @@ describe('JSON bodies that break the spec get 422', () => {
   ])('%s', async (_case, body, expected) => {
     expectRefused(await postMessage(prismUrl, body), ...expected);
   });
+});
+
+// What the server's own checks refuse (ContentAttributeValidator, Message::TEMPLATE_PARAMS_SCHEMA,
+// the enums of message.rb), one case each: the spec refuses the same, so the mock answers 422.
+describe("the server's refusals are the spec's (422)", () => {
+  const select = (item: unknown): Json => ({ content: 'x', content_type: 'input_select', content_attributes: { items: [item] } });
+  const cards = (item: unknown): Json => ({ content: 'x', content_type: 'cards', content_attributes: { items: [item] } });
+  const form = (item: unknown): Json => ({ content: 'x', content_type: 'form', content_attributes: { items: [item] } });
+  const article = (items: unknown[]): Json => ({ content: 'x', content_type: 'article', content_attributes: { items } });
+  const extra = (key: string) => `must NOT have additional properties; found '${key}'`;
+
+  it.each<[string, Json, Expected[]]>([
+    ['input_select item with a key other than title, value', select({ title: 'A', value: 'a', description: 'd' }), [{ at: 'request.body.content_attributes.items.0', says: extra('description') }]],
+    ['input_select item that is not an object', select('Sales'), [{ at: 'request.body.content_attributes.items.0', says: 'must be object' }]],
+    ['card with a key other than title, description, media_url, actions', cards({ title: 'C', subtitle: 's', actions: [link] }), [{ at: 'request.body.content_attributes.items.0', says: extra('subtitle') }]],
+    ['card action with a key other than text, type, payload, uri', cards({ title: 'C', actions: [{ ...link, style: 'primary' }] }), [{ at: 'request.body.content_attributes.items.0.actions.0', says: extra('style') }]],
+    ['card item that is not an object', cards(['Basic']), [{ at: 'request.body.content_attributes.items.0', says: 'must be object' }]],
+    ['form item with a key outside the validator\'s ten', form({ name: 'n', label: 'N', type: 'text', min: 3 }), [{ at: 'request.body.content_attributes.items.0', says: extra('min') }]],
+    ['article item with a key other than title, description, link', article([{ title: 'T', link: 'https://online.99digital.co.il/hc/t', image: 'i.png' }]), [{ at: 'request.body.content_attributes.items.0', says: extra('image') }]],
+    ['article with empty items', article([]), [{ at: 'request.body.content_attributes.items', says: 'must NOT have fewer than 1 items' }]],
+    ['article item that is not an object', article(['Track your order']), [{ at: 'request.body.content_attributes.items.0', says: 'must be object' }]],
+    ['article without content_attributes', { content: 'x', content_type: 'article' }, [{ at: 'request.body', says: "must have required property 'content_attributes'" }]],
+    ['content_type the server has no such value for', { content: 'x', content_type: 'carousel' }, [{ at: 'request.body.content_type', says: 'must be equal to constant' }]],
+    ['message_type the server has no such value for', { content: 'x', message_type: 'outbound' }, [{ at: 'request.body.message_type', says: 'must be equal to one of the allowed values' }]],
+    ['template_params without name', { content: 'x', template_params: { language: 'en_US', processed_params: { '1': 'Noa' } } }, [{ at: 'request.body.template_params', says: "must have required property 'name'" }]],
+    ['template_params.processed_params as an array (not an object)', { content: 'x', template_params: { name: 't', processed_params: ['Noa', '1234'] } }, [{ at: 'request.body.template_params.processed_params', says: 'must be object' }]],
+    ['template_params.name that is not a string', { content: 'x', template_params: { name: 7 } }, [{ at: 'request.body.template_params.name', says: 'must be string' }]],
+  ])('%s', async (_case, body, expected) => {
+    expectRefused(await postMessage(prismUrl, body), ...expected);
+  });
 
   it('accepts content of exactly 150,000 characters (the limit is inclusive)', async () => {
     const answer = await postMessage(prismUrl, { content: 'x'.repeat(150_000) });
@@ -63,14 +93,14 @@ describe('JSON bodies that break the spec get 422', () => {
     expect(answer.violations).toEqual([]);
   });
 
-  it('a missing api_access_token gets 401 (not 422) and the Unauthorized example', async () => {
+  it("a missing api_access_token gets 401 (not 422) and the server's no-token body", async () => {
     const response = await fetch(`${prismUrl}/api/v1/accounts/1/conversations/42/messages`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ content: 'x' }),
     });
     expect(response.status).toBe(401);
-    expect(await response.json()).toEqual({ errors: ['Invalid Access Token'] });
+    expect(await response.json()).toEqual({ errors: ['You need to sign in or sign up before continuing.'] });
   });
 });
 

@@ -35,6 +35,6 @@ describe('request examples are accepted by the mock', () => {
     const answer = await postMessage(prismUrl, { content: 'Here is your invoice' }, { prefer: 'example=attachment' });
     expect(answer.status).toBe(200);
     expect(answer.violations).toEqual([]);
-    expect(answer.body).toMatchObject({ id: 1028, attachments: [{ file_type: 'file', extension: 'pdf' }] });
+    expect(answer.body).toMatchObject({ id: 1028, attachments: [{ file_type: 'file', file_size: 48213 }] });
   });
 });

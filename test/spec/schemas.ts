@@ -11,7 +11,8 @@ export function createSpecAjv(): Ajv2020 {
   const ajv = new Ajv2020({ allErrors: true, strict: true });
   formats.default(ajv);
   // Keywords that appear in openapi.yaml outside any schema, or inside schemas as OpenAPI annotations.
-  ajv.addVocabulary(['openapi', 'info', 'servers', 'tags', 'security', 'paths', 'components', 'example']);
+  // x-enum-varnames names the response's message_type numbers (0 incoming ... 3 template).
+  ajv.addVocabulary(['openapi', 'info', 'servers', 'tags', 'security', 'paths', 'components', 'example', 'x-enum-varnames']);
   ajv.addSchema({ ...spec, $id: SPEC_ID });
   return ajv;
 }
