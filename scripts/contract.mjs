@@ -7,7 +7,7 @@
 // server's answer against it. Between Prism and the server sits a small recorder on 127.0.0.1 that
 // keeps the server's raw answer, because with --errors Prism replaces an answer that breaks the
 // spec with its own 500, and the raw body is needed to tell which message_type numbering the
-// server uses.
+// server uses (openapi.yaml follows the server's enum, 0-3; the 99digital reference's table says 1-4).
 //
 // Exit codes: 0 no differences (or skipped: a variable is missing), 1 differences found,
 // 2 the check could not run (bad settings, server unreachable, Prism failed).
@@ -22,9 +22,9 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const specPath = resolve(root, 'openapi.yaml');
 const REQUIRED = ['DIGITAL99_BASE_URL', 'DIGITAL99_API_ACCESS_TOKEN', 'DIGITAL99_ACCOUNT_ID', 'DIGITAL99_CONVERSATION_ID'];
 
-// The 99digital reference numbering (what openapi.yaml says) and upstream Chatwoot's.
-const REFERENCE_TYPES = { 1: 'incoming', 2: 'outgoing', 3: 'activity', 4: 'template' };
-const CHATWOOT_TYPES = { 0: 'incoming', 1: 'outgoing', 2: 'activity', 3: 'template' };
+// The numbering of the 99digital reference's table, a documentation slip that openapi.yaml does not
+// follow (it follows the server's enum, 0 incoming ... 3 template: MessageType in the package).
+const REFERENCE_TABLE_TYPES = { 1: 'incoming', 2: 'outgoing', 3: 'activity', 4: 'template' };
 
 const missing = REQUIRED.filter((name) => (process.env[name] ?? '').trim() === '');
 if (missing.length > 0) {
@@ -67,6 +67,7 @@ if (!existsSync(prismModule)) {
   execFileSync(process.execPath, [resolve(root, 'scripts/build.mjs')], { stdio: 'inherit', cwd: root });
 }
 const { startPrism } = await import(pathToFileURL(prismModule).href);
+const { MessageType, messageTypeName } = await import(pathToFileURL(resolve(root, 'dist/src/index.js')).href);
 
 // ---- the recorder between Prism and the server --------------------------------------------------
 
@@ -179,20 +180,20 @@ if (recorded.status !== 200) {
 } else if (body === undefined || typeof body !== 'object' || body === null) {
   differences.push(`body: the server answered 200 with something that is not a JSON object: ${recorded.text.slice(0, 200)}`);
 } else {
-  // message_type numbering: the spec follows the 99digital reference (2 = outgoing); upstream
-  // Chatwoot says 1 for outgoing. We sent an outgoing message, so the number settles it.
+  // message_type numbering: the spec follows the server's enum (1 = outgoing); the 99digital
+  // reference's table would say 2. We sent an outgoing message, so the number settles it.
   const type = body.message_type;
-  if (type === 2) {
-    agreements.push('message_type: 2 for an outgoing message, as in the 99digital reference numbering (1 incoming, 2 outgoing, 3 activity, 4 template) that openapi.yaml follows.');
-  } else if (type === 1) {
+  if (type === MessageType.outgoing) {
+    agreements.push(`message_type: ${type} for an outgoing message, the server's numbering (0 incoming, 1 outgoing, 2 activity, 3 template) that openapi.yaml follows.`);
+  } else if (type === 2) {
     differences.push(
-      'message_type: the server answered 1 for an outgoing message. It numbers message types like upstream Chatwoot (0 incoming, 1 outgoing, 2 activity, 3 template), not like the 99digital reference that openapi.yaml follows (1 incoming, 2 outgoing, 3 activity, 4 template). Change ResponseMessageType and the response examples in openapi.yaml to 0-3.',
+      'message_type: the server answered 2 for an outgoing message. It numbers message types like the 99digital reference\'s table (1 incoming, 2 outgoing, 3 activity, 4 template), not like Chatwoot\'s enum that openapi.yaml follows (0 incoming, 1 outgoing, 2 activity, 3 template). Change ResponseMessageType (and its x-enum-varnames) in openapi.yaml, the response examples and MessageType to 1-4.',
     );
   } else {
-    const reference = REFERENCE_TYPES[type] ?? 'nothing';
-    const chatwoot = CHATWOOT_TYPES[type] ?? 'nothing';
+    const server = messageTypeName(type) ?? 'nothing';
+    const table = REFERENCE_TABLE_TYPES[type] ?? 'nothing';
     differences.push(
-      `message_type: the server answered ${JSON.stringify(type)} for an outgoing message; that is ${reference} in the 99digital numbering and ${chatwoot} in Chatwoot's. openapi.yaml expects 2.`,
+      `message_type: the server answered ${JSON.stringify(type)} for an outgoing message; that is ${server} in the server numbering openapi.yaml follows and ${table} in the 99digital reference's table. openapi.yaml expects ${MessageType.outgoing}.`,
     );
   }
   if (body.private !== true) differences.push(`private: sent true, the server answered ${JSON.stringify(body.private)}.`);

@@ -53,7 +53,8 @@ function recordingFetch(state) {
   };
 }
 
-const messageTypeNames = { 1: 'incoming', 2: 'outgoing', 3: 'activity', 4: 'template' };
+/** The package's messageTypeName (0 incoming, 1 outgoing, 2 activity, 3 template), once dist/ is loaded. */
+let typeName = () => undefined;
 
 /** The body as JSON, one top-level field a line, so that it reads at a glance. */
 function bodyLines(body) {
@@ -64,7 +65,7 @@ function bodyLines(body) {
 function printExchange(title, path, body, state, message) {
   const { last } = state;
   const created = message.created_at_exact ?? new Date(message.created_at * 1000).toISOString();
-  const kind = [`${messageTypeNames[message.message_type] ?? 'type'} (${message.message_type})`, message.content_type];
+  const kind = [`${typeName(message.message_type) ?? 'type'} (${message.message_type})`, message.content_type];
   if (message.private) kind.push('private note');
   console.log(`\n${title}`);
   console.log(`  sent      POST ${path}`);
@@ -84,7 +85,8 @@ async function main() {
   if (!existsSync(resolve(root, 'dist', 'src', 'index.js'))) {
     fail('dist/ is missing: run `npm run build` first (`npm start` does).');
   }
-  const { createClient } = await import(dist('src/index.js'));
+  const { createClient, messageTypeName } = await import(dist('src/index.js'));
+  typeName = messageTypeName;
   const useMock = env(tokenVar) === undefined || process.argv.includes('--mock');
 
   const state = { mockExample: undefined, last: undefined };

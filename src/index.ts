@@ -17,6 +17,7 @@ export {
   UnprocessableEntityError,
   type ApiErrorDetails,
 } from './errors/classes.js';
+export { MessageType, messageTypeName } from './messages/message-type.js';
 export type { CreateMessageBody, CreateMessageParams, Message, RequestOptions } from './messages/types.js';
 export type { AttachmentInput } from './messages/multipart.js';
 export type { RetryOptions } from './retry/policy.js';

@@ -1,8 +1,6 @@
 // The created message, in a few lines a person reads at a glance.
+import { messageTypeName } from '../messages/message-type.js';
 import type { Message } from '../messages/types.js';
-
-/** message_type as the response numbers it, in the 99digital reference's numbering (see openapi.yaml). */
-const messageTypeNames: Record<number, string> = { 1: 'incoming', 2: 'outgoing', 3: 'activity', 4: 'template' };
 
 export function preview(text: string | null | undefined, max = 80): string {
   if (text === null || text === undefined || text === '') return '(no text)';
@@ -16,7 +14,7 @@ export function createdTime(message: Pick<Message, 'created_at' | 'created_at_ex
 }
 
 export function summarize(message: Message): string {
-  const type = messageTypeNames[message.message_type];
+  const type = messageTypeName(message.message_type);
   const kind = [`${type ?? 'type'} (${message.message_type})`, message.content_type];
   if (message.private) kind.push('private note');
   const lines = [

@@ -25,7 +25,7 @@ describe('npm start (scripts/demo.mjs)', () => {
     expect(result.stdout).toContain('"content_type": "input_select"');
     expect(result.stdout).toContain('answer    HTTP 200 OK');
     expect(result.stdout).toContain('message   id 1022 in conversation 42');
-    expect(result.stdout).toContain('message   id 1024 in conversation 42 · outgoing (2), input_select · status sent');
+    expect(result.stdout).toContain('message   id 1024 in conversation 42 · outgoing (1), input_select · status sent');
     expect(result.stdout).toContain('options Sales (sales) · Support (support)');
     expect(result.stdout).toContain('npm run docs        → docs/index.html');
     expect(result.stdout).toContain('npm run docs:serve');

@@ -31,7 +31,7 @@ describe('99digital send --mock', () => {
     expect(result.stderr).toBe('');
     // The mock answers with the spec's private note example.
     expect(result.stdout).toContain('Message 1023 created in conversation 42\n');
-    expect(result.stdout).toContain('  type     outgoing (2), text, private note\n');
+    expect(result.stdout).toContain('  type     outgoing (1), text, private note\n');
     expect(result.stdout).toContain('  status   sent\n');
     expect(result.stdout).toContain('built-in mock server');
   });

@@ -1,6 +1,7 @@
 // A node:http server on 127.0.0.1 that records every request and answers as the test says.
 import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { MessageType } from '../../src/index.js';
 
 export interface RecordedRequest {
   method: string;
@@ -27,7 +28,8 @@ export function messageFor(request: RecordedRequest): Record<string, unknown> {
     content: typeof sent.content === 'string' ? sent.content : 'multipart message',
     inbox_id: 3,
     conversation_id: conversation,
-    message_type: 2,
+    // The server's numbering: the type sent, by name (outgoing when none was sent).
+    message_type: MessageType[(sent.message_type as keyof typeof MessageType | undefined) ?? 'outgoing'],
     content_type: typeof sent.content_type === 'string' ? sent.content_type : 'text',
     status: 'sent',
     content_attributes: (sent.content_attributes as object | undefined) ?? {},

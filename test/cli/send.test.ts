@@ -81,7 +81,7 @@ describe('99digital send: what is sent and printed', () => {
     expect(result.stdout).toBe(
       [
         'Message 5150 created in conversation 42',
-        '  type     outgoing (2), text',
+        '  type     outgoing (1), text',
         '  status   sent',
         '  created  2025-11-25T18:40:00.000Z',
         '  content  Hello',
@@ -108,7 +108,7 @@ describe('99digital send: what is sent and printed', () => {
 
     expect(result.code, result.stderr).toBe(0);
     expect(jsonBody()).toEqual({ content: 'Called the customer back', private: true });
-    expect(result.stdout).toContain('  type     outgoing (2), text, private note\n');
+    expect(result.stdout).toContain('  type     outgoing (1), text, private note\n');
   });
 
   it('--content-type cards with --attributes JSON sends the cards', async () => {
@@ -120,7 +120,7 @@ describe('99digital send: what is sent and printed', () => {
 
     expect(result.code, result.stderr).toBe(0);
     expect(jsonBody()).toEqual({ content: 'Our plans', content_type: 'cards', content_attributes: attributes });
-    expect(result.stdout).toContain('  type     outgoing (2), cards\n');
+    expect(result.stdout).toContain('  type     outgoing (1), cards\n');
   });
 
   it('--attributes @file reads the JSON from a file', async () => {

@@ -3,6 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as errors from '../../src/errors/classes.js';
+import { MessageType } from '../../src/index.js';
 import { faults, runFault } from './faults.js';
 import { linesWithToken, tokenExposures } from './token-exposure.js';
 
@@ -43,7 +44,7 @@ describe('failure catalogue', () => {
 
       if (fault.outcome === 'Message') {
         expect(error).toBeUndefined();
-        expect(message).toMatchObject({ id: 1022, message_type: 2 });
+        expect(message).toMatchObject({ id: 1022, message_type: MessageType.outgoing });
       } else {
         const errorClass = errorClasses[fault.outcome];
         expect(errorClass, `${fault.outcome} is exported by src/errors.ts`).toBeDefined();

@@ -3,6 +3,7 @@
 // that a connection was closed) rather than what the client says it did.
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { MessageType } from '../../src/index.js';
 
 export interface ReceivedRequest {
   method: string;
@@ -129,7 +130,7 @@ export function messageJson(content = 'Hello from the API', id = 1022): string {
     content,
     inbox_id: 3,
     conversation_id: 42,
-    message_type: 2,
+    message_type: MessageType.outgoing,
     content_type: 'text',
     status: 'sent',
     content_attributes: {},

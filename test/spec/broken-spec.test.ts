@@ -29,7 +29,7 @@ beforeAll(() => {
   writeFileSync(goodCopy, specSource);
   const broken = parseDocument(specSource);
   const path = ['components', 'examples', 'TextMessageResponse', 'value', 'message_type'];
-  expect(broken.getIn(path)).toBe(2);
+  expect(broken.getIn(path)).toBe(1);
   broken.setIn(path, 'two');
   writeFileSync(brokenCopy, broken.toString());
 });

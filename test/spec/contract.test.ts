@@ -1,7 +1,7 @@
 // scripts/contract.mjs (npm run test:contract) against a local fake server on 127.0.0.1: skipped
-// without its variables, differences found (and exit 1) when the server answers like upstream
-// Chatwoot, none (exit 0) when it answers as the spec says. The token never appears in the output,
-// and the fake server checks what actually reached it.
+// without its variables, differences found (and exit 1) when the server answers with the 99digital
+// reference table's numbering, none (exit 0) when it answers as the spec says. The token never
+// appears in the output, and the fake server checks what actually reached it.
 import { execFile } from 'node:child_process';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { dirname, join } from 'node:path';
@@ -87,10 +87,10 @@ describe('npm run test:contract', () => {
     expectNoToken(run);
   });
 
-  it('reports Chatwoot numbering and a missing field, exit 1, token never shown', async () => {
-    // Answers like upstream Chatwoot: outgoing = 1, and no source_id.
+  it("reports the reference table's numbering and a missing field, exit 1, token never shown", async () => {
+    // Answers as the 99digital reference's table would: outgoing = 2; and no source_id.
     const fake = await fakeServer((sent) => ({
-      id: 5001, content: sent['content'], inbox_id: 3, conversation_id: 99, message_type: 1, content_type: 'text',
+      id: 5001, content: sent['content'], inbox_id: 3, conversation_id: 99, message_type: 2, content_type: 'text',
       status: 'sent', content_attributes: {}, created_at: 1764096000, private: true, conversation: { id: 1 },
     }));
     servers.push(fake.server);
@@ -100,7 +100,7 @@ describe('npm run test:contract', () => {
     expectOneNote(fake.received);
     expect(run.stdout).toContain('Server answered 200.');
     expect(run.stdout).toContain("DIFF  response.body: Response body must have required property 'source_id'");
-    expect(run.stdout).toMatch(/DIFF {2}message_type: the server answered 1 for an outgoing message\. It numbers message types like upstream Chatwoot \(0 incoming, 1 outgoing, 2 activity, 3 template\)/);
+    expect(run.stdout).toMatch(/DIFF {2}message_type: the server answered 2 for an outgoing message\. It numbers message types like the 99digital reference's table \(1 incoming, 2 outgoing, 3 activity, 4 template\), not like Chatwoot's enum that openapi\.yaml follows/);
     expect(run.stdout).toContain('2 differences between the server and openapi.yaml');
     expect(run.stdout).toContain('does not describe (allowed, not a difference): conversation');
     expectNoToken(run);
@@ -114,7 +114,8 @@ describe('npm run test:contract', () => {
 
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expectOneNote(fake.received);
-    expect(run.stdout).toContain('ok    message_type: 2 for an outgoing message, as in the 99digital reference numbering');
+    expect(example['message_type']).toBe(1);
+    expect(run.stdout).toContain("ok    message_type: 1 for an outgoing message, the server's numbering (0 incoming, 1 outgoing, 2 activity, 3 template)");
     expect(run.stdout).toContain('No differences between the server and openapi.yaml.');
     expect(run.stdout).not.toContain('DIFF');
     expectNoToken(run);

@@ -3,6 +3,7 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import {
   createClient,
+  MessageType,
   type AttachmentInput,
   type CreateMessageParams,
   type Message,
@@ -25,11 +26,18 @@ describe('messages.create returns the typed Message', () => {
   it('has the fields as the server returns them', () => {
     expectTypeOf<Message['id']>().toEqualTypeOf<number>();
     expectTypeOf<Message['content']>().toEqualTypeOf<string | null>();
-    expectTypeOf<Message['message_type']>().toEqualTypeOf<1 | 2 | 3 | 4>();
+    // The server's numbers: 0 incoming, 1 outgoing, 2 activity, 3 template.
+    expectTypeOf<Message['message_type']>().toEqualTypeOf<0 | 1 | 2 | 3>();
+    expectTypeOf<Message['message_type']>().toEqualTypeOf<(typeof MessageType)[keyof typeof MessageType]>();
     expectTypeOf<Message['created_at']>().toEqualTypeOf<number>();
     expectTypeOf<Message['private']>().toEqualTypeOf<boolean>();
     expectTypeOf<Message['source_id']>().toEqualTypeOf<string | null>();
-    expectTypeOf<Message['content_type']>().toEqualTypeOf<'text' | 'input_select' | 'cards' | 'form' | 'article'>();
+    expectTypeOf<Message['content_type']>().toEqualTypeOf<
+      | 'text' | 'input_text' | 'input_textarea' | 'input_email' | 'input_select' | 'cards' | 'form' | 'article'
+      | 'incoming_email' | 'input_csat' | 'integrations' | 'sticker' | 'voice_call'
+    >();
+    expectTypeOf<Message['echo_id']>().toEqualTypeOf<string | undefined>();
+    expectTypeOf<Message['created_at_exact']>().toEqualTypeOf<string | undefined>();
     expectTypeOf<Message['status']>().toEqualTypeOf<'failed' | 'sent' | 'delivered' | 'read'>();
   });
 
@@ -41,12 +49,22 @@ describe('messages.create returns the typed Message', () => {
     expectTypeOf<undefined>().toExtend<Message['sender']>();
     expectTypeOf<NonNullable<Message['sender']>['type']>().toEqualTypeOf<'contact' | 'user' | 'agent_bot'>();
     if (message.sender?.type === 'user') {
-      expectTypeOf(message.sender.availability_status).toEqualTypeOf<'online' | 'busy' | 'offline' | undefined>();
+      expectTypeOf(message.sender.availability_status).toEqualTypeOf<'online' | 'busy' | 'offline' | null>();
+      expectTypeOf(message.sender.available_name).toEqualTypeOf<string>();
+      expectTypeOf(message.sender.thumbnail).toEqualTypeOf<string>();
     }
     if (message.sender?.type === 'contact') {
-      expectTypeOf(message.sender.phone_number).toEqualTypeOf<string | null | undefined>();
+      expectTypeOf(message.sender.phone_number).toEqualTypeOf<string | null>();
+      expectTypeOf(message.sender.email).toEqualTypeOf<string | null>();
+      expectTypeOf(message.sender.identifier).toEqualTypeOf<string | null>();
+      expectTypeOf(message.sender.blocked).toEqualTypeOf<boolean>();
       // @ts-expect-error a contact has no availability_status
       void message.sender.availability_status;
+    }
+    if (message.sender?.type === 'agent_bot') {
+      expectTypeOf(message.sender.avatar_url).toEqualTypeOf<string>();
+      // @ts-expect-error an agent bot has no thumbnail
+      void message.sender.thumbnail;
     }
   });
 
@@ -55,9 +73,14 @@ describe('messages.create returns the typed Message', () => {
     expectTypeOf<undefined>().toExtend<Message['attachments']>();
     const first = message.attachments?.[0];
     expectTypeOf(first?.file_type).toEqualTypeOf<
-      'image' | 'audio' | 'video' | 'file' | 'location' | 'fallback' | 'share' | 'story_mention' | 'contact' | undefined
+      | 'image' | 'audio' | 'video' | 'file' | 'location' | 'fallback' | 'share' | 'story_mention' | 'contact'
+      | 'ig_reel' | 'ig_post' | 'ig_story' | 'embed' | undefined
     >();
     expectTypeOf(first?.id).toEqualTypeOf<number | undefined>();
+    // Told apart by file_type: audio has transcribed_text, a location its coordinates.
+    if (first?.file_type === 'audio') expectTypeOf(first.transcribed_text).toEqualTypeOf<string>();
+    if (first?.file_type === 'location') expectTypeOf(first.coordinates_lat).toEqualTypeOf<number>();
+    if (first?.file_type === 'image') expectTypeOf(first.width).toEqualTypeOf<number | null>();
   });
 });
 
@@ -107,8 +130,8 @@ describe('what must not compile', () => {
     void client.messages.create({ ...ids, content: 'x', content_type: 'input_select', content_attributes: { items: [field] } });
     // @ts-expect-error a select form field needs options
     void client.messages.create({ ...ids, content: 'x', content_type: 'form', content_attributes: { items: [{ name: 's', label: 'S', type: 'select' }] } });
-    // @ts-expect-error options on a text form field
-    void client.messages.create({ ...ids, content: 'x', content_type: 'form', content_attributes: { items: [{ ...field, options: [] }] } });
+    // @ts-expect-error a form field key the server's validator does not allow
+    void client.messages.create({ ...ids, content: 'x', content_type: 'form', content_attributes: { items: [{ ...field, min: 3 }] } });
     // @ts-expect-error input_select without content_attributes
     void client.messages.create({ ...ids, content: 'x', content_type: 'input_select' });
     // @ts-expect-error in_reply_to on an input_select message
@@ -143,8 +166,8 @@ describe('what must not compile', () => {
     void client.messages.create({ conversation_id: 42, content: 'x' });
     // @ts-expect-error conversation_id is required
     void client.messages.create({ account_id: 1, content: 'x' });
-    // @ts-expect-error template_params needs a language
-    void client.messages.create({ ...ids, content: 'x', template_params: { name: 'n' } });
+    // @ts-expect-error template_params needs a name
+    void client.messages.create({ ...ids, content: 'x', template_params: { language: 'en_US' } });
     // @ts-expect-error a file path is not an attachment
     void client.messages.create({ ...ids, content: 'x', attachments: ['invoice.pdf'] });
     // @ts-expect-error an attachment needs a filename

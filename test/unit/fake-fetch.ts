@@ -1,6 +1,6 @@
 // An injected fetch for unit tests: it records what the server would have received and answers
 // with Responses the test builds. No globals are patched, so tests cannot leak into each other.
-import type { Message } from '../../src/index.js';
+import { MessageType, type Message } from '../../src/index.js';
 
 export interface SentRequest {
   method: string;
@@ -59,14 +59,14 @@ export const sampleMessage = {
   content: 'Hello from the API',
   inbox_id: 3,
   conversation_id: 42,
-  message_type: 2,
+  message_type: MessageType.outgoing,
   content_type: 'text',
   status: 'sent',
   content_attributes: {},
   created_at: 1_700_000_000,
   private: false,
   source_id: null,
-  sender: { id: 7, name: 'Dana', type: 'user' },
+  sender: { id: 7, name: 'Dana Levi', available_name: 'Dana', avatar_url: '', type: 'user', availability_status: 'online', thumbnail: '' },
 } satisfies Message;
 
 /** Catches what a promise rejects with, for assertions on the error object itself. */

@@ -11,6 +11,7 @@ import {
   createClient,
   Digital99Error,
   InvalidInputError,
+  MessageType,
   NotFoundError,
   RateLimitError,
   RedirectError,
@@ -196,7 +197,7 @@ describe('errors never show the token', () => {
 
 describe('redaction is for errors only', () => {
   it('returns a message whose content holds the token unchanged', async () => {
-    const answered = { id: 1, content: `my token is ${secret}`, message_type: 2, created_at: 1 };
+    const answered = { id: 1, content: `my token is ${secret}`, message_type: MessageType.outgoing, created_at: 1 };
     const server = fakeFetch(() => jsonResponse(answered));
     const client = createClient({ apiAccessToken: secret, baseUrl, retry: false, fetch: server.fetch });
     await expect(client.messages.create({ account_id: 1, conversation_id: 42, content: answered.content })).resolves.toEqual(answered);
