@@ -8,7 +8,10 @@ import { InvalidInputError } from '../errors/classes.js';
 export const maxContentLength = 150_000;
 export const maxAttachments = 15;
 export const messageTypes = ['incoming', 'outgoing', 'activity', 'template'] as const;
-export const contentTypes = ['text', 'input_select', 'cards', 'form'] as const;
+export const contentTypes = ['text', 'input_select', 'cards', 'form', 'article', 'input_email', 'input_text', 'input_textarea'] as const;
+/** Content types whose content_attributes are a text message's (what it replies to), not items. */
+const textLikeTypes = new Set(['text', 'input_email', 'input_text', 'input_textarea']);
+const replyFields = new Set(['in_reply_to', 'in_reply_to_external_id']);
 const formFieldTypes = ['text', 'email', 'text_area', 'select'] as const;
 const cardActionTypes = ['link', 'postback'] as const;
 
@@ -22,6 +25,15 @@ const knownFields = new Set([
   'content_attributes',
   'template_params',
   'echo_id',
+  'source_id',
+  'external_created_at',
+  'campaign_id',
+  'sender_type',
+  'sender_id',
+  'cc_emails',
+  'bcc_emails',
+  'to_emails',
+  'email_html_content',
   'attachments',
 ]);
 
@@ -102,13 +114,14 @@ function checkCardAction(action: unknown, field: string): void {
 export function checkContentAttributes(contentType: string, value: unknown): void {
   const field = 'content_attributes';
   const attrs = checkObject(value, field);
-  if (contentType === 'text') {
+  if (textLikeTypes.has(contentType)) {
     for (const key of Object.keys(attrs)) {
-      if (key !== 'in_reply_to') {
-        fail(`${field}.${key}`, 'is not accepted for a text message; only in_reply_to is. Did you mean to set content_type?');
+      if (!replyFields.has(key)) {
+        fail(`${field}.${key}`, `is not accepted for a ${contentType} message; only in_reply_to and in_reply_to_external_id are. Did you mean to set content_type?`);
       }
     }
     if (attrs.in_reply_to !== undefined) checkId(attrs.in_reply_to, `${field}.in_reply_to`, 'the id of the message replied to');
+    if (attrs.in_reply_to_external_id !== undefined) checkString(attrs.in_reply_to_external_id, `${field}.in_reply_to_external_id`, { nonEmpty: true });
     return;
   }
   const items = checkItems(attrs.items, `${field}.items`);
@@ -118,6 +131,9 @@ export function checkContentAttributes(contentType: string, value: unknown): voi
     if (contentType === 'input_select') {
       checkString(item.title, `${at}.title`, { nonEmpty: true });
       checkString(item.value, `${at}.value`, { nonEmpty: true });
+    } else if (contentType === 'article') {
+      checkString(item.title, `${at}.title`, { nonEmpty: true });
+      checkString(item.link, `${at}.link`, { nonEmpty: true });
     } else if (contentType === 'cards') {
       checkString(item.title, `${at}.title`, { nonEmpty: true });
       checkItems(item.actions, `${at}.actions`).forEach((action, j) => checkCardAction(action, `${at}.actions[${j}]`));
@@ -133,13 +149,11 @@ export function checkContentAttributes(contentType: string, value: unknown): voi
 function checkTemplateParams(value: unknown): void {
   const params = checkObject(value, 'template_params');
   checkString(params.name, 'template_params.name', { nonEmpty: true });
-  checkString(params.language, 'template_params.language', { nonEmpty: true });
-  if (params.category !== undefined) checkString(params.category, 'template_params.category');
-  if (params.processed_params !== undefined) {
-    for (const [key, v] of Object.entries(checkObject(params.processed_params, 'template_params.processed_params'))) {
-      checkString(v, `template_params.processed_params.${key}`);
-    }
+  for (const key of ['language', 'category', 'namespace']) {
+    if (params[key] !== undefined) checkString(params[key], `template_params.${key}`);
   }
+  // Structured ({ header, body, footer, buttons }) or the legacy flat map: the spec says which.
+  if (params.processed_params !== undefined) checkObject(params.processed_params, 'template_params.processed_params');
 }
 
 /** Fields of content_attributes that callers put at the top level by mistake. */
@@ -172,11 +186,11 @@ export function checkCreateParams(params: unknown): Record<string, unknown> {
   if (params.content_type !== undefined) checkEnum(params.content_type, 'content_type', contentTypes);
   if (params.content_attributes !== undefined) {
     checkContentAttributes(contentType as string, params.content_attributes);
-  } else if (contentType !== 'text') {
+  } else if (!textLikeTypes.has(contentType as string)) {
     fail('content_attributes', `is required when content_type is "${String(contentType)}" (it holds the items to show).`);
   }
   if (params.template_params !== undefined) checkTemplateParams(params.template_params);
-  if (params.echo_id !== undefined) checkString(params.echo_id, 'echo_id', { max: 255 });
+  if (params.echo_id !== undefined) checkString(params.echo_id, 'echo_id');
   if (params.attachments !== undefined) {
     if (!Array.isArray(params.attachments)) fail('attachments', `must be an array of files, got ${describe(params.attachments)}.`);
     if (params.attachments.length > maxAttachments) {

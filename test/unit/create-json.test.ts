@@ -83,15 +83,68 @@ const cases: Array<[string, CreateMessageParams]> = [
     },
   ],
   [
-    'WhatsApp template',
+    'WhatsApp template, legacy flat processed_params',
     {
       account_id: 1,
       conversation_id: 42,
       content: 'Your order 1234 has shipped',
-      message_type: 'template',
+      message_type: 'outgoing',
       template_params: { name: 'order_shipped', category: 'UTILITY', language: 'en_US', processed_params: { '1': '1234' } },
     },
   ],
+  // What else the server accepts (Messages::MessageBuilder, Message::TEMPLATE_PARAMS_SCHEMA).
+  [
+    'WhatsApp template, structured processed_params',
+    {
+      account_id: 1,
+      conversation_id: 42,
+      content: 'Your order 1234 has shipped',
+      template_params: {
+        name: 'order_shipped',
+        namespace: 'b1c2d3e4',
+        processed_params: {
+          header: { media_url: 'https://example.com/p.jpg', media_type: 'image' },
+          body: { '1': 'Noa' },
+          footer: { '1': 'Thanks' },
+          buttons: [{ type: 'url', parameter: 'track/1234' }],
+        },
+      },
+    },
+  ],
+  ['WhatsApp template with only a name', { account_id: 1, conversation_id: 42, content: 'Hello', template_params: { name: 'hello_world' } }],
+  ['reply by the channel message id', { account_id: 1, conversation_id: 42, content: 'Got it', content_attributes: { in_reply_to_external_id: 'wamid.1' } }],
+  [
+    'article',
+    {
+      account_id: 1,
+      conversation_id: 42,
+      content: 'These may help',
+      content_type: 'article',
+      content_attributes: { items: [{ title: 'Returns', description: 'How to return', link: 'https://example.com/returns' }] },
+    },
+  ],
+  ['input_email', { account_id: 1, conversation_id: 42, content: 'Your email?', content_type: 'input_email' }],
+  ['input_text', { account_id: 1, conversation_id: 42, content: 'Order number?', content_type: 'input_text' }],
+  ['input_textarea', { account_id: 1, conversation_id: 42, content: 'Tell us more', content_type: 'input_textarea', content_attributes: {} }],
+  [
+    'imported: source_id and external_created_at',
+    { account_id: 1, conversation_id: 42, content: 'Old message', message_type: 'incoming', source_id: 'crm-1', external_created_at: 1764090000 },
+  ],
+  ['campaign_id', { account_id: 1, conversation_id: 42, content: 'Sale today', campaign_id: 12 }],
+  ['as an agent bot', { account_id: 1, conversation_id: 42, content: 'Hi, I am a bot', sender_type: 'AgentBot', sender_id: 2 }],
+  [
+    'email inbox fields',
+    {
+      account_id: 1,
+      conversation_id: 42,
+      content: 'Invoice attached',
+      cc_emails: 'a@example.com, b@example.com',
+      bcc_emails: 'c@example.com',
+      to_emails: 'd@example.com',
+      email_html_content: '<p>Invoice attached</p>',
+    },
+  ],
+  ['echo_id longer than 255 characters', { account_id: 1, conversation_id: 42, content: 'x', echo_id: 'e'.repeat(1000) }],
 ];
 
 describe('messages.create sends JSON', () => {
