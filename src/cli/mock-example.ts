@@ -7,7 +7,9 @@ export function mockExampleFor(fields: Record<string, unknown>, withFiles: boole
   if (withFiles) return 'attachment';
   if (fields.private === true) return 'private_note';
   const contentType = fields.content_type;
-  if (contentType === 'input_select' || contentType === 'cards' || contentType === 'form') return contentType;
+  if (contentType === 'input_select' || contentType === 'cards' || contentType === 'form' || contentType === 'article') return contentType;
+  // A WhatsApp template goes out as an outgoing message; message_type template is another thing.
+  if (fields.template_params !== undefined) return 'whatsapp_template';
   switch (fields.message_type) {
     case 'incoming':
       return 'incoming';
