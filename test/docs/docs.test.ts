@@ -154,7 +154,7 @@ describe.skipIf(skipReason !== undefined)(
       }
       // content_type picks the body's shape (oneOf); each shape shows its content_type value.
       const shapes = [['Input select message', 'input_select'], ['Cards message', 'cards'],
-        ['Form message', 'form'], ['Text message', 'text']] as const;
+        ['Form message', 'form'], ['Article message', 'article'], ['Email prompt', 'input_email'], ['Text message', 'text']] as const;
       let current = 'Text message';
       for (const [shape, contentType] of shapes) {
         await choose(section, current, shape);
@@ -179,13 +179,14 @@ describe.skipIf(skipReason !== undefined)(
       await visible(page.getByRole('link', { name: 'Authentication', exact: true }));
     });
 
-    it('shows the 401, 404, 422 and 429 responses and switches response examples', async () => {
+    it('shows the 400, 401, 404, 422 and 429 responses and switches response examples', async () => {
       const panel = responseSamples();
       const expected = [
-        ['401', 'The API key is missing, wrong, or lacks access to this account.', '"Invalid Access Token"'],
+        ['400', 'The body is not valid JSON.', '"Bad Request"'],
+        ['401', 'The API key is missing, wrong, or lacks access to this account.', '"You need to sign in or sign up before continuing."'],
         ['404', 'The account or conversation does not exist, or the key cannot see it.', '"Resource could not be found"'],
         ['422', 'The server refused the message', 'Content is too long'],
-        ['429', 'Rate limited. Wait and retry', 'Retry later'],
+        ['429', 'Rate limited: too many requests from this IP address', 'Retry later'],
       ] as const;
       for (const [status, description, example] of expected) {
         await responsesSection().getByRole('tab', { name: status, exact: true }).click();
@@ -198,7 +199,7 @@ describe.skipIf(skipReason !== undefined)(
       await choose(panel, 'Example', 'Cards message');
       await visible(panel.getByText('"PLAN_BASIC"'));
       await visible(panel.getByText('"Our plans"'));
-      await choose(panel, 'Example', 'Activity message, with no sender and no content');
+      await choose(panel, 'Example', 'Activity message (message_type 2), sent by the contact');
       await visible(panel.getByText('"created_at_exact"'));
       await choose(panel, 'Example', 'Cards message');
     });
