@@ -55,7 +55,10 @@ function fail(message: string): never {
   throw new ConfigurationError(message);
 }
 
-/** Checks a token may go in an HTTP header, naming the problem but never the token. */
+export const minTokenLength = 16;
+export const maxTokenLength = 256;
+
+/** Checks a token is one a server could have issued, naming the problem but never the token. */
 export function checkToken(token: unknown, source: string): string {
   if (token === undefined || token === null || token === '') {
     fail(`Missing API access token: pass createClient({ apiAccessToken }) or set ${tokenEnvVar}. Find the token on your 99digital profile page.`);
@@ -76,6 +79,22 @@ export function checkToken(token: unknown, source: string): string {
     fail(`${what} contains ${kind} at position ${at + 1} of ${token.length}; ${fix}.`);
   }
   if (token.trim() !== token) fail(`${what} starts or ends with spaces: trim it.`);
+  // Real tokens are Rails `has_secure_token` values: 24 letters and digits. Refusing anything else
+  // means every encoding a server can echo (URL, form, JSON, HTML) is the token itself, so the
+  // redactor catches it; and a token of a few characters could not be cut out of text sensibly.
+  const other = token.search(/[^A-Za-z0-9]/);
+  if (other >= 0) {
+    fail(
+      `${what} contains "${token[other]}" at position ${other + 1} of ${token.length}; API access tokens are letters and digits only. ` +
+        'Copy the whole token again from your 99digital profile page.',
+    );
+  }
+  if (token.length < minTokenLength || token.length > maxTokenLength) {
+    fail(
+      `${what} is ${token.length} characters long; API access tokens are ${minTokenLength} to ${maxTokenLength} letters and digits (24 on a standard server). ` +
+        'Copy the whole token again from your 99digital profile page.',
+    );
+  }
   return token;
 }
 

@@ -23,7 +23,7 @@ const app = `
 import { createClient } from '99digital-client';
 const message = { id: 7, content: 'Hi', message_type: 1, created_at: 1700000000 };
 const client = createClient({
-  apiAccessToken: 'tok_bundle',
+  apiAccessToken: 'bundleTestToken12345',
   baseUrl: 'https://chat.example.com',
   fetch: async () => new Response(JSON.stringify(message), { status: 200, headers: { 'content-type': 'application/json' } }),
 });

@@ -102,7 +102,7 @@ describe('which answers are retried', () => {
           answers = sequence;
           offset = server.requests.length;
           const client = createClient({
-            apiAccessToken: 'property-test-token',
+            apiAccessToken: 'propertyTestToken12345',
             baseUrl: server.url,
             retry: { retries, minDelayMs: 0, maxDelayMs: 0 },
           });

@@ -23,7 +23,7 @@ import {
 import { baseUrl, fakeFetch, jsonResponse, rejectionOf, textResponse, type Answer } from './fake-fetch.js';
 
 // Distinctive enough that any appearance is a leak, not a coincidence.
-const secret = 'tok_LEAKCHECK_3f9a1c77e2';
+const secret = 'tokLEAKCHECK3f9a1c77e2';
 
 /** Every way an error gets shown: none may contain the token. */
 function shownForms(value: unknown): string[] {
