@@ -91,14 +91,16 @@ export function createTransport({ origin, fetch: fetchImpl, debug }: TransportOp
  * A Response that reports a status the Response constructor refuses (it takes 200 to 599 only, and
  * a server can send 600 or 999): such an answer is an error like any other, with its own status.
  */
+const oddStatus = Symbol('status');
 class OddStatusResponse extends Response {
-  readonly #status: number;
+  // Not a #private field: Response's own constructor reads `status` before this class's fields exist.
+  declare readonly [oddStatus]: number | undefined;
   constructor(body: ReadableStream<Uint8Array> | null, from: Response) {
     super(body, { status: 500, statusText: from.statusText, headers: from.headers });
-    this.#status = from.status;
+    Object.defineProperty(this, oddStatus, { value: from.status });
   }
   override get status(): number {
-    return this.#status;
+    return this[oddStatus] ?? super.status;
   }
   override get ok(): boolean {
     return false;

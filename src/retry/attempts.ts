@@ -15,7 +15,7 @@ export interface AttemptContext extends FailureContext {
 
 const timeoutReason = Symbol('timeout');
 
-export async function runAttempts<T extends { response: Response }>(
+export async function runAttempts<T extends { response: Response; error?: unknown }>(
   run: (signal: AbortSignal) => Promise<T>,
   ctx: AttemptContext,
 ): Promise<T> {
@@ -49,24 +49,14 @@ export async function runAttempts<T extends { response: Response }>(
     if ('result' in outcome) {
       const { result } = outcome;
       if (result.response.ok || attempt >= ctx.policy.retries) return result;
-      if (!(await waitToRetry(ctx, attempt, { response: result.response }))) return result;
+      // openapi-fetch has read an error answer's body into `error` (parsed when it is JSON).
+      if (!(await waitToRetry(ctx, attempt, { response: result.response, body: result.error }))) return result;
     } else if (stoppedBy === 'caller') {
       // In flight: the server may have the whole request, whatever the reason object says.
       throw new AbortedError(`${ctx.what} was aborted by the caller while in flight; the server may have posted the message.`, true, callerSignal?.reason);
     } else {
       await waitToRetry(ctx, attempt, { error: outcome.error, timedOut: stoppedBy === 'timeout' });
     }
-  }
-}
-
-/** The body of a 422, to tell the flood limit from a refused message (bounded by the transport). */
-async function floodLimited(response: Response): Promise<boolean> {
-  if (response.status !== 422) return false;
-  try {
-    const text = await response.clone().text();
-    return isFloodLimit(JSON.parse(text));
-  } catch {
-    return false;
   }
 }
 
@@ -78,7 +68,7 @@ async function floodLimited(response: Response): Promise<boolean> {
 async function waitToRetry(
   ctx: AttemptContext,
   attempt: number,
-  outcome: { response: Response } | { error: unknown; timedOut: boolean },
+  outcome: { response: Response; body: unknown } | { error: unknown; timedOut: boolean },
 ): Promise<boolean> {
   const { policy } = ctx;
   const retriesLeft = attempt < policy.retries;
@@ -91,7 +81,7 @@ async function waitToRetry(
   } else {
     const { status, headers } = outcome.response;
     if (!retriesLeft) return false;
-    const wait = retryWait(status, headers, await floodLimited(outcome.response));
+    const wait = retryWait(status, headers, status === 422 && isFloodLimit(outcome.body));
     // Retrying before the server's own time would only be turned away again: give up instead (the
     // error carries the wait, RateLimitError.retryAfterMs).
     if (wait === undefined || wait.ms > policy.maxDelayMs) return false;

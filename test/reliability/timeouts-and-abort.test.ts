@@ -79,7 +79,7 @@ describe('the caller aborts', () => {
 
   it('in the gap between an answer and the wait: the wait does not start', async () => {
     const caller = new AbortController();
-    const server = await serve((_req, res) => reply(res, 503, 'busy', { 'content-type': 'text/plain' }));
+    const server = await serve((_req, res) => reply(res, 503, 'busy', { 'content-type': 'text/plain', 'retry-after': '30' }));
     const client = clientFor(server, {
       retry: { retries: 2, minDelayMs: 60_000, maxDelayMs: 60_000 },
       // Runs after the 503 was read and before the wait begins.
@@ -113,7 +113,7 @@ describe('timeoutMs', () => {
 
   it('is per attempt: three slow attempts that together exceed it still succeed', async () => {
     const server = await serve((_req, res, i) => {
-      setTimeout(() => (i < 2 ? reply(res, 503, 'busy') : reply(res, 200, messageJson())), 350);
+      setTimeout(() => (i < 2 ? reply(res, 503, 'busy', { 'retry-after': '0' }) : reply(res, 200, messageJson())), 350);
     });
     const { value, error } = await settle(server, () => clientFor(server, { timeoutMs: 900 }).messages.create(params), { answered: true });
     expect(error).toBeUndefined();
@@ -150,7 +150,7 @@ describe('nothing outlives a call', () => {
   it("no abort listener stays on the caller's signal, whatever the outcome", async () => {
     const caller = new AbortController();
     const server = await serve((_req, res, i) => {
-      if (i === 0 || i === 1) return reply(res, 429, 'Retry later'); // retried, then 200
+      if (i === 0 || i === 1) return reply(res, 429, 'Retry later', { 'retry-after': '0' }); // retried, then 200
       if (i === 3) return reply(res, 500, '{}'); // fails
       if (i === 4) return; // times out
       reply(res, 200, messageJson());

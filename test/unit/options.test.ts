@@ -53,13 +53,13 @@ describe('the API token', () => {
   });
 
   it('falls back to DIGITAL99_API_ACCESS_TOKEN', async () => {
-    vi.stubEnv('DIGITAL99_API_ACCESS_TOKEN', 'tok_from_env');
+    vi.stubEnv('DIGITAL99_API_ACCESS_TOKEN', 'tokFromEnv0123456789');
     const request = await sendOne({ baseUrl });
-    expect(request?.headers.get('api_access_token')).toBe('tok_from_env');
+    expect(request?.headers.get('api_access_token')).toBe('tokFromEnv0123456789');
   });
 
   it('prefers apiAccessToken over the environment variable', async () => {
-    vi.stubEnv('DIGITAL99_API_ACCESS_TOKEN', 'tok_from_env');
+    vi.stubEnv('DIGITAL99_API_ACCESS_TOKEN', 'tokFromEnv0123456789');
     const request = await sendOne({ baseUrl, apiAccessToken: token });
     expect(request?.headers.get('api_access_token')).toBe(token);
   });

@@ -227,7 +227,7 @@ describe('the client and debug lines never show the token', () => {
 
   it('debug lines of retries and of a response header echoing the token', async () => {
     const server = fakeFetch((_request, call) =>
-      call === 1 ? textResponse('Retry later', 429, { 'x-echo': secret, 'set-cookie': `t=${secret}` }) : jsonResponse({}, 200),
+      call === 1 ? textResponse('Retry later', 429, { 'retry-after': '0', 'x-echo': secret, 'set-cookie': `t=${secret}` }) : jsonResponse({}, 200),
     );
     const lines: string[] = [];
     const client = createClient({
