@@ -10,17 +10,15 @@
 /** The wait when the answer says nothing usable: one window of the server's limits. */
 export const defaultRateLimitWaitMs = 60_000;
 
-const months = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
-const imfFixdate = /^(?:Mon|Tue|Wed|Thu|Fri|Sat|Sun), (\d{2}) (Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec) (\d{4}) (\d{2}):(\d{2}):(\d{2}) GMT$/;
-
-/** An HTTP date in the one form RFC 9110 requires senders to use (IMF-fixdate), in ms; else undefined. */
+/**
+ * An HTTP date in the one form RFC 9110 requires senders to use (IMF-fixdate, e.g.
+ * `Sun, 29 Nov 2026 14:00:30 GMT`), in ms; else undefined. A date is that form exactly when it
+ * reads back the same: this refuses other formats, impossible dates and wrong weekdays alike.
+ */
 export function parseHttpDate(value: string | null): number | undefined {
-  const m = imfFixdate.exec(value?.trim() ?? '');
-  if (!m) return undefined;
-  const [, day, month, year, hour, minute, second] = m as unknown as [string, string, string, string, string, string, string];
-  const ms = Date.UTC(Number(year), months.indexOf(month), Number(day), Number(hour), Number(minute), Number(second));
-  // Date.UTC rolls 31 Feb over to March: such a date is not one.
-  return new Date(ms).getUTCDate() === Number(day) && Number(hour) < 24 && Number(minute) < 60 && Number(second) < 61 ? ms : undefined;
+  const text = value?.trim() ?? '';
+  const ms = Date.parse(text);
+  return Number.isNaN(ms) || new Date(ms).toUTCString() !== text ? undefined : ms;
 }
 
 /**
