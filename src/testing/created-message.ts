@@ -30,6 +30,9 @@ export const MOCK_CONTACT = {
   type: 'contact',
 } as const;
 
+/** The agent bot named by `sender_type: 'AgentBot'` and `sender_id` (AgentBot#push_event_data); the id is the one sent. */
+export const MOCK_AGENT_BOT = { id: 0, name: 'Mock Bot', avatar_url: '', type: 'agent_bot' } as const;
+
 /** The inbox every mocked conversation belongs to (an API inbox, so incoming messages are allowed). */
 export const MOCK_INBOX_ID = 1;
 
@@ -70,7 +73,7 @@ export interface CreatedMessage {
   created_at: number;
   private: boolean;
   source_id: string | null;
-  sender: typeof MOCK_USER | typeof MOCK_CONTACT;
+  sender: typeof MOCK_USER | typeof MOCK_CONTACT | { id: number; name: string; avatar_url: string; type: 'agent_bot' };
   attachments?: CreatedAttachment[];
 }
 
@@ -89,8 +92,8 @@ export interface BuildContext {
   now: Date;
   /** The mock's origin, for the attachments' URLs. */
   origin: string;
-  /** The message with this id, if the mock created it in this conversation (for in_reply_to). */
-  findInConversation(id: number): { id: number; source_id: string | null } | undefined;
+  /** A message the mock created in this conversation, by id or by source_id (for in_reply_to). */
+  findInConversation(by: { id: number } | { source_id: string }): { id: number; source_id: string | null } | undefined;
 }
 
 /** Builds the message the server would create from this request. */
@@ -98,13 +101,20 @@ export function buildCreatedMessage(request: MessageRequest, context: BuildConte
   const { fields } = request;
   const messageType = typeof fields['message_type'] === 'string' && fields['message_type'] !== '' ? fields['message_type'] : 'outgoing';
   const contentAttributes = contentAttributesOf(fields['content_attributes']);
-  // Messages::InReplyToMessageBuilder: in_reply_to is replaced by the id of the message found in
-  // this conversation (null when there is none), and that message's source_id is added.
-  if (contentAttributes['in_reply_to'] !== undefined && contentAttributes['in_reply_to'] !== null && contentAttributes['in_reply_to'] !== '') {
-    const target = context.findInConversation(Number(contentAttributes['in_reply_to']));
+  // Messages::InReplyToMessageBuilder: the message replied to is looked up in this conversation
+  // by in_reply_to (its id), else by in_reply_to_external_id (its source_id); both keys are then
+  // set from what was found, null when nothing was.
+  const inReplyTo = contentAttributes['in_reply_to'];
+  const inReplyToExternal = contentAttributes['in_reply_to_external_id'];
+  if (present(inReplyTo) || present(inReplyToExternal)) {
+    const target = present(inReplyTo)
+      ? context.findInConversation({ id: Number(inReplyTo) })
+      : context.findInConversation({ source_id: String(inReplyToExternal) });
     contentAttributes['in_reply_to_external_id'] = target?.source_id ?? null;
     contentAttributes['in_reply_to'] = target?.id ?? null;
   }
+  // external_created_at is kept in content_attributes (MessageBuilder#external_created_at).
+  if (present(fields['external_created_at'])) contentAttributes['external_created_at'] = fields['external_created_at'];
   const echoId = fields['echo_id'];
   const message: CreatedMessage = {
     id: context.id,
@@ -119,13 +129,28 @@ export function buildCreatedMessage(request: MessageRequest, context: BuildConte
     created_at: Math.floor(context.now.getTime() / 1000),
     private: booleanOf(fields['private']),
     source_id: typeof fields['source_id'] === 'string' ? fields['source_id'] : null,
-    // MessageBuilder#sender: the token's user for outgoing messages, the contact otherwise.
-    sender: messageType === 'outgoing' ? MOCK_USER : MOCK_CONTACT,
+    sender: senderOf(messageType, fields),
   };
   if (request.files.length > 0) {
     message.attachments = request.files.map((file) => attachmentOf(file, message.id, request.account_id, context));
   }
   return message;
+}
+
+/**
+ * MessageBuilder#sender: for outgoing messages the agent bot named by sender_type/sender_id (the
+ * mock has every bot), else the token's user; the conversation's contact for the other types.
+ */
+function senderOf(messageType: string, fields: Record<string, unknown>): CreatedMessage['sender'] {
+  if (messageType !== 'outgoing') return MOCK_CONTACT;
+  const botId = Number(fields['sender_id']);
+  if (fields['sender_type'] === 'AgentBot' && Number.isInteger(botId)) return { ...MOCK_AGENT_BOT, id: botId };
+  return MOCK_USER;
+}
+
+/** Ruby's `present?` for the values a request carries. */
+function present(value: unknown): boolean {
+  return value !== undefined && value !== null && value !== '' && value !== false;
 }
 
 /** FileTypeHelper#file_type: a few image and video types, anything audio/, else file. */

@@ -125,7 +125,8 @@ export async function startFrontServer(options: FrontServerOptions): Promise<Fro
         nextAttachmentId: () => nextAttachmentId++,
         now: new Date(),
         origin,
-        findInConversation: (id) => conversation.get(id),
+        findInConversation: (by) =>
+          'id' in by ? conversation.get(by.id) : [...conversation.values()].find((message) => message.source_id === by.source_id),
       },
     );
     conversation.set(message.id, { id: message.id, source_id: message.source_id });
@@ -215,6 +216,7 @@ export async function startFrontServer(options: FrontServerOptions): Promise<Fro
       closing ??= new Promise<void>((resolve) => {
         for (const cancel of [...pendingWaits]) cancel();
         server.close(() => resolve());
+        // Keep-alive sockets and requests held by a queued delay would keep close() waiting.
         server.closeAllConnections();
         agent.destroy();
       });

@@ -11,10 +11,9 @@ import {
   RateLimitError,
   TimeoutError,
   UnprocessableEntityError,
-  type CreateMessageParams,
 } from '../../src/index.js';
 import { startMockServer, type MockServer, type RecordedFile } from '../../src/testing/index.js';
-import { deref, formatViolations, messagesUrl, postMessage, requestExamples, spec, type Json } from '../spec/openapi.js';
+import { deref, formatViolations, messagesUrl, postMessage, readAnswer, requestExamples, spec, type Json } from '../spec/openapi.js';
 import { formatErrors, validatorFor } from '../spec/schemas.js';
 
 let mock: MockServer;
@@ -53,22 +52,35 @@ describe('valid requests are answered with the message built from them', () => {
 
   it.each(examples)('%s: the same content, content_type, content_attributes, private and echo_id', async (_name, body) => {
     const before = Math.floor(Date.now() / 1000);
-    const message = await client().messages.create({ account_id: 3, conversation_id: 77, ...body } as CreateMessageParams);
+    // Sent as is (the spec's example, straight to the mock), so that only the spec judges it.
+    const answer = await readAnswer(
+      await fetch(messagesUrl(mock.url, 3, 77), {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', api_access_token: token },
+        body: JSON.stringify(body),
+      }),
+    );
+    expect(answer.status, formatViolations(answer.violations)).toBe(200);
+    const message = answer.body as Json;
     expectValidMessage(message);
-    const { in_reply_to: inReplyTo, ...attributes } = (body.content_attributes ?? {}) as Json;
+    const { in_reply_to: inReplyTo, in_reply_to_external_id: inReplyToExternal, ...attributes } = (body.content_attributes ?? {}) as Json;
+    const type = (body.message_type ?? 'outgoing') as keyof typeof serverMessageType;
+    const senderType = type !== 'outgoing' ? 'contact' : body.sender_type === 'AgentBot' ? 'agent_bot' : 'user';
     expect(message).toMatchObject({
       content: body.content,
       content_type: body.content_type ?? 'text',
-      content_attributes: attributes,
+      content_attributes: { ...attributes, ...(body.external_created_at === undefined ? {} : { external_created_at: body.external_created_at }) },
       private: body.private ?? false,
       conversation_id: 77,
-      message_type: serverMessageType.outgoing,
+      message_type: serverMessageType[type],
       status: 'sent',
-      source_id: null,
-      sender: { type: 'user' },
+      source_id: body.source_id ?? null,
+      sender: { type: senderType, ...(senderType === 'agent_bot' ? { id: body.sender_id } : {}) },
     });
-    // The server answers in_reply_to with the message it found in the conversation: none here.
-    if (inReplyTo !== undefined) expect(message.content_attributes).toMatchObject({ in_reply_to: null, in_reply_to_external_id: null });
+    // The server answers a reply with the message it found in the conversation: none here.
+    if (inReplyTo !== undefined || inReplyToExternal !== undefined) {
+      expect(message.content_attributes).toMatchObject({ in_reply_to: null, in_reply_to_external_id: null });
+    }
     if (body.echo_id === undefined) expect(message).not.toHaveProperty('echo_id');
     else expect(message.echo_id).toBe(body.echo_id);
     expect(message).not.toHaveProperty('attachments');
@@ -101,6 +113,16 @@ describe('valid requests are answered with the message built from them', () => {
     expect(elsewhere.content_attributes).toEqual({ in_reply_to: null, in_reply_to_external_id: null });
   });
 
+  it('a reply by external id finds the message with that source_id in the conversation', async () => {
+    // source_id and in_reply_to_external_id are sent as the server reads them, past the client's types.
+    const post = (body: Json) => postMessage(mock.url, body);
+    const imported = await post({ content: 'imported', message_type: 'incoming', source_id: 'crm-1' });
+    expect(imported.body).toMatchObject({ source_id: 'crm-1', message_type: 0 });
+    const reply = await post({ content: 'reply', content_attributes: { in_reply_to_external_id: 'crm-1' } });
+    expect(reply.status, JSON.stringify(reply.violations)).toBe(200);
+    expect((reply.body as Json).content_attributes).toEqual({ in_reply_to_external_id: 'crm-1', in_reply_to: (imported.body as Json).id });
+  });
+
   it('files: one attachment per part, file_type from its media type, file_size from its bytes, served at data_url', async () => {
     const png = new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 1, 2, 3]);
     const message = await client().messages.create({
@@ -127,7 +149,8 @@ describe('valid requests are answered with the message built from them', () => {
       echo_id: 'files-1',
       conversation_id: 8,
     });
-    const attachments = message.attachments ?? [];
+    // Read loosely: the Attachment schema is a union of shapes by file_type.
+    const attachments = (message.attachments ?? []) as Json[];
     expect(attachments.map((a) => [a.file_type, a.file_size, a.message_id, a.account_id])).toEqual([
       ['image', png.byteLength, message.id, 5],
       ['audio', 'OggS fake audio'.length, message.id, 5],
@@ -137,7 +160,7 @@ describe('valid requests are answered with the message built from them', () => {
     expect(new Set(attachments.map((a) => a.id)).size).toBe(4);
     // Only images get a thumbnail; audio also carries its (empty) transcription, as on the server.
     expect(attachments.map((a) => a.thumb_url !== '')).toEqual([true, false, false, false]);
-    expect((attachments[1] as Json).transcribed_text).toBe('');
+    expect(attachments[1]?.transcribed_text).toBe('');
     const image = await fetch(attachments[0]?.data_url ?? '');
     expect(image.headers.get('content-type')).toBe('image/png');
     expect(new Uint8Array(await image.arrayBuffer())).toEqual(png);
@@ -240,6 +263,11 @@ describe('queued failures reach the client as its typed errors', () => {
     const message = await client().messages.create(params);
     expect(Date.now() - started).toBeGreaterThanOrEqual(140);
     expect(message.content).toBe('Hello');
+    // The request the client gave up on was never passed on to Prism: no answer, no message made.
+    expect(mock.requests.map((r) => [r.answeredBy, r.status])).toEqual([
+      ['prism', undefined],
+      ['prism', 200],
+    ]);
   });
 
   it('a dropped connection: ConnectionError, may have been delivered', async () => {
