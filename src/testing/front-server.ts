@@ -30,8 +30,9 @@ export interface FrontServer {
 }
 
 const MESSAGES_PATH = /^\/api\/v1\/accounts\/(\d+)\/conversations\/(\d+)\/messages\/?$/;
-// Headers that belong to one connection, and the length, which is recomputed for the new body.
-const NOT_FORWARDED = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer', 'content-length', 'host']);
+// Headers that belong to one connection (the body is read whole before it is passed on, so no
+// `expect: 100-continue` either), and the length, which is recomputed for the new body.
+const NOT_FORWARDED = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer', 'expect', 'content-length', 'host']);
 
 export async function startFrontServer(options: FrontServerOptions): Promise<FrontServer> {
   let upstream: URL | undefined;
@@ -233,6 +234,12 @@ function asksForExample(req: IncomingMessage): boolean {
 
 function send(res: ServerResponse, record: RequestRecord | undefined, status: number, headers: Record<string, string>, body: string | Uint8Array): void {
   if (record !== undefined) record.status = status;
+  if (status === 204 || status === 304 || res.req.method === 'HEAD') {
+    // Answers that carry no body (Prism's 204 to a CORS preflight, for one).
+    res.writeHead(status, headers);
+    res.end();
+    return;
+  }
   const bytes = typeof body === 'string' ? Buffer.from(body, 'utf8') : body;
   res.writeHead(status, { ...headers, 'content-length': String(bytes.byteLength) });
   res.end(bytes);

@@ -60,6 +60,23 @@ describe('startMockServer from 99digital-client/testing', () => {
     expect(isRunning(mock.pid)).toBe(false);
   });
 
+  it('if Prism dies, the mock answers 502 saying so, and close() still stops it', async () => {
+    const mock = await startMockServer();
+    started.push(mock);
+    process.kill(mock.pid, 'SIGKILL');
+    await mock.exited;
+    const response = await fetch(messagesUrl(mock.url, 1, 42), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', api_access_token: 'test-token' },
+      body: '{"content":"Hi"}',
+    });
+    expect(response.status).toBe(502);
+    expect(await response.text()).toMatch(/^The mock's Prism process did not answer: /);
+    expect(mock.requests.map((r) => [r.answeredBy, r.status])).toEqual([['prism', 502]]);
+    await mock.close();
+    await expect(fetch(mock.url)).rejects.toThrow();
+  });
+
   it('a port that is taken: ConfigurationError naming EADDRINUSE, before any Prism is started', async () => {
     const blocker: Server = createServer();
     await new Promise<void>((ready) => blocker.listen(0, '127.0.0.1', ready));
