@@ -12,13 +12,12 @@ import { parseArgs } from 'node:util';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const DEFAULT_PORT = 4010;
 
-const RESPONDS = ['message', 'examples', 'generated'];
-const usage = `Usage: npm run mock -- [--port <n>] [--respond message|examples|generated]
+const RESPONDS = ['message', 'examples'];
+const usage = `Usage: npm run mock -- [--port <n>] [--respond message|examples]
 
   --port <n>        port to listen on (default ${DEFAULT_PORT}; 0 picks a free one)
   --respond <how>   how valid requests are answered: message (default: the message built from
-                    the request, as the server answers), examples (the spec's examples) or
-                    generated (generated from the response schema)
+                    the request, as the server answers) or examples (the spec's examples)
   --help            show this help`;
 
 let values;
@@ -70,7 +69,6 @@ const endpoint = `${mock.url}/api/v1/accounts/1/conversations/42/messages`;
 const answers = {
   message: 'valid requests answered with the message the server would create',
   examples: "valid requests answered with the spec's examples",
-  generated: 'valid requests answered with messages generated from the schema',
 };
 console.log(`99digital mock (Prism checks each request against openapi.yaml; ${answers[values.respond]}) on ${mock.url}
 

@@ -9,7 +9,7 @@ import { checkQueuedAnswer, queuedResponse, type QueuedAnswer } from './queued-a
 import { flatHeaders, isFile, readBody, type RecordedFile, type RecordedRequest, type RequestRecord } from './recorded-requests.js';
 
 /** How valid requests are answered: the message built from them, or whatever Prism says. */
-export type Respond = 'message' | 'examples' | 'generated';
+export type Respond = 'message' | 'examples';
 
 export interface FrontServerOptions {
   host: string;

@@ -25,7 +25,6 @@ export interface MockServerOptions {
    *   content_type, content_attributes, private, echo_id and files, message_type numbered as the
    *   server does, a new id, created now.
    * - `'examples'`: the spec's response examples, as Prism serves them.
-   * - `'generated'`: messages Prism generates from the response schema.
    *
    * A request with `Prefer: example=<name>` always gets that example.
    */
@@ -109,7 +108,6 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
       // Prism itself is only reached through the front server.
       host: '127.0.0.1',
       errors: options.errors ?? true,
-      flags: respond === 'generated' ? ['--dynamic'] : [],
       // Next to this package (where npm puts its peer dependencies), then from the user's project.
       searchFrom: [import.meta.url, join(process.cwd(), 'package.json')],
       startTimeoutMs: options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS,
@@ -137,7 +135,7 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   };
 }
 
-const RESPONDS: readonly Respond[] = ['message', 'examples', 'generated'];
+const RESPONDS: readonly Respond[] = ['message', 'examples'];
 
 /** The openapi.yaml at the root of this package, found from this file (src/ or dist/src/). */
 export function packagedSpecPath(): string {

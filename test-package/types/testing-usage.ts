@@ -17,7 +17,7 @@ export async function withMock(options: MockServerOptions = {}): Promise<number>
   }
 }
 
-// @ts-expect-error respond is 'message', 'examples' or 'generated'
+// @ts-expect-error respond is 'message' or 'examples'
 void startMockServer({ respond: 'echo' });
 
 // @ts-expect-error misspelt option: it is port

@@ -40,15 +40,17 @@ describe('99digital send --mock', () => {
   it('--type template: the mock answers a template message (3), sent by the contact', async () => {
     const result = await sendToMock([...ids, '--type', 'template', 'Please rate the conversation']);
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toContain('Message 1027 created in conversation 42\n');
+    expect(result.stdout).toContain('Message 1 created in conversation 42\n');
     expect(result.stdout).toContain('  type     template (3), text\n');
+    expect(result.stdout).toContain('  content  Please rate the conversation\n');
   });
 
   it('--template-params (a WhatsApp template, only name required): an outgoing message (1)', async () => {
     const result = await sendToMock([...ids, '--template-params', '{"name":"hello_world"}', 'Hello!']);
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toContain('Message 1041 created in conversation 42\n');
+    expect(result.stdout).toContain('Message 1 created in conversation 42\n');
     expect(result.stdout).toContain('  type     outgoing (1), text\n');
+    expect(result.stdout).toContain('  content  Hello!\n');
   });
 
   it('--json with cards and --attributes from a file: the mock accepts the request', async () => {

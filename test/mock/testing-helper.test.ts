@@ -5,9 +5,8 @@ import { createServer, type Server } from 'node:net';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigurationError } from '99digital-client';
 import { PrismStartError, startMockServer, type MockServer } from '99digital-client/testing';
-import { deref, formatViolations, messagesUrl, postMessage, requestExamples } from '../spec/openapi.js';
+import { deref, messagesUrl, requestExamples } from '../spec/openapi.js';
 import { isRunning, processesMentioning } from '../spec/processes.js';
-import { formatErrors, validatorFor } from '../spec/schemas.js';
 
 const started: MockServer[] = [];
 afterAll(async () => {
@@ -42,22 +41,6 @@ describe('startMockServer from 99digital-client/testing', () => {
     await expect(mock.exited).resolves.toBeUndefined();
     await expect(fetch(mock.url)).rejects.toThrow();
     await expect(mock.close()).resolves.toBeUndefined(); // again: idempotent
-  });
-
-  it("respond: 'generated' generates messages from the schema (valid, and not the example)", async () => {
-    const mock = await startMockServer({ respond: 'generated' });
-    started.push(mock);
-    const validate = validatorFor('#/components/schemas/Message');
-    const example = deref({ $ref: '#/components/examples/TextMessageResponse' }).value;
-    for (let i = 0; i < 5; i++) {
-      const answer = await postMessage(mock.url, { content: 'Hello' });
-      expect(answer.violations, formatViolations(answer.violations)).toEqual([]);
-      expect(answer.status).toBe(200);
-      expect(validate(answer.body), formatErrors(validate.errors)).toBe(true);
-      expect(answer.body).not.toEqual(example);
-    }
-    await mock.close();
-    expect(isRunning(mock.pid)).toBe(false);
   });
 
   it('if Prism dies, the mock answers 502 saying so, and close() still stops it', async () => {

@@ -75,7 +75,7 @@ describe('startMockServer failures', () => {
     await expect(startMockServer({ specPath: missing })).rejects.toThrow(`The OpenAPI file to mock does not exist: ${missing}`);
     await expect(startMockServer({ port: 70_000 })).rejects.toBeInstanceOf(ConfigurationError);
     await expect(startMockServer({ port: 1.5 })).rejects.toThrow('port must be an integer from 1 to 65535');
-    await expect(startMockServer({ respond: 'echo' as never })).rejects.toThrow(`respond must be one of 'message', 'examples', 'generated', got "echo".`);
+    await expect(startMockServer({ respond: 'echo' as never })).rejects.toThrow(`respond must be one of 'message', 'examples', got "echo".`);
   });
 
   it('when Prism fails to start, the port the mock took is let go', async () => {

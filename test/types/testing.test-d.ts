@@ -8,7 +8,7 @@ declare const mock: MockServer;
 describe('startMockServer', () => {
   it('takes respond and resolves to the handle', () => {
     expectTypeOf(startMockServer({ respond: 'examples', port: 4010, host: '127.0.0.1' })).resolves.toEqualTypeOf<MockServer>();
-    // @ts-expect-error respond is one of 'message', 'examples', 'generated'
+    // @ts-expect-error respond is 'message' or 'examples'
     void startMockServer({ respond: 'echo' });
   });
 });
