@@ -2,6 +2,7 @@
 // records every request, answers with a queued failure when one is queued, and otherwise passes the
 // request to Prism, the judge of requests: Prism's refusals (401, 404, 422 problem details) go back
 // unchanged, and a request Prism accepts is answered with the message built from it.
+import { randomUUID } from 'node:crypto';
 import { Agent, createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import { ConfigurationError } from '../errors/classes.js';
 import { blobPath, buildCreatedMessage, type UploadedFile } from './created-message.js';
@@ -105,7 +106,8 @@ export async function startFrontServer(options: FrontServerOptions): Promise<Fro
     const accepted = answer.status >= 200 && answer.status < 300;
     if (options.respond === 'message' && req.method === 'POST' && match !== null && accepted && !asksForExample(req)) {
       const message = createMessage(Number(match[1]), Number(match[2]), record);
-      const headers = { ...answer.headers, 'content-type': 'application/json; charset=utf-8' };
+      // As Rails answers: JSON in UTF-8, and a request id (ActionDispatch::RequestId).
+      const headers = { ...answer.headers, 'content-type': 'application/json; charset=utf-8', 'x-request-id': randomUUID() };
       send(res, record, 200, headers, JSON.stringify(message));
       return;
     }

@@ -183,6 +183,18 @@ describe('valid requests are answered with the message built from them', () => {
     expect(files[0]?.bytes).toEqual(png);
   });
 
+  it('answers with JSON in UTF-8 and a request id, as Rails does', async () => {
+    const response = await fetch(messagesUrl(mock.url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', api_access_token: token },
+      body: '{"content":"Hi"}',
+    });
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    expect(response.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    expect(await response.json()).toMatchObject({ content: 'Hi' });
+  });
+
   it('a request naming a response example (Prefer: example=…) gets that example', async () => {
     const answer = await postMessage(mock.url, { content: 'x' }, { prefer: 'example=cards' });
     expect(answer.status).toBe(200);
@@ -204,6 +216,7 @@ describe('requests: what reached the mock', () => {
     expect(requests[0]?.headers['content-type']).toMatch(/^application\/json/);
     expect(requests[0]?.body).toEqual({ content: 'Order 4411 shipped', private: true, content_type: 'text' });
     expect(requests[0]?.parts).toBeUndefined();
+    expect(requests[1]?.headers).not.toHaveProperty('api_access_token');
     // A copy: changing it changes nothing in the mock.
     (requests as unknown[]).length = 0;
     expect(mock.requests).toHaveLength(2);
