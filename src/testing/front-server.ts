@@ -61,8 +61,9 @@ export async function startFrontServer(options: FrontServerOptions): Promise<Fro
     records.push(record);
     const blob = req.method === 'GET' ? blobs.get(path.split('?')[0] ?? path) : undefined;
     // Queued answers are for API requests, in arrival order, before Prism sees them (as a proxy or
-    // the server's rate limiter answers in front of the application).
-    const queued = blob === undefined ? queue.shift() : undefined;
+    // the server's rate limiter answers in front of the application); not for a browser's CORS
+    // preflight, nor for downloads of the files the mock stores.
+    const queued = blob === undefined && req.method !== 'OPTIONS' ? queue.shift() : undefined;
     if (queued !== undefined && (queued.status !== undefined || queued.drop === true)) record.answeredBy = 'queue';
 
     let bytes: Buffer;

@@ -52,8 +52,8 @@ export interface MockServer {
    */
   readonly requests: readonly RecordedRequest[];
   /**
-   * Queues answers for the next requests, one each, in order, given before Prism sees the request
-   * (as the server's rate limiter or a proxy answers): `enqueue({ status: 429 })`,
+   * Queues answers for the next requests (not CORS preflights), one each, in order, given before
+   * Prism sees the request (as the server's rate limiter or a proxy answers): `enqueue({ status: 429 })`,
    * `enqueue({ status: 422, body: { error: 'Validation failed: Too many messages' } })`,
    * `enqueue({ delayMs: 2000 })`, `enqueue({ drop: true })`. Throws ConfigurationError for an
    * answer that makes no sense (and then queues none of them).

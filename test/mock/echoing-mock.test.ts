@@ -291,6 +291,23 @@ describe('queued failures reach the client as its typed errors', () => {
     expect(mock.requests.map((r) => [r.answeredBy, r.status, r.body])).toEqual([['queue', undefined, { content: 'Hello' }]]);
   });
 
+  it('a CORS preflight and a file download leave the queue for the next API request', async () => {
+    const first = await client().messages.create({ ...params, attachments: [{ data: 'x', filename: 'x.txt', contentType: 'text/plain' }] });
+    mock.enqueue({ status: 503 });
+    const preflight = await fetch(messagesUrl(mock.url), { method: 'OPTIONS', headers: { origin: 'http://localhost:3000', 'access-control-request-method': 'POST' } });
+    expect(preflight.status).toBe(204);
+    const download = await fetch(((first.attachments ?? []) as Json[])[0]?.data_url as string);
+    expect(await download.text()).toBe('x');
+    expect(mock.queued).toBe(1);
+    await expect(client().messages.create(params)).rejects.toMatchObject({ status: 503 });
+    expect(mock.requests.map((r) => [r.method, r.answeredBy, r.status])).toEqual([
+      ['POST', 'prism', 200],
+      ['OPTIONS', 'prism', 204],
+      ['GET', 'prism', 200],
+      ['POST', 'queue', 503],
+    ]);
+  });
+
   it('answers that make no sense are refused with a ConfigurationError, and none is queued', () => {
     expect(() => mock.enqueue({ status: 429 }, { statu: 503 } as never)).toThrow(/answer 2 has unknown field "statu"/);
     expect(() => mock.enqueue({ status: 99 })).toThrow(ConfigurationError);
