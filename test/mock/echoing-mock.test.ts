@@ -7,6 +7,7 @@ import {
   ApiError,
   ConfigurationError,
   ConnectionError,
+  ConversationRateLimitError,
   createClient,
   RateLimitError,
   TimeoutError,
@@ -28,7 +29,7 @@ afterEach(() => {
 afterAll(() => mock?.close());
 
 const validateMessage = validatorFor('#/components/schemas/Message');
-const token = 'echo-test-token';
+const token = 'echoTestToken1234567';
 
 function client(options: Partial<Parameters<typeof createClient>[0]> = {}) {
   return createClient({ apiAccessToken: token, baseUrl: mock.url, retry: false, ...options });
@@ -231,20 +232,29 @@ describe('requests: what reached the mock', () => {
 describe('queued failures reach the client as its typed errors', () => {
   const params = { account_id: 1, conversation_id: 42, content: 'Hello' } as const;
 
-  it('429: RateLimitError with the server\'s "Retry later" text', async () => {
+  it('429: RateLimitError with the server\'s "Retry later" text, waiting for the next one-minute window', async () => {
     mock.enqueue({ status: 429 });
     const error = await client().messages.create(params).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RateLimitError);
-    expect(error).toMatchObject({ status: 429, body: 'Retry later\n', retryAfterMs: undefined, mayHaveBeenDelivered: false });
+    expect(error).toMatchObject({ status: 429, body: 'Retry later\n', mayHaveBeenDelivered: false });
+    // No Retry-After, as the server sends it: the wait runs to the next window by the Date header.
+    expect((error as RateLimitError).retryAfterMs).toBeGreaterThanOrEqual(0);
+    expect((error as RateLimitError).retryAfterMs).toBeLessThanOrEqual(60_000);
     expect(mock.requests.map((r) => [r.answeredBy, r.status])).toEqual([['queue', 429]]);
   });
 
-  it('422 flood limit: UnprocessableEntityError with the server\'s body', async () => {
+  it('422 flood limit: ConversationRateLimitError with the server\'s body; another 422: UnprocessableEntityError', async () => {
     mock.enqueue({ status: 422, body: { error: 'Validation failed: Too many messages' } });
     const error = await client().messages.create(params).catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(UnprocessableEntityError);
+    expect(error).toBeInstanceOf(ConversationRateLimitError);
     expect(error).toMatchObject({ status: 422, body: { error: 'Validation failed: Too many messages' } });
     expect((error as Error).message).toContain('Too many messages');
+
+    mock.enqueue({ status: 422, body: { error: 'Invalid email address' } });
+    const refused = await client().messages.create(params).catch((e: unknown) => e);
+    expect(refused).toBeInstanceOf(UnprocessableEntityError);
+    expect(refused).not.toBeInstanceOf(ConversationRateLimitError);
+    expect(refused).toMatchObject({ status: 422, body: { error: 'Invalid email address' }, mayHaveBeenDelivered: false });
   });
 
   it('503: ApiError 503; with Retry-After the client retries and the next answer is the message', async () => {
@@ -253,7 +263,7 @@ describe('queued failures reach the client as its typed errors', () => {
     expect(error).toBeInstanceOf(ApiError);
     expect(error).toMatchObject({ status: 503 });
 
-    mock.enqueue({ status: 503, headers: { 'retry-after': '0' } }, { status: 429 });
+    mock.enqueue({ status: 503, headers: { 'retry-after': '0' } }, { status: 429, headers: { 'retry-after': '0' } });
     const retrying = client({ retry: { retries: 2, minDelayMs: 1, maxDelayMs: 50 } });
     const message = await retrying.messages.create(params);
     expect(message.content).toBe('Hello');

@@ -50,7 +50,7 @@ describe('startMockServer from 99digital-client/testing', () => {
     await mock.exited;
     const response = await fetch(messagesUrl(mock.url, 1, 42), {
       method: 'POST',
-      headers: { 'content-type': 'application/json', api_access_token: 'test-token' },
+      headers: { 'content-type': 'application/json', api_access_token: 'testToken1234567890' },
       body: '{"content":"Hi"}',
     });
     expect(response.status).toBe(502);
