@@ -1486,12 +1486,6 @@ function validate26(data, { instancePath = "", parentData, parentDataProperty, r
   validate26.errors = vErrors;
   return errors === 0;
 }
-export {
-  validate0,
-  validate1,
-  validate2,
-  validate3
-};
 
 /** An error as Ajv reports it (messages: false: the client words it from keyword and params). */
 export interface SchemaError { instancePath: string; schemaPath: string; keyword: string; params: Record<string, any> }

@@ -207,7 +207,8 @@ export function renderRequestChecks(spec) {
       refs[`validate${i}`] = `variant${i}`;
     }
   });
-  const code = inlineRuntime(standaloneCode(ajv, refs).replace(/^"use strict";/, ''));
+  // Ajv exports each validator; only the typed `variantChecks` below is this module's surface.
+  const code = inlineRuntime(standaloneCode(ajv, refs).replace(/^"use strict";/, '').replace(/export const (validate\d+) =/g, 'const $1 ='));
 
   // Names and enums the wording needs. Object paths that read the same in every variant
   // (template_params, ...) are kept once, under `shared`.

@@ -60,5 +60,5 @@ export function createClient(options?: ClientOptions): Digital99Client {
 
   // The token lives only in closures: nothing on this object shows it to console.log, util.inspect
   // or JSON.stringify.
-  return { messages: { ...messages, create: redacting(messages.create) }, api: api as unknown as Client<paths> };
+  return { messages: { ...messages, create: redacting(messages.create) as typeof messages.create }, api: api as unknown as Client<paths> };
 }

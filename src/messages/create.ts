@@ -6,7 +6,7 @@ import { ConfigurationError } from '../errors/classes.js';
 import { checkSignal, resolveRetry, resolveTimeout, type RetryPolicy } from '../retry/policy.js';
 import { messageFrom } from './read-message.js';
 import { checkedRequest } from './request.js';
-import type { CreateMessageParams, Message, RequestOptions } from './types.js';
+import type { ContentType, CreateMessageParams, Message, RequestOptions } from './types.js';
 
 type Init = Record<string, unknown> | undefined;
 
@@ -26,9 +26,10 @@ export function createMessages(send: Send, options: MessagesOptions) {
   return {
     /**
      * Posts a message into a conversation and returns it. Throws a Digital99Error subclass on any
-     * failure; check `error.mayHaveBeenDelivered` before sending again.
+     * failure; check `error.mayHaveBeenDelivered` before sending again. Generic over content_type
+     * (inferred from `params`; text when it is left out), so that type errors name that variant.
      */
-    async create(params: CreateMessageParams, requestOptions: RequestOptions = {}): Promise<Message> {
+    async create<T extends ContentType | undefined = undefined>(params: CreateMessageParams<T>, requestOptions: RequestOptions = {}): Promise<Message> {
       // The per-call options first: nothing (no timer, no request) starts with a bad one.
       if (typeof requestOptions !== 'object' || requestOptions === null) {
         throw new ConfigurationError('messages.create(params, options): options must be an object such as { signal, timeoutMs, retry }.');
