@@ -94,7 +94,7 @@ describe('after editing the spec and running npm run generate', () => {
     const program = ts.createProgram([...files.keys()], { ...parsed.options, noEmit: true }, host);
     const said = (path: string) =>
       ts.getPreEmitDiagnostics(program, program.getSourceFile(path)).map((d) => ts.flattenDiagnosticMessageText(d.messageText, ' '));
-    const [valid, wrongType, realRepo] = [...files.keys()].map(said);
+    const [valid = [], wrongType = [], realRepo = []] = [...files.keys()].map(said);
     expect(valid).toEqual([]);
     expect(wrongType.join('\n')).toMatch(/Type 'string' is not assignable to type 'number'/);
     // The same call against the real repo's types does not compile.
