@@ -229,3 +229,52 @@ describe('template_params, echo_id, attachments', () => {
     expect(error.field).toBe('template_params');
   });
 });
+
+describe('the wording of errors from the spec-compiled checks', () => {
+  it.each([
+    [
+      'a cards action of an unknown type: the allowed tags together, not each alternative',
+      { content_type: 'cards', content_attributes: { items: [{ title: 'A', actions: [{ type: 'call', text: 'Go' }] }] } },
+      'content_attributes.items[0].actions[0].type: must be one of "link", "postback", got "call" (a string).',
+    ],
+    [
+      'a link action without uri: the link alternative, chosen by its type',
+      { content_type: 'cards', content_attributes: { items: [{ title: 'A', actions: [{ type: 'link', text: 'Go' }] }] } },
+      'content_attributes.items[0].actions[0].uri: is required.',
+    ],
+    [
+      'an input_select item without value: "is required", not "must be a string, got undefined"',
+      { content_type: 'input_select', content_attributes: { items: [{ title: 'Small' }] } },
+      'content_attributes.items[0].value: is required.',
+    ],
+    [
+      'content_attributes left out of an interactive message',
+      { content_type: 'input_select' },
+      'content_attributes: is required when content_type is "input_select".',
+    ],
+    [
+      'a form field of an unknown type: every field type, from both alternatives',
+      { content_type: 'form', content_attributes: { items: [{ name: 'n', label: 'N', type: 'date' }] } },
+      'content_attributes.items[0].type: must be one of "text", "email", "text_area", "select", got "date" (a string).',
+    ],
+    [
+      'a message_type given as the response integer: the enum, not just the type',
+      { message_type: 2 },
+      'message_type: must be one of "incoming", "outgoing", "activity", "template", got 2 (number).',
+    ],
+    [
+      'a template_params field at the top level: where it goes',
+      { language: 'en_US' },
+      'language: is not a field of Create a Message. It goes in template_params: { language }.',
+    ],
+  ])('%s', async (_name, extra, message) => {
+    const error = await refusal({ ...ids, content: 'x', ...extra });
+    expect(error.message).toBe(message);
+    expect(error.field).toBe(message.slice(0, message.indexOf(':')));
+  });
+
+  it('a field the multipart body does not carry, sent with files: says so', async () => {
+    const error = await refusal({ ...ids, content: 'x', template_params: { name: 'n', language: 'en' }, attachments: [new Blob(['x'])] });
+    expect(error.message).toBe('template_params: cannot be sent with attachments: a message with files (multipart/form-data) has no such field.');
+  });
+});
