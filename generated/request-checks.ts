@@ -20,39 +20,297 @@ const ajvRuntime0 = function ucs2length(str) {
   }
   return length;
 };
-const validate0 = validate11;
-const schema12 = { "allOf": [{ "$ref": "#/components/schemas/MessageFields" }, { "type": "object", "properties": { "content_type": { "type": "string", "const": "text" }, "content_attributes": { "$ref": "#/components/schemas/TextContentAttributes" } } }] };
-const schema30 = { "type": "object", "additionalProperties": false, "properties": { "in_reply_to": { "type": "integer", "minimum": 1 }, "in_reply_to_external_id": { "type": "string", "minLength": 1 } } };
-const schema13 = { "type": "object", "required": ["content"], "properties": { "content": { "$ref": "#/components/schemas/Content" }, "message_type": { "$ref": "#/components/schemas/RequestMessageType" }, "private": { "$ref": "#/components/schemas/Private" }, "template_params": { "$ref": "#/components/schemas/TemplateParams" }, "echo_id": { "$ref": "#/components/schemas/EchoId" }, "source_id": { "$ref": "#/components/schemas/SourceId" }, "external_created_at": { "$ref": "#/components/schemas/ExternalCreatedAt" }, "campaign_id": { "$ref": "#/components/schemas/CampaignId" }, "sender_type": { "$ref": "#/components/schemas/SenderType" }, "sender_id": { "$ref": "#/components/schemas/SenderId" }, "cc_emails": { "$ref": "#/components/schemas/EmailAddresses" }, "bcc_emails": { "$ref": "#/components/schemas/EmailAddresses" }, "to_emails": { "$ref": "#/components/schemas/EmailAddresses" }, "email_html_content": { "$ref": "#/components/schemas/EmailHtmlContent" } } };
-const schema14 = { "type": "string", "maxLength": 15e4 };
-const schema15 = { "type": "string", "enum": ["incoming", "outgoing", "activity", "template"] };
-const schema16 = { "type": "boolean" };
-const schema20 = { "type": "string" };
-const schema21 = { "type": "string" };
-const schema22 = { "type": "integer" };
-const schema23 = { "type": "integer" };
-const schema24 = { "type": "string", "const": "AgentBot" };
-const schema25 = { "type": "integer" };
-const schema26 = { "type": "string" };
-const schema29 = { "type": "string" };
+const validate0 = validate22;
+const schema7 = { "allOf": [{ "$ref": "#/components/schemas/MessageFields" }, { "type": "object", "properties": { "content_type": { "type": "string", "const": "text" }, "content_attributes": { "$ref": "#/components/schemas/TextContentAttributes" } } }] };
+const schema8 = { "type": "object", "required": ["content"], "properties": { "content": { "$ref": "#/components/schemas/Content" }, "message_type": { "$ref": "#/components/schemas/RequestMessageType" }, "private": { "$ref": "#/components/schemas/Private" }, "template_params": { "$ref": "#/components/schemas/TemplateParams" }, "echo_id": { "$ref": "#/components/schemas/EchoId" }, "source_id": { "$ref": "#/components/schemas/SourceId" }, "external_created_at": { "$ref": "#/components/schemas/ExternalCreatedAt" }, "campaign_id": { "$ref": "#/components/schemas/CampaignId" }, "sender_type": { "$ref": "#/components/schemas/SenderType" }, "sender_id": { "$ref": "#/components/schemas/SenderId" }, "cc_emails": { "$ref": "#/components/schemas/EmailAddresses" }, "bcc_emails": { "$ref": "#/components/schemas/EmailAddresses" }, "to_emails": { "$ref": "#/components/schemas/EmailAddresses" }, "email_html_content": { "$ref": "#/components/schemas/EmailHtmlContent" } } };
+const schema9 = { "type": "string", "maxLength": 15e4 };
 const func2 = ajvRuntime0;
-const schema17 = { "type": "object", "required": ["name"], "properties": { "name": { "type": "string" }, "category": { "type": "string" }, "language": { "type": "string" }, "namespace": { "type": "string" }, "processed_params": { "anyOf": [{ "$ref": "#/components/schemas/TemplateComponentParams" }, { "$ref": "#/components/schemas/TemplateLegacyParams" }] } } };
-const schema18 = { "type": "object", "additionalProperties": false, "properties": { "header": { "type": "object", "properties": { "media_url": { "type": "string" }, "media_type": { "type": "string" }, "media_name": { "type": "string" } }, "additionalProperties": { "type": "string" } }, "body": { "type": "object", "additionalProperties": { "type": "string" } }, "footer": { "type": "object", "additionalProperties": { "type": "string" } }, "buttons": { "type": "array", "items": { "type": "object", "required": ["type"], "properties": { "type": { "type": "string" }, "parameter": { "type": "string" } } } } } };
-const schema19 = { "type": "object", "additionalProperties": { "type": "string" } };
-function validate13(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+function validate24(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  if (errors === 0) {
+    if (typeof data === "string") {
+      if (func2(data) > 15e4) {
+        validate24.errors = [{ instancePath, schemaPath: "#/maxLength", keyword: "maxLength", params: { limit: 15e4 } }];
+        return false;
+      }
+    } else {
+      validate24.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "string" } }];
+      return false;
+    }
+  }
+  validate24.errors = vErrors;
+  return errors === 0;
+}
+const schema10 = { "type": "string", "enum": ["incoming", "outgoing", "activity", "template"] };
+function validate26(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  if (typeof data !== "string") {
+    validate26.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "string" } }];
+    return false;
+  }
+  if (!(data === "incoming" || data === "outgoing" || data === "activity" || data === "template")) {
+    validate26.errors = [{ instancePath, schemaPath: "#/enum", keyword: "enum", params: { allowedValues: schema10.enum } }];
+    return false;
+  }
+  validate26.errors = vErrors;
+  return errors === 0;
+}
+const schema11 = { "type": "boolean" };
+function validate28(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  if (typeof data !== "boolean") {
+    validate28.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "boolean" } }];
+    return false;
+  }
+  validate28.errors = vErrors;
+  return errors === 0;
+}
+const schema12 = { "type": "object", "required": ["name"], "properties": { "name": { "type": "string" }, "category": { "type": "string" }, "language": { "type": "string" }, "namespace": { "type": "string" }, "processed_params": { "anyOf": [{ "$ref": "#/components/schemas/TemplateComponentParams" }, { "$ref": "#/components/schemas/TemplateLegacyParams" }] } } };
+const schema13 = { "type": "object", "additionalProperties": false, "properties": { "header": { "type": "object", "properties": { "media_url": { "type": "string" }, "media_type": { "type": "string" }, "media_name": { "type": "string" } }, "additionalProperties": { "type": "string" } }, "body": { "type": "object", "additionalProperties": { "type": "string" } }, "footer": { "type": "object", "additionalProperties": { "type": "string" } }, "buttons": { "type": "array", "items": { "type": "object", "required": ["type"], "properties": { "type": { "type": "string" }, "parameter": { "type": "string" } } } } } };
+function validate31(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  if (errors === 0) {
+    if (data && typeof data == "object" && !Array.isArray(data)) {
+      const _errs1 = errors;
+      for (const key0 in data) {
+        if (!(key0 === "header" || key0 === "body" || key0 === "footer" || key0 === "buttons")) {
+          validate31.errors = [{ instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } }];
+          return false;
+          break;
+        }
+      }
+      if (_errs1 === errors) {
+        if (data.header !== void 0) {
+          let data0 = data.header;
+          const _errs2 = errors;
+          if (errors === _errs2) {
+            if (data0 && typeof data0 == "object" && !Array.isArray(data0)) {
+              const _errs4 = errors;
+              for (const key1 in data0) {
+                if (!(key1 === "media_url" || key1 === "media_type" || key1 === "media_name")) {
+                  const _errs5 = errors;
+                  if (typeof data0[key1] !== "string") {
+                    validate31.errors = [{ instancePath: instancePath + "/header/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/header/additionalProperties/type", keyword: "type", params: { type: "string" } }];
+                    return false;
+                  }
+                  var valid1 = _errs5 === errors;
+                  if (!valid1) {
+                    break;
+                  }
+                }
+              }
+              if (_errs4 === errors) {
+                if (data0.media_url !== void 0) {
+                  const _errs7 = errors;
+                  if (typeof data0.media_url !== "string") {
+                    validate31.errors = [{ instancePath: instancePath + "/header/media_url", schemaPath: "#/properties/header/properties/media_url/type", keyword: "type", params: { type: "string" } }];
+                    return false;
+                  }
+                  var valid2 = _errs7 === errors;
+                } else {
+                  var valid2 = true;
+                }
+                if (valid2) {
+                  if (data0.media_type !== void 0) {
+                    const _errs9 = errors;
+                    if (typeof data0.media_type !== "string") {
+                      validate31.errors = [{ instancePath: instancePath + "/header/media_type", schemaPath: "#/properties/header/properties/media_type/type", keyword: "type", params: { type: "string" } }];
+                      return false;
+                    }
+                    var valid2 = _errs9 === errors;
+                  } else {
+                    var valid2 = true;
+                  }
+                  if (valid2) {
+                    if (data0.media_name !== void 0) {
+                      const _errs11 = errors;
+                      if (typeof data0.media_name !== "string") {
+                        validate31.errors = [{ instancePath: instancePath + "/header/media_name", schemaPath: "#/properties/header/properties/media_name/type", keyword: "type", params: { type: "string" } }];
+                        return false;
+                      }
+                      var valid2 = _errs11 === errors;
+                    } else {
+                      var valid2 = true;
+                    }
+                  }
+                }
+              }
+            } else {
+              validate31.errors = [{ instancePath: instancePath + "/header", schemaPath: "#/properties/header/type", keyword: "type", params: { type: "object" } }];
+              return false;
+            }
+          }
+          var valid0 = _errs2 === errors;
+        } else {
+          var valid0 = true;
+        }
+        if (valid0) {
+          if (data.body !== void 0) {
+            let data5 = data.body;
+            const _errs13 = errors;
+            if (errors === _errs13) {
+              if (data5 && typeof data5 == "object" && !Array.isArray(data5)) {
+                for (const key2 in data5) {
+                  const _errs16 = errors;
+                  if (typeof data5[key2] !== "string") {
+                    validate31.errors = [{ instancePath: instancePath + "/body/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/body/additionalProperties/type", keyword: "type", params: { type: "string" } }];
+                    return false;
+                  }
+                  var valid3 = _errs16 === errors;
+                  if (!valid3) {
+                    break;
+                  }
+                }
+              } else {
+                validate31.errors = [{ instancePath: instancePath + "/body", schemaPath: "#/properties/body/type", keyword: "type", params: { type: "object" } }];
+                return false;
+              }
+            }
+            var valid0 = _errs13 === errors;
+          } else {
+            var valid0 = true;
+          }
+          if (valid0) {
+            if (data.footer !== void 0) {
+              let data7 = data.footer;
+              const _errs18 = errors;
+              if (errors === _errs18) {
+                if (data7 && typeof data7 == "object" && !Array.isArray(data7)) {
+                  for (const key3 in data7) {
+                    const _errs21 = errors;
+                    if (typeof data7[key3] !== "string") {
+                      validate31.errors = [{ instancePath: instancePath + "/footer/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/footer/additionalProperties/type", keyword: "type", params: { type: "string" } }];
+                      return false;
+                    }
+                    var valid4 = _errs21 === errors;
+                    if (!valid4) {
+                      break;
+                    }
+                  }
+                } else {
+                  validate31.errors = [{ instancePath: instancePath + "/footer", schemaPath: "#/properties/footer/type", keyword: "type", params: { type: "object" } }];
+                  return false;
+                }
+              }
+              var valid0 = _errs18 === errors;
+            } else {
+              var valid0 = true;
+            }
+            if (valid0) {
+              if (data.buttons !== void 0) {
+                let data9 = data.buttons;
+                const _errs23 = errors;
+                if (errors === _errs23) {
+                  if (Array.isArray(data9)) {
+                    var valid5 = true;
+                    const len0 = data9.length;
+                    for (let i0 = 0; i0 < len0; i0++) {
+                      let data10 = data9[i0];
+                      const _errs25 = errors;
+                      if (errors === _errs25) {
+                        if (data10 && typeof data10 == "object" && !Array.isArray(data10)) {
+                          let missing0;
+                          if (data10.type === void 0 && (missing0 = "type")) {
+                            validate31.errors = [{ instancePath: instancePath + "/buttons/" + i0, schemaPath: "#/properties/buttons/items/required", keyword: "required", params: { missingProperty: missing0 } }];
+                            return false;
+                          } else {
+                            if (data10.type !== void 0) {
+                              const _errs27 = errors;
+                              if (typeof data10.type !== "string") {
+                                validate31.errors = [{ instancePath: instancePath + "/buttons/" + i0 + "/type", schemaPath: "#/properties/buttons/items/properties/type/type", keyword: "type", params: { type: "string" } }];
+                                return false;
+                              }
+                              var valid6 = _errs27 === errors;
+                            } else {
+                              var valid6 = true;
+                            }
+                            if (valid6) {
+                              if (data10.parameter !== void 0) {
+                                const _errs29 = errors;
+                                if (typeof data10.parameter !== "string") {
+                                  validate31.errors = [{ instancePath: instancePath + "/buttons/" + i0 + "/parameter", schemaPath: "#/properties/buttons/items/properties/parameter/type", keyword: "type", params: { type: "string" } }];
+                                  return false;
+                                }
+                                var valid6 = _errs29 === errors;
+                              } else {
+                                var valid6 = true;
+                              }
+                            }
+                          }
+                        } else {
+                          validate31.errors = [{ instancePath: instancePath + "/buttons/" + i0, schemaPath: "#/properties/buttons/items/type", keyword: "type", params: { type: "object" } }];
+                          return false;
+                        }
+                      }
+                      var valid5 = _errs25 === errors;
+                      if (!valid5) {
+                        break;
+                      }
+                    }
+                  } else {
+                    validate31.errors = [{ instancePath: instancePath + "/buttons", schemaPath: "#/properties/buttons/type", keyword: "type", params: { type: "array" } }];
+                    return false;
+                  }
+                }
+                var valid0 = _errs23 === errors;
+              } else {
+                var valid0 = true;
+              }
+            }
+          }
+        }
+      }
+    } else {
+      validate31.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      return false;
+    }
+  }
+  validate31.errors = vErrors;
+  return errors === 0;
+}
+const schema14 = { "type": "object", "additionalProperties": { "type": "string" } };
+function validate33(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  if (errors === 0) {
+    if (data && typeof data == "object" && !Array.isArray(data)) {
+      for (const key0 in data) {
+        const _errs2 = errors;
+        if (typeof data[key0] !== "string") {
+          validate33.errors = [{ instancePath: instancePath + "/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/additionalProperties/type", keyword: "type", params: { type: "string" } }];
+          return false;
+        }
+        var valid0 = _errs2 === errors;
+        if (!valid0) {
+          break;
+        }
+      }
+    } else {
+      validate33.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      return false;
+    }
+  }
+  validate33.errors = vErrors;
+  return errors === 0;
+}
+function validate30(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
   if (errors === 0) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.name === void 0 && (missing0 = "name")) {
-        validate13.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
+        validate30.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.name !== void 0) {
           const _errs1 = errors;
           if (typeof data.name !== "string") {
-            validate13.errors = [{ instancePath: instancePath + "/name", schemaPath: "#/properties/name/type", keyword: "type", params: { type: "string" } }];
+            validate30.errors = [{ instancePath: instancePath + "/name", schemaPath: "#/properties/name/type", keyword: "type", params: { type: "string" } }];
             return false;
           }
           var valid0 = _errs1 === errors;
@@ -63,7 +321,7 @@ function validate13(data, { instancePath = "", parentData, parentDataProperty, r
           if (data.category !== void 0) {
             const _errs3 = errors;
             if (typeof data.category !== "string") {
-              validate13.errors = [{ instancePath: instancePath + "/category", schemaPath: "#/properties/category/type", keyword: "type", params: { type: "string" } }];
+              validate30.errors = [{ instancePath: instancePath + "/category", schemaPath: "#/properties/category/type", keyword: "type", params: { type: "string" } }];
               return false;
             }
             var valid0 = _errs3 === errors;
@@ -74,7 +332,7 @@ function validate13(data, { instancePath = "", parentData, parentDataProperty, r
             if (data.language !== void 0) {
               const _errs5 = errors;
               if (typeof data.language !== "string") {
-                validate13.errors = [{ instancePath: instancePath + "/language", schemaPath: "#/properties/language/type", keyword: "type", params: { type: "string" } }];
+                validate30.errors = [{ instancePath: instancePath + "/language", schemaPath: "#/properties/language/type", keyword: "type", params: { type: "string" } }];
                 return false;
               }
               var valid0 = _errs5 === errors;
@@ -85,7 +343,7 @@ function validate13(data, { instancePath = "", parentData, parentDataProperty, r
               if (data.namespace !== void 0) {
                 const _errs7 = errors;
                 if (typeof data.namespace !== "string") {
-                  validate13.errors = [{ instancePath: instancePath + "/namespace", schemaPath: "#/properties/namespace/type", keyword: "type", params: { type: "string" } }];
+                  validate30.errors = [{ instancePath: instancePath + "/namespace", schemaPath: "#/properties/namespace/type", keyword: "type", params: { type: "string" } }];
                   return false;
                 }
                 var valid0 = _errs7 === errors;
@@ -99,328 +357,30 @@ function validate13(data, { instancePath = "", parentData, parentDataProperty, r
                   const _errs10 = errors;
                   let valid1 = false;
                   const _errs11 = errors;
-                  const _errs12 = errors;
-                  if (errors === _errs12) {
-                    if (data4 && typeof data4 == "object" && !Array.isArray(data4)) {
-                      const _errs14 = errors;
-                      for (const key0 in data4) {
-                        if (!(key0 === "header" || key0 === "body" || key0 === "footer" || key0 === "buttons")) {
-                          const err0 = { instancePath: instancePath + "/processed_params", schemaPath: "#/components/schemas/TemplateComponentParams/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } };
-                          if (vErrors === null) {
-                            vErrors = [err0];
-                          } else {
-                            vErrors.push(err0);
-                          }
-                          errors++;
-                          break;
-                        }
-                      }
-                      if (_errs14 === errors) {
-                        if (data4.header !== void 0) {
-                          let data5 = data4.header;
-                          const _errs15 = errors;
-                          if (errors === _errs15) {
-                            if (data5 && typeof data5 == "object" && !Array.isArray(data5)) {
-                              const _errs17 = errors;
-                              for (const key1 in data5) {
-                                if (!(key1 === "media_url" || key1 === "media_type" || key1 === "media_name")) {
-                                  const _errs18 = errors;
-                                  if (typeof data5[key1] !== "string") {
-                                    const err1 = { instancePath: instancePath + "/processed_params/header/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/components/schemas/TemplateComponentParams/properties/header/additionalProperties/type", keyword: "type", params: { type: "string" } };
-                                    if (vErrors === null) {
-                                      vErrors = [err1];
-                                    } else {
-                                      vErrors.push(err1);
-                                    }
-                                    errors++;
-                                  }
-                                  var valid4 = _errs18 === errors;
-                                  if (!valid4) {
-                                    break;
-                                  }
-                                }
-                              }
-                              if (_errs17 === errors) {
-                                if (data5.media_url !== void 0) {
-                                  const _errs20 = errors;
-                                  if (typeof data5.media_url !== "string") {
-                                    const err2 = { instancePath: instancePath + "/processed_params/header/media_url", schemaPath: "#/components/schemas/TemplateComponentParams/properties/header/properties/media_url/type", keyword: "type", params: { type: "string" } };
-                                    if (vErrors === null) {
-                                      vErrors = [err2];
-                                    } else {
-                                      vErrors.push(err2);
-                                    }
-                                    errors++;
-                                  }
-                                  var valid5 = _errs20 === errors;
-                                } else {
-                                  var valid5 = true;
-                                }
-                                if (valid5) {
-                                  if (data5.media_type !== void 0) {
-                                    const _errs22 = errors;
-                                    if (typeof data5.media_type !== "string") {
-                                      const err3 = { instancePath: instancePath + "/processed_params/header/media_type", schemaPath: "#/components/schemas/TemplateComponentParams/properties/header/properties/media_type/type", keyword: "type", params: { type: "string" } };
-                                      if (vErrors === null) {
-                                        vErrors = [err3];
-                                      } else {
-                                        vErrors.push(err3);
-                                      }
-                                      errors++;
-                                    }
-                                    var valid5 = _errs22 === errors;
-                                  } else {
-                                    var valid5 = true;
-                                  }
-                                  if (valid5) {
-                                    if (data5.media_name !== void 0) {
-                                      const _errs24 = errors;
-                                      if (typeof data5.media_name !== "string") {
-                                        const err4 = { instancePath: instancePath + "/processed_params/header/media_name", schemaPath: "#/components/schemas/TemplateComponentParams/properties/header/properties/media_name/type", keyword: "type", params: { type: "string" } };
-                                        if (vErrors === null) {
-                                          vErrors = [err4];
-                                        } else {
-                                          vErrors.push(err4);
-                                        }
-                                        errors++;
-                                      }
-                                      var valid5 = _errs24 === errors;
-                                    } else {
-                                      var valid5 = true;
-                                    }
-                                  }
-                                }
-                              }
-                            } else {
-                              const err5 = { instancePath: instancePath + "/processed_params/header", schemaPath: "#/components/schemas/TemplateComponentParams/properties/header/type", keyword: "type", params: { type: "object" } };
-                              if (vErrors === null) {
-                                vErrors = [err5];
-                              } else {
-                                vErrors.push(err5);
-                              }
-                              errors++;
-                            }
-                          }
-                          var valid3 = _errs15 === errors;
-                        } else {
-                          var valid3 = true;
-                        }
-                        if (valid3) {
-                          if (data4.body !== void 0) {
-                            let data10 = data4.body;
-                            const _errs26 = errors;
-                            if (errors === _errs26) {
-                              if (data10 && typeof data10 == "object" && !Array.isArray(data10)) {
-                                for (const key2 in data10) {
-                                  const _errs29 = errors;
-                                  if (typeof data10[key2] !== "string") {
-                                    const err6 = { instancePath: instancePath + "/processed_params/body/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/components/schemas/TemplateComponentParams/properties/body/additionalProperties/type", keyword: "type", params: { type: "string" } };
-                                    if (vErrors === null) {
-                                      vErrors = [err6];
-                                    } else {
-                                      vErrors.push(err6);
-                                    }
-                                    errors++;
-                                  }
-                                  var valid6 = _errs29 === errors;
-                                  if (!valid6) {
-                                    break;
-                                  }
-                                }
-                              } else {
-                                const err7 = { instancePath: instancePath + "/processed_params/body", schemaPath: "#/components/schemas/TemplateComponentParams/properties/body/type", keyword: "type", params: { type: "object" } };
-                                if (vErrors === null) {
-                                  vErrors = [err7];
-                                } else {
-                                  vErrors.push(err7);
-                                }
-                                errors++;
-                              }
-                            }
-                            var valid3 = _errs26 === errors;
-                          } else {
-                            var valid3 = true;
-                          }
-                          if (valid3) {
-                            if (data4.footer !== void 0) {
-                              let data12 = data4.footer;
-                              const _errs31 = errors;
-                              if (errors === _errs31) {
-                                if (data12 && typeof data12 == "object" && !Array.isArray(data12)) {
-                                  for (const key3 in data12) {
-                                    const _errs34 = errors;
-                                    if (typeof data12[key3] !== "string") {
-                                      const err8 = { instancePath: instancePath + "/processed_params/footer/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/components/schemas/TemplateComponentParams/properties/footer/additionalProperties/type", keyword: "type", params: { type: "string" } };
-                                      if (vErrors === null) {
-                                        vErrors = [err8];
-                                      } else {
-                                        vErrors.push(err8);
-                                      }
-                                      errors++;
-                                    }
-                                    var valid7 = _errs34 === errors;
-                                    if (!valid7) {
-                                      break;
-                                    }
-                                  }
-                                } else {
-                                  const err9 = { instancePath: instancePath + "/processed_params/footer", schemaPath: "#/components/schemas/TemplateComponentParams/properties/footer/type", keyword: "type", params: { type: "object" } };
-                                  if (vErrors === null) {
-                                    vErrors = [err9];
-                                  } else {
-                                    vErrors.push(err9);
-                                  }
-                                  errors++;
-                                }
-                              }
-                              var valid3 = _errs31 === errors;
-                            } else {
-                              var valid3 = true;
-                            }
-                            if (valid3) {
-                              if (data4.buttons !== void 0) {
-                                let data14 = data4.buttons;
-                                const _errs36 = errors;
-                                if (errors === _errs36) {
-                                  if (Array.isArray(data14)) {
-                                    var valid8 = true;
-                                    const len0 = data14.length;
-                                    for (let i0 = 0; i0 < len0; i0++) {
-                                      let data15 = data14[i0];
-                                      const _errs38 = errors;
-                                      if (errors === _errs38) {
-                                        if (data15 && typeof data15 == "object" && !Array.isArray(data15)) {
-                                          let missing1;
-                                          if (data15.type === void 0 && (missing1 = "type")) {
-                                            const err10 = { instancePath: instancePath + "/processed_params/buttons/" + i0, schemaPath: "#/components/schemas/TemplateComponentParams/properties/buttons/items/required", keyword: "required", params: { missingProperty: missing1 } };
-                                            if (vErrors === null) {
-                                              vErrors = [err10];
-                                            } else {
-                                              vErrors.push(err10);
-                                            }
-                                            errors++;
-                                          } else {
-                                            if (data15.type !== void 0) {
-                                              const _errs40 = errors;
-                                              if (typeof data15.type !== "string") {
-                                                const err11 = { instancePath: instancePath + "/processed_params/buttons/" + i0 + "/type", schemaPath: "#/components/schemas/TemplateComponentParams/properties/buttons/items/properties/type/type", keyword: "type", params: { type: "string" } };
-                                                if (vErrors === null) {
-                                                  vErrors = [err11];
-                                                } else {
-                                                  vErrors.push(err11);
-                                                }
-                                                errors++;
-                                              }
-                                              var valid9 = _errs40 === errors;
-                                            } else {
-                                              var valid9 = true;
-                                            }
-                                            if (valid9) {
-                                              if (data15.parameter !== void 0) {
-                                                const _errs42 = errors;
-                                                if (typeof data15.parameter !== "string") {
-                                                  const err12 = { instancePath: instancePath + "/processed_params/buttons/" + i0 + "/parameter", schemaPath: "#/components/schemas/TemplateComponentParams/properties/buttons/items/properties/parameter/type", keyword: "type", params: { type: "string" } };
-                                                  if (vErrors === null) {
-                                                    vErrors = [err12];
-                                                  } else {
-                                                    vErrors.push(err12);
-                                                  }
-                                                  errors++;
-                                                }
-                                                var valid9 = _errs42 === errors;
-                                              } else {
-                                                var valid9 = true;
-                                              }
-                                            }
-                                          }
-                                        } else {
-                                          const err13 = { instancePath: instancePath + "/processed_params/buttons/" + i0, schemaPath: "#/components/schemas/TemplateComponentParams/properties/buttons/items/type", keyword: "type", params: { type: "object" } };
-                                          if (vErrors === null) {
-                                            vErrors = [err13];
-                                          } else {
-                                            vErrors.push(err13);
-                                          }
-                                          errors++;
-                                        }
-                                      }
-                                      var valid8 = _errs38 === errors;
-                                      if (!valid8) {
-                                        break;
-                                      }
-                                    }
-                                  } else {
-                                    const err14 = { instancePath: instancePath + "/processed_params/buttons", schemaPath: "#/components/schemas/TemplateComponentParams/properties/buttons/type", keyword: "type", params: { type: "array" } };
-                                    if (vErrors === null) {
-                                      vErrors = [err14];
-                                    } else {
-                                      vErrors.push(err14);
-                                    }
-                                    errors++;
-                                  }
-                                }
-                                var valid3 = _errs36 === errors;
-                              } else {
-                                var valid3 = true;
-                              }
-                            }
-                          }
-                        }
-                      }
-                    } else {
-                      const err15 = { instancePath: instancePath + "/processed_params", schemaPath: "#/components/schemas/TemplateComponentParams/type", keyword: "type", params: { type: "object" } };
-                      if (vErrors === null) {
-                        vErrors = [err15];
-                      } else {
-                        vErrors.push(err15);
-                      }
-                      errors++;
-                    }
+                  if (!validate31(data4, { instancePath: instancePath + "/processed_params", parentData: data, parentDataProperty: "processed_params", rootData })) {
+                    vErrors = vErrors === null ? validate31.errors : vErrors.concat(validate31.errors);
+                    errors = vErrors.length;
                   }
                   var _valid0 = _errs11 === errors;
                   valid1 = valid1 || _valid0;
                   if (!valid1) {
-                    const _errs44 = errors;
-                    const _errs45 = errors;
-                    if (errors === _errs45) {
-                      if (data4 && typeof data4 == "object" && !Array.isArray(data4)) {
-                        for (const key4 in data4) {
-                          const _errs48 = errors;
-                          if (typeof data4[key4] !== "string") {
-                            const err16 = { instancePath: instancePath + "/processed_params/" + key4.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/components/schemas/TemplateLegacyParams/additionalProperties/type", keyword: "type", params: { type: "string" } };
-                            if (vErrors === null) {
-                              vErrors = [err16];
-                            } else {
-                              vErrors.push(err16);
-                            }
-                            errors++;
-                          }
-                          var valid11 = _errs48 === errors;
-                          if (!valid11) {
-                            break;
-                          }
-                        }
-                      } else {
-                        const err17 = { instancePath: instancePath + "/processed_params", schemaPath: "#/components/schemas/TemplateLegacyParams/type", keyword: "type", params: { type: "object" } };
-                        if (vErrors === null) {
-                          vErrors = [err17];
-                        } else {
-                          vErrors.push(err17);
-                        }
-                        errors++;
-                      }
+                    const _errs12 = errors;
+                    if (!validate33(data4, { instancePath: instancePath + "/processed_params", parentData: data, parentDataProperty: "processed_params", rootData })) {
+                      vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
+                      errors = vErrors.length;
                     }
-                    var _valid0 = _errs44 === errors;
+                    var _valid0 = _errs12 === errors;
                     valid1 = valid1 || _valid0;
                   }
                   if (!valid1) {
-                    const err18 = { instancePath: instancePath + "/processed_params", schemaPath: "#/properties/processed_params/anyOf", keyword: "anyOf", params: {} };
+                    const err0 = { instancePath: instancePath + "/processed_params", schemaPath: "#/properties/processed_params/anyOf", keyword: "anyOf", params: {} };
                     if (vErrors === null) {
-                      vErrors = [err18];
+                      vErrors = [err0];
                     } else {
-                      vErrors.push(err18);
+                      vErrors.push(err0);
                     }
                     errors++;
-                    validate13.errors = vErrors;
+                    validate30.errors = vErrors;
                     return false;
                   } else {
                     errors = _errs10;
@@ -442,37 +402,120 @@ function validate13(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate13.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      validate30.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate13.errors = vErrors;
+  validate30.errors = vErrors;
   return errors === 0;
 }
-function validate12(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+const schema15 = { "type": "string" };
+function validate36(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  if (typeof data !== "string") {
+    validate36.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "string" } }];
+    return false;
+  }
+  validate36.errors = vErrors;
+  return errors === 0;
+}
+const schema16 = { "type": "string" };
+function validate38(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  if (typeof data !== "string") {
+    validate38.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "string" } }];
+    return false;
+  }
+  validate38.errors = vErrors;
+  return errors === 0;
+}
+const schema17 = { "type": "integer" };
+function validate40(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  if (!(typeof data == "number" && (!(data % 1) && !isNaN(data)) && isFinite(data))) {
+    validate40.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "integer" } }];
+    return false;
+  }
+  validate40.errors = vErrors;
+  return errors === 0;
+}
+const schema18 = { "type": "integer" };
+function validate42(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  if (!(typeof data == "number" && (!(data % 1) && !isNaN(data)) && isFinite(data))) {
+    validate42.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "integer" } }];
+    return false;
+  }
+  validate42.errors = vErrors;
+  return errors === 0;
+}
+const schema19 = { "type": "string", "const": "AgentBot" };
+function validate44(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  if (typeof data !== "string") {
+    validate44.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "string" } }];
+    return false;
+  }
+  if ("AgentBot" !== data) {
+    validate44.errors = [{ instancePath, schemaPath: "#/const", keyword: "const", params: { allowedValue: "AgentBot" } }];
+    return false;
+  }
+  validate44.errors = vErrors;
+  return errors === 0;
+}
+const schema20 = { "type": "integer" };
+function validate46(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  if (!(typeof data == "number" && (!(data % 1) && !isNaN(data)) && isFinite(data))) {
+    validate46.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "integer" } }];
+    return false;
+  }
+  validate46.errors = vErrors;
+  return errors === 0;
+}
+const schema21 = { "type": "string" };
+function validate48(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  if (typeof data !== "string") {
+    validate48.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "string" } }];
+    return false;
+  }
+  validate48.errors = vErrors;
+  return errors === 0;
+}
+const schema22 = { "type": "string" };
+function validate52(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  if (typeof data !== "string") {
+    validate52.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "string" } }];
+    return false;
+  }
+  validate52.errors = vErrors;
+  return errors === 0;
+}
+function validate23(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
   if (errors === 0) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.content === void 0 && (missing0 = "content")) {
-        validate12.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
+        validate23.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.content !== void 0) {
-          let data0 = data.content;
           const _errs1 = errors;
-          const _errs2 = errors;
-          if (errors === _errs2) {
-            if (typeof data0 === "string") {
-              if (func2(data0) > 15e4) {
-                validate12.errors = [{ instancePath: instancePath + "/content", schemaPath: "#/components/schemas/Content/maxLength", keyword: "maxLength", params: { limit: 15e4 } }];
-                return false;
-              }
-            } else {
-              validate12.errors = [{ instancePath: instancePath + "/content", schemaPath: "#/components/schemas/Content/type", keyword: "type", params: { type: "string" } }];
-              return false;
-            }
+          if (!validate24(data.content, { instancePath: instancePath + "/content", parentData: data, parentDataProperty: "content", rootData })) {
+            vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
+            errors = vErrors.length;
           }
           var valid0 = _errs1 === errors;
         } else {
@@ -480,157 +523,144 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
         }
         if (valid0) {
           if (data.message_type !== void 0) {
-            let data1 = data.message_type;
-            const _errs4 = errors;
-            if (typeof data1 !== "string") {
-              validate12.errors = [{ instancePath: instancePath + "/message_type", schemaPath: "#/components/schemas/RequestMessageType/type", keyword: "type", params: { type: "string" } }];
-              return false;
+            const _errs2 = errors;
+            if (!validate26(data.message_type, { instancePath: instancePath + "/message_type", parentData: data, parentDataProperty: "message_type", rootData })) {
+              vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
+              errors = vErrors.length;
             }
-            if (!(data1 === "incoming" || data1 === "outgoing" || data1 === "activity" || data1 === "template")) {
-              validate12.errors = [{ instancePath: instancePath + "/message_type", schemaPath: "#/components/schemas/RequestMessageType/enum", keyword: "enum", params: { allowedValues: schema15.enum } }];
-              return false;
-            }
-            var valid0 = _errs4 === errors;
+            var valid0 = _errs2 === errors;
           } else {
             var valid0 = true;
           }
           if (valid0) {
             if (data.private !== void 0) {
-              const _errs7 = errors;
-              if (typeof data.private !== "boolean") {
-                validate12.errors = [{ instancePath: instancePath + "/private", schemaPath: "#/components/schemas/Private/type", keyword: "type", params: { type: "boolean" } }];
-                return false;
+              const _errs3 = errors;
+              if (!validate28(data.private, { instancePath: instancePath + "/private", parentData: data, parentDataProperty: "private", rootData })) {
+                vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+                errors = vErrors.length;
               }
-              var valid0 = _errs7 === errors;
+              var valid0 = _errs3 === errors;
             } else {
               var valid0 = true;
             }
             if (valid0) {
               if (data.template_params !== void 0) {
-                const _errs10 = errors;
-                if (!validate13(data.template_params, { instancePath: instancePath + "/template_params", parentData: data, parentDataProperty: "template_params", rootData })) {
-                  vErrors = vErrors === null ? validate13.errors : vErrors.concat(validate13.errors);
+                const _errs4 = errors;
+                if (!validate30(data.template_params, { instancePath: instancePath + "/template_params", parentData: data, parentDataProperty: "template_params", rootData })) {
+                  vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);
                   errors = vErrors.length;
                 }
-                var valid0 = _errs10 === errors;
+                var valid0 = _errs4 === errors;
               } else {
                 var valid0 = true;
               }
               if (valid0) {
                 if (data.echo_id !== void 0) {
-                  const _errs11 = errors;
-                  if (typeof data.echo_id !== "string") {
-                    validate12.errors = [{ instancePath: instancePath + "/echo_id", schemaPath: "#/components/schemas/EchoId/type", keyword: "type", params: { type: "string" } }];
-                    return false;
+                  const _errs5 = errors;
+                  if (!validate36(data.echo_id, { instancePath: instancePath + "/echo_id", parentData: data, parentDataProperty: "echo_id", rootData })) {
+                    vErrors = vErrors === null ? validate36.errors : vErrors.concat(validate36.errors);
+                    errors = vErrors.length;
                   }
-                  var valid0 = _errs11 === errors;
+                  var valid0 = _errs5 === errors;
                 } else {
                   var valid0 = true;
                 }
                 if (valid0) {
                   if (data.source_id !== void 0) {
-                    const _errs14 = errors;
-                    if (typeof data.source_id !== "string") {
-                      validate12.errors = [{ instancePath: instancePath + "/source_id", schemaPath: "#/components/schemas/SourceId/type", keyword: "type", params: { type: "string" } }];
-                      return false;
+                    const _errs6 = errors;
+                    if (!validate38(data.source_id, { instancePath: instancePath + "/source_id", parentData: data, parentDataProperty: "source_id", rootData })) {
+                      vErrors = vErrors === null ? validate38.errors : vErrors.concat(validate38.errors);
+                      errors = vErrors.length;
                     }
-                    var valid0 = _errs14 === errors;
+                    var valid0 = _errs6 === errors;
                   } else {
                     var valid0 = true;
                   }
                   if (valid0) {
                     if (data.external_created_at !== void 0) {
-                      let data6 = data.external_created_at;
-                      const _errs17 = errors;
-                      if (!(typeof data6 == "number" && (!(data6 % 1) && !isNaN(data6)) && isFinite(data6))) {
-                        validate12.errors = [{ instancePath: instancePath + "/external_created_at", schemaPath: "#/components/schemas/ExternalCreatedAt/type", keyword: "type", params: { type: "integer" } }];
-                        return false;
+                      const _errs7 = errors;
+                      if (!validate40(data.external_created_at, { instancePath: instancePath + "/external_created_at", parentData: data, parentDataProperty: "external_created_at", rootData })) {
+                        vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
+                        errors = vErrors.length;
                       }
-                      var valid0 = _errs17 === errors;
+                      var valid0 = _errs7 === errors;
                     } else {
                       var valid0 = true;
                     }
                     if (valid0) {
                       if (data.campaign_id !== void 0) {
-                        let data7 = data.campaign_id;
-                        const _errs20 = errors;
-                        if (!(typeof data7 == "number" && (!(data7 % 1) && !isNaN(data7)) && isFinite(data7))) {
-                          validate12.errors = [{ instancePath: instancePath + "/campaign_id", schemaPath: "#/components/schemas/CampaignId/type", keyword: "type", params: { type: "integer" } }];
-                          return false;
+                        const _errs8 = errors;
+                        if (!validate42(data.campaign_id, { instancePath: instancePath + "/campaign_id", parentData: data, parentDataProperty: "campaign_id", rootData })) {
+                          vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);
+                          errors = vErrors.length;
                         }
-                        var valid0 = _errs20 === errors;
+                        var valid0 = _errs8 === errors;
                       } else {
                         var valid0 = true;
                       }
                       if (valid0) {
                         if (data.sender_type !== void 0) {
-                          let data8 = data.sender_type;
-                          const _errs23 = errors;
-                          if (typeof data8 !== "string") {
-                            validate12.errors = [{ instancePath: instancePath + "/sender_type", schemaPath: "#/components/schemas/SenderType/type", keyword: "type", params: { type: "string" } }];
-                            return false;
+                          const _errs9 = errors;
+                          if (!validate44(data.sender_type, { instancePath: instancePath + "/sender_type", parentData: data, parentDataProperty: "sender_type", rootData })) {
+                            vErrors = vErrors === null ? validate44.errors : vErrors.concat(validate44.errors);
+                            errors = vErrors.length;
                           }
-                          if ("AgentBot" !== data8) {
-                            validate12.errors = [{ instancePath: instancePath + "/sender_type", schemaPath: "#/components/schemas/SenderType/const", keyword: "const", params: { allowedValue: "AgentBot" } }];
-                            return false;
-                          }
-                          var valid0 = _errs23 === errors;
+                          var valid0 = _errs9 === errors;
                         } else {
                           var valid0 = true;
                         }
                         if (valid0) {
                           if (data.sender_id !== void 0) {
-                            let data9 = data.sender_id;
-                            const _errs26 = errors;
-                            if (!(typeof data9 == "number" && (!(data9 % 1) && !isNaN(data9)) && isFinite(data9))) {
-                              validate12.errors = [{ instancePath: instancePath + "/sender_id", schemaPath: "#/components/schemas/SenderId/type", keyword: "type", params: { type: "integer" } }];
-                              return false;
+                            const _errs10 = errors;
+                            if (!validate46(data.sender_id, { instancePath: instancePath + "/sender_id", parentData: data, parentDataProperty: "sender_id", rootData })) {
+                              vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
+                              errors = vErrors.length;
                             }
-                            var valid0 = _errs26 === errors;
+                            var valid0 = _errs10 === errors;
                           } else {
                             var valid0 = true;
                           }
                           if (valid0) {
                             if (data.cc_emails !== void 0) {
-                              const _errs29 = errors;
-                              if (typeof data.cc_emails !== "string") {
-                                validate12.errors = [{ instancePath: instancePath + "/cc_emails", schemaPath: "#/components/schemas/EmailAddresses/type", keyword: "type", params: { type: "string" } }];
-                                return false;
+                              const _errs11 = errors;
+                              if (!validate48(data.cc_emails, { instancePath: instancePath + "/cc_emails", parentData: data, parentDataProperty: "cc_emails", rootData })) {
+                                vErrors = vErrors === null ? validate48.errors : vErrors.concat(validate48.errors);
+                                errors = vErrors.length;
                               }
-                              var valid0 = _errs29 === errors;
+                              var valid0 = _errs11 === errors;
                             } else {
                               var valid0 = true;
                             }
                             if (valid0) {
                               if (data.bcc_emails !== void 0) {
-                                const _errs32 = errors;
-                                if (typeof data.bcc_emails !== "string") {
-                                  validate12.errors = [{ instancePath: instancePath + "/bcc_emails", schemaPath: "#/components/schemas/EmailAddresses/type", keyword: "type", params: { type: "string" } }];
-                                  return false;
+                                const _errs12 = errors;
+                                if (!validate48(data.bcc_emails, { instancePath: instancePath + "/bcc_emails", parentData: data, parentDataProperty: "bcc_emails", rootData })) {
+                                  vErrors = vErrors === null ? validate48.errors : vErrors.concat(validate48.errors);
+                                  errors = vErrors.length;
                                 }
-                                var valid0 = _errs32 === errors;
+                                var valid0 = _errs12 === errors;
                               } else {
                                 var valid0 = true;
                               }
                               if (valid0) {
                                 if (data.to_emails !== void 0) {
-                                  const _errs35 = errors;
-                                  if (typeof data.to_emails !== "string") {
-                                    validate12.errors = [{ instancePath: instancePath + "/to_emails", schemaPath: "#/components/schemas/EmailAddresses/type", keyword: "type", params: { type: "string" } }];
-                                    return false;
+                                  const _errs13 = errors;
+                                  if (!validate48(data.to_emails, { instancePath: instancePath + "/to_emails", parentData: data, parentDataProperty: "to_emails", rootData })) {
+                                    vErrors = vErrors === null ? validate48.errors : vErrors.concat(validate48.errors);
+                                    errors = vErrors.length;
                                   }
-                                  var valid0 = _errs35 === errors;
+                                  var valid0 = _errs13 === errors;
                                 } else {
                                   var valid0 = true;
                                 }
                                 if (valid0) {
                                   if (data.email_html_content !== void 0) {
-                                    const _errs38 = errors;
-                                    if (typeof data.email_html_content !== "string") {
-                                      validate12.errors = [{ instancePath: instancePath + "/email_html_content", schemaPath: "#/components/schemas/EmailHtmlContent/type", keyword: "type", params: { type: "string" } }];
-                                      return false;
+                                    const _errs14 = errors;
+                                    if (!validate52(data.email_html_content, { instancePath: instancePath + "/email_html_content", parentData: data, parentDataProperty: "email_html_content", rootData })) {
+                                      vErrors = vErrors === null ? validate52.errors : vErrors.concat(validate52.errors);
+                                      errors = vErrors.length;
                                     }
-                                    var valid0 = _errs38 === errors;
+                                    var valid0 = _errs14 === errors;
                                   } else {
                                     var valid0 = true;
                                   }
@@ -649,19 +679,82 @@ function validate12(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate12.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      validate23.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate12.errors = vErrors;
+  validate23.errors = vErrors;
   return errors === 0;
 }
-function validate11(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+const schema23 = { "type": "object", "additionalProperties": false, "properties": { "in_reply_to": { "type": "integer", "minimum": 1 }, "in_reply_to_external_id": { "type": "string", "minLength": 1 } } };
+function validate55(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  if (errors === 0) {
+    if (data && typeof data == "object" && !Array.isArray(data)) {
+      const _errs1 = errors;
+      for (const key0 in data) {
+        if (!(key0 === "in_reply_to" || key0 === "in_reply_to_external_id")) {
+          validate55.errors = [{ instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } }];
+          return false;
+          break;
+        }
+      }
+      if (_errs1 === errors) {
+        if (data.in_reply_to !== void 0) {
+          let data0 = data.in_reply_to;
+          const _errs2 = errors;
+          if (!(typeof data0 == "number" && (!(data0 % 1) && !isNaN(data0)) && isFinite(data0))) {
+            validate55.errors = [{ instancePath: instancePath + "/in_reply_to", schemaPath: "#/properties/in_reply_to/type", keyword: "type", params: { type: "integer" } }];
+            return false;
+          }
+          if (errors === _errs2) {
+            if (typeof data0 == "number" && isFinite(data0)) {
+              if (data0 < 1 || isNaN(data0)) {
+                validate55.errors = [{ instancePath: instancePath + "/in_reply_to", schemaPath: "#/properties/in_reply_to/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }];
+                return false;
+              }
+            }
+          }
+          var valid0 = _errs2 === errors;
+        } else {
+          var valid0 = true;
+        }
+        if (valid0) {
+          if (data.in_reply_to_external_id !== void 0) {
+            let data1 = data.in_reply_to_external_id;
+            const _errs4 = errors;
+            if (errors === _errs4) {
+              if (typeof data1 === "string") {
+                if (func2(data1) < 1) {
+                  validate55.errors = [{ instancePath: instancePath + "/in_reply_to_external_id", schemaPath: "#/properties/in_reply_to_external_id/minLength", keyword: "minLength", params: { limit: 1 } }];
+                  return false;
+                }
+              } else {
+                validate55.errors = [{ instancePath: instancePath + "/in_reply_to_external_id", schemaPath: "#/properties/in_reply_to_external_id/type", keyword: "type", params: { type: "string" } }];
+                return false;
+              }
+            }
+            var valid0 = _errs4 === errors;
+          } else {
+            var valid0 = true;
+          }
+        }
+      }
+    } else {
+      validate55.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      return false;
+    }
+  }
+  validate55.errors = vErrors;
+  return errors === 0;
+}
+function validate22(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
   const _errs0 = errors;
-  if (!validate12(data, { instancePath, parentData, parentDataProperty, rootData })) {
-    vErrors = vErrors === null ? validate12.errors : vErrors.concat(validate12.errors);
+  if (!validate23(data, { instancePath, parentData, parentDataProperty, rootData })) {
+    vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
     errors = vErrors.length;
   }
   var valid0 = _errs0 === errors;
@@ -673,11 +766,11 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
           let data0 = data.content_type;
           const _errs3 = errors;
           if (typeof data0 !== "string") {
-            validate11.errors = [{ instancePath: instancePath + "/content_type", schemaPath: "#/allOf/1/properties/content_type/type", keyword: "type", params: { type: "string" } }];
+            validate22.errors = [{ instancePath: instancePath + "/content_type", schemaPath: "#/allOf/1/properties/content_type/type", keyword: "type", params: { type: "string" } }];
             return false;
           }
           if ("text" !== data0) {
-            validate11.errors = [{ instancePath: instancePath + "/content_type", schemaPath: "#/allOf/1/properties/content_type/const", keyword: "const", params: { allowedValue: "text" } }];
+            validate22.errors = [{ instancePath: instancePath + "/content_type", schemaPath: "#/allOf/1/properties/content_type/const", keyword: "const", params: { allowedValue: "text" } }];
             return false;
           }
           var valid1 = _errs3 === errors;
@@ -686,64 +779,10 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
         }
         if (valid1) {
           if (data.content_attributes !== void 0) {
-            let data1 = data.content_attributes;
             const _errs5 = errors;
-            const _errs6 = errors;
-            if (errors === _errs6) {
-              if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
-                const _errs8 = errors;
-                for (const key0 in data1) {
-                  if (!(key0 === "in_reply_to" || key0 === "in_reply_to_external_id")) {
-                    validate11.errors = [{ instancePath: instancePath + "/content_attributes", schemaPath: "#/components/schemas/TextContentAttributes/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } }];
-                    return false;
-                    break;
-                  }
-                }
-                if (_errs8 === errors) {
-                  if (data1.in_reply_to !== void 0) {
-                    let data2 = data1.in_reply_to;
-                    const _errs9 = errors;
-                    if (!(typeof data2 == "number" && (!(data2 % 1) && !isNaN(data2)) && isFinite(data2))) {
-                      validate11.errors = [{ instancePath: instancePath + "/content_attributes/in_reply_to", schemaPath: "#/components/schemas/TextContentAttributes/properties/in_reply_to/type", keyword: "type", params: { type: "integer" } }];
-                      return false;
-                    }
-                    if (errors === _errs9) {
-                      if (typeof data2 == "number" && isFinite(data2)) {
-                        if (data2 < 1 || isNaN(data2)) {
-                          validate11.errors = [{ instancePath: instancePath + "/content_attributes/in_reply_to", schemaPath: "#/components/schemas/TextContentAttributes/properties/in_reply_to/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }];
-                          return false;
-                        }
-                      }
-                    }
-                    var valid3 = _errs9 === errors;
-                  } else {
-                    var valid3 = true;
-                  }
-                  if (valid3) {
-                    if (data1.in_reply_to_external_id !== void 0) {
-                      let data3 = data1.in_reply_to_external_id;
-                      const _errs11 = errors;
-                      if (errors === _errs11) {
-                        if (typeof data3 === "string") {
-                          if (func2(data3) < 1) {
-                            validate11.errors = [{ instancePath: instancePath + "/content_attributes/in_reply_to_external_id", schemaPath: "#/components/schemas/TextContentAttributes/properties/in_reply_to_external_id/minLength", keyword: "minLength", params: { limit: 1 } }];
-                            return false;
-                          }
-                        } else {
-                          validate11.errors = [{ instancePath: instancePath + "/content_attributes/in_reply_to_external_id", schemaPath: "#/components/schemas/TextContentAttributes/properties/in_reply_to_external_id/type", keyword: "type", params: { type: "string" } }];
-                          return false;
-                        }
-                      }
-                      var valid3 = _errs11 === errors;
-                    } else {
-                      var valid3 = true;
-                    }
-                  }
-                }
-              } else {
-                validate11.errors = [{ instancePath: instancePath + "/content_attributes", schemaPath: "#/components/schemas/TextContentAttributes/type", keyword: "type", params: { type: "object" } }];
-                return false;
-              }
+            if (!validate55(data.content_attributes, { instancePath: instancePath + "/content_attributes", parentData: data, parentDataProperty: "content_attributes", rootData })) {
+              vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
+              errors = vErrors.length;
             }
             var valid1 = _errs5 === errors;
           } else {
@@ -751,27 +790,94 @@ function validate11(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        validate11.errors = [{ instancePath, schemaPath: "#/allOf/1/type", keyword: "type", params: { type: "object" } }];
+        validate22.errors = [{ instancePath, schemaPath: "#/allOf/1/type", keyword: "type", params: { type: "object" } }];
         return false;
       }
     }
     var valid0 = _errs1 === errors;
   }
-  validate11.errors = vErrors;
+  validate22.errors = vErrors;
   return errors === 0;
 }
-const validate1 = validate16;
-const schema31 = { "allOf": [{ "$ref": "#/components/schemas/MessageFields" }, { "type": "object", "required": ["content_type", "content_attributes"], "properties": { "content_type": { "type": "string", "const": "input_select" }, "content_attributes": { "$ref": "#/components/schemas/InputSelectContentAttributes" } } }] };
-const schema32 = { "type": "object", "required": ["items"], "properties": { "items": { "type": "array", "minItems": 1, "items": { "$ref": "#/components/schemas/InputSelectItem" } } } };
-const schema33 = { "type": "object", "additionalProperties": false, "required": ["title", "value"], "properties": { "title": { "type": "string", "minLength": 1 }, "value": { "type": "string", "minLength": 1 } } };
-function validate18(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+const validate1 = validate57;
+const schema24 = { "allOf": [{ "$ref": "#/components/schemas/MessageFields" }, { "type": "object", "required": ["content_type", "content_attributes"], "properties": { "content_type": { "type": "string", "const": "input_select" }, "content_attributes": { "$ref": "#/components/schemas/InputSelectContentAttributes" } } }] };
+const schema25 = { "type": "object", "required": ["items"], "properties": { "items": { "type": "array", "minItems": 1, "items": { "$ref": "#/components/schemas/InputSelectItem" } } } };
+const schema26 = { "type": "object", "additionalProperties": false, "required": ["title", "value"], "properties": { "title": { "type": "string", "minLength": 1 }, "value": { "type": "string", "minLength": 1 } } };
+function validate60(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  if (errors === 0) {
+    if (data && typeof data == "object" && !Array.isArray(data)) {
+      let missing0;
+      if (data.title === void 0 && (missing0 = "title") || data.value === void 0 && (missing0 = "value")) {
+        validate60.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
+        return false;
+      } else {
+        const _errs1 = errors;
+        for (const key0 in data) {
+          if (!(key0 === "title" || key0 === "value")) {
+            validate60.errors = [{ instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } }];
+            return false;
+            break;
+          }
+        }
+        if (_errs1 === errors) {
+          if (data.title !== void 0) {
+            let data0 = data.title;
+            const _errs2 = errors;
+            if (errors === _errs2) {
+              if (typeof data0 === "string") {
+                if (func2(data0) < 1) {
+                  validate60.errors = [{ instancePath: instancePath + "/title", schemaPath: "#/properties/title/minLength", keyword: "minLength", params: { limit: 1 } }];
+                  return false;
+                }
+              } else {
+                validate60.errors = [{ instancePath: instancePath + "/title", schemaPath: "#/properties/title/type", keyword: "type", params: { type: "string" } }];
+                return false;
+              }
+            }
+            var valid0 = _errs2 === errors;
+          } else {
+            var valid0 = true;
+          }
+          if (valid0) {
+            if (data.value !== void 0) {
+              let data1 = data.value;
+              const _errs4 = errors;
+              if (errors === _errs4) {
+                if (typeof data1 === "string") {
+                  if (func2(data1) < 1) {
+                    validate60.errors = [{ instancePath: instancePath + "/value", schemaPath: "#/properties/value/minLength", keyword: "minLength", params: { limit: 1 } }];
+                    return false;
+                  }
+                } else {
+                  validate60.errors = [{ instancePath: instancePath + "/value", schemaPath: "#/properties/value/type", keyword: "type", params: { type: "string" } }];
+                  return false;
+                }
+              }
+              var valid0 = _errs4 === errors;
+            } else {
+              var valid0 = true;
+            }
+          }
+        }
+      }
+    } else {
+      validate60.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      return false;
+    }
+  }
+  validate60.errors = vErrors;
+  return errors === 0;
+}
+function validate59(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
   if (errors === 0) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.items === void 0 && (missing0 = "items")) {
-        validate18.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
+        validate59.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.items !== void 0) {
@@ -780,75 +886,16 @@ function validate18(data, { instancePath = "", parentData, parentDataProperty, r
           if (errors === _errs1) {
             if (Array.isArray(data0)) {
               if (data0.length < 1) {
-                validate18.errors = [{ instancePath: instancePath + "/items", schemaPath: "#/properties/items/minItems", keyword: "minItems", params: { limit: 1 } }];
+                validate59.errors = [{ instancePath: instancePath + "/items", schemaPath: "#/properties/items/minItems", keyword: "minItems", params: { limit: 1 } }];
                 return false;
               } else {
                 var valid1 = true;
                 const len0 = data0.length;
                 for (let i0 = 0; i0 < len0; i0++) {
-                  let data1 = data0[i0];
                   const _errs3 = errors;
-                  const _errs4 = errors;
-                  if (errors === _errs4) {
-                    if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
-                      let missing1;
-                      if (data1.title === void 0 && (missing1 = "title") || data1.value === void 0 && (missing1 = "value")) {
-                        validate18.errors = [{ instancePath: instancePath + "/items/" + i0, schemaPath: "#/components/schemas/InputSelectItem/required", keyword: "required", params: { missingProperty: missing1 } }];
-                        return false;
-                      } else {
-                        const _errs6 = errors;
-                        for (const key0 in data1) {
-                          if (!(key0 === "title" || key0 === "value")) {
-                            validate18.errors = [{ instancePath: instancePath + "/items/" + i0, schemaPath: "#/components/schemas/InputSelectItem/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } }];
-                            return false;
-                            break;
-                          }
-                        }
-                        if (_errs6 === errors) {
-                          if (data1.title !== void 0) {
-                            let data2 = data1.title;
-                            const _errs7 = errors;
-                            if (errors === _errs7) {
-                              if (typeof data2 === "string") {
-                                if (func2(data2) < 1) {
-                                  validate18.errors = [{ instancePath: instancePath + "/items/" + i0 + "/title", schemaPath: "#/components/schemas/InputSelectItem/properties/title/minLength", keyword: "minLength", params: { limit: 1 } }];
-                                  return false;
-                                }
-                              } else {
-                                validate18.errors = [{ instancePath: instancePath + "/items/" + i0 + "/title", schemaPath: "#/components/schemas/InputSelectItem/properties/title/type", keyword: "type", params: { type: "string" } }];
-                                return false;
-                              }
-                            }
-                            var valid3 = _errs7 === errors;
-                          } else {
-                            var valid3 = true;
-                          }
-                          if (valid3) {
-                            if (data1.value !== void 0) {
-                              let data3 = data1.value;
-                              const _errs9 = errors;
-                              if (errors === _errs9) {
-                                if (typeof data3 === "string") {
-                                  if (func2(data3) < 1) {
-                                    validate18.errors = [{ instancePath: instancePath + "/items/" + i0 + "/value", schemaPath: "#/components/schemas/InputSelectItem/properties/value/minLength", keyword: "minLength", params: { limit: 1 } }];
-                                    return false;
-                                  }
-                                } else {
-                                  validate18.errors = [{ instancePath: instancePath + "/items/" + i0 + "/value", schemaPath: "#/components/schemas/InputSelectItem/properties/value/type", keyword: "type", params: { type: "string" } }];
-                                  return false;
-                                }
-                              }
-                              var valid3 = _errs9 === errors;
-                            } else {
-                              var valid3 = true;
-                            }
-                          }
-                        }
-                      }
-                    } else {
-                      validate18.errors = [{ instancePath: instancePath + "/items/" + i0, schemaPath: "#/components/schemas/InputSelectItem/type", keyword: "type", params: { type: "object" } }];
-                      return false;
-                    }
+                  if (!validate60(data0[i0], { instancePath: instancePath + "/items/" + i0, parentData: data0, parentDataProperty: i0, rootData })) {
+                    vErrors = vErrors === null ? validate60.errors : vErrors.concat(validate60.errors);
+                    errors = vErrors.length;
                   }
                   var valid1 = _errs3 === errors;
                   if (!valid1) {
@@ -857,26 +904,26 @@ function validate18(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              validate18.errors = [{ instancePath: instancePath + "/items", schemaPath: "#/properties/items/type", keyword: "type", params: { type: "array" } }];
+              validate59.errors = [{ instancePath: instancePath + "/items", schemaPath: "#/properties/items/type", keyword: "type", params: { type: "array" } }];
               return false;
             }
           }
         }
       }
     } else {
-      validate18.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      validate59.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate18.errors = vErrors;
+  validate59.errors = vErrors;
   return errors === 0;
 }
-function validate16(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+function validate57(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
   const _errs0 = errors;
-  if (!validate12(data, { instancePath, parentData, parentDataProperty, rootData })) {
-    vErrors = vErrors === null ? validate12.errors : vErrors.concat(validate12.errors);
+  if (!validate23(data, { instancePath, parentData, parentDataProperty, rootData })) {
+    vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
     errors = vErrors.length;
   }
   var valid0 = _errs0 === errors;
@@ -886,18 +933,18 @@ function validate16(data, { instancePath = "", parentData, parentDataProperty, r
       if (data && typeof data == "object" && !Array.isArray(data)) {
         let missing0;
         if (data.content_type === void 0 && (missing0 = "content_type") || data.content_attributes === void 0 && (missing0 = "content_attributes")) {
-          validate16.errors = [{ instancePath, schemaPath: "#/allOf/1/required", keyword: "required", params: { missingProperty: missing0 } }];
+          validate57.errors = [{ instancePath, schemaPath: "#/allOf/1/required", keyword: "required", params: { missingProperty: missing0 } }];
           return false;
         } else {
           if (data.content_type !== void 0) {
             let data0 = data.content_type;
             const _errs3 = errors;
             if (typeof data0 !== "string") {
-              validate16.errors = [{ instancePath: instancePath + "/content_type", schemaPath: "#/allOf/1/properties/content_type/type", keyword: "type", params: { type: "string" } }];
+              validate57.errors = [{ instancePath: instancePath + "/content_type", schemaPath: "#/allOf/1/properties/content_type/type", keyword: "type", params: { type: "string" } }];
               return false;
             }
             if ("input_select" !== data0) {
-              validate16.errors = [{ instancePath: instancePath + "/content_type", schemaPath: "#/allOf/1/properties/content_type/const", keyword: "const", params: { allowedValue: "input_select" } }];
+              validate57.errors = [{ instancePath: instancePath + "/content_type", schemaPath: "#/allOf/1/properties/content_type/const", keyword: "const", params: { allowedValue: "input_select" } }];
               return false;
             }
             var valid1 = _errs3 === errors;
@@ -907,8 +954,8 @@ function validate16(data, { instancePath = "", parentData, parentDataProperty, r
           if (valid1) {
             if (data.content_attributes !== void 0) {
               const _errs5 = errors;
-              if (!validate18(data.content_attributes, { instancePath: instancePath + "/content_attributes", parentData: data, parentDataProperty: "content_attributes", rootData })) {
-                vErrors = vErrors === null ? validate18.errors : vErrors.concat(validate18.errors);
+              if (!validate59(data.content_attributes, { instancePath: instancePath + "/content_attributes", parentData: data, parentDataProperty: "content_attributes", rootData })) {
+                vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
                 errors = vErrors.length;
               }
               var valid1 = _errs5 === errors;
@@ -918,23 +965,187 @@ function validate16(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        validate16.errors = [{ instancePath, schemaPath: "#/allOf/1/type", keyword: "type", params: { type: "object" } }];
+        validate57.errors = [{ instancePath, schemaPath: "#/allOf/1/type", keyword: "type", params: { type: "object" } }];
         return false;
       }
     }
     var valid0 = _errs1 === errors;
   }
-  validate16.errors = vErrors;
+  validate57.errors = vErrors;
   return errors === 0;
 }
-const validate2 = validate20;
-const schema34 = { "allOf": [{ "$ref": "#/components/schemas/MessageFields" }, { "type": "object", "required": ["content_type", "content_attributes"], "properties": { "content_type": { "type": "string", "const": "cards" }, "content_attributes": { "$ref": "#/components/schemas/CardsContentAttributes" } } }] };
-const schema35 = { "type": "object", "required": ["items"], "properties": { "items": { "type": "array", "minItems": 1, "items": { "$ref": "#/components/schemas/Card" } } } };
-const schema36 = { "type": "object", "additionalProperties": false, "required": ["title", "actions"], "properties": { "title": { "type": "string", "minLength": 1 }, "description": { "type": "string" }, "media_url": { "type": "string", "format": "uri" }, "actions": { "type": "array", "minItems": 1, "items": { "$ref": "#/components/schemas/CardAction" } } } };
-const schema37 = { "if": { "required": ["type"], "properties": { "type": { "enum": ["link"] } } }, "then": { "$ref": "#/components/schemas/CardLinkAction" }, "else": { "if": { "required": ["type"], "properties": { "type": { "enum": ["postback"] } } }, "then": { "$ref": "#/components/schemas/CardPostbackAction" }, "else": { "required": ["type"], "properties": { "type": { "enum": ["link", "postback"] } } } } };
-const schema38 = { "type": "object", "additionalProperties": false, "required": ["type", "text", "uri"], "properties": { "type": { "type": "string", "const": "link" }, "text": { "type": "string", "minLength": 1 }, "uri": { "type": "string", "format": "uri" } } };
-const schema39 = { "type": "object", "additionalProperties": false, "required": ["type", "text", "payload"], "properties": { "type": { "type": "string", "const": "postback" }, "text": { "type": "string", "minLength": 1 }, "payload": { "type": "string", "minLength": 1 } } };
-function validate24(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+const validate2 = validate63;
+const schema27 = { "allOf": [{ "$ref": "#/components/schemas/MessageFields" }, { "type": "object", "required": ["content_type", "content_attributes"], "properties": { "content_type": { "type": "string", "const": "cards" }, "content_attributes": { "$ref": "#/components/schemas/CardsContentAttributes" } } }] };
+const schema28 = { "type": "object", "required": ["items"], "properties": { "items": { "type": "array", "minItems": 1, "items": { "$ref": "#/components/schemas/Card" } } } };
+const schema29 = { "type": "object", "additionalProperties": false, "required": ["title", "actions"], "properties": { "title": { "type": "string", "minLength": 1 }, "description": { "type": "string" }, "media_url": { "type": "string", "format": "uri" }, "actions": { "type": "array", "minItems": 1, "items": { "$ref": "#/components/schemas/CardAction" } } } };
+const schema30 = { "if": { "required": ["type"], "properties": { "type": { "enum": ["link"] } } }, "then": { "$ref": "#/components/schemas/CardLinkAction" }, "else": { "if": { "required": ["type"], "properties": { "type": { "enum": ["postback"] } } }, "then": { "$ref": "#/components/schemas/CardPostbackAction" }, "else": { "required": ["type"], "properties": { "type": { "enum": ["link", "postback"] } } } } };
+const schema31 = { "type": "object", "additionalProperties": false, "required": ["type", "text", "uri"], "properties": { "type": { "type": "string", "const": "link" }, "text": { "type": "string", "minLength": 1 }, "uri": { "type": "string", "format": "uri" } } };
+function validate68(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  if (errors === 0) {
+    if (data && typeof data == "object" && !Array.isArray(data)) {
+      let missing0;
+      if (data.type === void 0 && (missing0 = "type") || data.text === void 0 && (missing0 = "text") || data.uri === void 0 && (missing0 = "uri")) {
+        validate68.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
+        return false;
+      } else {
+        const _errs1 = errors;
+        for (const key0 in data) {
+          if (!(key0 === "type" || key0 === "text" || key0 === "uri")) {
+            validate68.errors = [{ instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } }];
+            return false;
+            break;
+          }
+        }
+        if (_errs1 === errors) {
+          if (data.type !== void 0) {
+            let data0 = data.type;
+            const _errs2 = errors;
+            if (typeof data0 !== "string") {
+              validate68.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/properties/type/type", keyword: "type", params: { type: "string" } }];
+              return false;
+            }
+            if ("link" !== data0) {
+              validate68.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "link" } }];
+              return false;
+            }
+            var valid0 = _errs2 === errors;
+          } else {
+            var valid0 = true;
+          }
+          if (valid0) {
+            if (data.text !== void 0) {
+              let data1 = data.text;
+              const _errs4 = errors;
+              if (errors === _errs4) {
+                if (typeof data1 === "string") {
+                  if (func2(data1) < 1) {
+                    validate68.errors = [{ instancePath: instancePath + "/text", schemaPath: "#/properties/text/minLength", keyword: "minLength", params: { limit: 1 } }];
+                    return false;
+                  }
+                } else {
+                  validate68.errors = [{ instancePath: instancePath + "/text", schemaPath: "#/properties/text/type", keyword: "type", params: { type: "string" } }];
+                  return false;
+                }
+              }
+              var valid0 = _errs4 === errors;
+            } else {
+              var valid0 = true;
+            }
+            if (valid0) {
+              if (data.uri !== void 0) {
+                const _errs6 = errors;
+                if (errors === _errs6) {
+                  if (errors === _errs6) {
+                    if (!(typeof data.uri === "string")) {
+                      validate68.errors = [{ instancePath: instancePath + "/uri", schemaPath: "#/properties/uri/type", keyword: "type", params: { type: "string" } }];
+                      return false;
+                    }
+                  }
+                }
+                var valid0 = _errs6 === errors;
+              } else {
+                var valid0 = true;
+              }
+            }
+          }
+        }
+      }
+    } else {
+      validate68.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      return false;
+    }
+  }
+  validate68.errors = vErrors;
+  return errors === 0;
+}
+const schema32 = { "type": "object", "additionalProperties": false, "required": ["type", "text", "payload"], "properties": { "type": { "type": "string", "const": "postback" }, "text": { "type": "string", "minLength": 1 }, "payload": { "type": "string", "minLength": 1 } } };
+function validate70(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  if (errors === 0) {
+    if (data && typeof data == "object" && !Array.isArray(data)) {
+      let missing0;
+      if (data.type === void 0 && (missing0 = "type") || data.text === void 0 && (missing0 = "text") || data.payload === void 0 && (missing0 = "payload")) {
+        validate70.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
+        return false;
+      } else {
+        const _errs1 = errors;
+        for (const key0 in data) {
+          if (!(key0 === "type" || key0 === "text" || key0 === "payload")) {
+            validate70.errors = [{ instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } }];
+            return false;
+            break;
+          }
+        }
+        if (_errs1 === errors) {
+          if (data.type !== void 0) {
+            let data0 = data.type;
+            const _errs2 = errors;
+            if (typeof data0 !== "string") {
+              validate70.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/properties/type/type", keyword: "type", params: { type: "string" } }];
+              return false;
+            }
+            if ("postback" !== data0) {
+              validate70.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "postback" } }];
+              return false;
+            }
+            var valid0 = _errs2 === errors;
+          } else {
+            var valid0 = true;
+          }
+          if (valid0) {
+            if (data.text !== void 0) {
+              let data1 = data.text;
+              const _errs4 = errors;
+              if (errors === _errs4) {
+                if (typeof data1 === "string") {
+                  if (func2(data1) < 1) {
+                    validate70.errors = [{ instancePath: instancePath + "/text", schemaPath: "#/properties/text/minLength", keyword: "minLength", params: { limit: 1 } }];
+                    return false;
+                  }
+                } else {
+                  validate70.errors = [{ instancePath: instancePath + "/text", schemaPath: "#/properties/text/type", keyword: "type", params: { type: "string" } }];
+                  return false;
+                }
+              }
+              var valid0 = _errs4 === errors;
+            } else {
+              var valid0 = true;
+            }
+            if (valid0) {
+              if (data.payload !== void 0) {
+                let data2 = data.payload;
+                const _errs6 = errors;
+                if (errors === _errs6) {
+                  if (typeof data2 === "string") {
+                    if (func2(data2) < 1) {
+                      validate70.errors = [{ instancePath: instancePath + "/payload", schemaPath: "#/properties/payload/minLength", keyword: "minLength", params: { limit: 1 } }];
+                      return false;
+                    }
+                  } else {
+                    validate70.errors = [{ instancePath: instancePath + "/payload", schemaPath: "#/properties/payload/type", keyword: "type", params: { type: "string" } }];
+                    return false;
+                  }
+                }
+                var valid0 = _errs6 === errors;
+              } else {
+                var valid0 = true;
+              }
+            }
+          }
+        }
+      }
+    } else {
+      validate70.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      return false;
+    }
+  }
+  validate70.errors = vErrors;
+  return errors === 0;
+}
+function validate67(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
   const _errs0 = errors;
@@ -976,92 +1187,21 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
   let ifClause0;
   if (_valid0) {
     const _errs3 = errors;
-    const _errs4 = errors;
-    if (errors === _errs4) {
-      if (data && typeof data == "object" && !Array.isArray(data)) {
-        let missing1;
-        if (data.type === void 0 && (missing1 = "type") || data.text === void 0 && (missing1 = "text") || data.uri === void 0 && (missing1 = "uri")) {
-          validate24.errors = [{ instancePath, schemaPath: "#/components/schemas/CardLinkAction/required", keyword: "required", params: { missingProperty: missing1 } }];
-          return false;
-        } else {
-          const _errs6 = errors;
-          for (const key0 in data) {
-            if (!(key0 === "type" || key0 === "text" || key0 === "uri")) {
-              validate24.errors = [{ instancePath, schemaPath: "#/components/schemas/CardLinkAction/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } }];
-              return false;
-              break;
-            }
-          }
-          if (_errs6 === errors) {
-            if (data.type !== void 0) {
-              let data1 = data.type;
-              const _errs7 = errors;
-              if (typeof data1 !== "string") {
-                validate24.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/components/schemas/CardLinkAction/properties/type/type", keyword: "type", params: { type: "string" } }];
-                return false;
-              }
-              if ("link" !== data1) {
-                validate24.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/components/schemas/CardLinkAction/properties/type/const", keyword: "const", params: { allowedValue: "link" } }];
-                return false;
-              }
-              var valid3 = _errs7 === errors;
-            } else {
-              var valid3 = true;
-            }
-            if (valid3) {
-              if (data.text !== void 0) {
-                let data2 = data.text;
-                const _errs9 = errors;
-                if (errors === _errs9) {
-                  if (typeof data2 === "string") {
-                    if (func2(data2) < 1) {
-                      validate24.errors = [{ instancePath: instancePath + "/text", schemaPath: "#/components/schemas/CardLinkAction/properties/text/minLength", keyword: "minLength", params: { limit: 1 } }];
-                      return false;
-                    }
-                  } else {
-                    validate24.errors = [{ instancePath: instancePath + "/text", schemaPath: "#/components/schemas/CardLinkAction/properties/text/type", keyword: "type", params: { type: "string" } }];
-                    return false;
-                  }
-                }
-                var valid3 = _errs9 === errors;
-              } else {
-                var valid3 = true;
-              }
-              if (valid3) {
-                if (data.uri !== void 0) {
-                  const _errs11 = errors;
-                  if (errors === _errs11) {
-                    if (errors === _errs11) {
-                      if (!(typeof data.uri === "string")) {
-                        validate24.errors = [{ instancePath: instancePath + "/uri", schemaPath: "#/components/schemas/CardLinkAction/properties/uri/type", keyword: "type", params: { type: "string" } }];
-                        return false;
-                      }
-                    }
-                  }
-                  var valid3 = _errs11 === errors;
-                } else {
-                  var valid3 = true;
-                }
-              }
-            }
-          }
-        }
-      } else {
-        validate24.errors = [{ instancePath, schemaPath: "#/components/schemas/CardLinkAction/type", keyword: "type", params: { type: "object" } }];
-        return false;
-      }
+    if (!validate68(data, { instancePath, parentData, parentDataProperty, rootData })) {
+      vErrors = vErrors === null ? validate68.errors : vErrors.concat(validate68.errors);
+      errors = vErrors.length;
     }
     var _valid0 = _errs3 === errors;
     valid0 = _valid0;
     ifClause0 = "then";
   } else {
-    const _errs13 = errors;
-    const _errs14 = errors;
-    let valid4 = true;
-    const _errs15 = errors;
+    const _errs4 = errors;
+    const _errs5 = errors;
+    let valid2 = true;
+    const _errs6 = errors;
     if (data && typeof data == "object" && !Array.isArray(data)) {
-      let missing2;
-      if (data.type === void 0 && (missing2 = "type")) {
+      let missing1;
+      if (data.type === void 0 && (missing1 = "type")) {
         const err2 = {};
         if (vErrors === null) {
           vErrors = [err2];
@@ -1083,122 +1223,47 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     }
-    var _valid1 = _errs15 === errors;
-    errors = _errs14;
+    var _valid1 = _errs6 === errors;
+    errors = _errs5;
     if (vErrors !== null) {
-      if (_errs14) {
-        vErrors.length = _errs14;
+      if (_errs5) {
+        vErrors.length = _errs5;
       } else {
         vErrors = null;
       }
     }
     let ifClause1;
     if (_valid1) {
-      const _errs17 = errors;
-      const _errs18 = errors;
-      if (errors === _errs18) {
-        if (data && typeof data == "object" && !Array.isArray(data)) {
-          let missing3;
-          if (data.type === void 0 && (missing3 = "type") || data.text === void 0 && (missing3 = "text") || data.payload === void 0 && (missing3 = "payload")) {
-            validate24.errors = [{ instancePath, schemaPath: "#/components/schemas/CardPostbackAction/required", keyword: "required", params: { missingProperty: missing3 } }];
-            return false;
-          } else {
-            const _errs20 = errors;
-            for (const key1 in data) {
-              if (!(key1 === "type" || key1 === "text" || key1 === "payload")) {
-                validate24.errors = [{ instancePath, schemaPath: "#/components/schemas/CardPostbackAction/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key1 } }];
-                return false;
-                break;
-              }
-            }
-            if (_errs20 === errors) {
-              if (data.type !== void 0) {
-                let data5 = data.type;
-                const _errs21 = errors;
-                if (typeof data5 !== "string") {
-                  validate24.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/components/schemas/CardPostbackAction/properties/type/type", keyword: "type", params: { type: "string" } }];
-                  return false;
-                }
-                if ("postback" !== data5) {
-                  validate24.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/components/schemas/CardPostbackAction/properties/type/const", keyword: "const", params: { allowedValue: "postback" } }];
-                  return false;
-                }
-                var valid7 = _errs21 === errors;
-              } else {
-                var valid7 = true;
-              }
-              if (valid7) {
-                if (data.text !== void 0) {
-                  let data6 = data.text;
-                  const _errs23 = errors;
-                  if (errors === _errs23) {
-                    if (typeof data6 === "string") {
-                      if (func2(data6) < 1) {
-                        validate24.errors = [{ instancePath: instancePath + "/text", schemaPath: "#/components/schemas/CardPostbackAction/properties/text/minLength", keyword: "minLength", params: { limit: 1 } }];
-                        return false;
-                      }
-                    } else {
-                      validate24.errors = [{ instancePath: instancePath + "/text", schemaPath: "#/components/schemas/CardPostbackAction/properties/text/type", keyword: "type", params: { type: "string" } }];
-                      return false;
-                    }
-                  }
-                  var valid7 = _errs23 === errors;
-                } else {
-                  var valid7 = true;
-                }
-                if (valid7) {
-                  if (data.payload !== void 0) {
-                    let data7 = data.payload;
-                    const _errs25 = errors;
-                    if (errors === _errs25) {
-                      if (typeof data7 === "string") {
-                        if (func2(data7) < 1) {
-                          validate24.errors = [{ instancePath: instancePath + "/payload", schemaPath: "#/components/schemas/CardPostbackAction/properties/payload/minLength", keyword: "minLength", params: { limit: 1 } }];
-                          return false;
-                        }
-                      } else {
-                        validate24.errors = [{ instancePath: instancePath + "/payload", schemaPath: "#/components/schemas/CardPostbackAction/properties/payload/type", keyword: "type", params: { type: "string" } }];
-                        return false;
-                      }
-                    }
-                    var valid7 = _errs25 === errors;
-                  } else {
-                    var valid7 = true;
-                  }
-                }
-              }
-            }
-          }
-        } else {
-          validate24.errors = [{ instancePath, schemaPath: "#/components/schemas/CardPostbackAction/type", keyword: "type", params: { type: "object" } }];
-          return false;
-        }
+      const _errs8 = errors;
+      if (!validate70(data, { instancePath, parentData, parentDataProperty, rootData })) {
+        vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
+        errors = vErrors.length;
       }
-      var _valid1 = _errs17 === errors;
-      valid4 = _valid1;
+      var _valid1 = _errs8 === errors;
+      valid2 = _valid1;
       ifClause1 = "then";
     } else {
-      const _errs27 = errors;
+      const _errs9 = errors;
       if (data && typeof data == "object" && !Array.isArray(data)) {
-        let missing4;
-        if (data.type === void 0 && (missing4 = "type")) {
-          validate24.errors = [{ instancePath, schemaPath: "#/else/else/required", keyword: "required", params: { missingProperty: missing4 } }];
+        let missing2;
+        if (data.type === void 0 && (missing2 = "type")) {
+          validate67.errors = [{ instancePath, schemaPath: "#/else/else/required", keyword: "required", params: { missingProperty: missing2 } }];
           return false;
         } else {
           if (data.type !== void 0) {
-            let data8 = data.type;
-            if (!(data8 === "link" || data8 === "postback")) {
-              validate24.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/else/else/properties/type/enum", keyword: "enum", params: { allowedValues: schema37.else.else.properties.type.enum } }];
+            let data2 = data.type;
+            if (!(data2 === "link" || data2 === "postback")) {
+              validate67.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/else/else/properties/type/enum", keyword: "enum", params: { allowedValues: schema30.else.else.properties.type.enum } }];
               return false;
             }
           }
         }
       }
-      var _valid1 = _errs27 === errors;
-      valid4 = _valid1;
+      var _valid1 = _errs9 === errors;
+      valid2 = _valid1;
       ifClause1 = "else";
     }
-    if (!valid4) {
+    if (!valid2) {
       const err4 = { instancePath, schemaPath: "#/else/if", keyword: "if", params: { failingKeyword: ifClause1 } };
       if (vErrors === null) {
         vErrors = [err4];
@@ -1206,10 +1271,10 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
         vErrors.push(err4);
       }
       errors++;
-      validate24.errors = vErrors;
+      validate67.errors = vErrors;
       return false;
     }
-    var _valid0 = _errs13 === errors;
+    var _valid0 = _errs4 === errors;
     valid0 = _valid0;
     ifClause0 = "else";
   }
@@ -1221,26 +1286,26 @@ function validate24(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err5);
     }
     errors++;
-    validate24.errors = vErrors;
+    validate67.errors = vErrors;
     return false;
   }
-  validate24.errors = vErrors;
+  validate67.errors = vErrors;
   return errors === 0;
 }
-function validate23(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+function validate66(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
   if (errors === 0) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.title === void 0 && (missing0 = "title") || data.actions === void 0 && (missing0 = "actions")) {
-        validate23.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
+        validate66.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         const _errs1 = errors;
         for (const key0 in data) {
           if (!(key0 === "title" || key0 === "description" || key0 === "media_url" || key0 === "actions")) {
-            validate23.errors = [{ instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } }];
+            validate66.errors = [{ instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } }];
             return false;
             break;
           }
@@ -1252,11 +1317,11 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
             if (errors === _errs2) {
               if (typeof data0 === "string") {
                 if (func2(data0) < 1) {
-                  validate23.errors = [{ instancePath: instancePath + "/title", schemaPath: "#/properties/title/minLength", keyword: "minLength", params: { limit: 1 } }];
+                  validate66.errors = [{ instancePath: instancePath + "/title", schemaPath: "#/properties/title/minLength", keyword: "minLength", params: { limit: 1 } }];
                   return false;
                 }
               } else {
-                validate23.errors = [{ instancePath: instancePath + "/title", schemaPath: "#/properties/title/type", keyword: "type", params: { type: "string" } }];
+                validate66.errors = [{ instancePath: instancePath + "/title", schemaPath: "#/properties/title/type", keyword: "type", params: { type: "string" } }];
                 return false;
               }
             }
@@ -1268,7 +1333,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
             if (data.description !== void 0) {
               const _errs4 = errors;
               if (typeof data.description !== "string") {
-                validate23.errors = [{ instancePath: instancePath + "/description", schemaPath: "#/properties/description/type", keyword: "type", params: { type: "string" } }];
+                validate66.errors = [{ instancePath: instancePath + "/description", schemaPath: "#/properties/description/type", keyword: "type", params: { type: "string" } }];
                 return false;
               }
               var valid0 = _errs4 === errors;
@@ -1281,7 +1346,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
                 if (errors === _errs6) {
                   if (errors === _errs6) {
                     if (!(typeof data.media_url === "string")) {
-                      validate23.errors = [{ instancePath: instancePath + "/media_url", schemaPath: "#/properties/media_url/type", keyword: "type", params: { type: "string" } }];
+                      validate66.errors = [{ instancePath: instancePath + "/media_url", schemaPath: "#/properties/media_url/type", keyword: "type", params: { type: "string" } }];
                       return false;
                     }
                   }
@@ -1297,15 +1362,15 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
                   if (errors === _errs8) {
                     if (Array.isArray(data3)) {
                       if (data3.length < 1) {
-                        validate23.errors = [{ instancePath: instancePath + "/actions", schemaPath: "#/properties/actions/minItems", keyword: "minItems", params: { limit: 1 } }];
+                        validate66.errors = [{ instancePath: instancePath + "/actions", schemaPath: "#/properties/actions/minItems", keyword: "minItems", params: { limit: 1 } }];
                         return false;
                       } else {
                         var valid1 = true;
                         const len0 = data3.length;
                         for (let i0 = 0; i0 < len0; i0++) {
                           const _errs10 = errors;
-                          if (!validate24(data3[i0], { instancePath: instancePath + "/actions/" + i0, parentData: data3, parentDataProperty: i0, rootData })) {
-                            vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
+                          if (!validate67(data3[i0], { instancePath: instancePath + "/actions/" + i0, parentData: data3, parentDataProperty: i0, rootData })) {
+                            vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
                             errors = vErrors.length;
                           }
                           var valid1 = _errs10 === errors;
@@ -1315,7 +1380,7 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
                         }
                       }
                     } else {
-                      validate23.errors = [{ instancePath: instancePath + "/actions", schemaPath: "#/properties/actions/type", keyword: "type", params: { type: "array" } }];
+                      validate66.errors = [{ instancePath: instancePath + "/actions", schemaPath: "#/properties/actions/type", keyword: "type", params: { type: "array" } }];
                       return false;
                     }
                   }
@@ -1329,21 +1394,21 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate23.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      validate66.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate23.errors = vErrors;
+  validate66.errors = vErrors;
   return errors === 0;
 }
-function validate22(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+function validate65(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
   if (errors === 0) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.items === void 0 && (missing0 = "items")) {
-        validate22.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
+        validate65.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.items !== void 0) {
@@ -1352,15 +1417,15 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
           if (errors === _errs1) {
             if (Array.isArray(data0)) {
               if (data0.length < 1) {
-                validate22.errors = [{ instancePath: instancePath + "/items", schemaPath: "#/properties/items/minItems", keyword: "minItems", params: { limit: 1 } }];
+                validate65.errors = [{ instancePath: instancePath + "/items", schemaPath: "#/properties/items/minItems", keyword: "minItems", params: { limit: 1 } }];
                 return false;
               } else {
                 var valid1 = true;
                 const len0 = data0.length;
                 for (let i0 = 0; i0 < len0; i0++) {
                   const _errs3 = errors;
-                  if (!validate23(data0[i0], { instancePath: instancePath + "/items/" + i0, parentData: data0, parentDataProperty: i0, rootData })) {
-                    vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+                  if (!validate66(data0[i0], { instancePath: instancePath + "/items/" + i0, parentData: data0, parentDataProperty: i0, rootData })) {
+                    vErrors = vErrors === null ? validate66.errors : vErrors.concat(validate66.errors);
                     errors = vErrors.length;
                   }
                   var valid1 = _errs3 === errors;
@@ -1370,26 +1435,26 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              validate22.errors = [{ instancePath: instancePath + "/items", schemaPath: "#/properties/items/type", keyword: "type", params: { type: "array" } }];
+              validate65.errors = [{ instancePath: instancePath + "/items", schemaPath: "#/properties/items/type", keyword: "type", params: { type: "array" } }];
               return false;
             }
           }
         }
       }
     } else {
-      validate22.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      validate65.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate22.errors = vErrors;
+  validate65.errors = vErrors;
   return errors === 0;
 }
-function validate20(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+function validate63(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
   const _errs0 = errors;
-  if (!validate12(data, { instancePath, parentData, parentDataProperty, rootData })) {
-    vErrors = vErrors === null ? validate12.errors : vErrors.concat(validate12.errors);
+  if (!validate23(data, { instancePath, parentData, parentDataProperty, rootData })) {
+    vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
     errors = vErrors.length;
   }
   var valid0 = _errs0 === errors;
@@ -1399,18 +1464,18 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
       if (data && typeof data == "object" && !Array.isArray(data)) {
         let missing0;
         if (data.content_type === void 0 && (missing0 = "content_type") || data.content_attributes === void 0 && (missing0 = "content_attributes")) {
-          validate20.errors = [{ instancePath, schemaPath: "#/allOf/1/required", keyword: "required", params: { missingProperty: missing0 } }];
+          validate63.errors = [{ instancePath, schemaPath: "#/allOf/1/required", keyword: "required", params: { missingProperty: missing0 } }];
           return false;
         } else {
           if (data.content_type !== void 0) {
             let data0 = data.content_type;
             const _errs3 = errors;
             if (typeof data0 !== "string") {
-              validate20.errors = [{ instancePath: instancePath + "/content_type", schemaPath: "#/allOf/1/properties/content_type/type", keyword: "type", params: { type: "string" } }];
+              validate63.errors = [{ instancePath: instancePath + "/content_type", schemaPath: "#/allOf/1/properties/content_type/type", keyword: "type", params: { type: "string" } }];
               return false;
             }
             if ("cards" !== data0) {
-              validate20.errors = [{ instancePath: instancePath + "/content_type", schemaPath: "#/allOf/1/properties/content_type/const", keyword: "const", params: { allowedValue: "cards" } }];
+              validate63.errors = [{ instancePath: instancePath + "/content_type", schemaPath: "#/allOf/1/properties/content_type/const", keyword: "const", params: { allowedValue: "cards" } }];
               return false;
             }
             var valid1 = _errs3 === errors;
@@ -1420,8 +1485,8 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
           if (valid1) {
             if (data.content_attributes !== void 0) {
               const _errs5 = errors;
-              if (!validate22(data.content_attributes, { instancePath: instancePath + "/content_attributes", parentData: data, parentDataProperty: "content_attributes", rootData })) {
-                vErrors = vErrors === null ? validate22.errors : vErrors.concat(validate22.errors);
+              if (!validate65(data.content_attributes, { instancePath: instancePath + "/content_attributes", parentData: data, parentDataProperty: "content_attributes", rootData })) {
+                vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
                 errors = vErrors.length;
               }
               var valid1 = _errs5 === errors;
@@ -1431,37 +1496,78 @@ function validate20(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        validate20.errors = [{ instancePath, schemaPath: "#/allOf/1/type", keyword: "type", params: { type: "object" } }];
+        validate63.errors = [{ instancePath, schemaPath: "#/allOf/1/type", keyword: "type", params: { type: "object" } }];
         return false;
       }
     }
     var valid0 = _errs1 === errors;
   }
-  validate20.errors = vErrors;
+  validate63.errors = vErrors;
   return errors === 0;
 }
-const validate3 = validate28;
-const schema40 = { "allOf": [{ "$ref": "#/components/schemas/MessageFields" }, { "type": "object", "required": ["content_type", "content_attributes"], "properties": { "content_type": { "type": "string", "const": "form" }, "content_attributes": { "$ref": "#/components/schemas/FormContentAttributes" } } }] };
-const schema41 = { "type": "object", "required": ["items"], "properties": { "items": { "type": "array", "minItems": 1, "items": { "$ref": "#/components/schemas/FormField" } } } };
-const schema42 = { "if": { "required": ["type"], "properties": { "type": { "enum": ["text", "email", "text_area"] } } }, "then": { "$ref": "#/components/schemas/FormInputField" }, "else": { "if": { "required": ["type"], "properties": { "type": { "enum": ["select"] } } }, "then": { "$ref": "#/components/schemas/FormSelectField" }, "else": { "required": ["type"], "properties": { "type": { "enum": ["text", "email", "text_area", "select"] } } } } };
-const schema43 = { "allOf": [{ "$ref": "#/components/schemas/FormFieldCommon" }, { "type": "object", "required": ["type"], "properties": { "type": { "type": "string", "enum": ["text", "email", "text_area"] } } }] };
-const schema44 = { "type": "object", "additionalProperties": false, "required": ["name", "label"], "properties": { "name": { "type": "string", "minLength": 1 }, "label": { "type": "string" }, "type": { "type": "string" }, "placeholder": { "type": "string" }, "default": { "type": "string" }, "required": { "type": "boolean" }, "pattern": { "type": "string" }, "pattern_error": { "type": "string" }, "title": { "type": "string" }, "options": { "type": "array", "items": { "$ref": "#/components/schemas/FormSelectOption" } } } };
-const schema45 = { "type": "object", "required": ["label", "value"], "properties": { "label": { "type": "string" }, "value": { "type": "string" } } };
+const validate3 = validate75;
+const schema33 = { "allOf": [{ "$ref": "#/components/schemas/MessageFields" }, { "type": "object", "required": ["content_type", "content_attributes"], "properties": { "content_type": { "type": "string", "const": "form" }, "content_attributes": { "$ref": "#/components/schemas/FormContentAttributes" } } }] };
+const schema34 = { "type": "object", "required": ["items"], "properties": { "items": { "type": "array", "minItems": 1, "items": { "$ref": "#/components/schemas/FormField" } } } };
+const schema35 = { "if": { "required": ["type"], "properties": { "type": { "enum": ["text", "email", "text_area"] } } }, "then": { "$ref": "#/components/schemas/FormInputField" }, "else": { "if": { "required": ["type"], "properties": { "type": { "enum": ["select"] } } }, "then": { "$ref": "#/components/schemas/FormSelectField" }, "else": { "required": ["type"], "properties": { "type": { "enum": ["text", "email", "text_area", "select"] } } } } };
+const schema36 = { "allOf": [{ "$ref": "#/components/schemas/FormFieldCommon" }, { "type": "object", "required": ["type"], "properties": { "type": { "type": "string", "enum": ["text", "email", "text_area"] } } }] };
+const schema37 = { "type": "object", "additionalProperties": false, "required": ["name", "label"], "properties": { "name": { "type": "string", "minLength": 1 }, "label": { "type": "string" }, "type": { "type": "string" }, "placeholder": { "type": "string" }, "default": { "type": "string" }, "required": { "type": "boolean" }, "pattern": { "type": "string" }, "pattern_error": { "type": "string" }, "title": { "type": "string" }, "options": { "type": "array", "items": { "$ref": "#/components/schemas/FormSelectOption" } } } };
 const func10 = Object.prototype.hasOwnProperty;
-function validate33(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+const schema38 = { "type": "object", "required": ["label", "value"], "properties": { "label": { "type": "string" }, "value": { "type": "string" } } };
+function validate81(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  if (errors === 0) {
+    if (data && typeof data == "object" && !Array.isArray(data)) {
+      let missing0;
+      if (data.label === void 0 && (missing0 = "label") || data.value === void 0 && (missing0 = "value")) {
+        validate81.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
+        return false;
+      } else {
+        if (data.label !== void 0) {
+          const _errs1 = errors;
+          if (typeof data.label !== "string") {
+            validate81.errors = [{ instancePath: instancePath + "/label", schemaPath: "#/properties/label/type", keyword: "type", params: { type: "string" } }];
+            return false;
+          }
+          var valid0 = _errs1 === errors;
+        } else {
+          var valid0 = true;
+        }
+        if (valid0) {
+          if (data.value !== void 0) {
+            const _errs3 = errors;
+            if (typeof data.value !== "string") {
+              validate81.errors = [{ instancePath: instancePath + "/value", schemaPath: "#/properties/value/type", keyword: "type", params: { type: "string" } }];
+              return false;
+            }
+            var valid0 = _errs3 === errors;
+          } else {
+            var valid0 = true;
+          }
+        }
+      }
+    } else {
+      validate81.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      return false;
+    }
+  }
+  validate81.errors = vErrors;
+  return errors === 0;
+}
+function validate80(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
   if (errors === 0) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.name === void 0 && (missing0 = "name") || data.label === void 0 && (missing0 = "label")) {
-        validate33.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
+        validate80.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         const _errs1 = errors;
         for (const key0 in data) {
-          if (!func10.call(schema44.properties, key0)) {
-            validate33.errors = [{ instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } }];
+          if (!func10.call(schema37.properties, key0)) {
+            validate80.errors = [{ instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } }];
             return false;
             break;
           }
@@ -1473,11 +1579,11 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
             if (errors === _errs2) {
               if (typeof data0 === "string") {
                 if (func2(data0) < 1) {
-                  validate33.errors = [{ instancePath: instancePath + "/name", schemaPath: "#/properties/name/minLength", keyword: "minLength", params: { limit: 1 } }];
+                  validate80.errors = [{ instancePath: instancePath + "/name", schemaPath: "#/properties/name/minLength", keyword: "minLength", params: { limit: 1 } }];
                   return false;
                 }
               } else {
-                validate33.errors = [{ instancePath: instancePath + "/name", schemaPath: "#/properties/name/type", keyword: "type", params: { type: "string" } }];
+                validate80.errors = [{ instancePath: instancePath + "/name", schemaPath: "#/properties/name/type", keyword: "type", params: { type: "string" } }];
                 return false;
               }
             }
@@ -1489,7 +1595,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
             if (data.label !== void 0) {
               const _errs4 = errors;
               if (typeof data.label !== "string") {
-                validate33.errors = [{ instancePath: instancePath + "/label", schemaPath: "#/properties/label/type", keyword: "type", params: { type: "string" } }];
+                validate80.errors = [{ instancePath: instancePath + "/label", schemaPath: "#/properties/label/type", keyword: "type", params: { type: "string" } }];
                 return false;
               }
               var valid0 = _errs4 === errors;
@@ -1500,7 +1606,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
               if (data.type !== void 0) {
                 const _errs6 = errors;
                 if (typeof data.type !== "string") {
-                  validate33.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/properties/type/type", keyword: "type", params: { type: "string" } }];
+                  validate80.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/properties/type/type", keyword: "type", params: { type: "string" } }];
                   return false;
                 }
                 var valid0 = _errs6 === errors;
@@ -1511,7 +1617,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
                 if (data.placeholder !== void 0) {
                   const _errs8 = errors;
                   if (typeof data.placeholder !== "string") {
-                    validate33.errors = [{ instancePath: instancePath + "/placeholder", schemaPath: "#/properties/placeholder/type", keyword: "type", params: { type: "string" } }];
+                    validate80.errors = [{ instancePath: instancePath + "/placeholder", schemaPath: "#/properties/placeholder/type", keyword: "type", params: { type: "string" } }];
                     return false;
                   }
                   var valid0 = _errs8 === errors;
@@ -1522,7 +1628,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
                   if (data.default !== void 0) {
                     const _errs10 = errors;
                     if (typeof data.default !== "string") {
-                      validate33.errors = [{ instancePath: instancePath + "/default", schemaPath: "#/properties/default/type", keyword: "type", params: { type: "string" } }];
+                      validate80.errors = [{ instancePath: instancePath + "/default", schemaPath: "#/properties/default/type", keyword: "type", params: { type: "string" } }];
                       return false;
                     }
                     var valid0 = _errs10 === errors;
@@ -1533,7 +1639,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
                     if (data.required !== void 0) {
                       const _errs12 = errors;
                       if (typeof data.required !== "boolean") {
-                        validate33.errors = [{ instancePath: instancePath + "/required", schemaPath: "#/properties/required/type", keyword: "type", params: { type: "boolean" } }];
+                        validate80.errors = [{ instancePath: instancePath + "/required", schemaPath: "#/properties/required/type", keyword: "type", params: { type: "boolean" } }];
                         return false;
                       }
                       var valid0 = _errs12 === errors;
@@ -1544,7 +1650,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
                       if (data.pattern !== void 0) {
                         const _errs14 = errors;
                         if (typeof data.pattern !== "string") {
-                          validate33.errors = [{ instancePath: instancePath + "/pattern", schemaPath: "#/properties/pattern/type", keyword: "type", params: { type: "string" } }];
+                          validate80.errors = [{ instancePath: instancePath + "/pattern", schemaPath: "#/properties/pattern/type", keyword: "type", params: { type: "string" } }];
                           return false;
                         }
                         var valid0 = _errs14 === errors;
@@ -1555,7 +1661,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
                         if (data.pattern_error !== void 0) {
                           const _errs16 = errors;
                           if (typeof data.pattern_error !== "string") {
-                            validate33.errors = [{ instancePath: instancePath + "/pattern_error", schemaPath: "#/properties/pattern_error/type", keyword: "type", params: { type: "string" } }];
+                            validate80.errors = [{ instancePath: instancePath + "/pattern_error", schemaPath: "#/properties/pattern_error/type", keyword: "type", params: { type: "string" } }];
                             return false;
                           }
                           var valid0 = _errs16 === errors;
@@ -1566,7 +1672,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
                           if (data.title !== void 0) {
                             const _errs18 = errors;
                             if (typeof data.title !== "string") {
-                              validate33.errors = [{ instancePath: instancePath + "/title", schemaPath: "#/properties/title/type", keyword: "type", params: { type: "string" } }];
+                              validate80.errors = [{ instancePath: instancePath + "/title", schemaPath: "#/properties/title/type", keyword: "type", params: { type: "string" } }];
                               return false;
                             }
                             var valid0 = _errs18 === errors;
@@ -1582,43 +1688,10 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
                                   var valid1 = true;
                                   const len0 = data9.length;
                                   for (let i0 = 0; i0 < len0; i0++) {
-                                    let data10 = data9[i0];
                                     const _errs22 = errors;
-                                    const _errs23 = errors;
-                                    if (errors === _errs23) {
-                                      if (data10 && typeof data10 == "object" && !Array.isArray(data10)) {
-                                        let missing1;
-                                        if (data10.label === void 0 && (missing1 = "label") || data10.value === void 0 && (missing1 = "value")) {
-                                          validate33.errors = [{ instancePath: instancePath + "/options/" + i0, schemaPath: "#/components/schemas/FormSelectOption/required", keyword: "required", params: { missingProperty: missing1 } }];
-                                          return false;
-                                        } else {
-                                          if (data10.label !== void 0) {
-                                            const _errs25 = errors;
-                                            if (typeof data10.label !== "string") {
-                                              validate33.errors = [{ instancePath: instancePath + "/options/" + i0 + "/label", schemaPath: "#/components/schemas/FormSelectOption/properties/label/type", keyword: "type", params: { type: "string" } }];
-                                              return false;
-                                            }
-                                            var valid3 = _errs25 === errors;
-                                          } else {
-                                            var valid3 = true;
-                                          }
-                                          if (valid3) {
-                                            if (data10.value !== void 0) {
-                                              const _errs27 = errors;
-                                              if (typeof data10.value !== "string") {
-                                                validate33.errors = [{ instancePath: instancePath + "/options/" + i0 + "/value", schemaPath: "#/components/schemas/FormSelectOption/properties/value/type", keyword: "type", params: { type: "string" } }];
-                                                return false;
-                                              }
-                                              var valid3 = _errs27 === errors;
-                                            } else {
-                                              var valid3 = true;
-                                            }
-                                          }
-                                        }
-                                      } else {
-                                        validate33.errors = [{ instancePath: instancePath + "/options/" + i0, schemaPath: "#/components/schemas/FormSelectOption/type", keyword: "type", params: { type: "object" } }];
-                                        return false;
-                                      }
+                                    if (!validate81(data9[i0], { instancePath: instancePath + "/options/" + i0, parentData: data9, parentDataProperty: i0, rootData })) {
+                                      vErrors = vErrors === null ? validate81.errors : vErrors.concat(validate81.errors);
+                                      errors = vErrors.length;
                                     }
                                     var valid1 = _errs22 === errors;
                                     if (!valid1) {
@@ -1626,7 +1699,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
                                     }
                                   }
                                 } else {
-                                  validate33.errors = [{ instancePath: instancePath + "/options", schemaPath: "#/properties/options/type", keyword: "type", params: { type: "array" } }];
+                                  validate80.errors = [{ instancePath: instancePath + "/options", schemaPath: "#/properties/options/type", keyword: "type", params: { type: "array" } }];
                                   return false;
                                 }
                               }
@@ -1646,19 +1719,19 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate33.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      validate80.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate33.errors = vErrors;
+  validate80.errors = vErrors;
   return errors === 0;
 }
-function validate32(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+function validate79(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
   const _errs0 = errors;
-  if (!validate33(data, { instancePath, parentData, parentDataProperty, rootData })) {
-    vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
+  if (!validate80(data, { instancePath, parentData, parentDataProperty, rootData })) {
+    vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
     errors = vErrors.length;
   }
   var valid0 = _errs0 === errors;
@@ -1668,38 +1741,38 @@ function validate32(data, { instancePath = "", parentData, parentDataProperty, r
       if (data && typeof data == "object" && !Array.isArray(data)) {
         let missing0;
         if (data.type === void 0 && (missing0 = "type")) {
-          validate32.errors = [{ instancePath, schemaPath: "#/allOf/1/required", keyword: "required", params: { missingProperty: missing0 } }];
+          validate79.errors = [{ instancePath, schemaPath: "#/allOf/1/required", keyword: "required", params: { missingProperty: missing0 } }];
           return false;
         } else {
           if (data.type !== void 0) {
             let data0 = data.type;
             if (typeof data0 !== "string") {
-              validate32.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/allOf/1/properties/type/type", keyword: "type", params: { type: "string" } }];
+              validate79.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/allOf/1/properties/type/type", keyword: "type", params: { type: "string" } }];
               return false;
             }
             if (!(data0 === "text" || data0 === "email" || data0 === "text_area")) {
-              validate32.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/allOf/1/properties/type/enum", keyword: "enum", params: { allowedValues: schema43.allOf[1].properties.type.enum } }];
+              validate79.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/allOf/1/properties/type/enum", keyword: "enum", params: { allowedValues: schema36.allOf[1].properties.type.enum } }];
               return false;
             }
           }
         }
       } else {
-        validate32.errors = [{ instancePath, schemaPath: "#/allOf/1/type", keyword: "type", params: { type: "object" } }];
+        validate79.errors = [{ instancePath, schemaPath: "#/allOf/1/type", keyword: "type", params: { type: "object" } }];
         return false;
       }
     }
     var valid0 = _errs1 === errors;
   }
-  validate32.errors = vErrors;
+  validate79.errors = vErrors;
   return errors === 0;
 }
-const schema46 = { "allOf": [{ "$ref": "#/components/schemas/FormFieldCommon" }, { "type": "object", "required": ["type", "options"], "properties": { "type": { "type": "string", "const": "select" }, "options": { "type": "array", "minItems": 1, "items": { "$ref": "#/components/schemas/FormSelectOption" } } } }] };
-function validate36(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+const schema39 = { "allOf": [{ "$ref": "#/components/schemas/FormFieldCommon" }, { "type": "object", "required": ["type", "options"], "properties": { "type": { "type": "string", "const": "select" }, "options": { "type": "array", "minItems": 1, "items": { "$ref": "#/components/schemas/FormSelectOption" } } } }] };
+function validate85(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
   const _errs0 = errors;
-  if (!validate33(data, { instancePath, parentData, parentDataProperty, rootData })) {
-    vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
+  if (!validate80(data, { instancePath, parentData, parentDataProperty, rootData })) {
+    vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
     errors = vErrors.length;
   }
   var valid0 = _errs0 === errors;
@@ -1709,18 +1782,18 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
       if (data && typeof data == "object" && !Array.isArray(data)) {
         let missing0;
         if (data.type === void 0 && (missing0 = "type") || data.options === void 0 && (missing0 = "options")) {
-          validate36.errors = [{ instancePath, schemaPath: "#/allOf/1/required", keyword: "required", params: { missingProperty: missing0 } }];
+          validate85.errors = [{ instancePath, schemaPath: "#/allOf/1/required", keyword: "required", params: { missingProperty: missing0 } }];
           return false;
         } else {
           if (data.type !== void 0) {
             let data0 = data.type;
             const _errs3 = errors;
             if (typeof data0 !== "string") {
-              validate36.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/allOf/1/properties/type/type", keyword: "type", params: { type: "string" } }];
+              validate85.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/allOf/1/properties/type/type", keyword: "type", params: { type: "string" } }];
               return false;
             }
             if ("select" !== data0) {
-              validate36.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/allOf/1/properties/type/const", keyword: "const", params: { allowedValue: "select" } }];
+              validate85.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/allOf/1/properties/type/const", keyword: "const", params: { allowedValue: "select" } }];
               return false;
             }
             var valid1 = _errs3 === errors;
@@ -1734,49 +1807,16 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
               if (errors === _errs5) {
                 if (Array.isArray(data1)) {
                   if (data1.length < 1) {
-                    validate36.errors = [{ instancePath: instancePath + "/options", schemaPath: "#/allOf/1/properties/options/minItems", keyword: "minItems", params: { limit: 1 } }];
+                    validate85.errors = [{ instancePath: instancePath + "/options", schemaPath: "#/allOf/1/properties/options/minItems", keyword: "minItems", params: { limit: 1 } }];
                     return false;
                   } else {
                     var valid2 = true;
                     const len0 = data1.length;
                     for (let i0 = 0; i0 < len0; i0++) {
-                      let data2 = data1[i0];
                       const _errs7 = errors;
-                      const _errs8 = errors;
-                      if (errors === _errs8) {
-                        if (data2 && typeof data2 == "object" && !Array.isArray(data2)) {
-                          let missing1;
-                          if (data2.label === void 0 && (missing1 = "label") || data2.value === void 0 && (missing1 = "value")) {
-                            validate36.errors = [{ instancePath: instancePath + "/options/" + i0, schemaPath: "#/components/schemas/FormSelectOption/required", keyword: "required", params: { missingProperty: missing1 } }];
-                            return false;
-                          } else {
-                            if (data2.label !== void 0) {
-                              const _errs10 = errors;
-                              if (typeof data2.label !== "string") {
-                                validate36.errors = [{ instancePath: instancePath + "/options/" + i0 + "/label", schemaPath: "#/components/schemas/FormSelectOption/properties/label/type", keyword: "type", params: { type: "string" } }];
-                                return false;
-                              }
-                              var valid4 = _errs10 === errors;
-                            } else {
-                              var valid4 = true;
-                            }
-                            if (valid4) {
-                              if (data2.value !== void 0) {
-                                const _errs12 = errors;
-                                if (typeof data2.value !== "string") {
-                                  validate36.errors = [{ instancePath: instancePath + "/options/" + i0 + "/value", schemaPath: "#/components/schemas/FormSelectOption/properties/value/type", keyword: "type", params: { type: "string" } }];
-                                  return false;
-                                }
-                                var valid4 = _errs12 === errors;
-                              } else {
-                                var valid4 = true;
-                              }
-                            }
-                          }
-                        } else {
-                          validate36.errors = [{ instancePath: instancePath + "/options/" + i0, schemaPath: "#/components/schemas/FormSelectOption/type", keyword: "type", params: { type: "object" } }];
-                          return false;
-                        }
+                      if (!validate81(data1[i0], { instancePath: instancePath + "/options/" + i0, parentData: data1, parentDataProperty: i0, rootData })) {
+                        vErrors = vErrors === null ? validate81.errors : vErrors.concat(validate81.errors);
+                        errors = vErrors.length;
                       }
                       var valid2 = _errs7 === errors;
                       if (!valid2) {
@@ -1785,7 +1825,7 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
                     }
                   }
                 } else {
-                  validate36.errors = [{ instancePath: instancePath + "/options", schemaPath: "#/allOf/1/properties/options/type", keyword: "type", params: { type: "array" } }];
+                  validate85.errors = [{ instancePath: instancePath + "/options", schemaPath: "#/allOf/1/properties/options/type", keyword: "type", params: { type: "array" } }];
                   return false;
                 }
               }
@@ -1796,16 +1836,16 @@ function validate36(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        validate36.errors = [{ instancePath, schemaPath: "#/allOf/1/type", keyword: "type", params: { type: "object" } }];
+        validate85.errors = [{ instancePath, schemaPath: "#/allOf/1/type", keyword: "type", params: { type: "object" } }];
         return false;
       }
     }
     var valid0 = _errs1 === errors;
   }
-  validate36.errors = vErrors;
+  validate85.errors = vErrors;
   return errors === 0;
 }
-function validate31(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+function validate78(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
   const _errs0 = errors;
@@ -1848,8 +1888,8 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
   let ifClause0;
   if (_valid0) {
     const _errs3 = errors;
-    if (!validate32(data, { instancePath, parentData, parentDataProperty, rootData })) {
-      vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
+    if (!validate79(data, { instancePath, parentData, parentDataProperty, rootData })) {
+      vErrors = vErrors === null ? validate79.errors : vErrors.concat(validate79.errors);
       errors = vErrors.length;
     }
     var _valid0 = _errs3 === errors;
@@ -1896,8 +1936,8 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
     let ifClause1;
     if (_valid1) {
       const _errs8 = errors;
-      if (!validate36(data, { instancePath, parentData, parentDataProperty, rootData })) {
-        vErrors = vErrors === null ? validate36.errors : vErrors.concat(validate36.errors);
+      if (!validate85(data, { instancePath, parentData, parentDataProperty, rootData })) {
+        vErrors = vErrors === null ? validate85.errors : vErrors.concat(validate85.errors);
         errors = vErrors.length;
       }
       var _valid1 = _errs8 === errors;
@@ -1908,13 +1948,13 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
       if (data && typeof data == "object" && !Array.isArray(data)) {
         let missing2;
         if (data.type === void 0 && (missing2 = "type")) {
-          validate31.errors = [{ instancePath, schemaPath: "#/else/else/required", keyword: "required", params: { missingProperty: missing2 } }];
+          validate78.errors = [{ instancePath, schemaPath: "#/else/else/required", keyword: "required", params: { missingProperty: missing2 } }];
           return false;
         } else {
           if (data.type !== void 0) {
             let data2 = data.type;
             if (!(data2 === "text" || data2 === "email" || data2 === "text_area" || data2 === "select")) {
-              validate31.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/else/else/properties/type/enum", keyword: "enum", params: { allowedValues: schema42.else.else.properties.type.enum } }];
+              validate78.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/else/else/properties/type/enum", keyword: "enum", params: { allowedValues: schema35.else.else.properties.type.enum } }];
               return false;
             }
           }
@@ -1932,7 +1972,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
         vErrors.push(err4);
       }
       errors++;
-      validate31.errors = vErrors;
+      validate78.errors = vErrors;
       return false;
     }
     var _valid0 = _errs4 === errors;
@@ -1947,20 +1987,20 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err5);
     }
     errors++;
-    validate31.errors = vErrors;
+    validate78.errors = vErrors;
     return false;
   }
-  validate31.errors = vErrors;
+  validate78.errors = vErrors;
   return errors === 0;
 }
-function validate30(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+function validate77(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
   if (errors === 0) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.items === void 0 && (missing0 = "items")) {
-        validate30.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
+        validate77.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.items !== void 0) {
@@ -1969,15 +2009,15 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
           if (errors === _errs1) {
             if (Array.isArray(data0)) {
               if (data0.length < 1) {
-                validate30.errors = [{ instancePath: instancePath + "/items", schemaPath: "#/properties/items/minItems", keyword: "minItems", params: { limit: 1 } }];
+                validate77.errors = [{ instancePath: instancePath + "/items", schemaPath: "#/properties/items/minItems", keyword: "minItems", params: { limit: 1 } }];
                 return false;
               } else {
                 var valid1 = true;
                 const len0 = data0.length;
                 for (let i0 = 0; i0 < len0; i0++) {
                   const _errs3 = errors;
-                  if (!validate31(data0[i0], { instancePath: instancePath + "/items/" + i0, parentData: data0, parentDataProperty: i0, rootData })) {
-                    vErrors = vErrors === null ? validate31.errors : vErrors.concat(validate31.errors);
+                  if (!validate78(data0[i0], { instancePath: instancePath + "/items/" + i0, parentData: data0, parentDataProperty: i0, rootData })) {
+                    vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
                     errors = vErrors.length;
                   }
                   var valid1 = _errs3 === errors;
@@ -1987,26 +2027,26 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              validate30.errors = [{ instancePath: instancePath + "/items", schemaPath: "#/properties/items/type", keyword: "type", params: { type: "array" } }];
+              validate77.errors = [{ instancePath: instancePath + "/items", schemaPath: "#/properties/items/type", keyword: "type", params: { type: "array" } }];
               return false;
             }
           }
         }
       }
     } else {
-      validate30.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      validate77.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate30.errors = vErrors;
+  validate77.errors = vErrors;
   return errors === 0;
 }
-function validate28(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+function validate75(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
   const _errs0 = errors;
-  if (!validate12(data, { instancePath, parentData, parentDataProperty, rootData })) {
-    vErrors = vErrors === null ? validate12.errors : vErrors.concat(validate12.errors);
+  if (!validate23(data, { instancePath, parentData, parentDataProperty, rootData })) {
+    vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
     errors = vErrors.length;
   }
   var valid0 = _errs0 === errors;
@@ -2016,18 +2056,18 @@ function validate28(data, { instancePath = "", parentData, parentDataProperty, r
       if (data && typeof data == "object" && !Array.isArray(data)) {
         let missing0;
         if (data.content_type === void 0 && (missing0 = "content_type") || data.content_attributes === void 0 && (missing0 = "content_attributes")) {
-          validate28.errors = [{ instancePath, schemaPath: "#/allOf/1/required", keyword: "required", params: { missingProperty: missing0 } }];
+          validate75.errors = [{ instancePath, schemaPath: "#/allOf/1/required", keyword: "required", params: { missingProperty: missing0 } }];
           return false;
         } else {
           if (data.content_type !== void 0) {
             let data0 = data.content_type;
             const _errs3 = errors;
             if (typeof data0 !== "string") {
-              validate28.errors = [{ instancePath: instancePath + "/content_type", schemaPath: "#/allOf/1/properties/content_type/type", keyword: "type", params: { type: "string" } }];
+              validate75.errors = [{ instancePath: instancePath + "/content_type", schemaPath: "#/allOf/1/properties/content_type/type", keyword: "type", params: { type: "string" } }];
               return false;
             }
             if ("form" !== data0) {
-              validate28.errors = [{ instancePath: instancePath + "/content_type", schemaPath: "#/allOf/1/properties/content_type/const", keyword: "const", params: { allowedValue: "form" } }];
+              validate75.errors = [{ instancePath: instancePath + "/content_type", schemaPath: "#/allOf/1/properties/content_type/const", keyword: "const", params: { allowedValue: "form" } }];
               return false;
             }
             var valid1 = _errs3 === errors;
@@ -2037,8 +2077,8 @@ function validate28(data, { instancePath = "", parentData, parentDataProperty, r
           if (valid1) {
             if (data.content_attributes !== void 0) {
               const _errs5 = errors;
-              if (!validate30(data.content_attributes, { instancePath: instancePath + "/content_attributes", parentData: data, parentDataProperty: "content_attributes", rootData })) {
-                vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);
+              if (!validate77(data.content_attributes, { instancePath: instancePath + "/content_attributes", parentData: data, parentDataProperty: "content_attributes", rootData })) {
+                vErrors = vErrors === null ? validate77.errors : vErrors.concat(validate77.errors);
                 errors = vErrors.length;
               }
               var valid1 = _errs5 === errors;
@@ -2048,27 +2088,102 @@ function validate28(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        validate28.errors = [{ instancePath, schemaPath: "#/allOf/1/type", keyword: "type", params: { type: "object" } }];
+        validate75.errors = [{ instancePath, schemaPath: "#/allOf/1/type", keyword: "type", params: { type: "object" } }];
         return false;
       }
     }
     var valid0 = _errs1 === errors;
   }
-  validate28.errors = vErrors;
+  validate75.errors = vErrors;
   return errors === 0;
 }
-const validate4 = validate41;
-const schema48 = { "allOf": [{ "$ref": "#/components/schemas/MessageFields" }, { "type": "object", "required": ["content_type", "content_attributes"], "properties": { "content_type": { "type": "string", "const": "article" }, "content_attributes": { "$ref": "#/components/schemas/ArticleContentAttributes" } } }] };
-const schema49 = { "type": "object", "required": ["items"], "properties": { "items": { "type": "array", "minItems": 1, "items": { "$ref": "#/components/schemas/ArticleItem" } } } };
-const schema50 = { "type": "object", "additionalProperties": false, "required": ["title", "link"], "properties": { "title": { "type": "string", "minLength": 1 }, "description": { "type": "string" }, "link": { "type": "string", "format": "uri" } } };
-function validate43(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+const validate4 = validate91;
+const schema40 = { "allOf": [{ "$ref": "#/components/schemas/MessageFields" }, { "type": "object", "required": ["content_type", "content_attributes"], "properties": { "content_type": { "type": "string", "const": "article" }, "content_attributes": { "$ref": "#/components/schemas/ArticleContentAttributes" } } }] };
+const schema41 = { "type": "object", "required": ["items"], "properties": { "items": { "type": "array", "minItems": 1, "items": { "$ref": "#/components/schemas/ArticleItem" } } } };
+const schema42 = { "type": "object", "additionalProperties": false, "required": ["title", "link"], "properties": { "title": { "type": "string", "minLength": 1 }, "description": { "type": "string" }, "link": { "type": "string", "format": "uri" } } };
+function validate94(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  if (errors === 0) {
+    if (data && typeof data == "object" && !Array.isArray(data)) {
+      let missing0;
+      if (data.title === void 0 && (missing0 = "title") || data.link === void 0 && (missing0 = "link")) {
+        validate94.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
+        return false;
+      } else {
+        const _errs1 = errors;
+        for (const key0 in data) {
+          if (!(key0 === "title" || key0 === "description" || key0 === "link")) {
+            validate94.errors = [{ instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } }];
+            return false;
+            break;
+          }
+        }
+        if (_errs1 === errors) {
+          if (data.title !== void 0) {
+            let data0 = data.title;
+            const _errs2 = errors;
+            if (errors === _errs2) {
+              if (typeof data0 === "string") {
+                if (func2(data0) < 1) {
+                  validate94.errors = [{ instancePath: instancePath + "/title", schemaPath: "#/properties/title/minLength", keyword: "minLength", params: { limit: 1 } }];
+                  return false;
+                }
+              } else {
+                validate94.errors = [{ instancePath: instancePath + "/title", schemaPath: "#/properties/title/type", keyword: "type", params: { type: "string" } }];
+                return false;
+              }
+            }
+            var valid0 = _errs2 === errors;
+          } else {
+            var valid0 = true;
+          }
+          if (valid0) {
+            if (data.description !== void 0) {
+              const _errs4 = errors;
+              if (typeof data.description !== "string") {
+                validate94.errors = [{ instancePath: instancePath + "/description", schemaPath: "#/properties/description/type", keyword: "type", params: { type: "string" } }];
+                return false;
+              }
+              var valid0 = _errs4 === errors;
+            } else {
+              var valid0 = true;
+            }
+            if (valid0) {
+              if (data.link !== void 0) {
+                const _errs6 = errors;
+                if (errors === _errs6) {
+                  if (errors === _errs6) {
+                    if (!(typeof data.link === "string")) {
+                      validate94.errors = [{ instancePath: instancePath + "/link", schemaPath: "#/properties/link/type", keyword: "type", params: { type: "string" } }];
+                      return false;
+                    }
+                  }
+                }
+                var valid0 = _errs6 === errors;
+              } else {
+                var valid0 = true;
+              }
+            }
+          }
+        }
+      }
+    } else {
+      validate94.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      return false;
+    }
+  }
+  validate94.errors = vErrors;
+  return errors === 0;
+}
+function validate93(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
   if (errors === 0) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.items === void 0 && (missing0 = "items")) {
-        validate43.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
+        validate93.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.items !== void 0) {
@@ -2077,83 +2192,16 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
           if (errors === _errs1) {
             if (Array.isArray(data0)) {
               if (data0.length < 1) {
-                validate43.errors = [{ instancePath: instancePath + "/items", schemaPath: "#/properties/items/minItems", keyword: "minItems", params: { limit: 1 } }];
+                validate93.errors = [{ instancePath: instancePath + "/items", schemaPath: "#/properties/items/minItems", keyword: "minItems", params: { limit: 1 } }];
                 return false;
               } else {
                 var valid1 = true;
                 const len0 = data0.length;
                 for (let i0 = 0; i0 < len0; i0++) {
-                  let data1 = data0[i0];
                   const _errs3 = errors;
-                  const _errs4 = errors;
-                  if (errors === _errs4) {
-                    if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
-                      let missing1;
-                      if (data1.title === void 0 && (missing1 = "title") || data1.link === void 0 && (missing1 = "link")) {
-                        validate43.errors = [{ instancePath: instancePath + "/items/" + i0, schemaPath: "#/components/schemas/ArticleItem/required", keyword: "required", params: { missingProperty: missing1 } }];
-                        return false;
-                      } else {
-                        const _errs6 = errors;
-                        for (const key0 in data1) {
-                          if (!(key0 === "title" || key0 === "description" || key0 === "link")) {
-                            validate43.errors = [{ instancePath: instancePath + "/items/" + i0, schemaPath: "#/components/schemas/ArticleItem/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } }];
-                            return false;
-                            break;
-                          }
-                        }
-                        if (_errs6 === errors) {
-                          if (data1.title !== void 0) {
-                            let data2 = data1.title;
-                            const _errs7 = errors;
-                            if (errors === _errs7) {
-                              if (typeof data2 === "string") {
-                                if (func2(data2) < 1) {
-                                  validate43.errors = [{ instancePath: instancePath + "/items/" + i0 + "/title", schemaPath: "#/components/schemas/ArticleItem/properties/title/minLength", keyword: "minLength", params: { limit: 1 } }];
-                                  return false;
-                                }
-                              } else {
-                                validate43.errors = [{ instancePath: instancePath + "/items/" + i0 + "/title", schemaPath: "#/components/schemas/ArticleItem/properties/title/type", keyword: "type", params: { type: "string" } }];
-                                return false;
-                              }
-                            }
-                            var valid3 = _errs7 === errors;
-                          } else {
-                            var valid3 = true;
-                          }
-                          if (valid3) {
-                            if (data1.description !== void 0) {
-                              const _errs9 = errors;
-                              if (typeof data1.description !== "string") {
-                                validate43.errors = [{ instancePath: instancePath + "/items/" + i0 + "/description", schemaPath: "#/components/schemas/ArticleItem/properties/description/type", keyword: "type", params: { type: "string" } }];
-                                return false;
-                              }
-                              var valid3 = _errs9 === errors;
-                            } else {
-                              var valid3 = true;
-                            }
-                            if (valid3) {
-                              if (data1.link !== void 0) {
-                                const _errs11 = errors;
-                                if (errors === _errs11) {
-                                  if (errors === _errs11) {
-                                    if (!(typeof data1.link === "string")) {
-                                      validate43.errors = [{ instancePath: instancePath + "/items/" + i0 + "/link", schemaPath: "#/components/schemas/ArticleItem/properties/link/type", keyword: "type", params: { type: "string" } }];
-                                      return false;
-                                    }
-                                  }
-                                }
-                                var valid3 = _errs11 === errors;
-                              } else {
-                                var valid3 = true;
-                              }
-                            }
-                          }
-                        }
-                      }
-                    } else {
-                      validate43.errors = [{ instancePath: instancePath + "/items/" + i0, schemaPath: "#/components/schemas/ArticleItem/type", keyword: "type", params: { type: "object" } }];
-                      return false;
-                    }
+                  if (!validate94(data0[i0], { instancePath: instancePath + "/items/" + i0, parentData: data0, parentDataProperty: i0, rootData })) {
+                    vErrors = vErrors === null ? validate94.errors : vErrors.concat(validate94.errors);
+                    errors = vErrors.length;
                   }
                   var valid1 = _errs3 === errors;
                   if (!valid1) {
@@ -2162,26 +2210,26 @@ function validate43(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              validate43.errors = [{ instancePath: instancePath + "/items", schemaPath: "#/properties/items/type", keyword: "type", params: { type: "array" } }];
+              validate93.errors = [{ instancePath: instancePath + "/items", schemaPath: "#/properties/items/type", keyword: "type", params: { type: "array" } }];
               return false;
             }
           }
         }
       }
     } else {
-      validate43.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      validate93.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate43.errors = vErrors;
+  validate93.errors = vErrors;
   return errors === 0;
 }
-function validate41(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+function validate91(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
   const _errs0 = errors;
-  if (!validate12(data, { instancePath, parentData, parentDataProperty, rootData })) {
-    vErrors = vErrors === null ? validate12.errors : vErrors.concat(validate12.errors);
+  if (!validate23(data, { instancePath, parentData, parentDataProperty, rootData })) {
+    vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
     errors = vErrors.length;
   }
   var valid0 = _errs0 === errors;
@@ -2191,18 +2239,18 @@ function validate41(data, { instancePath = "", parentData, parentDataProperty, r
       if (data && typeof data == "object" && !Array.isArray(data)) {
         let missing0;
         if (data.content_type === void 0 && (missing0 = "content_type") || data.content_attributes === void 0 && (missing0 = "content_attributes")) {
-          validate41.errors = [{ instancePath, schemaPath: "#/allOf/1/required", keyword: "required", params: { missingProperty: missing0 } }];
+          validate91.errors = [{ instancePath, schemaPath: "#/allOf/1/required", keyword: "required", params: { missingProperty: missing0 } }];
           return false;
         } else {
           if (data.content_type !== void 0) {
             let data0 = data.content_type;
             const _errs3 = errors;
             if (typeof data0 !== "string") {
-              validate41.errors = [{ instancePath: instancePath + "/content_type", schemaPath: "#/allOf/1/properties/content_type/type", keyword: "type", params: { type: "string" } }];
+              validate91.errors = [{ instancePath: instancePath + "/content_type", schemaPath: "#/allOf/1/properties/content_type/type", keyword: "type", params: { type: "string" } }];
               return false;
             }
             if ("article" !== data0) {
-              validate41.errors = [{ instancePath: instancePath + "/content_type", schemaPath: "#/allOf/1/properties/content_type/const", keyword: "const", params: { allowedValue: "article" } }];
+              validate91.errors = [{ instancePath: instancePath + "/content_type", schemaPath: "#/allOf/1/properties/content_type/const", keyword: "const", params: { allowedValue: "article" } }];
               return false;
             }
             var valid1 = _errs3 === errors;
@@ -2212,8 +2260,8 @@ function validate41(data, { instancePath = "", parentData, parentDataProperty, r
           if (valid1) {
             if (data.content_attributes !== void 0) {
               const _errs5 = errors;
-              if (!validate43(data.content_attributes, { instancePath: instancePath + "/content_attributes", parentData: data, parentDataProperty: "content_attributes", rootData })) {
-                vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
+              if (!validate93(data.content_attributes, { instancePath: instancePath + "/content_attributes", parentData: data, parentDataProperty: "content_attributes", rootData })) {
+                vErrors = vErrors === null ? validate93.errors : vErrors.concat(validate93.errors);
                 errors = vErrors.length;
               }
               var valid1 = _errs5 === errors;
@@ -2223,23 +2271,23 @@ function validate41(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        validate41.errors = [{ instancePath, schemaPath: "#/allOf/1/type", keyword: "type", params: { type: "object" } }];
+        validate91.errors = [{ instancePath, schemaPath: "#/allOf/1/type", keyword: "type", params: { type: "object" } }];
         return false;
       }
     }
     var valid0 = _errs1 === errors;
   }
-  validate41.errors = vErrors;
+  validate91.errors = vErrors;
   return errors === 0;
 }
-const validate5 = validate45;
-const schema51 = { "allOf": [{ "$ref": "#/components/schemas/MessageFields" }, { "type": "object", "required": ["content_type"], "properties": { "content_type": { "type": "string", "const": "input_email" }, "content_attributes": { "$ref": "#/components/schemas/TextContentAttributes" } } }] };
-function validate45(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+const validate5 = validate97;
+const schema43 = { "allOf": [{ "$ref": "#/components/schemas/MessageFields" }, { "type": "object", "required": ["content_type"], "properties": { "content_type": { "type": "string", "const": "input_email" }, "content_attributes": { "$ref": "#/components/schemas/TextContentAttributes" } } }] };
+function validate97(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
   const _errs0 = errors;
-  if (!validate12(data, { instancePath, parentData, parentDataProperty, rootData })) {
-    vErrors = vErrors === null ? validate12.errors : vErrors.concat(validate12.errors);
+  if (!validate23(data, { instancePath, parentData, parentDataProperty, rootData })) {
+    vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
     errors = vErrors.length;
   }
   var valid0 = _errs0 === errors;
@@ -2249,18 +2297,18 @@ function validate45(data, { instancePath = "", parentData, parentDataProperty, r
       if (data && typeof data == "object" && !Array.isArray(data)) {
         let missing0;
         if (data.content_type === void 0 && (missing0 = "content_type")) {
-          validate45.errors = [{ instancePath, schemaPath: "#/allOf/1/required", keyword: "required", params: { missingProperty: missing0 } }];
+          validate97.errors = [{ instancePath, schemaPath: "#/allOf/1/required", keyword: "required", params: { missingProperty: missing0 } }];
           return false;
         } else {
           if (data.content_type !== void 0) {
             let data0 = data.content_type;
             const _errs3 = errors;
             if (typeof data0 !== "string") {
-              validate45.errors = [{ instancePath: instancePath + "/content_type", schemaPath: "#/allOf/1/properties/content_type/type", keyword: "type", params: { type: "string" } }];
+              validate97.errors = [{ instancePath: instancePath + "/content_type", schemaPath: "#/allOf/1/properties/content_type/type", keyword: "type", params: { type: "string" } }];
               return false;
             }
             if ("input_email" !== data0) {
-              validate45.errors = [{ instancePath: instancePath + "/content_type", schemaPath: "#/allOf/1/properties/content_type/const", keyword: "const", params: { allowedValue: "input_email" } }];
+              validate97.errors = [{ instancePath: instancePath + "/content_type", schemaPath: "#/allOf/1/properties/content_type/const", keyword: "const", params: { allowedValue: "input_email" } }];
               return false;
             }
             var valid1 = _errs3 === errors;
@@ -2269,64 +2317,10 @@ function validate45(data, { instancePath = "", parentData, parentDataProperty, r
           }
           if (valid1) {
             if (data.content_attributes !== void 0) {
-              let data1 = data.content_attributes;
               const _errs5 = errors;
-              const _errs6 = errors;
-              if (errors === _errs6) {
-                if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
-                  const _errs8 = errors;
-                  for (const key0 in data1) {
-                    if (!(key0 === "in_reply_to" || key0 === "in_reply_to_external_id")) {
-                      validate45.errors = [{ instancePath: instancePath + "/content_attributes", schemaPath: "#/components/schemas/TextContentAttributes/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } }];
-                      return false;
-                      break;
-                    }
-                  }
-                  if (_errs8 === errors) {
-                    if (data1.in_reply_to !== void 0) {
-                      let data2 = data1.in_reply_to;
-                      const _errs9 = errors;
-                      if (!(typeof data2 == "number" && (!(data2 % 1) && !isNaN(data2)) && isFinite(data2))) {
-                        validate45.errors = [{ instancePath: instancePath + "/content_attributes/in_reply_to", schemaPath: "#/components/schemas/TextContentAttributes/properties/in_reply_to/type", keyword: "type", params: { type: "integer" } }];
-                        return false;
-                      }
-                      if (errors === _errs9) {
-                        if (typeof data2 == "number" && isFinite(data2)) {
-                          if (data2 < 1 || isNaN(data2)) {
-                            validate45.errors = [{ instancePath: instancePath + "/content_attributes/in_reply_to", schemaPath: "#/components/schemas/TextContentAttributes/properties/in_reply_to/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }];
-                            return false;
-                          }
-                        }
-                      }
-                      var valid3 = _errs9 === errors;
-                    } else {
-                      var valid3 = true;
-                    }
-                    if (valid3) {
-                      if (data1.in_reply_to_external_id !== void 0) {
-                        let data3 = data1.in_reply_to_external_id;
-                        const _errs11 = errors;
-                        if (errors === _errs11) {
-                          if (typeof data3 === "string") {
-                            if (func2(data3) < 1) {
-                              validate45.errors = [{ instancePath: instancePath + "/content_attributes/in_reply_to_external_id", schemaPath: "#/components/schemas/TextContentAttributes/properties/in_reply_to_external_id/minLength", keyword: "minLength", params: { limit: 1 } }];
-                              return false;
-                            }
-                          } else {
-                            validate45.errors = [{ instancePath: instancePath + "/content_attributes/in_reply_to_external_id", schemaPath: "#/components/schemas/TextContentAttributes/properties/in_reply_to_external_id/type", keyword: "type", params: { type: "string" } }];
-                            return false;
-                          }
-                        }
-                        var valid3 = _errs11 === errors;
-                      } else {
-                        var valid3 = true;
-                      }
-                    }
-                  }
-                } else {
-                  validate45.errors = [{ instancePath: instancePath + "/content_attributes", schemaPath: "#/components/schemas/TextContentAttributes/type", keyword: "type", params: { type: "object" } }];
-                  return false;
-                }
+              if (!validate55(data.content_attributes, { instancePath: instancePath + "/content_attributes", parentData: data, parentDataProperty: "content_attributes", rootData })) {
+                vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
+                errors = vErrors.length;
               }
               var valid1 = _errs5 === errors;
             } else {
@@ -2335,23 +2329,23 @@ function validate45(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        validate45.errors = [{ instancePath, schemaPath: "#/allOf/1/type", keyword: "type", params: { type: "object" } }];
+        validate97.errors = [{ instancePath, schemaPath: "#/allOf/1/type", keyword: "type", params: { type: "object" } }];
         return false;
       }
     }
     var valid0 = _errs1 === errors;
   }
-  validate45.errors = vErrors;
+  validate97.errors = vErrors;
   return errors === 0;
 }
-const validate6 = validate47;
-const schema53 = { "allOf": [{ "$ref": "#/components/schemas/MessageFields" }, { "type": "object", "required": ["content_type"], "properties": { "content_type": { "type": "string", "const": "input_text" }, "content_attributes": { "$ref": "#/components/schemas/TextContentAttributes" } } }] };
-function validate47(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+const validate6 = validate100;
+const schema44 = { "allOf": [{ "$ref": "#/components/schemas/MessageFields" }, { "type": "object", "required": ["content_type"], "properties": { "content_type": { "type": "string", "const": "input_text" }, "content_attributes": { "$ref": "#/components/schemas/TextContentAttributes" } } }] };
+function validate100(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
   const _errs0 = errors;
-  if (!validate12(data, { instancePath, parentData, parentDataProperty, rootData })) {
-    vErrors = vErrors === null ? validate12.errors : vErrors.concat(validate12.errors);
+  if (!validate23(data, { instancePath, parentData, parentDataProperty, rootData })) {
+    vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
     errors = vErrors.length;
   }
   var valid0 = _errs0 === errors;
@@ -2361,18 +2355,18 @@ function validate47(data, { instancePath = "", parentData, parentDataProperty, r
       if (data && typeof data == "object" && !Array.isArray(data)) {
         let missing0;
         if (data.content_type === void 0 && (missing0 = "content_type")) {
-          validate47.errors = [{ instancePath, schemaPath: "#/allOf/1/required", keyword: "required", params: { missingProperty: missing0 } }];
+          validate100.errors = [{ instancePath, schemaPath: "#/allOf/1/required", keyword: "required", params: { missingProperty: missing0 } }];
           return false;
         } else {
           if (data.content_type !== void 0) {
             let data0 = data.content_type;
             const _errs3 = errors;
             if (typeof data0 !== "string") {
-              validate47.errors = [{ instancePath: instancePath + "/content_type", schemaPath: "#/allOf/1/properties/content_type/type", keyword: "type", params: { type: "string" } }];
+              validate100.errors = [{ instancePath: instancePath + "/content_type", schemaPath: "#/allOf/1/properties/content_type/type", keyword: "type", params: { type: "string" } }];
               return false;
             }
             if ("input_text" !== data0) {
-              validate47.errors = [{ instancePath: instancePath + "/content_type", schemaPath: "#/allOf/1/properties/content_type/const", keyword: "const", params: { allowedValue: "input_text" } }];
+              validate100.errors = [{ instancePath: instancePath + "/content_type", schemaPath: "#/allOf/1/properties/content_type/const", keyword: "const", params: { allowedValue: "input_text" } }];
               return false;
             }
             var valid1 = _errs3 === errors;
@@ -2381,64 +2375,10 @@ function validate47(data, { instancePath = "", parentData, parentDataProperty, r
           }
           if (valid1) {
             if (data.content_attributes !== void 0) {
-              let data1 = data.content_attributes;
               const _errs5 = errors;
-              const _errs6 = errors;
-              if (errors === _errs6) {
-                if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
-                  const _errs8 = errors;
-                  for (const key0 in data1) {
-                    if (!(key0 === "in_reply_to" || key0 === "in_reply_to_external_id")) {
-                      validate47.errors = [{ instancePath: instancePath + "/content_attributes", schemaPath: "#/components/schemas/TextContentAttributes/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } }];
-                      return false;
-                      break;
-                    }
-                  }
-                  if (_errs8 === errors) {
-                    if (data1.in_reply_to !== void 0) {
-                      let data2 = data1.in_reply_to;
-                      const _errs9 = errors;
-                      if (!(typeof data2 == "number" && (!(data2 % 1) && !isNaN(data2)) && isFinite(data2))) {
-                        validate47.errors = [{ instancePath: instancePath + "/content_attributes/in_reply_to", schemaPath: "#/components/schemas/TextContentAttributes/properties/in_reply_to/type", keyword: "type", params: { type: "integer" } }];
-                        return false;
-                      }
-                      if (errors === _errs9) {
-                        if (typeof data2 == "number" && isFinite(data2)) {
-                          if (data2 < 1 || isNaN(data2)) {
-                            validate47.errors = [{ instancePath: instancePath + "/content_attributes/in_reply_to", schemaPath: "#/components/schemas/TextContentAttributes/properties/in_reply_to/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }];
-                            return false;
-                          }
-                        }
-                      }
-                      var valid3 = _errs9 === errors;
-                    } else {
-                      var valid3 = true;
-                    }
-                    if (valid3) {
-                      if (data1.in_reply_to_external_id !== void 0) {
-                        let data3 = data1.in_reply_to_external_id;
-                        const _errs11 = errors;
-                        if (errors === _errs11) {
-                          if (typeof data3 === "string") {
-                            if (func2(data3) < 1) {
-                              validate47.errors = [{ instancePath: instancePath + "/content_attributes/in_reply_to_external_id", schemaPath: "#/components/schemas/TextContentAttributes/properties/in_reply_to_external_id/minLength", keyword: "minLength", params: { limit: 1 } }];
-                              return false;
-                            }
-                          } else {
-                            validate47.errors = [{ instancePath: instancePath + "/content_attributes/in_reply_to_external_id", schemaPath: "#/components/schemas/TextContentAttributes/properties/in_reply_to_external_id/type", keyword: "type", params: { type: "string" } }];
-                            return false;
-                          }
-                        }
-                        var valid3 = _errs11 === errors;
-                      } else {
-                        var valid3 = true;
-                      }
-                    }
-                  }
-                } else {
-                  validate47.errors = [{ instancePath: instancePath + "/content_attributes", schemaPath: "#/components/schemas/TextContentAttributes/type", keyword: "type", params: { type: "object" } }];
-                  return false;
-                }
+              if (!validate55(data.content_attributes, { instancePath: instancePath + "/content_attributes", parentData: data, parentDataProperty: "content_attributes", rootData })) {
+                vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
+                errors = vErrors.length;
               }
               var valid1 = _errs5 === errors;
             } else {
@@ -2447,23 +2387,23 @@ function validate47(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        validate47.errors = [{ instancePath, schemaPath: "#/allOf/1/type", keyword: "type", params: { type: "object" } }];
+        validate100.errors = [{ instancePath, schemaPath: "#/allOf/1/type", keyword: "type", params: { type: "object" } }];
         return false;
       }
     }
     var valid0 = _errs1 === errors;
   }
-  validate47.errors = vErrors;
+  validate100.errors = vErrors;
   return errors === 0;
 }
-const validate7 = validate49;
-const schema55 = { "allOf": [{ "$ref": "#/components/schemas/MessageFields" }, { "type": "object", "required": ["content_type"], "properties": { "content_type": { "type": "string", "const": "input_textarea" }, "content_attributes": { "$ref": "#/components/schemas/TextContentAttributes" } } }] };
-function validate49(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+const validate7 = validate103;
+const schema45 = { "allOf": [{ "$ref": "#/components/schemas/MessageFields" }, { "type": "object", "required": ["content_type"], "properties": { "content_type": { "type": "string", "const": "input_textarea" }, "content_attributes": { "$ref": "#/components/schemas/TextContentAttributes" } } }] };
+function validate103(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
   let vErrors = null;
   let errors = 0;
   const _errs0 = errors;
-  if (!validate12(data, { instancePath, parentData, parentDataProperty, rootData })) {
-    vErrors = vErrors === null ? validate12.errors : vErrors.concat(validate12.errors);
+  if (!validate23(data, { instancePath, parentData, parentDataProperty, rootData })) {
+    vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
     errors = vErrors.length;
   }
   var valid0 = _errs0 === errors;
@@ -2473,18 +2413,18 @@ function validate49(data, { instancePath = "", parentData, parentDataProperty, r
       if (data && typeof data == "object" && !Array.isArray(data)) {
         let missing0;
         if (data.content_type === void 0 && (missing0 = "content_type")) {
-          validate49.errors = [{ instancePath, schemaPath: "#/allOf/1/required", keyword: "required", params: { missingProperty: missing0 } }];
+          validate103.errors = [{ instancePath, schemaPath: "#/allOf/1/required", keyword: "required", params: { missingProperty: missing0 } }];
           return false;
         } else {
           if (data.content_type !== void 0) {
             let data0 = data.content_type;
             const _errs3 = errors;
             if (typeof data0 !== "string") {
-              validate49.errors = [{ instancePath: instancePath + "/content_type", schemaPath: "#/allOf/1/properties/content_type/type", keyword: "type", params: { type: "string" } }];
+              validate103.errors = [{ instancePath: instancePath + "/content_type", schemaPath: "#/allOf/1/properties/content_type/type", keyword: "type", params: { type: "string" } }];
               return false;
             }
             if ("input_textarea" !== data0) {
-              validate49.errors = [{ instancePath: instancePath + "/content_type", schemaPath: "#/allOf/1/properties/content_type/const", keyword: "const", params: { allowedValue: "input_textarea" } }];
+              validate103.errors = [{ instancePath: instancePath + "/content_type", schemaPath: "#/allOf/1/properties/content_type/const", keyword: "const", params: { allowedValue: "input_textarea" } }];
               return false;
             }
             var valid1 = _errs3 === errors;
@@ -2493,64 +2433,10 @@ function validate49(data, { instancePath = "", parentData, parentDataProperty, r
           }
           if (valid1) {
             if (data.content_attributes !== void 0) {
-              let data1 = data.content_attributes;
               const _errs5 = errors;
-              const _errs6 = errors;
-              if (errors === _errs6) {
-                if (data1 && typeof data1 == "object" && !Array.isArray(data1)) {
-                  const _errs8 = errors;
-                  for (const key0 in data1) {
-                    if (!(key0 === "in_reply_to" || key0 === "in_reply_to_external_id")) {
-                      validate49.errors = [{ instancePath: instancePath + "/content_attributes", schemaPath: "#/components/schemas/TextContentAttributes/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } }];
-                      return false;
-                      break;
-                    }
-                  }
-                  if (_errs8 === errors) {
-                    if (data1.in_reply_to !== void 0) {
-                      let data2 = data1.in_reply_to;
-                      const _errs9 = errors;
-                      if (!(typeof data2 == "number" && (!(data2 % 1) && !isNaN(data2)) && isFinite(data2))) {
-                        validate49.errors = [{ instancePath: instancePath + "/content_attributes/in_reply_to", schemaPath: "#/components/schemas/TextContentAttributes/properties/in_reply_to/type", keyword: "type", params: { type: "integer" } }];
-                        return false;
-                      }
-                      if (errors === _errs9) {
-                        if (typeof data2 == "number" && isFinite(data2)) {
-                          if (data2 < 1 || isNaN(data2)) {
-                            validate49.errors = [{ instancePath: instancePath + "/content_attributes/in_reply_to", schemaPath: "#/components/schemas/TextContentAttributes/properties/in_reply_to/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }];
-                            return false;
-                          }
-                        }
-                      }
-                      var valid3 = _errs9 === errors;
-                    } else {
-                      var valid3 = true;
-                    }
-                    if (valid3) {
-                      if (data1.in_reply_to_external_id !== void 0) {
-                        let data3 = data1.in_reply_to_external_id;
-                        const _errs11 = errors;
-                        if (errors === _errs11) {
-                          if (typeof data3 === "string") {
-                            if (func2(data3) < 1) {
-                              validate49.errors = [{ instancePath: instancePath + "/content_attributes/in_reply_to_external_id", schemaPath: "#/components/schemas/TextContentAttributes/properties/in_reply_to_external_id/minLength", keyword: "minLength", params: { limit: 1 } }];
-                              return false;
-                            }
-                          } else {
-                            validate49.errors = [{ instancePath: instancePath + "/content_attributes/in_reply_to_external_id", schemaPath: "#/components/schemas/TextContentAttributes/properties/in_reply_to_external_id/type", keyword: "type", params: { type: "string" } }];
-                            return false;
-                          }
-                        }
-                        var valid3 = _errs11 === errors;
-                      } else {
-                        var valid3 = true;
-                      }
-                    }
-                  }
-                } else {
-                  validate49.errors = [{ instancePath: instancePath + "/content_attributes", schemaPath: "#/components/schemas/TextContentAttributes/type", keyword: "type", params: { type: "object" } }];
-                  return false;
-                }
+              if (!validate55(data.content_attributes, { instancePath: instancePath + "/content_attributes", parentData: data, parentDataProperty: "content_attributes", rootData })) {
+                vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
+                errors = vErrors.length;
               }
               var valid1 = _errs5 === errors;
             } else {
@@ -2559,13 +2445,13 @@ function validate49(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        validate49.errors = [{ instancePath, schemaPath: "#/allOf/1/type", keyword: "type", params: { type: "object" } }];
+        validate103.errors = [{ instancePath, schemaPath: "#/allOf/1/type", keyword: "type", params: { type: "object" } }];
         return false;
       }
     }
     var valid0 = _errs1 === errors;
   }
-  validate49.errors = vErrors;
+  validate103.errors = vErrors;
   return errors === 0;
 }
 

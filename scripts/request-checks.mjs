@@ -191,6 +191,8 @@ export function renderRequestChecks(spec) {
     allErrors: false,
     // Formats (uri) are left to the server: a full URI parser would double the checks' size.
     validateFormats: false,
+    // Shared schemas (MessageFields, TemplateParams, ...) compile once, as functions every variant calls.
+    inlineRefs: false,
     strict: true,
     strictTypes: false,
     strictTuples: false,
