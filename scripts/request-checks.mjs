@@ -189,7 +189,7 @@ export function renderRequestChecks(spec) {
     // Our own wording (src/messages/input-checks.ts) from each error's keyword and params.
     messages: false,
     allErrors: false,
-    // Formats (uri) are left to the server: a full URI parser would double the checks' size.
+    // Formats (uri) are left to the server: ajv-formats' URI check would add ~2.4 KB gzipped.
     validateFormats: false,
     // Shared schemas (MessageFields, TemplateParams, ...) compile once, as functions every variant calls.
     inlineRefs: false,

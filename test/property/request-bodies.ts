@@ -330,8 +330,8 @@ export const mutations: Mutation[] = [
     apply: clone,
     ids: { account_id: 1, conversation_id: 0 },
   },
-  // The one rule the client leaves to the server: formats (a URI parser would double the size of
-  // the generated checks, for a mistake a 422 reports well enough).
+  // The one rule the client leaves to the server: formats (ajv-formats' URI check would add
+  // ~2.4 KB gzipped to the generated checks, for a mistake a 422 reports well enough).
   {
     name: 'link action uri that is not a URI',
     caughtBy: 'server only',
