@@ -30,7 +30,7 @@ export type CreateMessageParams<T extends ContentType | undefined = ContentType 
   account_id: number;
   /** The conversation's display id (the #number in the dashboard). */
   conversation_id: number;
-  /** Files to attach (at most 15). Sends multipart/form-data. */
+  /** Files to attach (at most as many as the spec allows, 15 today). Sends multipart/form-data. */
   attachments?: readonly AttachmentInput[];
 };
 
