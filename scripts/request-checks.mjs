@@ -182,6 +182,17 @@ export function renderRequestChecks(spec) {
   // Compile: each variant is a $ref into the stripped components, so shared parts compile once.
   const components = strip(spec.components ?? {});
   tagOneOfs({ components });
+  // The body schema's own keywords besides its oneOf (unevaluatedProperties: false, say) apply to
+  // every variant: each check is the body schema with its oneOf narrowed to the chosen variant,
+  // which gives the same verdict (only that variant can match its discriminator's value).
+  const { oneOf: _variants, ...ownKeywords } = strip(top);
+  const checkPointers = variantSchemas.map((v, i) => {
+    const only = v.$ref ? { $ref: v.$ref } : strip(v);
+    if (Object.keys(ownKeywords).length === 0 && only.$ref) return only.$ref;
+    components.schemas = components.schemas ?? {};
+    components.schemas[`__check${i}`] = Object.keys(ownKeywords).length === 0 ? only : { ...ownKeywords, allOf: [...(ownKeywords.allOf ?? []), only] };
+    return `#/components/schemas/__check${i}`;
+  });
   const needs2020 = uses(components, keywords2020) || uses(strip(jsonSchema), keywords2020);
   const Ajv = needs2020 ? Ajv2020.default ?? Ajv2020 : AjvDraft7.default ?? AjvDraft7;
   const ajv = new Ajv({
@@ -200,15 +211,7 @@ export function renderRequestChecks(spec) {
   // The components live under a document root whose own keyword Ajv must not take for a typo.
   ajv.addKeyword('components');
   ajv.addSchema({ $id: 'openapi', components }, 'openapi');
-  const refs = {};
-  variantSchemas.forEach((v, i) => {
-    const pointer = v.$ref ?? null;
-    if (pointer) refs[`validate${i}`] = `openapi${pointer}`;
-    else {
-      ajv.addSchema(strip(v), `variant${i}`);
-      refs[`validate${i}`] = `variant${i}`;
-    }
-  });
+  const refs = Object.fromEntries(checkPointers.map((pointer, i) => [`validate${i}`, `openapi${pointer}`]));
   // Ajv exports each validator; only the typed `variantChecks` below is this module's surface.
   const code = inlineRuntime(standaloneCode(ajv, refs).replace(/^"use strict";/, '').replace(/export const (validate\d+) =/g, 'const $1 ='));
 
