@@ -183,8 +183,11 @@ function checkFiles(attachments: unknown, body: Record<string, unknown>): void {
   }
   if (attachments.length === 0) return;
   if (!multipartFields) fail('attachments', 'this API takes no files.');
+  // A field of the JSON body that the multipart body lacks (template_params) cannot travel with files.
   for (const key of Object.keys(body)) {
-    if (!multipartFields.includes(key)) fail(key, 'cannot be sent with attachments: a message with files (multipart/form-data) has no such field.');
+    if (fields.includes(key) && !multipartFields.includes(key)) {
+      fail(key, 'cannot be sent with attachments: a message with files (multipart/form-data) has no such field.');
+    }
   }
 }
 
