@@ -62,7 +62,7 @@ function resolver(spec) {
 
 /** Property names of every object inside a variant, by path ("content_attributes.items[]"). */
 function objectNames(spec, schema) {
-  const { parts, resolve } = resolver(spec);
+  const { parts } = resolver(spec);
   const found = {};
   const walk = (node, path, depth) => {
     if (depth > 12) return;
@@ -76,7 +76,6 @@ function objectNames(spec, schema) {
       for (const [name, sub] of Object.entries(properties)) walk(sub, path ? `${path}.${name}` : name, depth + 1);
     }
     for (const p of all) if (p.items && typeof p.items === 'object') walk(p.items, `${path}[]`, depth + 1);
-    void resolve;
   };
   walk(schema, '', 0);
   return found;
@@ -114,7 +113,7 @@ function tagOneOfs(document) {
     if (Array.isArray(node)) return node.forEach(walk);
     if (node === null || typeof node !== 'object') return;
     Object.values(node).forEach(walk);
-    if (!Array.isArray(node.oneOf) || node.oneOf.length < 2) return;
+    if (!Array.isArray(node.oneOf) || node.oneOf.length < 2 || 'if' in node) return;
     const tag = tagOf(node.oneOf);
     if (!tag) return;
     const name = tag.name;
@@ -175,6 +174,9 @@ export function renderRequestChecks(spec) {
     throw new Error(`${operationId}: the variants of the JSON body share no property with a distinct const in each; the checks cannot tell them apart`);
   }
   const variantNames = variantSchemas.map((v, i) => (discriminator ? allConsts[i][discriminator] : ''));
+  if (variantNames.some((name) => typeof name !== 'string')) {
+    throw new Error(`${operationId}: every variant of the JSON body needs a const ${discriminator}`);
+  }
   const optional = variantSchemas.map((v, i) => variantNames[i]).filter((_n, i) => discriminator && !requiredOf(variantSchemas[i]).includes(discriminator));
   if (optional.length > 1) throw new Error(`${operationId}: more than one variant leaves ${discriminator} out (${optional.join(', ')})`);
   const defaultVariant = discriminator ? optional[0] ?? null : '';
@@ -185,7 +187,7 @@ export function renderRequestChecks(spec) {
   // The body schema's own keywords besides its oneOf (unevaluatedProperties: false, say) apply to
   // every variant: each check is the body schema with its oneOf narrowed to the chosen variant,
   // which gives the same verdict (only that variant can match its discriminator's value).
-  const { oneOf: _variants, ...ownKeywords } = strip(top);
+  const { oneOf: _variants, ...ownKeywords } = top.oneOf ? strip(top) : {};
   const checkPointers = variantSchemas.map((v, i) => {
     const only = v.$ref ? { $ref: v.$ref } : strip(v);
     if (Object.keys(ownKeywords).length === 0 && only.$ref) return only.$ref;
