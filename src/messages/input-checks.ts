@@ -102,10 +102,10 @@ function mainError(errors: readonly SchemaError[]): SchemaError | undefined {
   const last = errors[end - 1];
   if (!last || (last.keyword !== 'oneOf' && last.keyword !== 'anyOf')) return last;
   const depth = (e: SchemaError) => segments(e.instancePath).length;
-  return errors
+  const candidates = errors
     .slice(0, end - 1)
-    .filter((e) => e.keyword !== 'if' && e.keyword !== 'oneOf' && e.keyword !== 'anyOf' && e.instancePath.startsWith(last.instancePath))
-    .reduce((best, e) => (depth(e) > depth(best) ? e : best), last);
+    .filter((e) => e.keyword !== 'if' && e.keyword !== 'oneOf' && e.keyword !== 'anyOf' && e.instancePath.startsWith(last.instancePath));
+  return candidates.reduce((best, e) => (depth(e) > depth(best) ? e : best), candidates[0] ?? last);
 }
 
 /** Words an Ajv error about `body` (of `variant`) as a field and a sentence. */
@@ -119,7 +119,11 @@ function explain(error: SchemaError, body: Record<string, unknown>, variant: str
       const child = pathOf(body, [...parts, params.missingProperty as string]);
       const onlyHere =
         discriminator && parts.length === 0 && variant !== defaultVariant && !(required[defaultVariant ?? '']?.includes(child.field) ?? false);
-      fail(child.field, `is required${onlyHere ? ` when ${discriminator} is "${variant}"` : ''}.`);
+      // A key beside it that is one typo away ("titel") is the likely cause.
+      const missing = String(params.missingProperty);
+      const typo = isPlainObject(at.value) ? Object.keys(at.value).find((key) => key !== missing && closestName(key, [missing])) : undefined;
+      const hint = typo === undefined ? '' : ` ("${typo}" is given: did you mean "${missing}"?)`;
+      fail(child.field, `is required${onlyHere ? ` when ${discriminator} is "${variant}"` : ''}${hint}.`);
     }
     case 'additionalProperties':
     case 'unevaluatedProperties': {

@@ -278,3 +278,21 @@ describe('the wording of errors from the spec-compiled checks', () => {
     expect(error.message).toBe('template_params: cannot be sent with attachments: a message with files (multipart/form-data) has no such field.');
   });
 });
+
+describe('typos in nested objects', () => {
+  it('a misspelt required item key: "is required", and the key given instead', async () => {
+    const error = await refusal({ ...ids, content: 'x', content_type: 'input_select', content_attributes: { items: [{ titel: 'A', value: 'v' }] } });
+    expect(error.message).toBe('content_attributes.items[0].title: is required ("titel" is given: did you mean "title"?).');
+  });
+
+  it('a misspelt optional key of a closed object: the keys it takes, and the nearest', async () => {
+    const error = await refusal({ ...ids, content: 'x', content_type: 'article', content_attributes: { items: [{ title: 'A', link: 'https://example.com/a', descripton: 'd' }] } });
+    expect(error.field).toBe('content_attributes.items[0].descripton');
+    expect(error.message).toBe('content_attributes.items[0].descripton: is not accepted here; content_attributes.items[0] takes title, description, link. Did you mean "description"?');
+  });
+
+  it('template parameters in neither form the spec allows: the error of the form that got furthest', async () => {
+    const error = await refusal({ ...ids, content: 'x', template_params: { name: 'n', processed_params: ['a'] } });
+    expect(error.message).toBe('template_params.processed_params: must be an object, got an array.');
+  });
+});
