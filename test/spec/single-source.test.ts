@@ -118,7 +118,7 @@ describe('after editing the spec and running npm run generate', () => {
         headers: { 'content-type': 'application/json' },
       });
     };
-    const options = { apiAccessToken: 'single-source-test-token', baseUrl: 'https://chat.example.com', retry: false as const, fetch };
+    const options = { apiAccessToken: 'singleSourceTestToken1234', baseUrl: 'https://chat.example.com', retry: false as const, fetch };
     const scratchClient = scratchModule.createClient(options);
     const realClient = createRealClient(options);
     const ids = { account_id: 1, conversation_id: 2 };
