@@ -9,6 +9,7 @@ export {
   ConnectionError,
   ConversationRateLimitError,
   Digital99Error,
+  EarlierMessageFailedError,
   InvalidInputError,
   NotFoundError,
   RateLimitError,
@@ -21,6 +22,7 @@ export {
 export { MessageType, messageTypeName } from './messages/message-type.js';
 export type { ContentType, CreateMessageBody, CreateMessageBodyFor, CreateMessageParams, Message, RequestOptions } from './messages/types.js';
 export type { AttachmentInput } from './messages/multipart.js';
+export type { BatchLimiter, CreateManyInput, CreateManyItem, CreateManyOptions, CreateManyResult } from './bulk/types.js';
 export type { RetryOptions } from './retry/policy.js';
 export type { components, paths } from '../generated/schema.js';
 export { specVersion } from '../generated/schema.js';

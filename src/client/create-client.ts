@@ -3,14 +3,29 @@
 // timeout and retry policy. Every error either throws leaves through the client's redactor.
 import createOpenApiClient, { type Client } from 'openapi-fetch';
 import type { paths } from '../../generated/schema.js';
+import { createManyWith } from '../bulk/create-many.js';
+import type { CreateManyInput, CreateManyItem, CreateManyOptions, CreateManyResult } from '../bulk/types.js';
 import { createMessages, type Send } from '../messages/create.js';
+import type { CreateMessageParams } from '../messages/types.js';
 import { runAttempts } from '../retry/attempts.js';
 import { resolveOptions, type ClientOptions } from './options.js';
 import { SendableRequest } from './sendable-request.js';
 import { createTransport, guardPerCallInit } from './transport.js';
 
 export interface Digital99Client {
-  messages: ReturnType<typeof createMessages>;
+  messages: {
+    /**
+     * Posts a message into a conversation and returns it. Throws a Digital99Error subclass on any
+     * failure; check `error.mayHaveBeenDelivered` before sending again.
+     */
+    create: ReturnType<typeof createMessages>['create'];
+    /**
+     * Sends many messages, paced under the server's limits (`perMinute`, default 2,400), one at a
+     * time per conversation in input order; yields one result per item as it settles. `items` may
+     * be an array, an iterable or an async iterable (read as the batch goes).
+     */
+    createMany<T extends CreateManyItem>(items: CreateManyInput<T>, options?: CreateManyOptions<T>): AsyncIterable<CreateManyResult>;
+  };
   /**
    * The openapi-fetch client typed by the spec's `paths`, with the same auth, timeout and retries.
    * HTTP errors come back as `{ error, response }` (openapi-fetch's way); failures with no response
@@ -60,5 +75,7 @@ export function createClient(options?: ClientOptions): Digital99Client {
 
   // The token lives only in closures: nothing on this object shows it to console.log, util.inspect
   // or JSON.stringify.
-  return { messages: { ...messages, create: redacting(messages.create) as typeof messages.create }, api: api as unknown as Client<paths> };
+  // createMany sends through create (rate limits left to it): its errors pass the same boundary.
+  const createMany = createManyWith(redacting((params: CreateMessageParams) => messages.createLeavingRateLimits(params)));
+  return { messages: { create: redacting(messages.create) as typeof messages.create, createMany }, api: api as unknown as Client<paths> };
 }

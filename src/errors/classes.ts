@@ -154,3 +154,20 @@ export class AbortedError extends ConnectionError {
     super(message, { mayHaveBeenDelivered, code: 'ABORT_ERR', cause: reason });
   }
 }
+
+/**
+ * messages.createMany did not send this message because an earlier message of the same
+ * conversation failed: a conversation's messages go out in order or not at all (unless
+ * `continueAfterFailure`). Nothing was posted.
+ */
+export class EarlierMessageFailedError extends Digital99Error {
+  override name = 'EarlierMessageFailedError';
+  /** The index (in the input) of the message that failed. */
+  declare readonly failedIndex: number;
+  /** Its key, when the caller gave one. */
+  declare readonly failedKey: string | undefined;
+  constructor(message: string, failedIndex: number, failedKey: string | undefined) {
+    super(message, { mayHaveBeenDelivered: false });
+    Object.assign(this, { failedIndex, failedKey });
+  }
+}

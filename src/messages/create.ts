@@ -23,23 +23,33 @@ export interface MessagesOptions {
 }
 
 export function createMessages(send: Send, options: MessagesOptions) {
+  async function post(params: CreateMessageParams, requestOptions: RequestOptions, leaveRateLimits: boolean): Promise<Message> {
+    // The per-call options first: nothing (no timer, no request) starts with a bad one.
+    if (typeof requestOptions !== 'object' || requestOptions === null) {
+      throw new ConfigurationError('messages.create(params, options): options must be an object such as { signal, timeoutMs, retry }.');
+    }
+    const signal = checkSignal(requestOptions.signal);
+    const policy = requestOptions.retry === undefined ? options.retry : resolveRetry(requestOptions.retry, 'retry (per call)');
+    const timeoutMs = requestOptions.timeoutMs === undefined ? options.timeoutMs : resolveTimeout(requestOptions.timeoutMs, 'timeoutMs (per call)');
+    const { url, init, path } = checkedRequest(params);
+    const result = await send('POST', url, { ...init, signal }, { policy, timeoutMs, what: `POST ${path}`, leaveRateLimits });
+    return messageFrom(result, path, options);
+  }
   return {
     /**
      * Posts a message into a conversation and returns it. Throws a Digital99Error subclass on any
      * failure; check `error.mayHaveBeenDelivered` before sending again. Generic over content_type
      * (inferred from `params`; text when it is left out), so that type errors name that variant.
      */
-    async create<T extends ContentType | undefined = undefined>(params: CreateMessageParams<T>, requestOptions: RequestOptions = {}): Promise<Message> {
-      // The per-call options first: nothing (no timer, no request) starts with a bad one.
-      if (typeof requestOptions !== 'object' || requestOptions === null) {
-        throw new ConfigurationError('messages.create(params, options): options must be an object such as { signal, timeoutMs, retry }.');
-      }
-      const signal = checkSignal(requestOptions.signal);
-      const policy = requestOptions.retry === undefined ? options.retry : resolveRetry(requestOptions.retry, 'retry (per call)');
-      const timeoutMs = requestOptions.timeoutMs === undefined ? options.timeoutMs : resolveTimeout(requestOptions.timeoutMs, 'timeoutMs (per call)');
-      const { url, init, path } = checkedRequest(params);
-      const result = await send('POST', url, { ...init, signal }, { policy, timeoutMs, what: `POST ${path}` });
-      return messageFrom(result, path, options);
+    create<T extends ContentType | undefined = undefined>(params: CreateMessageParams<T>, requestOptions: RequestOptions = {}): Promise<Message> {
+      return post(params as CreateMessageParams, requestOptions, false);
+    },
+    /**
+     * create, except that a rate-limit answer is thrown at once instead of retried: for
+     * messages.createMany, which waits out rate limits for the whole batch (src/bulk).
+     */
+    createLeavingRateLimits(params: CreateMessageParams, requestOptions: RequestOptions = {}): Promise<Message> {
+      return post(params, requestOptions, true);
     },
   };
 }

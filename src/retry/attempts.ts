@@ -11,6 +11,11 @@ export interface AttemptContext extends FailureContext {
   policy: RetryPolicy;
   /** Already redacted by the client (see errors/redaction.ts). */
   debug: ((line: string) => void) | undefined;
+  /**
+   * A rate-limit answer (429, or a 422 such as the per-conversation flood limit) stands at once,
+   * unretried: messages.createMany paces and retries those itself, for the whole batch.
+   */
+  leaveRateLimits?: boolean;
 }
 
 const timeoutReason = Symbol('timeout');
@@ -49,6 +54,8 @@ export async function runAttempts<T extends { response: Response; error?: unknow
     if ('result' in outcome) {
       const { result } = outcome;
       if (result.response.ok || attempt >= ctx.policy.retries) return result;
+      // createMany waits out rate limits for the whole batch: it gets them at once.
+      if (ctx.leaveRateLimits && (result.response.status === 429 || result.response.status === 422)) return result;
       // openapi-fetch has read an error answer's body into `error` (parsed when it is JSON).
       if (!(await waitToRetry(ctx, attempt, { response: result.response, body: result.error }))) return result;
     } else if (stoppedBy === 'caller') {
