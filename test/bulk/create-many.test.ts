@@ -1,0 +1,256 @@
+// messages.createMany against a loopback server that emulates the server's limits with short
+// windows (limits-server.ts): pacing in any window, the 429 pause for all, the flood-limit pause
+// for one conversation, order per conversation, failures, skip, abort, and a bounded look-ahead.
+import { afterEach, describe, expect, it } from 'vitest';
+import {
+  AbortedError,
+  ConfigurationError,
+  createClient,
+  EarlierMessageFailedError,
+  NotFoundError,
+  type CreateManyItem,
+  type CreateManyOptions,
+  type CreateManyResult,
+} from '../../src/index.js';
+import { secretToken, tokenExposures } from '../reliability/token-exposure.js';
+import { startLimitsServer, type LimitsServer, type LimitsServerOptions } from './limits-server.js';
+
+let server: LimitsServer | undefined;
+afterEach(async () => {
+  await server?.close();
+  server = undefined;
+});
+
+async function serve(options: LimitsServerOptions): Promise<LimitsServer> {
+  server = await startLimitsServer(options);
+  return server;
+}
+
+function clientFor(url: string) {
+  return createClient({ apiAccessToken: secretToken, baseUrl: url, retry: { retries: 2, minDelayMs: 10, maxDelayMs: 100 } });
+}
+
+/** `perConversation` items for each of `conversations`, interleaved, content naming both. */
+function items(conversations: number[], perConversation: number): CreateManyItem[] {
+  const out: CreateManyItem[] = [];
+  for (let n = 0; n < perConversation; n++) {
+    for (const c of conversations) out.push({ account_id: 1, conversation_id: c, content: `c${c}-m${n}`, key: `c${c}-m${n}` });
+  }
+  return out;
+}
+
+async function collect(results: AsyncIterable<CreateManyResult>): Promise<CreateManyResult[]> {
+  const all: CreateManyResult[] = [];
+  for await (const result of results) all.push(result);
+  return all;
+}
+
+function expectEachOnce(results: CreateManyResult[], count: number): void {
+  expect(results.map((r) => r.index).sort((a, b) => a - b)).toEqual(Array.from({ length: count }, (_, i) => i));
+}
+
+/** The contents the server saved for a conversation, in arrival order. */
+function savedIn(s: LimitsServer, conversation: number): string[] {
+  return s.saved().filter((a) => a.conversation === conversation).map((a) => a.content);
+}
+
+describe('createMany: pacing', () => {
+  it('never has more than perMinute requests in any window, and keeps each conversation in order', async () => {
+    const windowMs = 400;
+    const s = await serve({ windowMs, perWindow: 14 });
+    const batch = items([1, 2, 3, 4, 5], 7);
+    const started = Date.now();
+    const results = await collect(clientFor(s.url).messages.createMany(batch, { perMinute: 10, windowMs, concurrency: 4 }));
+
+    expectEachOnce(results, 35);
+    expect(results.every((r) => r.status === 'sent')).toBe(true);
+    expect(s.arrivals.filter((a) => a.status !== 200)).toEqual([]);
+    expect(s.maxInAnyWindow()).toBeLessThanOrEqual(10);
+    // 35 at 10 a window: the fourth ten cannot start before three windows have passed.
+    expect(Date.now() - started).toBeGreaterThanOrEqual(3 * windowMs);
+    for (const c of [1, 2, 3, 4, 5]) expect(savedIn(s, c)).toEqual(Array.from({ length: 7 }, (_, n) => `c${c}-m${n}`));
+    // Results carry the key and the message the server made.
+    const first = results.find((r) => r.key === 'c3-m0');
+    expect(first).toMatchObject({ status: 'sent', index: 2, message: { conversation_id: 3, content: 'c3-m0' } });
+  });
+
+  it('pauses every item until the next window after a 429, and loses no message to it', async () => {
+    const windowMs = 500;
+    const s = await serve({ windowMs, perWindow: 5 });
+    const results = await collect(clientFor(s.url).messages.createMany(items([1, 2, 3], 5), { perMinute: 0, windowMs, concurrency: 3 }));
+
+    expectEachOnce(results, 15);
+    expect(results.every((r) => r.status === 'sent')).toBe(true);
+    const refused = s.arrivals.filter((a) => a.status === 429);
+    expect(refused.length).toBeGreaterThan(0);
+    // After a 429, only requests already in flight (fewer than the concurrency) reach the same window.
+    for (const r of refused) {
+      const sameWindowAfter = s.arrivals.filter((a) => Math.floor(a.at / windowMs) === Math.floor(r.at / windowMs) && a.at > r.at);
+      expect(sameWindowAfter.length).toBeLessThan(3);
+    }
+    expect(s.saved()).toHaveLength(15);
+    for (const c of [1, 2, 3]) expect(savedIn(s, c)).toEqual(Array.from({ length: 5 }, (_, n) => `c${c}-m${n}`));
+  });
+
+  it('pauses only the conversation that hits the flood limit (422 Too many messages)', async () => {
+    const windowMs = 600;
+    const s = await serve({ windowMs, perConversation: 3 });
+    const batch = [...items([1], 7), ...items([2], 3)];
+    const results = await collect(clientFor(s.url).messages.createMany(batch, { perMinute: 0, windowMs, concurrency: 2 }));
+
+    expectEachOnce(results, 10);
+    expect(results.every((r) => r.status === 'sent')).toBe(true);
+    expect(savedIn(s, 1)).toEqual(Array.from({ length: 7 }, (_, n) => `c1-m${n}`));
+    const floods = s.arrivals.filter((a) => a.status === 422);
+    expect(floods.length).toBeGreaterThan(0);
+    expect(floods.every((a) => a.conversation === 1)).toBe(true);
+    // Conversation 2 went on while conversation 1 waited out its window.
+    const lastOf2 = Math.max(...s.saved().filter((a) => a.conversation === 2).map((a) => a.at));
+    expect(lastOf2).toBeLessThan(floods[0]!.at + windowMs);
+  });
+});
+
+describe('createMany: results', () => {
+  it('reports a failure, and does not send the later messages of its conversation', async () => {
+    const s = await serve({
+      windowMs: 60_000,
+      override: (a, res) => {
+        if (a.content !== 'c1-m1') return undefined;
+        res.writeHead(404, { 'content-type': 'application/json' });
+        res.end('{"error":"Resource could not be found"}');
+        return 404;
+      },
+    });
+    const results = await collect(clientFor(s.url).messages.createMany(items([1, 2], 4), { perMinute: 0 }));
+
+    expectEachOnce(results, 8);
+    const byKey = new Map(results.map((r) => [r.key, r]));
+    const failed = byKey.get('c1-m1');
+    expect(failed?.status).toBe('failed');
+    expect(failed?.status === 'failed' && failed.error).toBeInstanceOf(NotFoundError);
+    for (const key of ['c1-m2', 'c1-m3']) {
+      const r = byKey.get(key);
+      expect(r?.status).toBe('failed');
+      const error = r?.status === 'failed' ? r.error : undefined;
+      expect(error).toBeInstanceOf(EarlierMessageFailedError);
+      expect(error).toMatchObject({ mayHaveBeenDelivered: false, failedIndex: 2, failedKey: 'c1-m1' });
+      expect(error?.message).toContain('message 2 (key "c1-m1")');
+    }
+    expect(savedIn(s, 1)).toEqual(['c1-m0']);
+    expect(savedIn(s, 2)).toEqual(['c2-m0', 'c2-m1', 'c2-m2', 'c2-m3']);
+  });
+
+  it('sends the rest of the conversation with continueAfterFailure', async () => {
+    const s = await serve({
+      windowMs: 60_000,
+      override: (a, res) => (a.content === 'c1-m1' ? (res.writeHead(404).end('{"error":"Resource could not be found"}'), 404) : undefined),
+    });
+    const results = await collect(clientFor(s.url).messages.createMany(items([1], 4), { perMinute: 0, continueAfterFailure: true }));
+    expect(results.map((r) => [r.key, r.status])).toEqual([
+      ['c1-m0', 'sent'],
+      ['c1-m1', 'failed'],
+      ['c1-m2', 'sent'],
+      ['c1-m3', 'sent'],
+    ]);
+    expect(savedIn(s, 1)).toEqual(['c1-m0', 'c1-m2', 'c1-m3']);
+  });
+
+  it('skips what skip() says, calls beforeSend before each request, and reports bad items without sending them', async () => {
+    const s = await serve({ windowMs: 60_000 });
+    const announced: Array<{ key: string | undefined; at: number }> = [];
+    const batch: CreateManyItem[] = [
+      ...items([7], 3),
+      { account_id: 1, conversation_id: 8, content: 'bad', message_type: 'shout' as 'outgoing', key: 'bad' },
+      { account_id: 1, conversation_id: 8, content: 'c8', key: 5 as unknown as string },
+    ];
+    const options: CreateManyOptions = {
+      perMinute: 0,
+      skip: (item) => item.key === 'c7-m1',
+      beforeSend: (item) => void announced.push({ key: item.key, at: Date.now() }),
+      continueAfterFailure: true,
+    };
+    const results = await collect(clientFor(s.url).messages.createMany(batch, options));
+
+    expectEachOnce(results, 5);
+    expect(results.find((r) => r.key === 'c7-m1')).toEqual({ index: 1, key: 'c7-m1', status: 'skipped' });
+    const bad = results.filter((r) => r.status === 'failed').sort((a, b) => a.index - b.index);
+    expect(bad.map((r) => [r.index, r.status === 'failed' && r.error.name, r.status === 'failed' && r.error.mayHaveBeenDelivered])).toEqual([
+      [3, 'InvalidInputError', false],
+      [4, 'InvalidInputError', false],
+    ]);
+    expect(s.saved().map((a) => a.content)).toEqual(['c7-m0', 'c7-m2']);
+    // beforeSend ran for each item that was going to be sent, before the server had it.
+    expect(announced.map((a) => a.key).sort()).toEqual(['bad', 'c7-m0', 'c7-m2']);
+    for (const arrival of s.saved()) {
+      expect(announced.find((a) => a.key === arrival.content)!.at).toBeLessThanOrEqual(arrival.at);
+    }
+  });
+
+  it('stops starting items when the signal fires: in-flight ones settle, the rest are reported not sent, each once', async () => {
+    const s = await serve({ windowMs: 60_000, latencyMs: () => 30 });
+    const controller = new AbortController();
+    const results: CreateManyResult[] = [];
+    for await (const r of clientFor(s.url).messages.createMany(items([1, 2, 3, 4], 50), { perMinute: 0, concurrency: 4, signal: controller.signal })) {
+      results.push(r);
+      if (results.length === 6) controller.abort(new Error('enough'));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 60)); // nothing may arrive after the stream ended
+
+    const sent = results.filter((r) => r.status === 'sent');
+    const notSent = results.filter((r) => r.status === 'failed');
+    // Every item read is reported once: indices 0..n-1, none twice; the input was not read to the end.
+    expectEachOnce(results, results.length);
+    expect(results.length).toBeLessThan(200);
+    expect(sent.length).toBeGreaterThanOrEqual(6);
+    expect(notSent.every((r) => r.status === 'failed' && r.error instanceof AbortedError && !r.error.mayHaveBeenDelivered)).toBe(true);
+    // The server got exactly the ones reported sent.
+    expect(s.saved().map((a) => a.content).sort()).toEqual(sent.map((r) => r.key).sort());
+  });
+
+  it('reads a long async input only a bounded look-ahead in front of the results taken', async () => {
+    const s = await serve({ windowMs: 60_000 });
+    let produced = 0;
+    let taken = 0;
+    let maxAhead = 0;
+    async function* input(): AsyncGenerator<CreateManyItem> {
+      for (let i = 0; i < 600; i++) {
+        produced++;
+        maxAhead = Math.max(maxAhead, produced - taken);
+        yield { account_id: 1, conversation_id: 1 + (i % 50), content: `m${i}` };
+      }
+    }
+    for await (const r of clientFor(s.url).messages.createMany(input(), { perMinute: 0, concurrency: 8 })) {
+      expect(r.status).toBe('sent');
+      taken++;
+    }
+    expect(taken).toBe(600);
+    expect(maxAhead).toBeLessThanOrEqual(8 * 16 + 1);
+  });
+
+  it('reports errors through the client redaction: a token echoed by the server is not in the result', async () => {
+    const s = await serve({
+      windowMs: 60_000,
+      override: (a, res) => {
+        res.writeHead(500, { 'content-type': 'application/json' });
+        res.end(JSON.stringify({ error: `bad token ${a.token ?? ''}` }));
+        return 500;
+      },
+    });
+    const [result] = await collect(clientFor(s.url).messages.createMany(items([1], 1), { perMinute: 0 }));
+    expect(result?.status).toBe('failed');
+    expect(result?.status === 'failed' && result.error.mayHaveBeenDelivered).toBe(true);
+    expect(tokenExposures(result)).toEqual([]);
+  });
+
+  it('checks its options and input before anything is read or sent', () => {
+    const client = createClient({ apiAccessToken: secretToken, baseUrl: 'http://127.0.0.1:9' });
+    const limiter = { schedule: <R>(fn: () => Promise<R>) => fn() };
+    expect(() => client.messages.createMany([], { perMinute: 10, limiter })).toThrow(/either perMinute or limiter/);
+    expect(() => client.messages.createMany([], { concurrency: 0 })).toThrow(ConfigurationError);
+    expect(() => client.messages.createMany([], { perMinute: -1 })).toThrow(/perMinute must be a whole number from 0/);
+    expect(() => client.messages.createMany(42 as never)).toThrow(/items must be an array, an iterable or an async iterable/);
+    const once = client.messages.createMany([]);
+    once[Symbol.asyncIterator]();
+    expect(() => once[Symbol.asyncIterator]()).toThrow(/iterated once/);
+  });
+});

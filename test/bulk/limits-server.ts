@@ -1,0 +1,129 @@
+// A loopback server that emulates the real server's limits, with windows as short as a test needs:
+// fixed windows per client (all of loopback is one client) → 429 text/plain "Retry later" with a
+// Date header and no Retry-After, as rack-attack answers; and the per-conversation flood limit,
+// a sliding window of saved messages → 422 {"error":"Validation failed: Too many messages"}.
+// It records every request with its arrival time and answer, so tests count what it received.
+import { createServer, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface Arrival {
+  /** Date.now() when the whole body had arrived. */
+  at: number;
+  account: number;
+  conversation: number;
+  content: string;
+  token: string | undefined;
+  status: number;
+}
+
+export interface LimitsServerOptions {
+  windowMs: number;
+  /** Requests per fixed window from the client (rack-attack counts refused requests too); default unlimited. */
+  perWindow?: number;
+  /** Saved messages per conversation in any window (default 200). */
+  perConversation?: number;
+  /** Delay before answering, per request. */
+  latencyMs?: () => number;
+  /** Answer instead of the usual (e.g. a failure for one content); undefined: the usual. */
+  override?: (arrival: Omit<Arrival, 'status'>, response: ServerResponse) => number | undefined;
+}
+
+export interface LimitsServer {
+  url: string;
+  arrivals: Arrival[];
+  /** Saved messages (answered 200). */
+  saved(): Arrival[];
+  /** The most requests that arrived in any window of `windowMs` (sliding, by arrival). */
+  maxInAnyWindow(windowMs?: number, of?: Arrival[]): number;
+  /** Requests per fixed server window, as the server counted them. */
+  perFixedWindow(): number[];
+  close(): Promise<void>;
+}
+
+export async function startLimitsServer(options: LimitsServerOptions): Promise<LimitsServer> {
+  const { windowMs, perWindow = Infinity, perConversation = 200 } = options;
+  const arrivals: Arrival[] = [];
+  const windows = new Map<number, number>();
+  const savedAt = new Map<number, number[]>();
+  let nextId = 1;
+
+  const server = createServer((req, res) => {
+    const chunks: Buffer[] = [];
+    req.on('data', (chunk: Buffer) => chunks.push(chunk));
+    req.on('end', () => {
+      const at = Date.now();
+      const [, account = '0', conversation = '0'] = /accounts\/(\d+)\/conversations\/(\d+)\/messages/.exec(req.url ?? '') ?? [];
+      let content = '';
+      try {
+        content = String((JSON.parse(Buffer.concat(chunks).toString('utf8')) as { content?: unknown }).content ?? '');
+      } catch {
+        // Not JSON: recorded with no content.
+      }
+      const token = req.headers['api_access_token'] as string | undefined;
+      const base = { at, account: Number(account), conversation: Number(conversation), content, token };
+      const window = Math.floor(at / windowMs);
+      const count = (windows.get(window) ?? 0) + 1;
+      windows.set(window, count);
+      const answer = (): number => {
+        const overridden = options.override?.(base, res);
+        if (overridden !== undefined) return overridden;
+        if (count > perWindow) {
+          res.writeHead(429, { 'content-type': 'text/plain' });
+          res.end('Retry later\n');
+          return 429;
+        }
+        const recent = (savedAt.get(base.conversation) ?? []).filter((t) => t > at - windowMs);
+        if (recent.length >= perConversation) {
+          savedAt.set(base.conversation, recent);
+          res.writeHead(422, { 'content-type': 'application/json; charset=utf-8' });
+          res.end(JSON.stringify({ error: 'Validation failed: Too many messages' }));
+          return 422;
+        }
+        savedAt.set(base.conversation, [...recent, at]);
+        res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+        res.end(
+          JSON.stringify({
+            id: nextId++,
+            content,
+            inbox_id: 1,
+            conversation_id: base.conversation,
+            message_type: 1,
+            content_type: 'text',
+            status: 'sent',
+            content_attributes: {},
+            created_at: Math.floor(at / 1000),
+            private: false,
+            source_id: null,
+          }),
+        );
+        return 200;
+      };
+      const respond = () => arrivals.push({ ...base, status: answer() });
+      const delay = options.latencyMs?.() ?? 0;
+      if (delay > 0) setTimeout(respond, delay);
+      else respond();
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  const sorted = () => [...arrivals].sort((a, b) => a.at - b.at);
+  return {
+    url: `http://127.0.0.1:${port}`,
+    arrivals,
+    saved: () => sorted().filter((a) => a.status === 200),
+    maxInAnyWindow(length = windowMs, of = sorted()) {
+      let max = 0;
+      for (let i = 0, j = 0; i < of.length; i++) {
+        while (of[i]!.at - of[j]!.at >= length) j++;
+        max = Math.max(max, i - j + 1);
+      }
+      return max;
+    },
+    perFixedWindow: () => [...windows.values()],
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
