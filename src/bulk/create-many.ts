@@ -162,10 +162,6 @@ class Batch<T extends CreateManyItem> {
     let failed = false;
     let handedBack = false;
     try {
-      if (!entry.announced) {
-        entry.announced = true;
-        await this.options.beforeSend?.(item, index);
-      }
       const { key: _key, ...params } = item as CreateManyItem;
       for (;;) {
         if (this.stopped) {
@@ -177,6 +173,16 @@ class Batch<T extends CreateManyItem> {
         } catch {
           this.report(this.notStarted(entry));
           return;
+        }
+        if (!entry.announced) {
+          // Once it has a slot: a journal then says "sending" only of what is about to be sent.
+          entry.announced = true;
+          try {
+            await this.options.beforeSend?.(item, index);
+          } catch (error) {
+            this.pacer.release();
+            throw error;
+          }
         }
         let outcome: { message: Message } | { error: unknown };
         try {

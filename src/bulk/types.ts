@@ -36,7 +36,11 @@ export interface CreateManyOptions<T extends CreateManyItem = CreateManyItem> {
   signal?: AbortSignal;
   /** Items for which this returns true are not sent, and reported `skipped` (e.g. already in your journal). */
   skip?: (item: T, index: number) => boolean | Promise<boolean>;
-  /** Called, and awaited, right before an item's first request: e.g. to journal that it is being sent. */
+  /**
+   * Called, and awaited, right before an item's first request (once it has its turn under the
+   * pace): e.g. to journal that it is being sent. What it throws stops the batch, and the results
+   * end by throwing it.
+   */
   beforeSend?: (item: T, index: number) => void | Promise<void>;
   /** Send a conversation's later messages even after one of its messages failed for good (default false). */
   continueAfterFailure?: boolean;

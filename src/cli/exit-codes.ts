@@ -16,6 +16,8 @@ export const exitCodes = {
   usage: 2,
   api: 3,
   network: 4,
+  /** send-batch: some lines failed or have an unknown outcome. */
+  incomplete: 5,
   interrupted: 130,
 } as const;
 

@@ -13,5 +13,6 @@ process.exitCode = await run(process.argv.slice(2), {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
   signal: interrupt.signal,
+  stderrIsTTY: process.stderr.isTTY === true,
 });
 process.off('SIGINT', onSigint);

@@ -8,16 +8,20 @@ import { checkBaseUrl, tokenEnvVar } from '../client/options.js';
 import { createRedactor } from '../errors/redaction.js';
 import { readAttachments } from './attachments.js';
 import { describeFailure, exitCodes, UsageError } from './exit-codes.js';
+import { parseSendBatchArgs } from './batch-args.js';
 import { parseSendArgs, type SendCommand } from './send-args.js';
+import { sendBatch } from './send-batch.js';
 import { summarize } from './summary.js';
-import { globalUsage, sendUsage } from './usage.js';
+import { globalUsage, sendBatchUsage, sendUsage } from './usage.js';
 import { versionLine } from './version.js';
 
 export interface CliIo {
   stdout(text: string): void;
   stderr(text: string): void;
-  /** Fires on Ctrl-C: the request in flight is aborted and the mock server stopped. */
+  /** Fires on Ctrl-C: the request in flight is aborted and the mock server stopped (send-batch: no line starts after it). */
   signal?: AbortSignal;
+  /** stderr is a terminal (send-batch draws a progress bar there). */
+  stderrIsTTY?: boolean;
 }
 
 /** The token sent to the mock server: never the real one, which stays in the environment. */
@@ -43,16 +47,24 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
       return exitCodes.usage;
     }
     if (command === '-h' || command === '--help' || command === 'help') {
-      out(rest[0] === 'send' ? sendUsage : globalUsage);
+      out(rest[0] === 'send' ? sendUsage : rest[0] === 'send-batch' ? sendBatchUsage : globalUsage);
       return exitCodes.ok;
     }
     if (command === '-v' || command === '--version') {
       out(`${versionLine()}\n`);
       return exitCodes.ok;
     }
+    if (command === 'send-batch') {
+      const batch = parseSendBatchArgs(rest);
+      if (batch.help) {
+        out(sendBatchUsage);
+        return exitCodes.ok;
+      }
+      return await sendBatch(batch, { out, err, signal: io.signal, tty: io.stderrIsTTY === true });
+    }
     if (command !== 'send') {
       throw new UsageError(
-        command.startsWith('-') ? `unknown option '${command}'.` : `unknown command "${command}"; the command is send.`,
+        command.startsWith('-') ? `unknown option '${command}'.` : `unknown command "${command}"; the commands are send and send-batch.`,
         '99digital --help',
       );
     }

@@ -20,7 +20,8 @@ export const globalUsage = `Usage: 99digital <command> [options]
 Send messages into 99digital (Chatwoot) conversations from the shell.
 
 Commands:
-  send      Post a message into a conversation   (99digital send --help)
+  send         Post a message into a conversation          (99digital send --help)
+  send-batch   Post many, from a JSONL file, resumable    (99digital send-batch --help)
 
 Options:
   -h, --help       Show this help
@@ -84,4 +85,51 @@ Examples:
     --attributes '{"items":[{"title":"Sales","value":"sales"},{"title":"Support","value":"support"}]}' \\
     "Which department do you need?"
   99digital send --account 1 --conversation 42 --attach invoice.pdf "Here is your invoice"
+`;
+
+export const sendBatchUsage = `Usage: 99digital send-batch <file.jsonl> [options]
+
+Posts one message per line of <file.jsonl>, paced under the server's limits, one at a time per
+conversation in file order. Every line is checked first: if one is wrong, nothing is sent.
+
+Each line is a JSON object: "conversation_id", the message fields ("content", "message_type",
+"private", "content_type", "content_attributes", "template_params", "echo_id"), optional
+"account_id" (else --account) and an optional "key" of yours, e.g.
+  {"conversation_id": 42, "content": "Hello", "key": "crm-1001"}
+
+Journal and resume:
+  --journal <path>          The journal (default <file.jsonl>.journal.jsonl): each line is recorded
+                            before it is sent and after, flushed to disk. Run the same command again
+                            to resume: lines already sent are skipped, lines that failed (not
+                            delivered) are sent again, lines whose outcome is unknown (in flight
+                            when a run was killed) are listed and not sent again unless
+  --resend-unknown          is given.
+  --dry-run                 Check every line and say what would be sent; send nothing.
+
+Sending:
+  --account <id>            The account of lines without "account_id"
+  --per-minute <n>          Requests started in any 60 s (default 2400, under the server's 3000 per
+                            IP). 0 turns pacing off: for a local server only
+  --concurrency <n>         Requests in flight at once (default 8)
+  --continue-after-failure  Send a conversation's later lines even after one of its lines failed
+                            (by default they are not sent, so a conversation never gets them out of order)
+  --base-url <url>          The server (default: DIGITAL99_BASE_URL, else https://online.99digital.co.il)
+  --timeout <seconds>       Per attempt (default 30)
+  --mock                    Send to a built-in mock server (Prism) with a dummy token
+
+Output:
+  --json                    One JSON result per line on stdout:
+                            {"line": N, "key": ..., "status": "sent"|"skipped"|"failed"|"unknown",
+                             "message_id": ..., "error": "..."}
+  -h, --help                Show this help
+  Progress goes to stderr: a bar on a terminal, else a line every few seconds.
+  Ctrl-C stops starting lines, waits for those in flight, writes the journal and says how to resume.
+
+The token is read from DIGITAL99_API_ACCESS_TOKEN only.
+
+Exit codes:
+  0  every line sent, or skipped as sent before
+  2  bad usage or an invalid line (nothing was sent)
+  5  some lines failed or have an unknown outcome (listed on stderr, or in --json)
+  130 interrupted (Ctrl-C); run the same command again to resume
 `;

@@ -1,0 +1,107 @@
+// `99digital send-batch <file.jsonl> ...` → what to send and how. Everything the command line can
+// get wrong is found here, before a file is read or a byte is sent.
+import { resolve } from 'node:path';
+import { parseArgs } from 'node:util';
+import { closestName } from '../messages/closest-name.js';
+import { UsageError } from './exit-codes.js';
+
+export interface SendBatchCommand {
+  help: boolean;
+  file: string;
+  journal: string;
+  account: number | undefined;
+  perMinute: number | undefined;
+  concurrency: number | undefined;
+  resendUnknown: boolean;
+  continueAfterFailure: boolean;
+  dryRun: boolean;
+  json: boolean;
+  mock: boolean;
+  baseUrl: string | undefined;
+  timeoutMs: number | undefined;
+}
+
+const help = '99digital send-batch --help';
+
+const options = {
+  journal: { type: 'string' },
+  account: { type: 'string' },
+  'per-minute': { type: 'string' },
+  concurrency: { type: 'string' },
+  'resend-unknown': { type: 'boolean' },
+  'continue-after-failure': { type: 'boolean' },
+  'dry-run': { type: 'boolean' },
+  json: { type: 'boolean' },
+  mock: { type: 'boolean' },
+  'base-url': { type: 'string' },
+  timeout: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+function parse(args: readonly string[]) {
+  try {
+    return parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
+  } catch (error) {
+    const { code, message } = error as { code?: string; message: string };
+    const option = /'([^']+)'/.exec(message)?.[1];
+    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && option !== undefined) {
+      const best = closestName(option.replace(/^-+/, '').split('=')[0] ?? '', Object.keys(options));
+      throw new UsageError(`unknown option '${option}'${best === undefined ? '' : `; did you mean --${best}?`}`, help);
+    }
+    throw new UsageError(message.replace(/\.?$/, '.'), help);
+  }
+}
+
+function wholeNumber(flag: string, raw: string | undefined, min: number, max: number, example: string): number | undefined {
+  if (raw === undefined) return undefined;
+  const value = Number(raw);
+  if (!/^\d+$/.test(raw.trim()) || value < min || value > max) {
+    throw new UsageError(`${flag} must be a whole number from ${min} to ${max}, e.g. ${flag} ${example}; got "${raw}".`, help);
+  }
+  return value;
+}
+
+export function parseSendBatchArgs(args: readonly string[]): SendBatchCommand {
+  const { values, positionals } = parse(args);
+  const flags = {
+    resendUnknown: values['resend-unknown'] === true,
+    continueAfterFailure: values['continue-after-failure'] === true,
+    dryRun: values['dry-run'] === true,
+    json: values.json === true,
+    mock: values.mock === true,
+    baseUrl: values['base-url'],
+  };
+  if (values.help === true) {
+    return { ...flags, help: true, file: '', journal: '', account: undefined, perMinute: undefined, concurrency: undefined, timeoutMs: undefined };
+  }
+  if (positionals.length === 0) throw new UsageError('missing the file of messages, e.g. 99digital send-batch messages.jsonl (one JSON object a line).', help);
+  if (positionals.length > 1) throw new UsageError(`expected one file, got ${positionals.length}: ${positionals.join(' ')}.`, help);
+  const file = resolve(positionals[0]!);
+  if (positionals[0] === '-') throw new UsageError('send-batch reads a file, not stdin: it reads the file twice (checks, then sends) and keeps a journal beside it.', help);
+  if (flags.mock && flags.baseUrl !== undefined) {
+    throw new UsageError('--mock and --base-url cannot be used together: --mock sends to a mock server on this machine.', help);
+  }
+  const journal = resolve(values.journal ?? `${file}.journal.jsonl`);
+  if (values.journal === '') throw new UsageError('--journal needs a file name.', help);
+  if (journal === file) throw new UsageError('--journal must be another file than the messages.', help);
+  const account = wholeNumber('--account', values.account, 1, Number.MAX_SAFE_INTEGER, '1');
+  const timeout = values.timeout;
+  let timeoutMs: number | undefined;
+  if (timeout !== undefined) {
+    const seconds = Number(timeout);
+    if (timeout.trim() === '' || !Number.isFinite(seconds) || seconds <= 0) {
+      throw new UsageError(`--timeout is a number of seconds greater than 0, e.g. --timeout 10; got "${timeout}".`, help);
+    }
+    timeoutMs = Math.ceil(seconds * 1000);
+  }
+  return {
+    ...flags,
+    help: false,
+    file,
+    journal,
+    account,
+    perMinute: wholeNumber('--per-minute', values['per-minute'], 0, 1_000_000, '1200'),
+    concurrency: wholeNumber('--concurrency', values.concurrency, 1, 1_000, '4'),
+    timeoutMs,
+  };
+}
