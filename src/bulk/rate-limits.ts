@@ -23,12 +23,14 @@ export function isConversationFlood(error: Digital99Error): boolean {
 /**
  * Until the next window of `windowMs` after the response's Date (the server counts in fixed
  * windows from the epoch), plus a little jitter so that waiting clients do not all come back at
- * once. Date has whole seconds and our clock is at least as late as it, so this never comes early.
+ * once. Date has whole seconds: the server's clock was somewhere in [Date, Date + 1 s), so the
+ * window taken is the one after Date + 999 ms (for minute windows, simply the next minute). Counted
+ * from now, which is at least as late as that clock, the wait never ends early.
  */
 export function untilNextWindow(date: string | undefined, windowMs: number, random = Math.random): number | undefined {
   const at = date === undefined ? NaN : Date.parse(date);
   if (Number.isNaN(at)) return undefined;
-  const next = (Math.floor(at / windowMs) + 1) * windowMs;
+  const next = (Math.floor((at + 999) / windowMs) + 1) * windowMs;
   return next - at + Math.round(random() * Math.min(1_000, windowMs / 20));
 }
 

@@ -12,9 +12,23 @@ describe('99digital help and version', () => {
     expect(result.code).toBe(0);
     expect(result.stderr).toBe('');
     expect(result.stdout).toMatch(/^Usage: 99digital <command> \[options\]\n/);
-    expect(result.stdout).toContain('send      Post a message into a conversation');
+    expect(result.stdout).toContain('send         Post a message into a conversation');
+    expect(result.stdout).toContain('send-batch   Post many, from a JSONL file, resumable');
     expect(result.stdout).toContain('DIGITAL99_API_ACCESS_TOKEN');
     expect(result.stdout).toContain('DIGITAL99_BASE_URL');
+  });
+
+  it('send-batch --help (and help send-batch) list every option and the exit codes', async () => {
+    const result = await runCli(['send-batch', '--help']);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toMatch(/^Usage: 99digital send-batch <file.jsonl> \[options\]\n/);
+    for (const option of ['--journal <path>', '--resend-unknown', '--dry-run', '--account <id>', '--per-minute <n>', '--concurrency <n>',
+      '--continue-after-failure', '--base-url <url>', '--timeout <seconds>', '--mock', '--json', '--help']) {
+      expect(result.stdout).toContain(option);
+    }
+    for (const code of ['0  every line sent', '2  bad usage', '5  some lines failed', '130 interrupted']) expect(result.stdout).toContain(code);
+    expect((await runCli(['help', 'send-batch'])).stdout).toBe(result.stdout);
   });
 
   it('send --help (and help send) list every option and the exit codes', async () => {
@@ -64,7 +78,7 @@ describe('99digital help and version', () => {
     const result = await runCli(['sned', '--account', '1']);
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
-    expect(result.stderr).toBe(`99digital: unknown command "sned"; the command is send. See '99digital --help'.\n`);
+    expect(result.stderr).toBe(`99digital: unknown command "sned"; the commands are send and send-batch. See '99digital --help'.\n`);
   });
 });
 

@@ -1,0 +1,54 @@
+// What messages.createMany accepts and yields, checked by the compiler: items of create's params
+// with a key, arrays or (async) iterables, results narrowed by status, and a Bottleneck instance
+// (its real type from the package) accepted as the limiter.
+import Bottleneck from 'bottleneck';
+import { describe, expectTypeOf, it } from 'vitest';
+import { createClient, type CreateManyItem, type CreateManyResult, type Digital99Error, type Message } from '../../src/index.js';
+
+const client = createClient({ apiAccessToken: 'tok' });
+const item = { account_id: 1, conversation_id: 42, content: 'Hi', key: 'row-1' };
+
+describe('messages.createMany', () => {
+  it('takes arrays, iterables and async iterables of create params with an optional key', () => {
+    void client.messages.createMany([item]);
+    void client.messages.createMany(new Set([item]));
+    void client.messages.createMany((async function* () {
+      yield item;
+    })());
+    // @ts-expect-error content_type is checked as in create
+    void client.messages.createMany([{ ...item, content_type: 'video' }]);
+    // @ts-expect-error key is a string
+    void client.messages.createMany([{ ...item, key: 7 }]);
+  });
+
+  it('yields results narrowed by status', async () => {
+    for await (const result of client.messages.createMany([item])) {
+      expectTypeOf(result).toEqualTypeOf<CreateManyResult>();
+      expectTypeOf(result.index).toEqualTypeOf<number>();
+      expectTypeOf(result.key).toEqualTypeOf<string | undefined>();
+      if (result.status === 'sent') expectTypeOf(result.message).toEqualTypeOf<Message>();
+      if (result.status === 'failed') expectTypeOf(result.error).toEqualTypeOf<Digital99Error>();
+    }
+  });
+
+  it('accepts a Bottleneck as the limiter, and skip/beforeSend typed by the items given', () => {
+    const limiter = new Bottleneck({ id: 'budget', datastore: 'ioredis', minTime: 25 });
+    type Row = CreateManyItem & { key: string };
+    const rows: Row[] = [item];
+    void client.messages.createMany(rows, {
+      limiter,
+      concurrency: 4,
+      skip: (row) => {
+        expectTypeOf(row).toEqualTypeOf<Row>();
+        return row.key === 'done';
+      },
+      beforeSend: async (row, index) => {
+        expectTypeOf(index).toEqualTypeOf<number>();
+        await Promise.resolve(row.key);
+      },
+      signal: AbortSignal.timeout(1_000),
+    });
+    // @ts-expect-error a limiter needs schedule(fn)
+    void client.messages.createMany(rows, { limiter: { submit: () => {} } });
+  });
+});
