@@ -8,7 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import ts from 'typescript';
-import { afterAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, describe, expect, inject, it, onTestFinished } from 'vitest';
 
 const run = promisify(execFile);
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -127,6 +127,10 @@ describe('README.md', () => {
 
   it('every 99digital command in a shell block runs against the mock', async () => {
     const cli = join(root, 'dist/src/cli/main.js');
+    // send-batch keeps a journal beside its file: without this, a second run would resume (skip all).
+    const journals = () => rmSync(join(root, 'examples/notice.jsonl.journal.jsonl'), { force: true });
+    journals();
+    onTestFinished(journals);
     const lines = shBlocks.flatMap((b) => commands(b.code)).filter((c) => /^(npx )?99digital\b/.test(c));
     expect(lines.length).toBeGreaterThan(1);
     for (const line of lines) {
