@@ -6,6 +6,7 @@
 //   node scripts/bench.mjs --compare=<dir>      also measure the client built in <dir>/dist (before/after)
 //   node scripts/bench.mjs --decompose          also the steps between them (Request re-wrap, timeout signal)
 //   node scripts/bench.mjs --breakdown          CPU cost of each step, no network (bench/breakdown.mjs)
+//   node scripts/bench.mjs --batch [--lines=N]   createMany's pacing and send-batch's memory (bench/batch.mjs), ~2-3 min
 //   node scripts/bench.mjs --profile=<variant> [--mode=seq|conc] [--seconds=5]
 //       one variant alone, CPU-profiled after warm-up; summarise with bench/profile-summary.mjs
 // Results go to bench/results.json and bench/results.md (between the markers; the hand-written
@@ -34,6 +35,8 @@ const { values: flags } = parseArgs({
     'no-write': { type: 'boolean', default: false },
     compare: { type: 'string' },
     decompose: { type: 'boolean', default: false },
+    batch: { type: 'boolean', default: false },
+    lines: { type: 'string', default: '100000' },
   },
 });
 
@@ -534,6 +537,16 @@ if (flags.loop) {
   if (!flags['no-write']) {
     writeFileSync(resultsJson, JSON.stringify({ ...readJson(resultsJson), breakdown: { machine: machine(), rows } }, null, 2) + '\n');
     writeSection('bench:breakdown', markdown);
+  }
+} else if (flags.batch) {
+  ensureBuilt();
+  const { batchBench } = await import(pathToFileURL(join(root, 'bench', 'batch.mjs')).href);
+  const batch = await batchBench({ root, lines: Number(flags.lines) });
+  const markdown = `Machine: ${machine().cpu}, ${machine().cores} cores, Node ${process.version}, ${machine().os}; ${machine().date}.\n\n${batch.markdown}`;
+  console.log(markdown);
+  if (!flags['no-write']) {
+    writeFileSync(resultsJson, JSON.stringify({ ...readJson(resultsJson), batch: { machine: machine(), ...batch.json } }, null, 2) + '\n');
+    writeSection('bench:batch', markdown);
   }
 } else if (flags.profile) {
   await profileOne();

@@ -2,7 +2,9 @@
 // pause for every item after a 429. A request counts from when it starts until a full window after
 // it settled: the server counts it at some moment in between, so two requests on the same slot
 // reach the server at least a window apart, whatever the network's jitter (a slot freed at the
-// start would let a late arrival and an early one share a server window).
+// start would let a late arrival and an early one share a server window). Starts are also spread
+// evenly (one every windowMs / perWindow, with a little slack for late timers), so that a window's
+// budget is not spent in a burst at its start.
 
 interface Waiter {
   resolve(): void;
@@ -15,6 +17,11 @@ export class Pacer {
   private releases: number[] = [];
   private head = 0;
   private pausedUntil = 0;
+  /** When the next start is due, if starts were exactly evenly spread (a GCRA's "theoretical arrival time"). */
+  private due = 0;
+  private readonly interval: number;
+  /** How far ahead of `due` a start may come: a few intervals, so late timers do not cost rate. */
+  private readonly slack: number;
   private readonly waiters: Waiter[] = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
   private timerAt = Infinity;
@@ -24,7 +31,10 @@ export class Pacer {
     private readonly perWindow: number,
     private readonly windowMs: number,
     private readonly now: () => number = () => performance.now(),
-  ) {}
+  ) {
+    this.interval = perWindow > 0 ? windowMs / perWindow : 0;
+    this.slack = this.interval * 4;
+  }
 
   /** Resolves when a request may start; every acquire must be followed by one release. */
   acquire(): Promise<void> {
@@ -72,6 +82,8 @@ export class Pacer {
         if (next !== undefined) this.wakeAt(next);
         return;
       }
+      if (now < this.due - this.slack) return this.wakeAt(this.due - this.slack);
+      this.due = Math.max(this.due, now) + this.interval;
       this.inFlight++;
       this.waiters.shift()!.resolve();
     }
