@@ -13,7 +13,7 @@ const server = createServer((req, res) => {
   req.on('end', () => {
     const at = performance.timeOrigin + performance.now();
     const conversation = Number(/conversations\/(\d+)\/messages$/.exec(req.url ?? '')?.[1]);
-    if (req.method !== 'POST' || !conversation || req.headers.api_access_token !== 'bench-token') {
+    if (req.method !== 'POST' || !conversation || req.headers.api_access_token !== 'BenchToken0000000001') {
       wrong++;
       res.writeHead(400, { 'content-type': 'text/plain' }).end('bad');
       return;

@@ -28,7 +28,7 @@ export async function pacing(root, { items = 2_000, perWindow = 400, windowMs = 
   const { createClient } = await import(pathToFileURL(join(root, 'dist', 'src', 'index.js')).href);
   const server = await startServer(root, ['--record']);
   try {
-    const client = createClient({ apiAccessToken: 'bench-token', baseUrl: server.url });
+    const client = createClient({ apiAccessToken: 'BenchToken0000000001', baseUrl: server.url });
     const batch = Array.from({ length: items }, (_, i) => ({ account_id: 1, conversation_id: 1 + (i % 20), content: `m${i}` }));
     let sent = 0;
     for await (const result of client.messages.createMany(batch, { perMinute: perWindow, windowMs, concurrency })) {
@@ -75,7 +75,7 @@ async function sendBatchMemory(root, lines, concurrency = 8) {
     const child = spawn(
       process.execPath,
       [join(root, 'dist', 'src', 'cli', 'main.js'), 'send-batch', file, '--account', '1', '--per-minute', '0', '--concurrency', String(concurrency)],
-      { env: { ...process.env, DIGITAL99_API_ACCESS_TOKEN: 'bench-token', DIGITAL99_BASE_URL: server.url }, stdio: ['ignore', 'pipe', 'pipe'] },
+      { env: { ...process.env, DIGITAL99_API_ACCESS_TOKEN: 'BenchToken0000000001', DIGITAL99_BASE_URL: server.url }, stdio: ['ignore', 'pipe', 'pipe'] },
     );
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (c) => (stderr += c));

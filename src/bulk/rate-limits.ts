@@ -1,23 +1,12 @@
-// The server's two rate limits, told apart in the errors messages.create throws, and how long each
-// asks the batch to wait. Neither cost the caller's message: the server saved nothing.
-import { ApiError, RateLimitError, type Digital99Error } from '../errors/classes.js';
+// The server's two rate limits, as createMany meets them in the errors messages.create throws, and
+// how long each makes the batch wait. Neither costs the caller's message: the server saved nothing.
+import { ConversationRateLimitError, RateLimitError, type Digital99Error } from '../errors/classes.js';
+import { serverWindowMs } from './options.js';
 
 export interface RateLimit {
   /** `client`: the per-IP limit (429), every item waits; `conversation`: the flood limit (422), only that conversation waits. */
   scope: 'client' | 'conversation';
   waitMs: number;
-}
-
-/**
- * The per-conversation flood limit: 422 `{"error":"Validation failed: Too many messages"}` (200
- * messages in any 60 s). Recognised by its class when the errors module names it
- * (ConversationRateLimitError), else by status and the server's words.
- */
-export function isConversationFlood(error: Digital99Error): boolean {
-  if (!(error instanceof ApiError) || error.status !== 422) return false;
-  if (error.name === 'ConversationRateLimitError') return true;
-  const said = (error.body as { error?: unknown } | null)?.error;
-  return typeof said === 'string' && /too many messages/i.test(said);
 }
 
 /**
@@ -31,19 +20,25 @@ export function untilNextWindow(date: string | undefined, windowMs: number, rand
   const at = date === undefined ? NaN : Date.parse(date);
   if (Number.isNaN(at)) return undefined;
   const next = (Math.floor((at + 999) / windowMs) + 1) * windowMs;
-  return next - at + Math.round(random() * Math.min(1_000, windowMs / 20));
+  return next - at + jitter(windowMs, random);
 }
 
-export function rateLimitOf(error: Digital99Error, windowMs: number): RateLimit | undefined {
-  if (isConversationFlood(error)) {
-    // The refusal proves a full window's worth in the last window; all of those have aged out one
-    // window later, whoever else writes to the conversation.
-    return { scope: 'conversation', waitMs: windowMs };
-  }
-  if (error instanceof RateLimitError && error.status === 429) {
-    const header = (name: string) => error.headers[name];
-    const asked = header('retry-after') !== undefined ? error.retryAfterMs : undefined;
-    return { scope: 'client', waitMs: asked ?? untilNextWindow(header('date'), windowMs) ?? error.retryAfterMs ?? windowMs };
-  }
-  return undefined;
+function jitter(windowMs: number, random: () => number): number {
+  return Math.round(random() * Math.min(1_000, windowMs / 20));
+}
+
+/**
+ * `retryAfterMs` of the errors is the server's Retry-After, else (429) until its next minute by its
+ * Date, else (flood limit) a whole minute. With windows other than the server's minute (an emulator
+ * in tests) the same rules are applied to `windowMs` here.
+ */
+export function rateLimitOf(error: Digital99Error, windowMs: number, random = Math.random): RateLimit | undefined {
+  if (!(error instanceof RateLimitError)) return undefined;
+  const scope = error instanceof ConversationRateLimitError ? 'conversation' : 'client';
+  const asked = error.headers['retry-after'] !== undefined;
+  if (asked) return { scope, waitMs: error.retryAfterMs };
+  if (windowMs === serverWindowMs) return { scope, waitMs: error.retryAfterMs + jitter(windowMs, random) };
+  // The flood limit's window slides: only a whole window is sure to have room.
+  const waitMs = scope === 'client' ? untilNextWindow(error.headers['date'], windowMs, random) : undefined;
+  return { scope, waitMs: waitMs ?? windowMs + jitter(windowMs, random) };
 }

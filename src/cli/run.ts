@@ -8,6 +8,7 @@ import { checkBaseUrl, tokenEnvVar } from '../client/options.js';
 import { createRedactor } from '../errors/redaction.js';
 import { readAttachments } from './attachments.js';
 import { describeFailure, exitCodes, UsageError } from './exit-codes.js';
+import { mockToken } from './mock-token.js';
 import { parseSendBatchArgs } from './batch-args.js';
 import { parseSendArgs, type SendCommand } from './send-args.js';
 import { sendBatch } from './send-batch.js';
@@ -24,8 +25,6 @@ export interface CliIo {
   stderrIsTTY?: boolean;
 }
 
-/** The token sent to the mock server: never the real one, which stays in the environment. */
-const mockToken = 'MockTokenNotASecret0000';
 
 /**
  * Nothing this command prints may contain the token, whatever a server echoes back, however short it

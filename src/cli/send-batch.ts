@@ -9,6 +9,7 @@ import type { SendBatchCommand } from './batch-args.js';
 import { parseLine, readLines } from './batch-lines.js';
 import { describeFailure, exitCodes, UsageError } from './exit-codes.js';
 import { JournalWriter, readJournal, type JournalState } from './journal.js';
+import { mockToken } from './mock-token.js';
 import { Progress, type Counts } from './progress.js';
 
 export interface BatchIo {
@@ -30,7 +31,6 @@ interface LineMeta {
 }
 
 const help = '99digital send-batch --help';
-const mockToken = 'mock-token-not-a-secret';
 /** How many invalid lines, or unknown ones, are listed by number. */
 const listed = 20;
 

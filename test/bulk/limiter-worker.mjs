@@ -10,7 +10,7 @@ const { createClient } = await import(distIndex);
 const limiter = new Bottleneck({ id, datastore: 'ioredis', clientOptions: { host: '127.0.0.1', port: Number(redisPort) }, minTime: Number(minTime) });
 limiter.on('error', (error) => process.stderr.write(`limiter error: ${error}\n`));
 await limiter.ready();
-const client = createClient({ apiAccessToken: 'worker-token-not-secret', baseUrl: url });
+const client = createClient({ apiAccessToken: 'WorkerToken000000001', baseUrl: url });
 const items = Array.from({ length: Number(count) }, (_, i) => ({
   account_id: 1,
   conversation_id: (name === 'a' ? 100 : 200) + (i % 3),
