@@ -3,7 +3,10 @@
 // {"line":N,"hash":H,"state":"sending"}; after: "sent" (with message_id), "failed" (not delivered:
 // safe to send again) or "unknown" (may have been delivered). A torn last record, from a crash in
 // the middle of a write, is ignored: its line then reads as "sending", i.e. unknown, never as sent.
-import { open, readFile, type FileHandle } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { open, type FileHandle } from 'node:fs/promises';
+import { createInterface } from 'node:readline';
+import { ConfigurationError } from '../errors/classes.js';
 
 export type LineState = 'sending' | 'sent' | 'failed' | 'unknown';
 
@@ -72,27 +75,30 @@ function isRecord(value: unknown): value is JournalRecord {
   );
 }
 
-/** Reads a journal (none yet: empty). Unreadable records are counted in `torn` and skipped. */
+/** Reads a journal (none yet: empty), line by line. Unreadable records are counted in `torn` and skipped. */
 export async function readJournal(path: string): Promise<JournalState> {
   const journal = new JournalState();
-  let text: string;
+  const input = createReadStream(path, { encoding: 'utf8' });
+  const lines = createInterface({ input, crlfDelay: Infinity });
   try {
-    text = await readFile(path, 'utf8');
+    for await (const line of lines) {
+      if (line.trim() === '') continue;
+      let record: unknown;
+      try {
+        record = JSON.parse(line);
+      } catch {
+        journal.torn++;
+        continue;
+      }
+      if (isRecord(record)) journal.apply(record);
+      else journal.torn++;
+    }
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return journal;
-    throw error;
-  }
-  for (const line of text.split('\n')) {
-    if (line.trim() === '') continue;
-    let record: unknown;
-    try {
-      record = JSON.parse(line);
-    } catch {
-      journal.torn++;
-      continue;
-    }
-    if (isRecord(record)) journal.apply(record);
-    else journal.torn++;
+    throw new ConfigurationError(`cannot read the journal ${path} (${(error as NodeJS.ErrnoException).code ?? String(error)}).`);
+  } finally {
+    lines.close();
+    input.destroy();
   }
   return journal;
 }
@@ -108,10 +114,26 @@ export class JournalWriter {
   private flushing: Promise<void> | undefined;
   private failure: unknown;
 
-  private constructor(private readonly file: FileHandle) {}
+  private constructor(
+    private readonly file: FileHandle,
+    private readonly path: string,
+  ) {}
+
+  /** What went wrong with the journal, said so that the user knows what it means for the batch. */
+  static problem(path: string, error: unknown): ConfigurationError {
+    const code = (error as NodeJS.ErrnoException).code ?? String(error);
+    return new ConfigurationError(
+      `cannot write the journal ${path} (${code}). Sending stopped; lines recorded as "sending" have an unknown outcome. Free the disk or pass --journal PATH, then run again.`,
+    );
+  }
 
   static async open(path: string): Promise<JournalWriter> {
-    const file = await open(path, 'a+');
+    let file: FileHandle;
+    try {
+      file = await open(path, 'a+');
+    } catch (error) {
+      throw JournalWriter.problem(path, error);
+    }
     // A torn last record (no newline) must not swallow the first record appended now.
     const { size } = await file.stat();
     if (size > 0) {
@@ -119,7 +141,7 @@ export class JournalWriter {
       await file.read(last, 0, 1, size - 1);
       if (last[0] !== 0x0a) await file.write('\n');
     }
-    return new JournalWriter(file);
+    return new JournalWriter(file, path);
   }
 
   record(record: JournalRecord): Promise<void> {
@@ -141,8 +163,8 @@ export class JournalWriter {
         await this.file.datasync();
         for (const w of waiters) w.resolve();
       } catch (error) {
-        this.failure = error;
-        for (const w of [...waiters, ...this.waiters]) w.reject(error);
+        this.failure = JournalWriter.problem(this.path, error);
+        for (const w of [...waiters, ...this.waiters]) w.reject(this.failure);
         this.pending = [];
         this.waiters = [];
       }

