@@ -81,7 +81,8 @@ export function parseSendBatchArgs(args: readonly string[]): SendBatchCommand {
   if (flags.mock && flags.baseUrl !== undefined) {
     throw new UsageError('--mock and --base-url cannot be used together: --mock sends to a mock server on this machine.', help);
   }
-  const journal = resolve(values.journal ?? `${file}.journal.jsonl`);
+  // A run against the mock keeps its own journal: the real run after it must not skip those lines.
+  const journal = resolve(values.journal ?? `${file}${flags.mock ? '.mock' : ''}.journal.jsonl`);
   if (values.journal === '') throw new UsageError('--journal needs a file name.', help);
   if (journal === file) throw new UsageError('--journal must be another file than the messages.', help);
   const account = wholeNumber('--account', values.account, 1, Number.MAX_SAFE_INTEGER, '1');

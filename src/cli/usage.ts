@@ -98,7 +98,8 @@ Each line is a JSON object: "conversation_id", the message fields ("content", "m
   {"conversation_id": 42, "content": "Hello", "key": "crm-1001"}
 
 Journal and resume:
-  --journal <path>          The journal (default <file.jsonl>.journal.jsonl): each line is recorded
+  --journal <path>          The journal (default <file.jsonl>.journal.jsonl, with --mock
+                            <file.jsonl>.mock.journal.jsonl): each line is recorded
                             before it is sent and after, flushed to disk. Run the same command again
                             to resume: lines already sent are skipped, lines that failed (not
                             delivered) are sent again, lines whose outcome is unknown (in flight
@@ -115,7 +116,8 @@ Sending:
                             (by default they are not sent, so a conversation never gets them out of order)
   --base-url <url>          The server (default: DIGITAL99_BASE_URL, else https://online.99digital.co.il)
   --timeout <seconds>       Per attempt (default 30)
-  --mock                    Send to a built-in mock server (Prism) with a dummy token
+  --mock                    Send to a built-in mock server (Prism) with a dummy token; the
+                            mock's journal is kept apart, so a real run afterwards sends every line
 
 Output:
   --json                    One JSON result per line on stdout:

@@ -6,6 +6,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { parseSendBatchArgs } from '../../src/cli/batch-args.js';
 import { progressLine } from '../../src/cli/progress.js';
 import { startLimitsServer, type LimitsServer, type LimitsServerOptions } from '../bulk/limits-server.js';
 import { checkBuilt, cleanEnv, cliPath, root, secretToken, type CliResult } from './run-cli.js';
@@ -302,6 +303,16 @@ describe('99digital send-batch', () => {
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/^99digital: cannot (read|write) the journal .* \(EISDIR\)/m);
     expect(s.arrivals).toEqual([]);
+  });
+
+  it('keeps the journal beside the file, and a --mock run apart from real runs', () => {
+    expect(parseSendBatchArgs(['/data/b.jsonl']).journal).toBe('/data/b.jsonl.journal.jsonl');
+    expect(parseSendBatchArgs(['/data/b.jsonl', '--mock']).journal).toBe('/data/b.jsonl.mock.journal.jsonl');
+    expect(parseSendBatchArgs(['/data/b.jsonl', '--journal', '/j/x.jsonl']).journal).toBe('/j/x.jsonl');
+    expect(() => parseSendBatchArgs(['/data/b.jsonl', '--journal', '/data/b.jsonl'])).toThrow(/--journal must be another file/);
+    expect(() => parseSendBatchArgs(['/data/b.jsonl', '--per-minute', 'fast'])).toThrow(/--per-minute must be a whole number from 0/);
+    expect(() => parseSendBatchArgs(['/data/b.jsonl', '--concurency', '4'])).toThrow(/did you mean --concurrency\?/);
+    expect(() => parseSendBatchArgs([])).toThrow(/missing the file of messages/);
   });
 
   it('draws progress as sent/failed counts, rate and ETA', () => {
