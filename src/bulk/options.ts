@@ -1,6 +1,7 @@
 // createMany's options and input, checked before anything is read or sent, with messages that say
 // how to fix them.
 import { ConfigurationError } from '../errors/classes.js';
+import { checkSignal } from '../retry/policy.js';
 import type { BatchLimiter, CreateManyItem, CreateManyOptions } from './types.js';
 
 export const defaultPerMinute = 2_400;
@@ -47,8 +48,7 @@ export function resolveManyOptions<T extends CreateManyItem>(options: CreateMany
     fail('give either perMinute or limiter, not both: with a limiter, the limiter sets the pace (e.g. Bottleneck minTime).');
   }
   const concurrency = wholeNumber(options.concurrency ?? defaultConcurrency, 'concurrency', 1, 1_000);
-  const signal = options.signal;
-  if (signal !== undefined && !(signal instanceof AbortSignal)) fail('signal must be an AbortSignal, e.g. AbortSignal.timeout(60_000).');
+  const signal = checkSignal(options.signal, 'createMany: signal');
   if (options.continueAfterFailure !== undefined && typeof options.continueAfterFailure !== 'boolean') {
     fail('continueAfterFailure must be true or false.');
   }
