@@ -9,12 +9,12 @@ import { checkBuilt, root } from '../cli/run-cli.js';
 import { startLimitsServer, type LimitsServer } from './limits-server.js';
 import { startRedis, type RedisServer } from './redis-server.js';
 
-const windowMs = 600;
+const windowMs = 400;
 /** What the emulated server lets through per window: the budget the two workers share. */
 const budget = 12;
 /** The shared limiter's spacing: 10 per window, under the budget. */
 const minTime = windowMs / 10;
-const perWorker = 15;
+const perWorker = 10;
 
 let redis: RedisServer | undefined;
 beforeAll(async () => {
