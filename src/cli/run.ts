@@ -8,8 +8,8 @@ import { checkBaseUrl, tokenEnvVar } from '../client/options.js';
 import { createRedactor } from '../errors/redaction.js';
 import { readAttachments } from './attachments.js';
 import { describeFailure, exitCodes, UsageError } from './exit-codes.js';
-import { mockToken } from './mock-token.js';
 import { parseSendBatchArgs } from './batch-args.js';
+import { mockToken } from './mock-token.js';
 import { parseSendArgs, type SendCommand } from './send-args.js';
 import { sendBatch } from './send-batch.js';
 import { summarize } from './summary.js';
@@ -24,7 +24,6 @@ export interface CliIo {
   /** stderr is a terminal (send-batch draws a progress bar there). */
   stderrIsTTY?: boolean;
 }
-
 
 /**
  * Nothing this command prints may contain the token, whatever a server echoes back, however short it
