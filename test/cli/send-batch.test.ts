@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { parseSendBatchArgs } from '../../src/cli/batch-args.js';
-import { progressLine } from '../../src/cli/progress.js';
+import { Progress, progressLine } from '../../src/cli/progress.js';
 import { startLimitsServer, type LimitsServer, type LimitsServerOptions } from '../bulk/limits-server.js';
 import { checkBuilt, cleanEnv, cliPath, root, secretToken, type CliResult } from './run-cli.js';
 
@@ -318,5 +318,20 @@ describe('99digital send-batch', () => {
   it('draws progress as sent/failed counts, rate and ETA', () => {
     expect(progressLine({ total: 100, sent: 40, failed: 2, skipped: 5 }, 10_000, undefined)).toBe('42/100 lines: 40 sent, 2 failed, 5 skipped; 4.2/s, ETA 14s');
     expect(progressLine({ total: 10, sent: 5, failed: 0, skipped: 0 }, 1_000, 10)).toBe('[#####-----] 5/10 lines: 5 sent, 0 failed; 5.0/s, ETA 1s');
+  });
+
+  it('writes a plain line every few seconds when stderr is not a terminal, and redraws a bar in place when it is', async () => {
+    const counts = { total: 10, sent: 3, failed: 1, skipped: 0 };
+    const plain: string[] = [];
+    const bar: string[] = [];
+    const plainProgress = new Progress(counts, (t) => plain.push(t), false, 40);
+    const barProgress = new Progress(counts, (t) => bar.push(t), true);
+    await new Promise((r) => setTimeout(r, 450));
+    plainProgress.stop();
+    barProgress.stop();
+    expect(plain.length).toBeGreaterThanOrEqual(2);
+    expect(plain[0]).toMatch(/^99digital: send-batch: 4\/10 lines: 3 sent, 1 failed; [\d.]+\/s, ETA \S+\n$/);
+    expect(bar[0]).toMatch(/^\r\x1b\[K\[#+-+\] 4\/10 lines/);
+    expect(bar.at(-1)).toBe('\r\x1b[K');
   });
 });
