@@ -20,6 +20,8 @@ export {
 export { MessageType, messageTypeName } from './messages/message-type.js';
 export type { CreateMessageBody, CreateMessageParams, Message, RequestOptions } from './messages/types.js';
 export type { AttachmentInput } from './messages/multipart.js';
+export type { Messages } from './messages/create.js';
+export type { MessagePromise, MessageWithResponse } from './messages/message-promise.js';
 export type { RetryOptions } from './retry/policy.js';
 export type { components, paths } from '../generated/schema.js';
 export { specVersion } from '../generated/schema.js';

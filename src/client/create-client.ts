@@ -3,14 +3,15 @@
 // timeout and retry policy. Every error either throws leaves through the client's redactor.
 import createOpenApiClient, { type Client } from 'openapi-fetch';
 import type { paths } from '../../generated/schema.js';
-import { createMessages, type Send } from '../messages/create.js';
+import { createMessages, type Messages, type Send } from '../messages/create.js';
+import { MessagePromise } from '../messages/message-promise.js';
 import { runAttempts } from '../retry/attempts.js';
 import { resolveOptions, type ClientOptions } from './options.js';
 import { SendableRequest } from './sendable-request.js';
 import { createTransport, guardPerCallInit } from './transport.js';
 
 export interface Digital99Client {
-  messages: ReturnType<typeof createMessages>;
+  messages: Messages;
   /**
    * The openapi-fetch client typed by the spec's `paths`, with the same auth, timeout and retries.
    * HTTP errors come back as `{ error, response }` (openapi-fetch's way); failures with no response
@@ -26,8 +27,8 @@ export function createClient(options?: ClientOptions): Digital99Client {
   const { redactor } = resolved;
   const inner = createOpenApiClient<paths>({
     baseUrl: resolved.baseUrl,
+    // The token header is added by the transport, after middleware (client.api.use) ran.
     fetch: createTransport(resolved),
-    headers: { [resolved.authHeader]: resolved.token },
     // A redirect is answered as an error: following it could carry the token to another origin.
     redirect: 'manual',
   });
@@ -56,9 +57,10 @@ export function createClient(options?: ClientOptions): Digital99Client {
   for (const method of ['GET', 'PUT', 'POST', 'DELETE', 'OPTIONS', 'HEAD', 'PATCH', 'TRACE']) {
     api[method] = (url: string, init?: Init) => send(method, url, init);
   }
-  const messages = createMessages(send, resolved);
+  const createWithResponse = redacting(createMessages(send, resolved).createWithResponse);
+  const messages: Messages = { create: (params, requestOptions) => new MessagePromise(createWithResponse(params, requestOptions)) };
 
   // The token lives only in closures: nothing on this object shows it to console.log, util.inspect
   // or JSON.stringify.
-  return { messages: { ...messages, create: redacting(messages.create) }, api: api as unknown as Client<paths> };
+  return { messages, api: api as unknown as Client<paths> };
 }

@@ -8,6 +8,7 @@ import { resolveRetry, resolveTimeout, type RetryOptions, type RetryPolicy } fro
 export const defaultBaseUrl = 'https://online.99digital.co.il';
 export const tokenEnvVar = 'DIGITAL99_API_ACCESS_TOKEN';
 export const baseUrlEnvVar = 'DIGITAL99_BASE_URL';
+export const debugEnvVar = 'DIGITAL99_DEBUG';
 
 /** The two spellings the server accepts; the second survives proxies that drop underscored headers. */
 export type AuthHeaderName = 'api_access_token' | 'Api-Access-Token';
@@ -27,8 +28,17 @@ export interface ClientOptions {
   authHeader?: AuthHeaderName;
   /** Allow plain http to a non-loopback host. The token then crosses the network in clear text. */
   allowInsecureHttp?: boolean;
-  /** Receives one line per request, response and retry; headers are shown by allowlist only. */
+  /**
+   * Receives one line per request, response and retry; headers are shown by allowlist only.
+   * Without it, DIGITAL99_DEBUG=1 in the environment sends the same lines to stderr (console.error).
+   */
   debug?: (line: string) => void;
+  /**
+   * Allow createClient in a browser page. The API token is a user's credential: anyone who opens the
+   * page can read it from there (and Chatwoot's CORS rules refuse the call anyway). Only for an
+   * internal tool whose users could see the token regardless.
+   */
+  dangerouslyAllowBrowser?: boolean;
 }
 
 export interface ResolvedOptions {
@@ -49,6 +59,22 @@ function env(name: string): string | undefined {
   // `process` is absent in browsers and optional in Deno: read it defensively.
   const value = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.[name];
   return value === '' ? undefined : value;
+}
+
+/** Whether DIGITAL99_DEBUG (1, true, yes or on) asks for the debug lines, in the library and the CLI. */
+export function debugRequested(): boolean {
+  return ['1', 'true', 'yes', 'on'].includes(env(debugEnvVar)?.trim().toLowerCase() ?? '');
+}
+
+function debugFromEnv(): ((line: string) => void) | undefined {
+  // console.error is stderr on Node, Bun and Deno, and the log on Workers.
+  return debugRequested() ? (line) => console.error(`99digital: debug: ${line}`) : undefined;
+}
+
+/** A page in a browser (or a DOM-like test environment): both globals are there, as in every browser. */
+function inBrowser(): boolean {
+  const g = globalThis as { window?: unknown; document?: unknown };
+  return typeof g.window === 'object' && g.window !== null && typeof g.document === 'object' && g.document !== null;
 }
 
 function fail(message: string): never {
@@ -111,7 +137,15 @@ export function checkBaseUrl(raw: unknown, source: string, allowInsecureHttp: bo
 
 export function resolveOptions(options: ClientOptions = {}): ResolvedOptions {
   if (typeof options !== 'object' || options === null) fail('createClient expects an options object, e.g. createClient({ apiAccessToken }).');
-  const { apiAccessToken, debug } = options;
+  if (inBrowser() && options.dangerouslyAllowBrowser !== true) {
+    fail(
+      'createClient is running in a browser, where anyone who opens the page can read the API access token (a user\'s ' +
+        'credential), and the 99digital server does not allow these calls from web pages (CORS). Call the API from your ' +
+        'server instead; for an internal tool whose users may see the token, pass dangerouslyAllowBrowser: true.',
+    );
+  }
+  const { apiAccessToken } = options;
+  const debug = options.debug ?? debugFromEnv();
   const token = apiAccessToken === undefined ? checkToken(env(tokenEnvVar), tokenEnvVar) : checkToken(apiAccessToken, 'apiAccessToken');
   const baseUrl = options.baseUrl ?? env(baseUrlEnvVar);
   const source = options.baseUrl !== undefined ? 'baseUrl' : baseUrl !== undefined ? baseUrlEnvVar : 'default';

@@ -14,6 +14,12 @@ import {
 import type { Redactor } from './redaction.js';
 import { parseRetryAfter } from './retry-after.js';
 
+/** The X-Request-Id of an answer, for support tickets (at most 200 characters of it: a header can be long). */
+export function requestIdOf(response: Response): string | undefined {
+  const id = response.headers.get('x-request-id')?.trim();
+  return id ? id.slice(0, 200) : undefined;
+}
+
 /** The start of the server's words for an error message (from text already scrubbed of the token, so the cut cannot halve it). */
 function quote(text: string): string {
   return text.length > 200 ? `${text.slice(0, 200)}…` : text;
@@ -67,9 +73,11 @@ export function errorFromResponse(
   // A server that echoes the token back (in a body, a header, a Location) must not make us print it.
   const { redactor } = options;
   const body = redactor.value(parsedBody);
-  const details: ApiErrorDetails = { status, body, headers: redactor.value(headers), method: request.method, url: request.url };
+  const requestId = redactor.value(requestIdOf(response));
+  const details: ApiErrorDetails = { status, body, headers: redactor.value(headers), method: request.method, url: request.url, requestId };
   const said = serverSays(body);
-  const base = `${what} failed with ${status}${response.statusText ? ` ${response.statusText}` : ''}${said ? `: ${said}` : ''}.`;
+  const ref = requestId === undefined ? '' : ` (request id ${requestId})`;
+  const base = `${what} failed with ${status}${response.statusText ? ` ${response.statusText}` : ''}${ref}${said ? `: ${said}` : ''}.`;
   if (status === 401) {
     return new AuthenticationError(
       `${base} Check the API access token (from the profile page) and that its user belongs to the account in the path. ` +
@@ -90,7 +98,7 @@ export function errorFromResponse(
   if ((status >= 300 && status < 400) || response.type === 'opaqueredirect') {
     const location = details.headers['location'];
     return new RedirectError(
-      `${what} was answered with a redirect (${status}) to ${location ?? 'an unknown location'}. ` +
+      `${what} was answered with a redirect (${status})${ref} to ${location ?? 'an unknown location'}. ` +
         'Redirects are not followed so that the API token never goes to another server: set baseUrl to the final address.',
       details,
       location,

@@ -1,11 +1,13 @@
 // client.messages.create: check, send (JSON, or multipart with files), and return the typed
-// message or throw a typed error. Never returns undefined.
+// message (with the answer it came in) or throw a typed error. Never returns undefined.
+import { requestIdOf } from '../errors/from-response.js';
 import type { Redactor } from '../errors/redaction.js';
 import type { AttemptContext } from '../retry/attempts.js';
 import { resolveRetry, resolveTimeout, type RetryPolicy } from '../retry/policy.js';
+import type { MessagePromise, MessageWithResponse } from './message-promise.js';
 import { messageFrom } from './read-message.js';
 import { checkedRequest } from './request.js';
-import type { CreateMessageParams, Message, RequestOptions } from './types.js';
+import type { CreateMessageParams, RequestOptions } from './types.js';
 
 type Init = Record<string, unknown> | undefined;
 
@@ -21,20 +23,28 @@ export interface MessagesOptions {
   redactor: Redactor;
 }
 
+/** client.messages. */
+export interface Messages {
+  /**
+   * Posts a message into a conversation and resolves to it; `.withResponse()` gives the HTTP answer
+   * and its request id as well. Throws a Digital99Error subclass on any failure; check
+   * `error.mayHaveBeenDelivered` before sending again.
+   */
+  create(params: CreateMessageParams, requestOptions?: RequestOptions): MessagePromise;
+}
+
 export function createMessages(send: Send, options: MessagesOptions) {
   return {
-    /**
-     * Posts a message into a conversation and returns it. Throws a Digital99Error subclass on any
-     * failure; check `error.mayHaveBeenDelivered` before sending again.
-     */
-    async create(params: CreateMessageParams, requestOptions: RequestOptions = {}): Promise<Message> {
-      const { url, init, path } = checkedRequest(params);
+    /** What create() resolves to with `.withResponse()`; the client wraps it in a MessagePromise. */
+    async createWithResponse(params: CreateMessageParams, requestOptions: RequestOptions = {}): Promise<MessageWithResponse> {
+      const { url, init, path } = await checkedRequest(params);
       const result = await send('POST', url, { ...init, signal: requestOptions.signal }, {
         policy: requestOptions.retry === undefined ? options.retry : resolveRetry(requestOptions.retry, 'retry (per call)'),
         timeoutMs: requestOptions.timeoutMs === undefined ? options.timeoutMs : resolveTimeout(requestOptions.timeoutMs, 'timeoutMs (per call)'),
         what: `POST ${path}`,
       });
-      return messageFrom(result, path, options);
+      const { response } = result;
+      return { data: messageFrom(result, path, options), response, requestId: requestIdOf(response) };
     },
   };
 }
