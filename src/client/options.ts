@@ -61,9 +61,12 @@ function env(name: string): string | undefined {
   return value === '' ? undefined : value;
 }
 
-/** Whether DIGITAL99_DEBUG (1, true, yes or on) asks for the debug lines, in the library and the CLI. */
+/** Whether DIGITAL99_DEBUG (1 or true) asks for the debug lines, in the library and the CLI. */
 export function debugRequested(): boolean {
-  return ['1', 'true', 'yes', 'on'].includes(env(debugEnvVar)?.trim().toLowerCase() ?? '');
+  // On Deno, only when env access to it is already granted: reading it would otherwise prompt (or,
+  // without a terminal, throw) in a program that allowed just the token and base URL.
+  const deno = (globalThis as { Deno?: { permissions: { querySync(d: object): { state: string } } } }).Deno;
+  return (deno?.permissions.querySync({ name: 'env', variable: debugEnvVar }).state ?? 'granted') === 'granted' && /^(1|true)$/i.test(env(debugEnvVar) ?? '');
 }
 
 function debugFromEnv(): ((line: string) => void) | undefined {
@@ -74,7 +77,7 @@ function debugFromEnv(): ((line: string) => void) | undefined {
 /** A page in a browser (or a DOM-like test environment): both globals are there, as in every browser. */
 function inBrowser(): boolean {
   const g = globalThis as { window?: unknown; document?: unknown };
-  return typeof g.window === 'object' && g.window !== null && typeof g.document === 'object' && g.document !== null;
+  return !!(g.window && g.document);
 }
 
 function fail(message: string): never {
@@ -138,11 +141,7 @@ export function checkBaseUrl(raw: unknown, source: string, allowInsecureHttp: bo
 export function resolveOptions(options: ClientOptions = {}): ResolvedOptions {
   if (typeof options !== 'object' || options === null) fail('createClient expects an options object, e.g. createClient({ apiAccessToken }).');
   if (inBrowser() && options.dangerouslyAllowBrowser !== true) {
-    fail(
-      'createClient is running in a browser, where anyone who opens the page can read the API access token (a user\'s ' +
-        'credential), and the 99digital server does not allow these calls from web pages (CORS). Call the API from your ' +
-        'server instead; for an internal tool whose users may see the token, pass dangerouslyAllowBrowser: true.',
-    );
+    fail('createClient in a browser would show the API token to anyone using the page. Call the API from your server, or pass dangerouslyAllowBrowser: true.');
   }
   const { apiAccessToken } = options;
   const debug = options.debug ?? debugFromEnv();

@@ -75,7 +75,7 @@ export function createTransport({ origin, authHeader, token, fetch: fetchImpl, d
     // A call may ask for redirect: 'follow'; fetch would then carry the token header to whatever
     // origin the Location names (only Authorization is dropped on a cross-origin redirect).
     const request = direct ? undefined : new Request(input, { redirect: 'manual', headers });
-    const logResponse = debug && logExchange(debug, request ?? { method: input.method, url: input.url, headers });
+    const logResponse = debug && logExchange(debug, { method: input.method, url: input.url, headers });
     const response = await (direct
       ? fetchImpl(input.url, { ...direct, headers, redirect: 'manual' })
       : fetchImpl(request as Request, init === undefined ? undefined : { ...init, headers, redirect: 'manual' }));

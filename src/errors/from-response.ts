@@ -14,10 +14,9 @@ import {
 import type { Redactor } from './redaction.js';
 import { parseRetryAfter } from './retry-after.js';
 
-/** The X-Request-Id of an answer, for support tickets (at most 200 characters of it: a header can be long). */
+/** The X-Request-Id of an answer, for support tickets. */
 export function requestIdOf(response: Response): string | undefined {
-  const id = response.headers.get('x-request-id')?.trim();
-  return id ? id.slice(0, 200) : undefined;
+  return response.headers.get('x-request-id') || undefined;
 }
 
 /** The start of the server's words for an error message (from text already scrubbed of the token, so the cut cannot halve it). */

@@ -14,11 +14,16 @@ export interface MessageWithResponse {
 }
 
 export class MessagePromise extends Promise<Message> {
+  // catch() and finally() call then(); what they make is a plain Promise (this constructor takes
+  // no executor).
+  static override get [Symbol.species](): PromiseConstructor {
+    return Promise;
+  }
+
   readonly #full: Promise<MessageWithResponse>;
-  #data: Promise<Message> | undefined;
 
   constructor(full: Promise<MessageWithResponse>) {
-    // The base promise settles at once and is never used: then/catch/finally read `full`, so a
+    // The base promise settles at once and is never used: then (and so catch, finally) reads `full`, so a
     // failure is reported (or unhandled) once, where the caller awaits it.
     super((resolve) => resolve(undefined as never));
     this.#full = full;
@@ -29,22 +34,10 @@ export class MessagePromise extends Promise<Message> {
     return this.#full;
   }
 
-  #message(): Promise<Message> {
-    return (this.#data ??= this.#full.then((result) => result.data));
-  }
-
   override then<A = Message, B = never>(
     onFulfilled?: ((value: Message) => A | PromiseLike<A>) | null,
     onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
   ): Promise<A | B> {
-    return this.#message().then(onFulfilled, onRejected);
-  }
-
-  override catch<B = never>(onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null): Promise<Message | B> {
-    return this.#message().catch(onRejected);
-  }
-
-  override finally(onFinally?: (() => void) | null): Promise<Message> {
-    return this.#message().finally(onFinally);
+    return this.#full.then((result) => result.data).then(onFulfilled, onRejected);
   }
 }

@@ -20,7 +20,7 @@ describe('createClient in a browser-like global', () => {
       error = e;
     }
     expect(error).toBeInstanceOf(ConfigurationError);
-    expect((error as Error).message).toMatch(/running in a browser.*read the API access token.*CORS.*from your server.*dangerouslyAllowBrowser: true/s);
+    expect((error as Error).message).toMatch(/in a browser would show the API token to anyone using the page.*from your server.*dangerouslyAllowBrowser: true/s);
     expect((error as Error).message).not.toContain('tok_browser_SECRET');
   });
 
@@ -68,7 +68,7 @@ describe.skipIf(!existsSync(chromiumPath))('createClient in headless Chromium', 
         return { refused, allowed };
       });
       expect(result.refused?.[0]).toBe('ConfigurationError');
-      expect(result.refused?.[1]).toMatch(/running in a browser/);
+      expect(result.refused?.[1]).toMatch(/in a browser would show the API token/);
       expect(result.allowed).toBe('function');
     } finally {
       await browser.close();

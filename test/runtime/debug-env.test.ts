@@ -25,7 +25,7 @@ async function send(env: string | undefined, options: { debug?: (line: string) =
 }
 
 describe('DIGITAL99_DEBUG in the library', () => {
-  for (const value of ['1', 'true', 'yes', 'on', ' TRUE ']) {
+  for (const value of ['1', 'true', 'TRUE']) {
     it(`"${value}" writes a request and a response line to stderr, token redacted`, async () => {
       const lines = await send(value);
       expect(lines).toHaveLength(2);
@@ -36,7 +36,7 @@ describe('DIGITAL99_DEBUG in the library', () => {
     });
   }
 
-  for (const value of [undefined, '', '0', 'false', 'no']) {
+  for (const value of [undefined, '', '0', 'false', 'yes please']) {
     it(`${value === undefined ? 'unset' : `"${value}"`}: silent`, async () => {
       expect(await send(value)).toEqual([]);
     });

@@ -7,6 +7,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, InvalidInputError } from '../../src/index.js';
 import { maxFileBytes } from '../../src/messages/multipart.js';
@@ -16,6 +18,10 @@ const token = 'tok_files_SECRET_0001';
 const message = JSON.stringify({ id: 7, content: 'file', message_type: 1, created_at: 1764096000 });
 const params = { account_id: 1, conversation_id: 42, content: 'Here is the file' };
 const dir = mkdtempSync(join(tmpdir(), '99digital-files-'));
+// A garbage collection before each measure, so that only memory still in use is counted (not
+// chunks already sent and waiting to be collected).
+setFlagsFromString('--expose-gc');
+const collectGarbage = runInNewContext('gc') as () => void;
 let server: LoopbackServer | undefined;
 afterEach(async () => {
   await server?.close();
@@ -54,7 +60,7 @@ describe('fs.openAsBlob(path) as an attachment', () => {
     path = writeFile('large.bin', size);
     // Counts and hashes what arrives and keeps none of it. A few MB in, it stops reading for a
     // moment and takes the measure: the ArrayBuffer memory alive in this process mid-upload (RSS
-    // would also count memory freed but not yet returned to the system).
+    // would also count memory freed but not yet returned to the system), after a collection.
     sink = createServer((req, res) => {
       const hash = createHash('sha256');
       let bytes = 0;
@@ -65,6 +71,7 @@ describe('fs.openAsBlob(path) as an attachment', () => {
           received.liveBuffersMidUpload = 0;
           req.pause();
           setTimeout(() => {
+            collectGarbage();
             received.liveBuffersMidUpload = process.memoryUsage().arrayBuffers - buffersBefore;
             req.resume();
           }, 300);
@@ -82,6 +89,7 @@ describe('fs.openAsBlob(path) as an attachment', () => {
 
   it('sends a 39 MB file whole, streamed from disk: mid-upload only a few MB of it are in memory', async () => {
     const client = createClient({ apiAccessToken: token, baseUrl: sinkUrl, retry: false });
+    collectGarbage();
     buffersBefore = process.memoryUsage().arrayBuffers;
     const file = await openAsBlob(path, { type: 'application/octet-stream' });
     await client.messages.create({ ...params, attachments: [{ data: file, filename: 'large.bin' }] });
@@ -89,7 +97,8 @@ describe('fs.openAsBlob(path) as an attachment', () => {
     expect(received.bytes).toBeGreaterThan(size);
     expect(received.bytes).toBeLessThan(size + 2048);
     // Read into memory first (readFile, or a Blob built from its bytes), all 39 MB would be alive
-    // here until the upload ends (measured: ~160 MB with FormData's copies; streamed: ~9 MB).
+    // here until the upload ends (measured: ~120 MB with the copies FormData and fetch make; streamed: ~10 MB of read-ahead).
+    console.log(`live ArrayBuffer memory mid-upload: ${(received.liveBuffersMidUpload / 1024 / 1024).toFixed(1)} MB`);
     expect(received.liveBuffersMidUpload).toBeGreaterThanOrEqual(0);
     expect(received.liveBuffersMidUpload).toBeLessThan(size / 2);
   });
@@ -107,7 +116,7 @@ describe('a ReadableStream as an attachment', () => {
     });
     expect(server.requests).toHaveLength(2);
     for (const request of server.requests) {
-      const form = await new Response(request.body, { headers: { 'content-type': String(request.headers['content-type']) } }).formData();
+      const form = await new Response(new Uint8Array(request.body), { headers: { 'content-type': String(request.headers['content-type']) } }).formData();
       const part = form.get('attachments[]') as File;
       expect(part.name).toBe('log.txt');
       expect(part.type).toBe('text/plain');
@@ -123,7 +132,7 @@ describe('a ReadableStream as an attachment', () => {
     const error = await client.messages.create({ ...params, attachments: [{ data: stream, filename: 'big.mp4', size: maxFileBytes + 1 }] }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InvalidInputError);
     expect((error as InvalidInputError).field).toBe('attachments[0].size');
-    expect((error as Error).message).toMatch(/"big\.mp4" is 40\.0 MB \(41943041 bytes\); the server accepts files of at most 40 MB/);
+    expect((error as Error).message).toMatch(/"big\.mp4" is 41943041 bytes; the server takes at most 40 MB \(41943040\) per file\./);
     expect(pulled).toBe(false);
     expect(server.requests).toHaveLength(0);
   });
@@ -137,17 +146,10 @@ describe('a ReadableStream as an attachment', () => {
     const endless = new ReadableStream<Uint8Array>({ pull: (c) => void (pulls++, c.enqueue(chunk)), cancel: () => void (cancelled = true) });
     const error = await client.messages.create({ ...params, attachments: [{ data: endless, filename: 'endless.bin' }] }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InvalidInputError);
-    expect((error as Error).message).toMatch(/the stream of "endless\.bin" gave more than 40 MB/);
+    expect((error as InvalidInputError).field).toBe('attachments[0].data');
+    expect((error as Error).message).toMatch(/"endless\.bin" is \d+ bytes; the server takes at most 40 MB/);
     expect(cancelled).toBe(true);
     expect(pulls).toBeLessThan(45);
-    expect(server.requests).toHaveLength(0);
-  });
-
-  it('a stream that gives another length than its size says is refused', async () => {
-    server = await startServer((_req, res) => reply(res, 200, message));
-    const client = createClient({ apiAccessToken: token, baseUrl: server.url, retry: false });
-    const error = await client.messages.create({ ...params, attachments: [{ data: streamOf('abc'), filename: 'a.txt', size: 10 }] }).catch((e: unknown) => e);
-    expect((error as Error).message).toMatch(/size: says 10 bytes, but the stream of "a\.txt" gave 3/);
     expect(server.requests).toHaveLength(0);
   });
 
@@ -157,7 +159,7 @@ describe('a ReadableStream as an attachment', () => {
     const broken = new ReadableStream<Uint8Array>({ pull: (c) => c.error(new Error('disk gone')) });
     const error = await client.messages.create({ ...params, attachments: [{ data: broken, filename: 'x.bin' }] }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InvalidInputError);
-    expect((error as Error).message).toMatch(/reading the stream of "x\.bin" failed \(disk gone\)/);
+    expect((error as Error).message).toMatch(/reading the stream of "x\.bin" failed: Error: disk gone/);
     expect(server.requests).toHaveLength(0);
   });
 });
@@ -176,7 +178,7 @@ describe('the size of each file, checked before the upload starts', () => {
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InvalidInputError);
     expect((error as InvalidInputError).field).toBe('attachments[1].data');
-    expect((error as Error).message).toContain('"huge.mov" is 40.0 MB (41943041 bytes)');
+    expect((error as Error).message).toContain('"huge.mov" is 41943041 bytes; the server takes at most 40 MB');
     expect(server.requests).toHaveLength(0);
   });
 
