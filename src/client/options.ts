@@ -141,7 +141,7 @@ export function checkBaseUrl(raw: unknown, source: string, allowInsecureHttp: bo
 export function resolveOptions(options: ClientOptions = {}): ResolvedOptions {
   if (typeof options !== 'object' || options === null) fail('createClient expects an options object, e.g. createClient({ apiAccessToken }).');
   if (inBrowser() && options.dangerouslyAllowBrowser !== true) {
-    fail('createClient in a browser would show the API token to anyone using the page. Call the API from your server, or pass dangerouslyAllowBrowser: true.');
+    fail('createClient in a browser would show the API token to anyone using the page: call the API from your server, or pass dangerouslyAllowBrowser: true.');
   }
   const { apiAccessToken } = options;
   const debug = options.debug ?? debugFromEnv();

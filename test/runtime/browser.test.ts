@@ -20,7 +20,7 @@ describe('createClient in a browser-like global', () => {
       error = e;
     }
     expect(error).toBeInstanceOf(ConfigurationError);
-    expect((error as Error).message).toMatch(/in a browser would show the API token to anyone using the page.*from your server.*dangerouslyAllowBrowser: true/s);
+    expect((error as Error).message).toMatch(/in a browser would show the API token to anyone using the page: call the API from your server.*dangerouslyAllowBrowser: true/s);
     expect((error as Error).message).not.toContain('tok_browser_SECRET');
   });
 
