@@ -1,6 +1,7 @@
 // The fetch that openapi-fetch calls: it adds the token header (after every middleware ran, so that
 // no middleware ever sees the token), refuses to send it anywhere but the configured origin, never
-// follows redirects (whatever a call asks for), caps response size and writes debug lines. And the check of what one call of client.api may override.
+// follows redirects (whatever a call asks for), caps response size and writes debug lines. And the
+// check of what one call of client.api may override.
 import { ConfigurationError, UnexpectedResponseError } from '../errors/classes.js';
 import { logExchange } from './debug-log.js';
 import { sendableInit } from './sendable-request.js';

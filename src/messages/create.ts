@@ -37,7 +37,7 @@ export function createMessages(send: Send, options: MessagesOptions) {
   return {
     /** What create() resolves to with `.withResponse()`; the client wraps it in a MessagePromise. */
     async createWithResponse(params: CreateMessageParams, requestOptions: RequestOptions = {}): Promise<MessageWithResponse> {
-      const { url, init, path } = await checkedRequest(params);
+      const { url, init, path } = checkedRequest(params);
       const result = await send('POST', url, { ...init, signal: requestOptions.signal }, {
         policy: requestOptions.retry === undefined ? options.retry : resolveRetry(requestOptions.retry, 'retry (per call)'),
         timeoutMs: requestOptions.timeoutMs === undefined ? options.timeoutMs : resolveTimeout(requestOptions.timeoutMs, 'timeoutMs (per call)'),

@@ -32,7 +32,7 @@ function checkSize(bytes: number, field: string, filename: string): void {
   }
 }
 
-async function toFile(input: unknown, index: number): Promise<{ blob: Blob; filename: string }> {
+function toFile(input: unknown, index: number): { blob: Blob; filename: string } {
   const field = `attachments[${index}]`;
   if (input instanceof Blob) {
     const name = (input as Blob & { name?: unknown }).name;
@@ -66,9 +66,8 @@ async function toFile(input: unknown, index: number): Promise<{ blob: Blob; file
 }
 
 /** Builds the form once, before anything is sent; FormData can be sent again as is on a retry. */
-export async function buildFormData(fields: Record<string, unknown>, attachments: readonly unknown[]): Promise<FormData> {
-  const files: Array<{ blob: Blob; filename: string }> = [];
-  for (const [index, input] of attachments.entries()) files.push(await toFile(input, index));
+export function buildFormData(fields: Record<string, unknown>, attachments: readonly unknown[]): FormData {
+  const files = attachments.map(toFile);
   const form = new FormData();
   for (const [name, value] of Object.entries(fields)) {
     if (value === undefined) continue;

@@ -1,7 +1,6 @@
 // Files from disk as attachments: fs.openAsBlob(path) is sent without reading the file into memory
 // first; a ReadableStream is refused with the one line that reads it into a Blob; each file's size
 // (the server's 40 MB, app/models/attachment.rb) is checked before anything is sent.
-import { createHash } from 'node:crypto';
 import { closeSync, mkdtempSync, openAsBlob, openSync, rmSync, writeSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -54,19 +53,17 @@ describe('fs.openAsBlob(path) as an attachment', () => {
   let path: string;
   let sink: Server;
   let sinkUrl: string;
-  const received = { bytes: 0, hash: '', liveBuffersMidUpload: -1 };
+  const received = { bytes: 0, liveBuffersMidUpload: -1 };
   let buffersBefore = 0;
   beforeAll(async () => {
     path = writeFile('large.bin', size);
-    // Counts and hashes what arrives and keeps none of it. A few MB in, it stops reading for a
+    // Counts what arrives and keeps none of it. A few MB in, it stops reading for a
     // moment and takes the measure: the ArrayBuffer memory alive in this process mid-upload (RSS
     // would also count memory freed but not yet returned to the system), after a collection.
     sink = createServer((req, res) => {
-      const hash = createHash('sha256');
       let bytes = 0;
       req.on('data', (chunk: Buffer) => {
         bytes += chunk.length;
-        hash.update(chunk);
         if (received.liveBuffersMidUpload < 0 && bytes > 4 * 1024 * 1024) {
           received.liveBuffersMidUpload = 0;
           req.pause();
@@ -78,7 +75,7 @@ describe('fs.openAsBlob(path) as an attachment', () => {
         }
       });
       req.on('end', () => {
-        Object.assign(received, { bytes, hash: hash.digest('hex') });
+        received.bytes = bytes;
         res.writeHead(200, { 'content-type': 'application/json' }).end(message);
       });
     });
@@ -96,11 +93,12 @@ describe('fs.openAsBlob(path) as an attachment', () => {
     // The multipart body: the file plus the form's own few hundred bytes.
     expect(received.bytes).toBeGreaterThan(size);
     expect(received.bytes).toBeLessThan(size + 2048);
-    // Read into memory first (readFile, or a Blob built from its bytes), all 39 MB would be alive
-    // here until the upload ends (measured: ~120 MB with the copies FormData and fetch make; streamed: ~10 MB of read-ahead).
+    // Read into memory first (readFile, or a Blob built from its bytes), the whole file would be
+    // alive here until the upload ends: at least its 39 MB (measured: ~120 MB, with the copies
+    // FormData and fetch make). Streamed, what is alive is read-ahead: ~10 MB, ~20 MB on a busy machine.
     console.log(`live ArrayBuffer memory mid-upload: ${(received.liveBuffersMidUpload / 1024 / 1024).toFixed(1)} MB`);
     expect(received.liveBuffersMidUpload).toBeGreaterThanOrEqual(0);
-    expect(received.liveBuffersMidUpload).toBeLessThan(size / 2);
+    expect(received.liveBuffersMidUpload).toBeLessThan(size);
   });
 });
 
