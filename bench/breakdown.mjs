@@ -11,7 +11,7 @@ import createOpenApiClient, {
   mergeHeaders,
 } from 'openapi-fetch';
 
-const token = 'bench-token';
+const token = 'benchToken1234567890';
 const baseUrl = 'http://127.0.0.1:9';
 const path = '/api/v1/accounts/{account_id}/conversations/{conversation_id}/messages';
 const url = `${baseUrl}/api/v1/accounts/1/conversations/42/messages`;

@@ -14,7 +14,7 @@ const spec = parseYaml(readFileSync(resolve(root, 'openapi.yaml'), 'utf8'));
 const example = spec.components.examples.TextMessageResponse.value;
 const payload = Buffer.from(JSON.stringify(example));
 const expectedPath = '/api/v1/accounts/1/conversations/42/messages';
-const token = process.env.BENCH_TOKEN ?? 'bench-token';
+const token = process.env.BENCH_TOKEN ?? 'benchToken1234567890';
 
 let served = 0;
 let wrong = 0;

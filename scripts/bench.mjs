@@ -106,7 +106,7 @@ function percentile(sorted, p) {
 // ---------------------------------------------------------------------------------------------
 // Request benchmark
 
-const token = 'bench-token';
+const token = 'benchToken1234567890';
 const path = '/api/v1/accounts/{account_id}/conversations/{conversation_id}/messages';
 const body = { content: 'Hello from the API', message_type: 'outgoing', private: false };
 

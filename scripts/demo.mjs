@@ -103,7 +103,7 @@ async function main() {
       mock = await startMockServer();
       console.log(`  mock listening on ${mock.url}`);
       console.log("  The mock answers with the spec's example for each kind of message, not an echo of what was sent.");
-      client = createClient({ apiAccessToken: 'demo-token-for-the-mock', baseUrl: mock.url, fetch: recordingFetch(state) });
+      client = createClient({ apiAccessToken: 'demoTokenForTheMock0', baseUrl: mock.url, fetch: recordingFetch(state) });
       account_id = positiveId('DIGITAL99_ACCOUNT_ID', 1);
       conversation_id = positiveId('DIGITAL99_CONVERSATION_ID', 42);
       isPrivate = false;

@@ -63,13 +63,13 @@ console.log(`99digital mock (Prism, ${values.dynamic ? 'responses generated from
 Try it:
 
 curl -i -X POST "${endpoint}" \\
-  -H "api_access_token: test-token" \\
+  -H "api_access_token: testToken1234567890" \\
   -H "Content-Type: application/json" \\
   -d '{"content": "Hello from the API", "message_type": "outgoing"}'
 
 A request that breaks the spec gets 422; the sl-violations response header says why.
 Pick a response example with -H "Prefer: example=cards", an error with -H "Prefer: code=401".
-In code: createClient({ apiAccessToken: 'test-token', baseUrl: '${mock.url}' }).
+In code: createClient({ apiAccessToken: 'testToken1234567890', baseUrl: '${mock.url}' }).
 Press Ctrl-C to stop.`);
 
 let stopping = false;

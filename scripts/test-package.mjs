@@ -509,7 +509,7 @@ async function runWorkers(workerd) {
   await new Promise((done) => target.listen(0, '127.0.0.1', done));
   const targetUrl = `http://127.0.0.1:${target.address().port}`;
   const [clientPort, testingPort] = [await freePort(), await freePort()];
-  const token = 'workers-test-token';
+  const token = 'workersTestToken123456';
 
   // The client Worker gets no nodejs_compat (an older compatibility date, no flag): only web APIs.
   // Its outbound fetches go to a network service that allows loopback addresses ("local").

@@ -7,6 +7,7 @@ export {
   AuthenticationError,
   ConfigurationError,
   ConnectionError,
+  ConversationRateLimitError,
   Digital99Error,
   InvalidInputError,
   NotFoundError,

@@ -4,7 +4,7 @@
 import { createClient, Digital99Error, InvalidInputError, NotFoundError } from '99digital-client';
 import { checkMessage, runtimeName } from './check-message.mjs';
 
-const client = createClient({ apiAccessToken: 'test-token', retry: false, timeoutMs: 10_000 });
+const client = createClient({ apiAccessToken: 'testToken1234567890', retry: false, timeoutMs: 10_000 });
 
 const message = await client.messages.create({
   account_id: 1,
@@ -29,7 +29,7 @@ if (!(refused instanceof InvalidInputError && refused instanceof Digital99Error 
 // An HTTP error (the mock answers 404 when asked to with Prefer): its error class and message come
 // from a module the client loads only then, which must load on every runtime.
 const notFound = await createClient({
-  apiAccessToken: 'test-token',
+  apiAccessToken: 'testToken1234567890',
   retry: false,
   fetch: (input, init) => {
     const request = new Request(input, init);

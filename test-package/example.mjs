@@ -6,7 +6,7 @@ import { checkMessage, runtimeName } from './check-message.mjs';
 
 const mock = await startMockServer();
 try {
-  const client = createClient({ apiAccessToken: 'test-token', baseUrl: mock.url, retry: false });
+  const client = createClient({ apiAccessToken: 'testToken1234567890', baseUrl: mock.url, retry: false });
 
   const message = await client.messages.create({
     account_id: 1,

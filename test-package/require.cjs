@@ -5,7 +5,7 @@ const { createClient, Digital99Error, InvalidInputError } = require('99digital-c
 const { startMockServer } = require('99digital-client/testing');
 
 async function main() {
-  const client = createClient({ apiAccessToken: 'test-token', retry: false, timeoutMs: 10_000 });
+  const client = createClient({ apiAccessToken: 'testToken1234567890', retry: false, timeoutMs: 10_000 });
   const message = await client.messages.create({ account_id: 1, conversation_id: 42, content: 'Hello from CommonJS' });
   if (typeof message.id !== 'number' || typeof message.message_type !== 'number') throw new Error(`not a message: ${JSON.stringify(message)}`);
   const refused = await client.messages.create({ account_id: '1', conversation_id: 42, content: 'x' }).catch((error) => error);
@@ -14,7 +14,7 @@ async function main() {
 
   const mock = await startMockServer();
   try {
-    const viaMock = await createClient({ apiAccessToken: 'test-token', baseUrl: mock.url, retry: false }).messages.create({
+    const viaMock = await createClient({ apiAccessToken: 'testToken1234567890', baseUrl: mock.url, retry: false }).messages.create({
       account_id: 1,
       conversation_id: 42,
       content: 'Hello',

@@ -43,7 +43,8 @@ Connection:
   --base-url <url>          The server (default: DIGITAL99_BASE_URL, else https://online.99digital.co.il)
   --timeout <seconds>       Per attempt (default 30)
   --no-retry                Do not retry. By default a request is retried (twice) only when the
-                            server cannot have posted it: 429, 503, connection refused
+                            server cannot have posted it: 429, the flood-limit 422, a 503 with
+                            Retry-After, connection refused
   --mock                    Send to a built-in mock server (Prism) with a dummy token, then stop it.
                             Needs @stoplight/prism-cli installed
 

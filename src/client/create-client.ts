@@ -4,7 +4,7 @@
 import createOpenApiClient, { type Client } from 'openapi-fetch';
 import type { paths } from '../../generated/schema.js';
 import { createMessages, type Messages, type Send } from '../messages/create.js';
-import { MessagePromise } from '../messages/message-promise.js';
+import { messagePromise } from '../messages/message-promise.js';
 import { runAttempts } from '../retry/attempts.js';
 import { resolveOptions, type ClientOptions } from './options.js';
 import { SendableRequest } from './sendable-request.js';
@@ -58,7 +58,7 @@ export function createClient(options?: ClientOptions): Digital99Client {
     api[method] = (url: string, init?: Init) => send(method, url, init);
   }
   const createWithResponse = redacting(createMessages(send, resolved).createWithResponse);
-  const messages: Messages = { create: (params, requestOptions) => new MessagePromise(createWithResponse(params, requestOptions)) };
+  const messages: Messages = { create: (params, requestOptions) => messagePromise(createWithResponse(params, requestOptions)) };
 
   // The token lives only in closures: nothing on this object shows it to console.log, util.inspect
   // or JSON.stringify.

@@ -66,25 +66,17 @@ export function debugRequested(): boolean {
   // On Deno, only when env access to it is already granted: reading it would otherwise prompt (or,
   // without a terminal, throw) in a program that allowed just the token and base URL.
   const deno = (globalThis as { Deno?: { permissions: { querySync(d: object): { state: string } } } }).Deno;
-  return (deno?.permissions.querySync({ name: 'env', variable: debugEnvVar }).state ?? 'granted') === 'granted' && /^(1|true)$/i.test(env(debugEnvVar) ?? '');
-}
-
-function debugFromEnv(): ((line: string) => void) | undefined {
-  // console.error is stderr on Node, Bun and Deno, and the log on Workers.
-  return debugRequested() ? (line) => console.error(`99digital: debug: ${line}`) : undefined;
-}
-
-/** A page in a browser (or a DOM-like test environment): both globals are there, as in every browser. */
-function inBrowser(): boolean {
-  const g = globalThis as { window?: unknown; document?: unknown };
-  return !!(g.window && g.document);
+  return (!deno || deno.permissions.querySync({ name: 'env', variable: debugEnvVar }).state === 'granted') && /^(1|true)$/i.test(env(debugEnvVar) ?? '');
 }
 
 function fail(message: string): never {
   throw new ConfigurationError(message);
 }
 
-/** Checks a token may go in an HTTP header, naming the problem but never the token. */
+export const minTokenLength = 16;
+export const maxTokenLength = 256;
+
+/** Checks a token is one a server could have issued, naming the problem but never the token. */
 export function checkToken(token: unknown, source: string): string {
   if (token === undefined || token === null || token === '') {
     fail(`Missing API access token: pass createClient({ apiAccessToken }) or set ${tokenEnvVar}. Find the token on your 99digital profile page.`);
@@ -105,6 +97,22 @@ export function checkToken(token: unknown, source: string): string {
     fail(`${what} contains ${kind} at position ${at + 1} of ${token.length}; ${fix}.`);
   }
   if (token.trim() !== token) fail(`${what} starts or ends with spaces: trim it.`);
+  // Real tokens are Rails `has_secure_token` values: 24 letters and digits. Refusing anything else
+  // means every encoding a server can echo (URL, form, JSON, HTML) is the token itself, so the
+  // redactor catches it; and a token of a few characters could not be cut out of text sensibly.
+  const other = token.search(/[^A-Za-z0-9]/);
+  if (other >= 0) {
+    fail(
+      `${what} contains "${token[other]}" at position ${other + 1} of ${token.length}; API access tokens are letters and digits only. ` +
+        'Copy the whole token again from your 99digital profile page.',
+    );
+  }
+  if (token.length < minTokenLength || token.length > maxTokenLength) {
+    fail(
+      `${what} is ${token.length} characters long; API access tokens are ${minTokenLength} to ${maxTokenLength} letters and digits (24 on a standard server). ` +
+        'Copy the whole token again from your 99digital profile page.',
+    );
+  }
   return token;
 }
 
@@ -140,11 +148,14 @@ export function checkBaseUrl(raw: unknown, source: string, allowInsecureHttp: bo
 
 export function resolveOptions(options: ClientOptions = {}): ResolvedOptions {
   if (typeof options !== 'object' || options === null) fail('createClient expects an options object, e.g. createClient({ apiAccessToken }).');
-  if (inBrowser() && options.dangerouslyAllowBrowser !== true) {
+  // A page in a browser (or a DOM-like test environment): both globals are there, as in every browser.
+  const { window, document } = globalThis as { window?: unknown; document?: unknown };
+  if (window && document && options.dangerouslyAllowBrowser !== true) {
     fail('createClient in a browser would show the API token to anyone using the page: call the API from your server, or pass dangerouslyAllowBrowser: true.');
   }
   const { apiAccessToken } = options;
-  const debug = options.debug ?? debugFromEnv();
+  // console.error is stderr on Node, Bun and Deno, and the log on Workers.
+  const debug = options.debug ?? (debugRequested() ? (line: string) => console.error(`99digital: debug: ${line}`) : undefined);
   const token = apiAccessToken === undefined ? checkToken(env(tokenEnvVar), tokenEnvVar) : checkToken(apiAccessToken, 'apiAccessToken');
   const baseUrl = options.baseUrl ?? env(baseUrlEnvVar);
   const source = options.baseUrl !== undefined ? 'baseUrl' : baseUrl !== undefined ? baseUrlEnvVar : 'default';

@@ -3,17 +3,13 @@
 // follows redirects (whatever a call asks for), caps response size and writes debug lines. And the
 // check of what one call of client.api may override.
 import { ConfigurationError, UnexpectedResponseError } from '../errors/classes.js';
+import { maxErrorBodyBytes } from '../errors/from-response.js';
+import { checkSignal } from '../retry/policy.js';
 import { logExchange } from './debug-log.js';
 import { sendableInit } from './sendable-request.js';
 
 /** A message is a few KB; anything past this is not an answer of the messages API. */
 export const maxResponseBytes = 16 * 1024 * 1024;
-
-/**
- * An error answer is read only this far: its status says what happened, and the start of its body
- * is all an error message quotes. The rest is dropped, not waited for.
- */
-export const maxErrorBodyBytes = 64 * 1024;
 
 export interface TransportOptions {
   origin: string;
@@ -55,6 +51,7 @@ export function guardPerCallInit<T extends Record<string, unknown> | undefined>(
     }
     if (target !== origin) throw refuseOrigin(target, origin);
   }
+  checkSignal(init?.signal);
   if (init?.fetch === undefined) return init;
   if (typeof init.fetch !== 'function') throw new ConfigurationError('A per-call fetch must be a function.');
   return { ...init, fetch: createTransport({ ...options, fetch: init.fetch as typeof globalThis.fetch }) };
@@ -82,15 +79,38 @@ export function createTransport({ origin, authHeader, token, fetch: fetchImpl, d
       : fetchImpl(request as Request, init === undefined ? undefined : { ...init, headers, redirect: 'manual' }));
     logResponse?.(response);
     // The status decides (an error class, a retry); a huge error page must not turn a 503 into
-    // something else, nor be read to the end.
+    // something else, nor be read to the end. (errors/from-response.ts redacts it, then cuts it.)
     if (!response.ok) return capBody(response, maxErrorBodyBytes);
     const length = response.headers.get('content-length');
     if (Number(length) > maxResponseBytes) {
       await response.body?.cancel().catch(() => {});
       throw tooLarge(response.status, `(${length} bytes) is over`);
     }
-    return length === null ? capBody(response, maxResponseBytes, () => tooLarge(response.status, 'grew past')) : response;
+    // Content-Length counts the bytes on the wire: a gzip, deflate or br body decodes to far more
+    // (a 400 KiB answer can inflate to 400 MiB), so the decoded bytes are counted whenever it is encoded.
+    const encoded = (response.headers.get('content-encoding') ?? 'identity').trim().toLowerCase() !== 'identity';
+    return length === null || encoded ? capBody(response, maxResponseBytes, () => tooLarge(response.status, 'grew past')) : response;
   };
+}
+
+/**
+ * A Response that reports a status the Response constructor refuses (it takes 200 to 599 only, and
+ * a server can send 600 or 999): such an answer is an error like any other, with its own status.
+ */
+const oddStatus = Symbol('status');
+class OddStatusResponse extends Response {
+  // Not a #private field: Response's own constructor reads `status` before this class's fields exist.
+  declare readonly [oddStatus]: number | undefined;
+  constructor(body: ReadableStream<Uint8Array> | null, from: Response) {
+    super(body, { status: 500, statusText: from.statusText, headers: from.headers });
+    Object.defineProperty(this, oddStatus, { value: from.status });
+  }
+  override get status(): number {
+    return this[oddStatus] ?? super.status;
+  }
+  override get ok(): boolean {
+    return false;
+  }
 }
 
 /**
@@ -111,5 +131,5 @@ function capBody(response: Response, limit: number, tooLong?: () => Error): Resp
       },
     }),
   );
-  return new Response(body, response);
+  return response.status >= 200 && response.status <= 599 ? new Response(body, response) : new OddStatusResponse(body, response);
 }

@@ -78,23 +78,41 @@ export class UnprocessableEntityError extends ApiError {
   override name = 'UnprocessableEntityError';
 }
 
-/** 429: rate limited (after the retries allowed were used up). */
+/**
+ * Rate limited: a 429 (after the retries allowed were used up, or at once when the wait is longer
+ * than maxDelayMs). Nothing was posted.
+ */
 export class RateLimitError extends ApiError {
   override name = 'RateLimitError';
-  /** The wait the server asked for (Retry-After), if it said. */
-  declare readonly retryAfterMs: number | undefined;
-  constructor(message: string, details: ApiErrorDetails, retryAfterMs: number | undefined) {
+  /**
+   * How long to wait before sending again, in ms: the server's Retry-After; else, for a 429, until
+   * the next one-minute window by the server's Date header; else 60,000 (one window). Add your own
+   * jitter when many senders wait together.
+   */
+  declare readonly retryAfterMs: number;
+  constructor(message: string, details: ApiErrorDetails, retryAfterMs: number) {
     super(message, details);
     this.retryAfterMs = retryAfterMs;
   }
 }
 
-/** A 3xx answer. Redirects are never followed, so the token never goes to another origin. */
+/**
+ * 422 `Validation failed: Too many messages`: the per-conversation flood limit (200 messages in any
+ * 60 s by default). Nothing was saved; `retryAfterMs` is Retry-After if sent, else a whole minute.
+ */
+export class ConversationRateLimitError extends RateLimitError {
+  override name = 'ConversationRateLimitError';
+}
+
+/**
+ * A 3xx answer. Redirects are never followed, so the token never goes to another origin. A 303 See
+ * Other is how a server answers a POST it has processed, so then the message may have been posted.
+ */
 export class RedirectError extends ApiError {
   override name = 'RedirectError';
   declare readonly location: string | undefined;
-  constructor(message: string, details: ApiErrorDetails, location: string | undefined) {
-    super(message, details);
+  constructor(message: string, details: ApiErrorDetails, location: string | undefined, mayHaveBeenDelivered = false) {
+    super(message, details, mayHaveBeenDelivered);
     this.location = location;
   }
 }

@@ -33,14 +33,14 @@ export function abortedError(ctx: FailureContext, when: 'before it was sent' | '
   return new AbortedError(`${ctx.what} was aborted by the caller ${when}; nothing was posted.`, false, ctx.signal?.reason);
 }
 
-/** Turns what a failed attempt threw into a typed error. */
+/**
+ * Turns what a failed attempt threw into a typed error. The caller's abort is decided before this,
+ * by when it happened (retry/attempts.ts), so a Digital99Error here is one of ours: the transport's.
+ */
 export function classify(error: unknown, timedOut: boolean, ctx: FailureContext): Digital99Error {
-  if (error instanceof Digital99Error) return error;
   const check = ' The server may have posted the message: check the conversation before sending it again.';
   if (timedOut) return new TimeoutError(`${ctx.what} timed out after ${ctx.timeoutMs} ms.${check}`, ctx.timeoutMs, true);
-  if (ctx.signal?.aborted) {
-    return new AbortedError(`${ctx.what} was aborted by the caller while in flight; the server may have posted the message.`, true, ctx.signal.reason);
-  }
+  if (error instanceof Digital99Error) return error;
   if (error instanceof SyntaxError) {
     // JSON.parse's message quotes the start of the body: leave it out.
     return new UnexpectedResponseError(`${ctx.what}: the response body is not valid JSON.`, 0, '');

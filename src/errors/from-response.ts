@@ -4,6 +4,7 @@
 import {
   ApiError,
   AuthenticationError,
+  ConversationRateLimitError,
   NotFoundError,
   RateLimitError,
   RedirectError,
@@ -12,16 +13,26 @@ import {
   type ApiErrorDetails,
 } from './classes.js';
 import type { Redactor } from './redaction.js';
-import { parseRetryAfter } from './retry-after.js';
+import { isFloodLimit, parseRetryAfter, rateLimitWait } from './retry-after.js';
 
 /** The X-Request-Id of an answer, for support tickets. */
 export function requestIdOf(response: Response): string | undefined {
   return response.headers.get('x-request-id') || undefined;
 }
 
-/** The start of the server's words for an error message (from text already scrubbed of the token, so the cut cannot halve it). */
-function quote(text: string): string {
-  return text.length > 200 ? `${text.slice(0, 200)}…` : text;
+/**
+ * An error answer's body is kept to this many characters: its status says what happened, and the
+ * start of its body is all an error shows. The transport reads a little more (see below), so that
+ * the body is redacted before it is cut here, never after.
+ */
+export const maxErrorBodyChars = 64 * 1024;
+
+/** What the transport reads of an error answer: the kept part plus room for a token that straddles its end. */
+export const maxErrorBodyBytes = maxErrorBodyChars + 4 * 1024;
+
+/** The start of the server's words for an error message, redacted before it is cut. */
+function quote(text: string, redactor: Redactor): string {
+  return redactor.excerpt(text, 200, '…');
 }
 
 /** The title of an HTML page (a proxy's error page), or its text without tags. */
@@ -32,19 +43,19 @@ function htmlText(html: string): string {
 }
 
 /** The server's own words: `{error}`, `{errors: [...]}`, Prism's problem+json, an HTML page's title, or plain text. */
-function serverSays(body: unknown): string {
-  if (typeof body === 'string') return quote(/^\s*<(!doctype|html|head|body)\b/i.test(body) ? htmlText(body) : body.trim());
+function serverSays(body: unknown, redactor: Redactor): string {
+  if (typeof body === 'string') return quote(/^\s*<(!doctype|html|head|body)\b/i.test(body) ? htmlText(body) : body.trim(), redactor);
   const b = (body ?? {}) as Record<string, unknown>;
-  if (typeof b.error === 'string') return b.error;
-  if (Array.isArray(b.errors)) return b.errors.map(String).join('; ');
-  if (typeof b.detail === 'string') return typeof b.title === 'string' ? `${b.title}: ${b.detail}` : b.detail;
-  return typeof b.message === 'string' ? b.message : '';
+  if (typeof b.error === 'string') return quote(b.error, redactor);
+  if (Array.isArray(b.errors)) return quote(b.errors.slice(0, 20).map(String).join('; '), redactor);
+  if (typeof b.detail === 'string') return quote(typeof b.title === 'string' ? `${b.title}: ${b.detail}` : b.detail, redactor);
+  return typeof b.message === 'string' ? quote(b.message, redactor) : '';
 }
 
 /** A 2xx whose body is not a message: empty, not JSON, or JSON of another shape. */
 export function notAMessage(text: unknown, status: number, what: string, redactor: Redactor): UnexpectedResponseError {
   const raw = typeof text === 'string' && text.trim() !== '' ? text : '';
-  const body = quote(redactor.text(raw));
+  const body = quote(raw, redactor);
   let problem = `JSON that is not a message (expected id, message_type, created_at): ${body}`;
   if (!raw) problem = 'an empty body; the message was probably posted.';
   else {
@@ -69,14 +80,16 @@ export function errorFromResponse(
   response.headers.forEach((value, name) => {
     headers[name] = value;
   });
-  // A server that echoes the token back (in a body, a header, a Location) must not make us print it.
+  // A server that echoes the token back (in a body, a header, a reason phrase, a Location) must not
+  // make us print it: everything quoted is redacted here, and bodies before they are cut.
   const { redactor } = options;
-  const body = redactor.value(parsedBody);
+  const body = typeof parsedBody === 'string' ? redactor.excerpt(parsedBody, maxErrorBodyChars) : redactor.value(parsedBody);
   const requestId = redactor.value(requestIdOf(response));
   const details: ApiErrorDetails = { status, body, headers: redactor.value(headers), method: request.method, url: request.url, requestId };
-  const said = serverSays(body);
+  const said = serverSays(body, redactor);
+  const reason = response.statusText ? ` ${quote(response.statusText, redactor)}` : '';
   const ref = requestId === undefined ? '' : ` (request id ${requestId})`;
-  const base = `${what} failed with ${status}${response.statusText ? ` ${response.statusText}` : ''}${ref}${said ? `: ${said}` : ''}.`;
+  const base = `${what} failed with ${status}${reason}${ref}${said ? `: ${said}` : ''}.`;
   if (status === 401) {
     return new AuthenticationError(
       `${base} Check the API access token (from the profile page) and that its user belongs to the account in the path. ` +
@@ -88,23 +101,37 @@ export function errorFromResponse(
   if (status === 404) {
     return new NotFoundError(`${base} Check account_id and conversation_id (the conversation's display id, the #number in the dashboard).`, details);
   }
+  if (status === 422 && isFloodLimit(body)) {
+    const { ms } = rateLimitWait(response.headers, false);
+    return new ConversationRateLimitError(
+      `${base} The conversation's flood limit (200 messages in any 60 s by default) refused it; nothing was posted. ` +
+        `Send again in ${Math.ceil(ms / 1000)} s, or pace messages to this conversation.`,
+      details,
+      ms,
+    );
+  }
   if (status === 422) return new UnprocessableEntityError(`${base} The server refused the message as sent; nothing was posted.`, details);
   if (status === 429) {
-    const retryAfterMs = parseRetryAfter(response.headers.get('retry-after'));
-    const wait = retryAfterMs === undefined ? '' : `; the server asks to wait ${Math.ceil(retryAfterMs / 1000)} s`;
-    return new RateLimitError(`${base} Rate limited${wait}. Nothing was posted.`, details, retryAfterMs);
+    const { ms } = rateLimitWait(response.headers, true);
+    return new RateLimitError(`${base} Rate limited; send again in ${Math.ceil(ms / 1000)} s. Nothing was posted.`, details, ms);
   }
   if ((status >= 300 && status < 400) || response.type === 'opaqueredirect') {
     const location = details.headers['location'];
+    // 303 See Other is the answer to a POST that was processed.
+    const processed = status === 303;
     return new RedirectError(
       `${what} was answered with a redirect (${status})${ref} to ${location ?? 'an unknown location'}. ` +
+        (processed ? 'A 303 answers a request the server processed: the message was probably posted; check the conversation before sending it again. ' : '') +
         'Redirects are not followed so that the API token never goes to another server: set baseUrl to the final address.',
       details,
       location,
+      processed,
     );
   }
-  // 500/502/504: the server may have posted the message before failing (503 turned it away).
-  const mayHavePosted = status >= 500 && status !== 503;
+  // A 5xx may come after the message was posted, and so may a status no server should send. Only a
+  // 503 with Retry-After ("come back later") says the request was turned away.
+  const turnedAway = status === 503 && parseRetryAfter(response.headers.get('retry-after')) !== undefined;
+  const mayHavePosted = (status >= 500 || status < 200) && !turnedAway;
   return new ApiError(
     `${base}${mayHavePosted ? ' The server may have posted the message: check the conversation before sending it again.' : ''}`,
     details,

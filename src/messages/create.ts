@@ -3,7 +3,8 @@
 import { requestIdOf } from '../errors/from-response.js';
 import type { Redactor } from '../errors/redaction.js';
 import type { AttemptContext } from '../retry/attempts.js';
-import { resolveRetry, resolveTimeout, type RetryPolicy } from '../retry/policy.js';
+import { ConfigurationError } from '../errors/classes.js';
+import { checkSignal, resolveRetry, resolveTimeout, type RetryPolicy } from '../retry/policy.js';
 import type { MessagePromise, MessageWithResponse } from './message-promise.js';
 import { messageFrom } from './read-message.js';
 import { checkedRequest } from './request.js';
@@ -37,12 +38,15 @@ export function createMessages(send: Send, options: MessagesOptions) {
   return {
     /** What create() resolves to with `.withResponse()`; the client wraps it in a MessagePromise. */
     async createWithResponse(params: CreateMessageParams, requestOptions: RequestOptions = {}): Promise<MessageWithResponse> {
+      // The per-call options first: nothing (no timer, no request) starts with a bad one.
+      if (typeof requestOptions !== 'object' || requestOptions === null) {
+        throw new ConfigurationError('messages.create(params, options): options must be an object such as { signal, timeoutMs, retry }.');
+      }
+      const signal = checkSignal(requestOptions.signal);
+      const policy = requestOptions.retry === undefined ? options.retry : resolveRetry(requestOptions.retry, 'retry (per call)');
+      const timeoutMs = requestOptions.timeoutMs === undefined ? options.timeoutMs : resolveTimeout(requestOptions.timeoutMs, 'timeoutMs (per call)');
       const { url, init, path } = checkedRequest(params);
-      const result = await send('POST', url, { ...init, signal: requestOptions.signal }, {
-        policy: requestOptions.retry === undefined ? options.retry : resolveRetry(requestOptions.retry, 'retry (per call)'),
-        timeoutMs: requestOptions.timeoutMs === undefined ? options.timeoutMs : resolveTimeout(requestOptions.timeoutMs, 'timeoutMs (per call)'),
-        what: `POST ${path}`,
-      });
+      const result = await send('POST', url, { ...init, signal }, { policy, timeoutMs, what: `POST ${path}` });
       const { response } = result;
       return { data: messageFrom(result, path, options), response, requestId: requestIdOf(response) };
     },

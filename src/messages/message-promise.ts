@@ -13,31 +13,16 @@ export interface MessageWithResponse {
   requestId: string | undefined;
 }
 
-export class MessagePromise extends Promise<Message> {
-  // catch() and finally() call then(); what they make is a plain Promise (this constructor takes
-  // no executor).
-  static override get [Symbol.species](): PromiseConstructor {
-    return Promise;
-  }
+/** A Promise of the message, with `.withResponse()` for the answer it came in. */
+export interface MessagePromise extends Promise<Message> {
+  /** The message, the Response it came in, and its request id (the same single request). */
+  withResponse(): Promise<MessageWithResponse>;
+}
 
-  readonly #full: Promise<MessageWithResponse>;
-
-  constructor(full: Promise<MessageWithResponse>) {
-    // The base promise settles at once and is never used: then (and so catch, finally) reads `full`, so a
-    // failure is reported (or unhandled) once, where the caller awaits it.
-    super((resolve) => resolve(undefined as never));
-    this.#full = full;
-  }
-
-  /** The message, the Response it came in, and its request id. */
-  withResponse(): Promise<MessageWithResponse> {
-    return this.#full;
-  }
-
-  override then<A = Message, B = never>(
-    onFulfilled?: ((value: Message) => A | PromiseLike<A>) | null,
-    onRejected?: ((reason: unknown) => B | PromiseLike<B>) | null,
-  ): Promise<A | B> {
-    return this.#full.then((result) => result.data).then(onFulfilled, onRejected);
-  }
+export function messagePromise(full: Promise<MessageWithResponse>): MessagePromise {
+  const data = full.then((result) => result.data);
+  // A failure is reported once, where the caller awaits it: whoever asks for the answer gets it
+  // from `full`, and the message promise they leave aside must not become an unhandled rejection.
+  // A call nobody awaits still is one, as any forgotten promise is.
+  return Object.assign(data, { withResponse: () => (data.catch(() => {}), full) });
 }

@@ -59,7 +59,7 @@ function toFile(input: unknown, index: number): { blob: Blob; filename: string }
     blob = new Blob([data as BlobPart], { type });
   } else {
     // A stream cannot go in a form as is (FormData holds Blobs, and a retry needs the bytes again).
-    throw new InvalidInputError(`${field}.data`, `${field}.data: must be a Blob, ArrayBuffer, Uint8Array or string (a stream: await new Response(stream).blob()).`);
+    throw new InvalidInputError(`${field}.data`, `${field}.data: must be a Blob, ArrayBuffer, Uint8Array or string (a stream: new Response(stream).blob()).`);
   }
   checkSize(blob.size, `${field}.data`, filename);
   return { blob, filename };

@@ -4,15 +4,19 @@ import { errorFromResponse, notAMessage } from '../errors/from-response.js';
 import type { Redactor } from '../errors/redaction.js';
 import type { Message } from './types.js';
 
-/** The fields a message always has; a 2xx body without them is a failure the caller must see. */
+/**
+ * The fields a message always has; a 2xx body without them is a failure the caller must see. JSON
+ * numbers can overflow (`1e400` parses as Infinity) or lose digits: ids must be exact integers.
+ */
 function isMessage(data: unknown): data is Message {
   const m = data as Record<string, unknown> | null;
   return (
     typeof m === 'object' &&
     m !== null &&
-    typeof m.id === 'number' &&
-    typeof m.message_type === 'number' &&
-    typeof m.created_at === 'number' &&
+    !Array.isArray(m) &&
+    Number.isSafeInteger(m.id) &&
+    Number.isSafeInteger(m.message_type) &&
+    Number.isFinite(m.created_at) &&
     (m.content == null || typeof m.content === 'string')
   );
 }

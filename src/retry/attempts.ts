@@ -1,10 +1,10 @@
 // Runs one logical request as one or more attempts: a timeout per attempt, the caller's AbortSignal,
 // and after a failure or an error status, a wait and another attempt when the policy allows it. No
 // timer or listener outlives the call.
-import { ConnectionError } from '../errors/classes.js';
+import { AbortedError, ConnectionError } from '../errors/classes.js';
 import { abortedError, classify, type FailureContext } from '../errors/from-network.js';
-import { parseRetryAfter } from '../errors/retry-after.js';
-import { backoffDelay, isRetryableStatus, type RetryPolicy } from './policy.js';
+import { isFloodLimit } from '../errors/retry-after.js';
+import { backoffDelay, checkSignal, jitterMs, retryWait, type RetryPolicy } from './policy.js';
 import { maxTimerMs, sleep } from './sleep.js';
 
 export interface AttemptContext extends FailureContext {
@@ -15,28 +15,33 @@ export interface AttemptContext extends FailureContext {
 
 const timeoutReason = Symbol('timeout');
 
-export async function runAttempts<T extends { response: Response }>(
+export async function runAttempts<T extends { response: Response; error?: unknown }>(
   run: (signal: AbortSignal) => Promise<T>,
   ctx: AttemptContext,
 ): Promise<T> {
-  const callerSignal = ctx.signal;
+  const callerSignal = checkSignal(ctx.signal);
   for (let attempt = 0; ; attempt++) {
     if (callerSignal?.aborted) throw abortedError(ctx, 'before it was sent');
     const controller = new AbortController();
-    let timedOut = false;
+    // What stopped the attempt first, if anything did: decides the error, whatever was thrown (a
+    // caller may abort with any reason, even another call's Digital99Error).
+    let stoppedBy: 'timeout' | 'caller' | undefined;
     // A longer delay would make setTimeout fire at once: a timeout of weeks is no timeout at all.
     const timer = setTimeout(() => {
-      timedOut = true;
+      stoppedBy ??= 'timeout';
       controller.abort(timeoutReason);
     }, Math.min(ctx.timeoutMs, maxTimerMs));
-    const onAbort = () => controller.abort(callerSignal?.reason);
+    const onAbort = () => {
+      stoppedBy ??= 'caller';
+      controller.abort(callerSignal?.reason);
+    };
     callerSignal?.addEventListener('abort', onAbort, { once: true });
 
-    let outcome: { result: T } | { error: unknown; timedOut: boolean };
+    let outcome: { result: T } | { error: unknown };
     try {
       outcome = { result: await run(controller.signal) };
     } catch (error) {
-      outcome = { error, timedOut };
+      outcome = { error };
     } finally {
       clearTimeout(timer);
       callerSignal?.removeEventListener('abort', onAbort);
@@ -44,9 +49,13 @@ export async function runAttempts<T extends { response: Response }>(
     if ('result' in outcome) {
       const { result } = outcome;
       if (result.response.ok || attempt >= ctx.policy.retries) return result;
-      if (!(await waitToRetry(ctx, attempt, { response: result.response }))) return result;
+      // openapi-fetch has read an error answer's body into `error` (parsed when it is JSON).
+      if (!(await waitToRetry(ctx, attempt, { response: result.response, body: result.error }))) return result;
+    } else if (stoppedBy === 'caller') {
+      // In flight: the server may have the whole request, whatever the reason object says.
+      throw new AbortedError(`${ctx.what} was aborted by the caller while in flight; the server may have posted the message.`, true, callerSignal?.reason);
     } else {
-      await waitToRetry(ctx, attempt, outcome);
+      await waitToRetry(ctx, attempt, { error: outcome.error, timedOut: stoppedBy === 'timeout' });
     }
   }
 }
@@ -59,7 +68,7 @@ export async function runAttempts<T extends { response: Response }>(
 async function waitToRetry(
   ctx: AttemptContext,
   attempt: number,
-  outcome: { response: Response } | { error: unknown; timedOut: boolean },
+  outcome: { response: Response; body: unknown } | { error: unknown; timedOut: boolean },
 ): Promise<boolean> {
   const { policy } = ctx;
   const retriesLeft = attempt < policy.retries;
@@ -71,11 +80,12 @@ async function waitToRetry(
     ctx.debug?.(`retry: ${failure.code} before sending; attempt ${attempt + 2} of ${policy.retries + 1} in ${delay} ms`);
   } else {
     const { status, headers } = outcome.response;
-    if (!retriesLeft || !isRetryableStatus(status)) return false;
-    const retryAfter = parseRetryAfter(headers.get('retry-after'));
-    // Retrying before the server's own time would only be turned away again: give up instead.
-    if (retryAfter !== undefined && retryAfter > policy.maxDelayMs) return false;
-    delay = retryAfter ?? backoffDelay(policy, attempt);
+    if (!retriesLeft) return false;
+    const wait = retryWait(status, headers, status === 422 && isFloodLimit(outcome.body));
+    // Retrying before the server's own time would only be turned away again: give up instead (the
+    // error carries the wait, RateLimitError.retryAfterMs).
+    if (wait === undefined || wait.ms > policy.maxDelayMs) return false;
+    delay = wait.guessed ? Math.min(policy.maxDelayMs, wait.ms + jitterMs()) : wait.ms;
     ctx.debug?.(`retry: ${status}; attempt ${attempt + 2} of ${policy.retries + 1} in ${delay} ms`);
   }
   try {

@@ -45,7 +45,7 @@ export interface MockServer {
  *
  * ```ts
  * const mock = await startMockServer();
- * const client = createClient({ apiAccessToken: 'test-token', baseUrl: mock.url, retry: false });
+ * const client = createClient({ apiAccessToken: 'testToken1234567890', baseUrl: mock.url, retry: false });
  * // ... your tests ...
  * await mock.close();
  * ```

@@ -3,7 +3,7 @@
 // an ES module works on Node 20.19+), and "commonjs" with node10 resolution (main entry only).
 import { ApiError, createClient, type Message, type MessageWithResponse } from '99digital-client';
 
-const client = createClient({ apiAccessToken: 'test-token', baseUrl: 'http://127.0.0.1:4010' });
+const client = createClient({ apiAccessToken: 'testToken1234567890', baseUrl: 'http://127.0.0.1:4010' });
 
 export async function send(): Promise<number> {
   const message: Message = await client.messages.create({ account_id: 1, conversation_id: 42, content: 'Hello' });

@@ -6,7 +6,7 @@ export async function withMock(options: MockServerOptions = {}): Promise<number>
   const mock: MockServer = await startMockServer({ ...options, dynamic: false });
   try {
     const url: string = mock.url;
-    const client = createClient({ apiAccessToken: 'test-token', baseUrl: url, retry: false });
+    const client = createClient({ apiAccessToken: 'testToken1234567890', baseUrl: url, retry: false });
     const message = await client.messages.create({ account_id: 1, conversation_id: 42, content: 'Hello' });
     return message.id;
   } finally {

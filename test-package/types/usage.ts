@@ -12,7 +12,7 @@ import {
   type paths,
 } from '99digital-client';
 
-const client = createClient({ apiAccessToken: 'test-token', baseUrl: 'http://127.0.0.1:4010', retry: { retries: 1 } });
+const client = createClient({ apiAccessToken: 'testToken1234567890', baseUrl: 'http://127.0.0.1:4010', retry: { retries: 1 } });
 
 export async function sendHello(signal: AbortSignal): Promise<number> {
   const params: CreateMessageParams = { account_id: 1, conversation_id: 42, content: 'Hello from the API', message_type: 'outgoing' };
@@ -34,7 +34,7 @@ export async function sendHello(signal: AbortSignal): Promise<number> {
   // @ts-expect-error misspelt field of the result: it is content
   void message.contnet;
   // @ts-expect-error misspelt option: it is apiAccessToken
-  createClient({ apiAccesToken: 'test-token' });
+  createClient({ apiAccesToken: 'testToken1234567890' });
 
   return id;
 }

@@ -16,14 +16,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /** Gzipped bytes of the whole bundle (see bench/results.md); the aim is 8 KB. */
-const budgetBytes = 11 * 1024;
+// 12 KiB since the reliability fixes of round 2 (+1.2 KB: rate-limit waits, redaction of token pieces, odd statuses).
+const budgetBytes = 12 * 1024;
 
 /** The app: a client, one message sent to a fetch that answers like the server, its id printed. */
 const app = `
 import { createClient } from '99digital-client';
 const message = { id: 7, content: 'Hi', message_type: 1, created_at: 1700000000 };
 const client = createClient({
-  apiAccessToken: 'tok_bundle',
+  apiAccessToken: 'bundleTestToken12345',
   baseUrl: 'https://chat.example.com',
   fetch: async () => new Response(JSON.stringify(message), { status: 200, headers: { 'content-type': 'application/json' } }),
 });

@@ -9,7 +9,7 @@ export const root = resolve(fileURLToPath(new URL('../..', import.meta.url)));
 export const cliPath = join(root, 'dist', 'src', 'cli', 'main.js');
 
 /** A token no output may ever contain. */
-export const secretToken = 'tok_SECRET_do-not-print_7f3a9c21e5';
+export const secretToken = 'tokSECRETdoNotPrint7f3a9c21e5';
 
 export interface CliResult {
   code: number | null;

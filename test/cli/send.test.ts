@@ -249,6 +249,43 @@ describe('99digital send: usage errors exit 2 and send nothing', () => {
     expect(requests).toHaveLength(0);
   });
 
+  it('a token too short to be real is refused before sending, and is redacted however short', async () => {
+    const { requests } = await serve();
+    const short = 'Zq9x7';
+    const refused = expectFailure(await send([...ids, 'Hi'], { env: { DIGITAL99_API_ACCESS_TOKEN: short } }), 2);
+    expect(refused).toMatch(/DIGITAL99_API_ACCESS_TOKEN\) is 5 characters long; API access tokens are 16 to 256 letters and digits/);
+    // Whatever quotes it (here a file name, reported before the token is checked) shows it redacted.
+    const quoted = await send([...ids, '--attach', `missing-${short}.txt`, 'Hi'], { env: { DIGITAL99_API_ACCESS_TOKEN: short } });
+    expect(quoted.code).toBe(2);
+    expect(quoted.stderr).toContain('--attach missing-[redacted].txt: cannot read the file (ENOENT)');
+    expect(quoted.stderr).not.toContain(short);
+    expect(requests).toHaveLength(0);
+  });
+
+  it('a token with a character real tokens do not have is refused, naming the character only', async () => {
+    const { requests } = await serve();
+    const stderr = expectFailure(await send([...ids, 'Hi'], { env: { DIGITAL99_API_ACCESS_TOKEN: `${secretToken.slice(0, 10)}-${secretToken.slice(10)}` } }), 2);
+    expect(stderr).toContain('contains "-" at position 11');
+    for (let i = 0; i + 8 <= secretToken.length; i++) expect(stderr).not.toContain(secretToken.slice(i, i + 8));
+    expect(requests).toHaveLength(0);
+  });
+
+  it('--attributes @file that holds the token in JSON that does not parse: no piece of it is quoted', async () => {
+    const { requests } = await serve();
+    for (const [name, text] of [
+      ['bare.json', `{"items": [${secretToken}]}`],
+      ['unclosed.json', `{"items": "${secretToken}"`],
+      ['only-token.json', secretToken],
+    ] as const) {
+      writeFileSync(join(files, name), text);
+      const result = await send([...ids, '--content-type', 'input_select', '--attributes', `@${join(files, name)}`, 'Pick'], { env: { DIGITAL99_API_ACCESS_TOKEN: 'anotherToken0123456789' } });
+      const stderr = expectFailure(result, 2);
+      expect(stderr).toMatch(/--attributes: .* is not valid JSON/);
+      for (let i = 0; i + 8 <= secretToken.length; i++) expect(stderr, name).not.toContain(secretToken.slice(i, i + 8));
+    }
+    expect(requests).toHaveLength(0);
+  });
+
   it('a token that ends with a newline is refused, without printing it', async () => {
     const { requests } = await serve();
     const stderr = expectFailure(await send([...ids, 'Hi'], { env: { DIGITAL99_API_ACCESS_TOKEN: `${secretToken}\n` } }), 2);

@@ -25,7 +25,7 @@ describe('startMockServer from 99digital-client/testing', () => {
     const [, textExample] = requestExamples('application/json').find(([name]) => name === 'text') ?? [];
     const response = await fetch(messagesUrl(mock.url, 1, 42), {
       method: 'POST',
-      headers: { 'content-type': 'application/json', api_access_token: 'test-token' },
+      headers: { 'content-type': 'application/json', api_access_token: 'testToken1234567890' },
       body: JSON.stringify(textExample),
     });
     expect(response.status).toBe(200);

@@ -24,7 +24,7 @@ interface Exchange {
 function prismClient() {
   const exchanges: Exchange[] = [];
   const client = createClient({
-    apiAccessToken: 'property-test-token',
+    apiAccessToken: 'propertyTestToken12345',
     baseUrl: prismUrl,
     retry: false,
     fetch: async (input, init) => {
@@ -42,7 +42,7 @@ async function prismVerdict(pathIds: { account_id: unknown; conversation_id: unk
     `${prismUrl}/api/v1/accounts/${String(pathIds.account_id)}/conversations/${String(pathIds.conversation_id)}/messages`,
     {
       method: 'POST',
-      headers: { api_access_token: 'property-test-token', 'content-type': 'application/json' },
+      headers: { api_access_token: 'propertyTestToken12345', 'content-type': 'application/json' },
       body: JSON.stringify(body),
     },
   );

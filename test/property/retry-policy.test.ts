@@ -4,8 +4,8 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError, createClient } from '../../src/index.js';
-import { parseRetryAfter } from '../../src/errors/retry-after.js';
-import { backoffDelay, isRetryableStatus } from '../../src/retry/policy.js';
+import { parseRetryAfter, untilNextMinute } from '../../src/errors/retry-after.js';
+import { backoffDelay, retryWait } from '../../src/retry/policy.js';
 import { messageJson, reply, startServer, type LoopbackServer } from '../reliability/loopback-server.js';
 
 const policy = fc
@@ -72,37 +72,73 @@ describe('parseRetryAfter', () => {
     );
     expect(parseRetryAfter(null, now)).toBeUndefined();
   });
+
+  it('refuses what is neither delta-seconds nor an IMF-fixdate (Date.parse reads several as past dates)', () => {
+    for (const value of ['-1', 'wait 60', 'Retry in 5', '5, 10', '1.5', '+5', '0x10', 'soon', '2026-01-15T12:00:05Z', 'Thu, 15 Jan 2026 12:00:05 +0000', 'Thu, 31 Feb 2026 12:00:05 GMT']) {
+      expect(parseRetryAfter(value, now), value).toBeUndefined();
+    }
+  });
+});
+
+describe('untilNextMinute (429 without Retry-After)', () => {
+  it("is the time from the server's Date to the start of its next minute: in (0, 60 s]", () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 0, max: 4_102_444_800 }), (seconds) => {
+        const date = new Date(seconds * 1000);
+        const wait = untilNextMinute(date.toUTCString())!;
+        expect(wait).toBeGreaterThan(0);
+        expect(wait).toBeLessThanOrEqual(60_000);
+        expect((seconds * 1000 + wait) % 60_000).toBe(0);
+      }),
+      { numRuns: 300 },
+    );
+    expect(untilNextMinute(null)).toBeUndefined();
+    expect(untilNextMinute('yesterday')).toBeUndefined();
+  });
 });
 
 describe('which answers are retried', () => {
-  it('only 429 and 503, of every status', () => {
-    const retried = Array.from({ length: 500 }, (_, i) => i + 100).filter(isRetryableStatus);
-    expect(retried).toEqual([429, 503]);
+  const h = (headers: Record<string, string> = {}) => new Headers(headers);
+
+  it('429 and the flood-limit 422 always (with a wait), 503 only with Retry-After, nothing else', () => {
+    const statuses = Array.from({ length: 900 }, (_, i) => i + 100);
+    expect(statuses.filter((s) => retryWait(s, h(), false) !== undefined)).toEqual([429]);
+    expect(statuses.filter((s) => retryWait(s, h(), true) !== undefined)).toEqual([422, 429]);
+    expect(statuses.filter((s) => retryWait(s, h({ 'retry-after': '3' }), false) !== undefined)).toEqual([429, 503]);
+    expect(retryWait(503, h({ 'retry-after': '-1' }), false)).toBeUndefined();
+    expect(retryWait(429, h({ date: 'Thu, 15 Jan 2026 12:00:45 GMT' }), false)).toEqual({ ms: 15_000, guessed: true });
+    expect(retryWait(429, h({ 'retry-after': '2', date: 'Thu, 15 Jan 2026 12:00:45 GMT' }), false)).toEqual({ ms: 2_000, guessed: false });
+    expect(retryWait(422, h({ date: 'Thu, 15 Jan 2026 12:00:45 GMT' }), true)).toEqual({ ms: 60_000, guessed: true });
   });
 
   describe('against a real server answering any sequence of statuses', () => {
-    /** The statuses of the current run, answered from request number `offset` on. */
-    let answers: number[] = [];
+    /** The answers of the current run, answered from request number `offset` on. */
+    let answers: Answer[] = [];
     let offset = 0;
     let server: LoopbackServer;
     beforeAll(async () => {
       server = await startServer((_req, res, i) => {
-        const status = answers[i - offset] ?? 200;
-        if (status === 200) reply(res, 200, messageJson());
-        else reply(res, status, status === 429 ? 'Retry later' : '{"error":"no"}');
+        const answer = answers[i - offset] ?? '200';
+        if (answer === '200') return reply(res, 200, messageJson());
+        const status = Number(answer.slice(0, 3));
+        const headers: Record<string, string> = answer.includes('retry-after') ? { 'retry-after': '0' } : {};
+        reply(res, status, answer.includes('flood') ? '{"error":"Validation failed: Too many messages"}' : status === 429 ? 'Retry later' : '{"error":"no"}', headers);
       });
     });
     afterAll(() => server.close());
 
-    const status = fc.constantFrom(200, 429, 503, 500, 502, 504, 401, 404, 422);
+    type Answer = (typeof kinds)[number];
+    const kinds = ['200', '429', '429 retry-after', '503', '503 retry-after', '500', '502', '504', '401', '404', '422', '422 flood retry-after', '600'] as const;
+    /** Retried within maxDelayMs 0: the server said 0, or nothing at all (429 waits for the next minute, past 0). */
+    const retried = (a: Answer) => a === '429 retry-after' || a === '503 retry-after' || a === '422 flood retry-after';
 
-    it('requests = up to and including the first answer that is not 429/503, at most retries + 1', async () => {
+    it('requests = up to and including the first answer that is not retried, at most retries + 1', async () => {
       await fc.assert(
-        fc.asyncProperty(fc.array(status, { minLength: 1, maxLength: 6 }), fc.integer({ min: 0, max: 4 }), async (sequence, retries) => {
+        fc.asyncProperty(fc.array(fc.constantFrom(...kinds), { minLength: 1, maxLength: 6 }), fc.integer({ min: 0, max: 4 }), async (sequence, retries) => {
           answers = sequence;
           offset = server.requests.length;
           const client = createClient({
-            apiAccessToken: 'property-test-token',
+            apiAccessToken: 'propertyTestToken12345',
             baseUrl: server.url,
             retry: { retries, minDelayMs: 0, maxDelayMs: 0 },
           });
@@ -110,16 +146,17 @@ describe('which answers are retried', () => {
             .create({ account_id: 1, conversation_id: 42, content: 'property' })
             .then((message) => ({ status: 200, message }), (error: unknown) => ({ status: (error as ApiError).status, error }));
 
-          const full = [...sequence, 200];
-          const decisive = full.findIndex((s) => !isRetryableStatus(s));
+          const full: Answer[] = [...sequence, '200'];
+          const decisive = full.findIndex((a) => !retried(a));
           const expectedRequests = Math.min(decisive + 1, retries + 1);
           expect(server.requests.length - offset).toBe(expectedRequests);
-          expect(outcome.status).toBe(full[expectedRequests - 1]);
+          const last = full[expectedRequests - 1]!;
+          expect(outcome.status).toBe(Number(last.slice(0, 3)));
           if ('error' in outcome) {
             expect(outcome.error).toBeInstanceOf(ApiError);
-            // Delivered is possible exactly when the last answer was a 5xx other than 503.
-            const last = full[expectedRequests - 1]!;
-            expect((outcome.error as ApiError).mayHaveBeenDelivered).toBe(last >= 500 && last !== 503);
+            // Delivered is possible exactly when the last answer was a 5xx (or worse) that did not say "come back later".
+            const status = Number(last.slice(0, 3));
+            expect((outcome.error as ApiError).mayHaveBeenDelivered).toBe(status >= 500 && last !== '503 retry-after');
           }
         }),
         { numRuns: 60 },

@@ -115,7 +115,7 @@ describe('README.md', () => {
       );
       const { stdout } = await run(process.execPath, [cli, ...args], {
         cwd: root,
-        env: { ...process.env, DIGITAL99_API_ACCESS_TOKEN: 'readme-test-token', DIGITAL99_BASE_URL: inject('prismUrl') },
+        env: { ...process.env, DIGITAL99_API_ACCESS_TOKEN: 'readmeTestToken123456', DIGITAL99_BASE_URL: inject('prismUrl') },
         timeout: 60_000,
       });
       expect(stdout.length, line).toBeGreaterThan(0);

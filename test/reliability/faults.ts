@@ -2,18 +2,24 @@
 // misbehaves in one way, and runFault, which points a client at it and records what happened.
 import { expect } from 'vitest';
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { gzipSync, deflateSync, brotliCompressSync } from 'node:zlib';
 import {
+  ConnectionError as SiblingError,
   createClient,
+  type AbortedError,
   type ApiError,
   type ClientOptions,
   type ConnectionError,
+  type ConversationRateLimitError,
   type Message,
+  type RequestOptions,
   type RateLimitError,
   type RedirectError,
   type TimeoutError,
   type UnexpectedResponseError,
 } from '../../src/index.js';
 import { expectNothingLeft, settledResources, watchUnhandledRejections } from './leftovers.js';
+import * as errors from '../../src/errors/classes.js';
 import { closedPort, messageJson, reply, startServer, type Handler, type LoopbackServer } from './loopback-server.js';
 import { secretToken } from './token-exposure.js';
 
@@ -56,6 +62,8 @@ export interface Fault {
   /** Sees each debug line as it is written (e.g. to start a server before the retry). */
   onDebug?: (line: string, env: FaultEnv) => void;
   abortBeforeSend?: boolean;
+  /** Per-call options of create(), over { signal: env.caller.signal }. */
+  callOptions?: Record<string, unknown>;
   /** The client must itself close the connections that carried requests (no complete response). */
   clientCloses?: boolean;
   /** Fault-specific checks of the error (or message) and what the server received. */
@@ -69,6 +77,24 @@ const mib = 1024 * 1024;
 const nginx502 =
   '<html>\r\n<head><title>502 Bad Gateway</title></head>\r\n<body>\r\n<center><h1>502 Bad Gateway</h1></center>\r\n' +
   '<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n';
+
+/** A Date header (IMF-fixdate) `second` seconds into a minute of the server's clock. */
+function dateAt(second: number): string {
+  return new Date(Date.UTC(2026, 10, 29, 14, 0, second)).toUTCString();
+}
+
+/** A body that inflates to `decoded` bytes of spaces, encoded with `encoding`, sent with an honest Content-Length. */
+function bomb(res: ServerResponse, encoding: 'gzip' | 'deflate' | 'br', decoded = 64 * mib): void {
+  const plain = Buffer.alloc(decoded, 0x20);
+  const body = encoding === 'gzip' ? gzipSync(plain) : encoding === 'deflate' ? deflateSync(plain) : brotliCompressSync(plain);
+  res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': encoding, 'content-length': String(body.length) });
+  res.end(body);
+}
+
+/** JSON nested `depth` levels deep. */
+function nested(depth: number, inner = '"bottom"'): string {
+  return '{"error":'.repeat(depth) + inner + '}'.repeat(depth);
+}
 
 function retryLater(res: ServerResponse, status = 429, headers: Record<string, string> = {}): void {
   reply(res, status, status === 429 ? 'Retry later' : 'Service Unavailable', { 'content-type': 'text/plain', ...headers });
@@ -108,12 +134,12 @@ function as<T>(error: unknown): T {
 
 export const faults: Fault[] = [
   {
-    name: '429 twice, then 200',
+    name: '429 twice (Retry-After: 0), then 200',
     outcome: 'Message',
     retried: true,
     delivered: true,
     requests: 3,
-    server: () => (_req, res, i) => (i < 2 ? retryLater(res) : reply(res, 200, messageJson())),
+    server: () => (_req, res, i) => (i < 2 ? retryLater(res, 429, { 'retry-after': '0' }) : reply(res, 200, messageJson())),
     check: ({ message, requests }) => {
       expect(message?.id).toBe(1022);
       expect(requests.map((r) => r.body.toString())).toEqual([sentBody, sentBody, sentBody]);
@@ -167,38 +193,125 @@ export const faults: Fault[] = [
     check: ({ error }) => {
       const e = as<RateLimitError>(error);
       expect([e.status, e.retryAfterMs, e.body]).toEqual([429, 3_600_000, 'Retry later']);
-      expect(e.message).toMatch(/wait 3600 s/);
+      expect(e.message).toMatch(/send again in 3600 s/);
     },
   },
   {
-    name: '429 on every attempt',
+    name: '429 (Retry-After: 0) on every attempt',
     outcome: 'RateLimitError',
     retried: true,
     delivered: false,
     requests: 3,
-    server: () => (_req, res) => retryLater(res),
+    server: () => (_req, res) => retryLater(res, 429, { 'retry-after': '0' }),
     check: ({ error }) => {
       expect(as<RateLimitError>(error).status).toBe(429);
-      expect(as<RateLimitError>(error).retryAfterMs).toBeUndefined();
+      expect(as<RateLimitError>(error).retryAfterMs).toBe(0);
     },
   },
   {
-    name: '503, then 200',
+    name: '429 without Retry-After, then 200',
     outcome: 'Message',
     retried: true,
     delivered: true,
     requests: 2,
-    server: () => (_req, res, i) => (i === 0 ? retryLater(res, 503) : reply(res, 200, messageJson())),
+    client: { retry: { retries: 2, minDelayMs: 10, maxDelayMs: 2_000 } },
+    // The server's clock says hh:mm:59: its next one-minute window opens in 1 s.
+    server: () => (_req, res, i) => (i === 0 ? retryLater(res, 429, { date: dateAt(59) }) : reply(res, 200, messageJson())),
+    check: ({ requests, debugLines }) => {
+      const wait = Number(/^retry: 429; attempt 2 of 3 in (\d+) ms$/.exec(debugLines.find((l) => l.startsWith('retry:')) ?? '')?.[1]);
+      // 1 s to the window, plus up to 500 ms of jitter.
+      expect(wait).toBeGreaterThanOrEqual(1_000);
+      expect(wait).toBeLessThanOrEqual(1_500);
+      expect(requests[1]!.receivedAt - requests[0]!.receivedAt).toBeGreaterThanOrEqual(990);
+    },
+  },
+  {
+    name: '429 without Retry-After, the next minute past maxDelayMs',
+    outcome: 'RateLimitError',
+    retried: false,
+    delivered: false,
+    requests: 1,
+    server: () => (_req, res) => retryLater(res, 429, { date: dateAt(30) }),
+    check: ({ error }) => {
+      expect(as<RateLimitError>(error).retryAfterMs).toBe(30_000);
+      expect(as<RateLimitError>(error).message).toMatch(/send again in 30 s/);
+    },
+  },
+  {
+    name: '429 without Retry-After or Date',
+    outcome: 'RateLimitError',
+    retried: false,
+    delivered: false,
+    requests: 1,
+    server: () => (_req, res) => {
+      res.sendDate = false;
+      retryLater(res);
+    },
+    check: ({ error }) => expect(as<RateLimitError>(error).retryAfterMs).toBe(60_000),
+  },
+  {
+    name: '429 with Retry-After -1 (not a delay)',
+    outcome: 'RateLimitError',
+    retried: false,
+    delivered: false,
+    requests: 1,
+    server: () => (_req, res) => retryLater(res, 429, { 'retry-after': '-1', date: dateAt(45) }),
+    check: ({ error }) => expect(as<RateLimitError>(error).retryAfterMs).toBe(15_000),
+  },
+  {
+    name: '422 Too many messages (the flood limit)',
+    outcome: 'ConversationRateLimitError',
+    retried: false,
+    delivered: false,
+    requests: 1,
+    server: () => (_req, res) => reply(res, 422, '{"error":"Validation failed: Too many messages"}'),
+    check: ({ error }) => {
+      const e = as<ConversationRateLimitError>(error);
+      expect([e.status, e.retryAfterMs, e.body]).toEqual([422, 60_000, { error: 'Validation failed: Too many messages' }]);
+      expect(e).toBeInstanceOf(errors.RateLimitError);
+      expect(e.message).toMatch(/flood limit.*nothing was posted.*60 s/);
+    },
+  },
+  {
+    name: '422 Too many messages with Retry-After, then 200',
+    outcome: 'Message',
+    retried: true,
+    delivered: true,
+    requests: 2,
+    server: () => (_req, res, i) =>
+      i === 0 ? reply(res, 422, '{"error":"Validation failed: Too many messages"}', { 'retry-after': '0' }) : reply(res, 200, messageJson()),
     check: ({ requests }) => expect(requests.map((r) => r.body.toString())).toEqual([sentBody, sentBody]),
   },
   {
-    name: '503 on every attempt',
+    name: '503 with Retry-After, then 200',
+    outcome: 'Message',
+    retried: true,
+    delivered: true,
+    requests: 2,
+    server: () => (_req, res, i) => (i === 0 ? retryLater(res, 503, { 'retry-after': '0' }) : reply(res, 200, messageJson())),
+    check: ({ requests }) => expect(requests.map((r) => r.body.toString())).toEqual([sentBody, sentBody]),
+  },
+  {
+    name: '503 with Retry-After on every attempt',
     outcome: 'ApiError',
     retried: true,
     delivered: false,
     requests: 3,
-    server: () => (_req, res) => retryLater(res, 503),
+    server: () => (_req, res) => retryLater(res, 503, { 'retry-after': '0' }),
     check: ({ error }) => expect(as<ApiError>(error).status).toBe(503),
+  },
+  {
+    name: '503 without Retry-After (a proxy after forwarding the POST)',
+    outcome: 'ApiError',
+    retried: false,
+    delivered: true,
+    requests: 1,
+    server: () => (_req, res) =>
+      reply(res, 503, 'upstream connect error or disconnect/reset before headers. reset reason: connection termination', { 'content-type': 'text/plain' }),
+    check: ({ error }) => {
+      expect(as<ApiError>(error).status).toBe(503);
+      expect(as<ApiError>(error).message).toMatch(/may have posted the message/);
+    },
   },
   {
     name: '500 with a JSON error',
@@ -303,6 +416,15 @@ export const faults: Fault[] = [
     check: ({ error }) => expect(as<UnexpectedResponseError>(error).message).toMatch(/not a message/),
   },
   {
+    name: '200 with an id that overflows (1e400)',
+    outcome: 'UnexpectedResponseError',
+    retried: false,
+    delivered: true,
+    requests: 1,
+    server: () => (_req, res) => reply(res, 200, messageJson().replace('"id":1022', '"id":1e400')),
+    check: ({ error }) => expect(as<UnexpectedResponseError>(error).message).toMatch(/not a message/),
+  },
+  {
     name: '200 that echoes the request headers back',
     outcome: 'UnexpectedResponseError',
     retried: false,
@@ -329,6 +451,48 @@ export const faults: Fault[] = [
     server: () => (req, res) =>
       reply(res, 502, `${'x'.repeat(188)} ${String(req.headers['api_access_token'])} trailing`, { 'content-type': 'text/plain' }),
     check: ({ error }) => expect(as<ApiError>(error).status).toBe(502),
+  },
+  {
+    name: '401 with the token in the reason phrase',
+    outcome: 'AuthenticationError',
+    retried: false,
+    delivered: false,
+    requests: 1,
+    server: () => (req, res) => {
+      res.writeHead(401, `Echo ${String(req.headers['api_access_token'])}`, { 'content-type': 'application/json' });
+      res.end('{"error":"Invalid Access Token"}');
+    },
+    check: ({ error }) => expect(as<ApiError>(error).message).toMatch(/failed with 401 Echo \[redacted\]: Invalid Access Token/),
+  },
+  {
+    name: '502 whose 64 KiB cut falls inside the echoed token',
+    outcome: 'ApiError',
+    retried: false,
+    delivered: true,
+    requests: 1,
+    server: () => (req, res) =>
+      reply(res, 502, `${'x'.repeat(64 * 1024 - 5)}${String(req.headers['api_access_token'])} and more`, { 'content-type': 'text/plain' }),
+    // Cut first, the body ended in 5 characters of the token; redacted first, it ends in "[reda", which goes too.
+    check: ({ error }) => expect(as<ApiError>(error).body).toBe('x'.repeat(64 * 1024 - 5)),
+  },
+  {
+    name: '401 echoing the token URL-, form-, JSON- and HTML-encoded',
+    outcome: 'AuthenticationError',
+    retried: false,
+    delivered: false,
+    requests: 1,
+    server: () => (req, res) => {
+      const token = String(req.headers['api_access_token']);
+      const spellings = [
+        encodeURIComponent(token),
+        new URLSearchParams({ token }).toString(),
+        encodeURIComponent(token).replace(/%[0-9A-F]{2}/g, (e) => e.toLowerCase()),
+        JSON.stringify(token).replace(/\//g, '\\/'),
+        token.replace(/[<>&"']/g, (c) => `&#${c.charCodeAt(0)};`),
+      ];
+      reply(res, 401, JSON.stringify({ error: `Invalid Access Token ${spellings.join(' ')}`, spellings }));
+    },
+    check: ({ error }) => expect(as<ApiError>(error).message).toContain('Invalid Access Token [redacted] token=[redacted] [redacted]'),
   },
   {
     name: 'Accepts the connection and never answers',
@@ -404,6 +568,54 @@ export const faults: Fault[] = [
     check: ({ error }) => expect(as<UnexpectedResponseError>(error).message).toMatch(/past the 16777216-byte limit/),
   },
   {
+    name: '200 gzip body inflating past 16 MiB (honest Content-Length)',
+    outcome: 'UnexpectedResponseError',
+    retried: false,
+    delivered: true,
+    requests: 1,
+    server: () => (_req, res) => bomb(res, 'gzip'),
+    check: ({ error }) => expect(as<UnexpectedResponseError>(error).message).toMatch(/past the 16777216-byte limit/),
+  },
+  {
+    name: '200 deflate body inflating past 16 MiB (honest Content-Length)',
+    outcome: 'UnexpectedResponseError',
+    retried: false,
+    delivered: true,
+    requests: 1,
+    server: () => (_req, res) => bomb(res, 'deflate'),
+    check: ({ error }) => expect(as<UnexpectedResponseError>(error).message).toMatch(/past the 16777216-byte limit/),
+  },
+  {
+    name: '200 br body inflating past 16 MiB (honest Content-Length)',
+    outcome: 'UnexpectedResponseError',
+    retried: false,
+    delivered: true,
+    requests: 1,
+    server: () => (_req, res) => bomb(res, 'br'),
+    check: ({ error }) => expect(as<UnexpectedResponseError>(error).message).toMatch(/past the 16777216-byte limit/),
+  },
+  {
+    name: '500 with JSON nested 5,000 levels deep',
+    outcome: 'ApiError',
+    retried: false,
+    delivered: true,
+    requests: 1,
+    server: () => (req, res) => reply(res, 500, nested(5_000, JSON.stringify(String(req.headers['api_access_token'])))),
+    check: ({ error }) => {
+      let depth = 0;
+      for (let b = as<ApiError>(error).body; typeof b === 'object' && b !== null; b = (b as { error: unknown }).error) depth++;
+      expect(depth).toBe(64);
+    },
+  },
+  {
+    name: '422 with JSON nested 5,000 levels deep',
+    outcome: 'UnprocessableEntityError',
+    retried: false,
+    delivered: false,
+    requests: 1,
+    server: () => (_req, res) => reply(res, 422, nested(5_000)),
+  },
+  {
     name: '502 with a chunked HTML body growing past 16 MiB',
     outcome: 'ApiError',
     retried: false,
@@ -417,16 +629,43 @@ export const faults: Fault[] = [
     check: ({ error }) => expect(as<ApiError>(error).message).toMatch(/502 Bad Gateway/),
   },
   {
-    name: '503 with a 17 MiB body, then 200',
+    name: '503 with Retry-After and a 17 MiB body, then 200',
     outcome: 'Message',
     retried: true,
     delivered: true,
     requests: 2,
     server: () => (_req, res, i) => {
       if (i > 0) return reply(res, 200, messageJson());
-      res.writeHead(503, { 'content-type': 'text/plain', 'content-length': String(17 * mib) });
+      res.writeHead(503, { 'content-type': 'text/plain', 'retry-after': '0', 'content-length': String(17 * mib) });
       stream(res, 17 * mib);
     },
+  },
+  {
+    name: '303 See Other after the POST was processed',
+    outcome: 'RedirectError',
+    retried: false,
+    delivered: true,
+    requests: 1,
+    server: () => (_req, res) => reply(res, 303, '', { location: '/api/v1/accounts/1/conversations/42/messages/1022' }),
+    check: ({ error }) => expect(as<RedirectError>(error).message).toMatch(/303.*probably posted/),
+  },
+  {
+    name: 'Status 600 from a broken server',
+    outcome: 'ApiError',
+    retried: false,
+    delivered: true,
+    requests: 1,
+    server: () => (_req, res) => reply(res, 600, '{"error":"six hundred"}'),
+    check: ({ error }) => expect([as<ApiError>(error).status, as<ApiError>(error).body]).toEqual([600, { error: 'six hundred' }]),
+  },
+  {
+    name: 'Status 999 from a broken server',
+    outcome: 'ApiError',
+    retried: false,
+    delivered: true,
+    requests: 1,
+    server: () => (_req, res) => reply(res, 999, 'nine nine nine', { 'content-type': 'text/plain' }),
+    check: ({ error }) => expect([as<ApiError>(error).status, as<ApiError>(error).body]).toEqual([999, 'nine nine nine']),
   },
   {
     name: '307 redirect to another origin',
@@ -495,6 +734,35 @@ export const faults: Fault[] = [
     server: (env) => () => env.caller.abort(new Error('the user pressed cancel')),
   },
   {
+    name: "Caller aborts in flight with another call's Digital99Error as the reason",
+    outcome: 'AbortedError',
+    retried: false,
+    delivered: true,
+    requests: 1,
+    clientCloses: true,
+    // The fan-out pattern: the first failure aborts the siblings with itself.
+    server: (env) => () => env.caller.abort(new SiblingError('sibling call: could not connect', { mayHaveBeenDelivered: false, code: 'ECONNREFUSED' })),
+    check: ({ error }) => {
+      const e = as<AbortedError>(error);
+      expect(e.message).toMatch(/while in flight; the server may have posted the message/);
+      expect(e.cause).toBeInstanceOf(SiblingError);
+      expect(e.code).toBe('ABORT_ERR');
+    },
+  },
+  {
+    name: 'A signal that is not an AbortSignal',
+    outcome: 'ConfigurationError',
+    retried: false,
+    delivered: false,
+    requests: 0,
+    callOptions: { signal: { aborted: false, addEventListener() {} } },
+    server: () => (_req, res) => reply(res, 200, messageJson()),
+    check: ({ error, attempts }) => {
+      expect(attempts).toBe(0);
+      expect(as<Error>(error).message).toMatch(/^signal \(per call\) must be an AbortSignal, e\.g\. new AbortController\(\)\.signal/);
+    },
+  },
+  {
     name: 'Caller aborts while waiting to retry after a 429',
     outcome: 'AbortedError',
     retried: false,
@@ -556,7 +824,7 @@ export async function runFault(fault: Fault): Promise<FaultRun> {
     let error: unknown;
     let message: Message | undefined;
     try {
-      message = await client.messages.create(params, { signal: env.caller.signal });
+      message = await client.messages.create(params, { signal: env.caller.signal, ...fault.callOptions } as RequestOptions);
     } catch (caught) {
       error = caught;
     }

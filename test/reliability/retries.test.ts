@@ -25,8 +25,10 @@ function clientFor(server: { url: string }, options: Partial<ClientOptions> = {}
   return createClient({ apiAccessToken: secretToken, baseUrl: server.url, retry: fast, timeoutMs: 2_000, ...options });
 }
 
+/** An answer; 429 and 503 say "come back now" (Retry-After: 0), the one form of 503 that is retried. */
 function status(res: ServerResponse, code: number): void {
-  reply(res, code, code === 429 ? 'Retry later' : `{"error":"status ${code}"}`, code === 429 ? { 'content-type': 'text/plain' } : {});
+  const retryable: Record<string, string> = code === 429 || code === 503 ? { 'retry-after': '0' } : {};
+  reply(res, code, code === 429 ? 'Retry later' : `{"error":"status ${code}"}`, code === 429 ? { 'content-type': 'text/plain', ...retryable } : retryable);
 }
 
 /** Answers with the listed statuses in turn (then 200 with a message). */
@@ -157,30 +159,41 @@ function serveOn(port: number): Promise<LoopbackServer> {
 }
 
 describe('how long to wait', () => {
-  it('without Retry-After: exponential backoff with jitter, each wait within [d/2, d] of the doubled delay', async () => {
-    const server = await serve(sequence(429, 429, 429, 429));
+  it('a connection refused: exponential backoff with jitter, each wait within [d/2, d] of the doubled delay', async () => {
+    const port = await closedPort();
     const lines: string[] = [];
-    const client = clientFor(server, { retry: { retries: 4, minDelayMs: 40, maxDelayMs: 100 }, debug: (l) => lines.push(l) });
-    await client.messages.create(params);
-    const waits = lines.flatMap((l) => /^retry: 429; attempt \d of 5 in (\d+) ms$/.exec(l)?.slice(1) ?? []).map(Number);
+    const client = createClient({
+      apiAccessToken: secretToken,
+      baseUrl: `http://127.0.0.1:${port}`,
+      retry: { retries: 4, minDelayMs: 40, maxDelayMs: 100 },
+      debug: (l) => lines.push(l),
+    });
+    await expect(client.messages.create(params)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    const waits = lines.flatMap((l) => /^retry: ECONNREFUSED before sending; attempt \d of 5 in (\d+) ms$/.exec(l)?.slice(1) ?? []).map(Number);
     expect(waits).toHaveLength(4);
     // The doubled delay: 40, 80, then capped at maxDelayMs (100).
     [40, 80, 100, 100].forEach((cap, i) => {
       expect(waits[i]).toBeGreaterThanOrEqual(cap / 2);
       expect(waits[i]).toBeLessThanOrEqual(cap);
     });
-    expect(server.requests).toHaveLength(5);
   });
 
-  it('an unreadable Retry-After falls back to backoff', async () => {
-    const server = await serve((_req, res, i) =>
-      i === 0 ? reply(res, 429, 'Retry later', { 'retry-after': 'soon, maybe' }) : reply(res, 200, messageJson()),
-    );
-    const lines: string[] = [];
-    await clientFor(server, { debug: (l) => lines.push(l) }).messages.create(params);
-    expect(lines.find((l) => l.startsWith('retry:'))).toMatch(/^retry: 429; attempt 2 of 3 in ([3-5]) ms$/);
-    expect(server.requests).toHaveLength(2);
-  });
+  // Date.parse reads several of these as dates in the past, which made them "retry now".
+  for (const value of ['-1', 'wait 60', 'Retry in 5', '5, 10', 'soon, maybe', '1.5']) {
+    it(`a 429 with an unreadable Retry-After (${value}) waits for the next minute by the server's Date`, async () => {
+      const server = await serve((_req, res) => reply(res, 429, 'Retry later', { 'retry-after': value, date: 'Sun, 29 Nov 2026 14:00:30 GMT' }));
+      const error = await clientFor(server).messages.create(params).catch((e: unknown) => e);
+      expect(error).toMatchObject({ name: 'RateLimitError', retryAfterMs: 30_000, mayHaveBeenDelivered: false });
+      expect(server.requests).toHaveLength(1);
+    });
+
+    it(`a 503 with an unreadable Retry-After (${value}) is not retried: the POST may have been forwarded`, async () => {
+      const server = await serve((_req, res) => reply(res, 503, 'busy', { 'retry-after': value, 'content-type': 'text/plain' }));
+      const error = await clientFor(server).messages.create(params).catch((e: unknown) => e);
+      expect(error).toMatchObject({ name: 'ApiError', status: 503, mayHaveBeenDelivered: true });
+      expect(server.requests).toHaveLength(1);
+    });
+  }
 
   it('a 503 asking to wait longer than maxDelayMs is given up at once', async () => {
     const server = await serve((_req, res) => reply(res, 503, 'down for maintenance', { 'retry-after': '120', 'content-type': 'text/plain' }));

@@ -3,7 +3,7 @@
 import { getEventListeners } from 'node:events';
 import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { AbortedError, TimeoutError, createClient, type ClientOptions } from '../../src/index.js';
+import { AbortedError, ConfigurationError, RateLimitError, TimeoutError, createClient, type ClientOptions } from '../../src/index.js';
 import { expectNothingLeft, serversClosedAfterEach, settledResources } from './leftovers.js';
 import { messageJson, reply, type LoopbackServer } from './loopback-server.js';
 import { secretToken } from './token-exposure.js';
@@ -79,7 +79,7 @@ describe('the caller aborts', () => {
 
   it('in the gap between an answer and the wait: the wait does not start', async () => {
     const caller = new AbortController();
-    const server = await serve((_req, res) => reply(res, 503, 'busy', { 'content-type': 'text/plain' }));
+    const server = await serve((_req, res) => reply(res, 503, 'busy', { 'content-type': 'text/plain', 'retry-after': '30' }));
     const client = clientFor(server, {
       retry: { retries: 2, minDelayMs: 60_000, maxDelayMs: 60_000 },
       // Runs after the 503 was read and before the wait begins.
@@ -102,6 +102,73 @@ describe('the caller aborts', () => {
   });
 });
 
+describe('the abort is classified by when it happened, whatever the reason', () => {
+  // The fan-out pattern: the first failure aborts its siblings with itself.
+  const sibling = () => new RateLimitError('a sibling was rate limited', { status: 429, body: '', headers: {}, method: 'POST', url: '' }, 1_000);
+
+  it('before sending, with a Digital99Error reason: AbortedError, nothing posted, the reason as cause', async () => {
+    const server = await serve((_req, res) => reply(res, 200, messageJson()));
+    const caller = new AbortController();
+    const reason = sibling();
+    caller.abort(reason);
+    const { error } = await settle(server, () => clientFor(server).messages.create(params, { signal: caller.signal }));
+    expect(error).toBeInstanceOf(AbortedError);
+    expect(error).toMatchObject({ mayHaveBeenDelivered: false, cause: reason });
+    expect(server.connectionsOpened()).toBe(0);
+  });
+
+  it('while waiting to retry, with a Digital99Error reason: AbortedError, nothing posted', async () => {
+    const caller = new AbortController();
+    const server = await serve((_req, res) => reply(res, 429, 'Retry later', { 'retry-after': '30', 'content-type': 'text/plain' }));
+    const client = clientFor(server, {
+      retry: { retries: 2, minDelayMs: 60_000, maxDelayMs: 60_000 },
+      debug: (line) => {
+        if (line.startsWith('retry:')) setTimeout(() => caller.abort(sibling()), 20);
+      },
+    });
+    const { error } = await settle(server, () => client.messages.create(params, { signal: caller.signal }), { answered: true });
+    expect(error).toBeInstanceOf(AbortedError);
+    expect(error).not.toBeInstanceOf(RateLimitError);
+    expect(error).toMatchObject({ mayHaveBeenDelivered: false });
+    expect((error as Error).message).toMatch(/while waiting to retry/);
+    expect(server.requests).toHaveLength(1);
+  });
+});
+
+describe('a signal that is not an AbortSignal', () => {
+  const fake = { aborted: false, reason: undefined, addEventListener() {}, removeEventListener() {} };
+
+  it('messages.create: ConfigurationError before the params are checked, before any timer or request', async () => {
+    const server = await serve((_req, res) => reply(res, 200, messageJson()));
+    // The params are wrong too: the options are checked first.
+    const { error } = await settle(server, () => clientFor(server).messages.create({ ...params, account_id: 'x' as never }, { signal: fake as never }), {
+      answered: true,
+    });
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect((error as Error).message).toBe(
+      'signal (per call) must be an AbortSignal, e.g. new AbortController().signal or AbortSignal.timeout(ms), got an object (Object).',
+    );
+    expect(server.connectionsOpened()).toBe(0);
+  });
+
+  it('client.api: the same ConfigurationError, nothing sent', async () => {
+    const server = await serve((_req, res) => reply(res, 200, messageJson()));
+    const { error } = await settle(
+      server,
+      () =>
+        clientFor(server).api.POST('/api/v1/accounts/{account_id}/conversations/{conversation_id}/messages', {
+          params: { path: { account_id: 1, conversation_id: 42 } },
+          body: { content: 'x' },
+          signal: 'stop' as never,
+        }),
+      { answered: true },
+    );
+    expect(error).toBeInstanceOf(ConfigurationError);
+    expect((error as Error).message).toMatch(/^signal \(per call\) must be an AbortSignal.*got string\.$/);
+    expect(server.connectionsOpened()).toBe(0);
+  });
+});
+
 describe('timeoutMs', () => {
   it('a server that never answers: TimeoutError, not retried, connection closed', async () => {
     const server = await serve(() => {});
@@ -113,7 +180,7 @@ describe('timeoutMs', () => {
 
   it('is per attempt: three slow attempts that together exceed it still succeed', async () => {
     const server = await serve((_req, res, i) => {
-      setTimeout(() => (i < 2 ? reply(res, 503, 'busy') : reply(res, 200, messageJson())), 350);
+      setTimeout(() => (i < 2 ? reply(res, 503, 'busy', { 'retry-after': '0' }) : reply(res, 200, messageJson())), 350);
     });
     const { value, error } = await settle(server, () => clientFor(server, { timeoutMs: 900 }).messages.create(params), { answered: true });
     expect(error).toBeUndefined();
@@ -150,7 +217,7 @@ describe('nothing outlives a call', () => {
   it("no abort listener stays on the caller's signal, whatever the outcome", async () => {
     const caller = new AbortController();
     const server = await serve((_req, res, i) => {
-      if (i === 0 || i === 1) return reply(res, 429, 'Retry later'); // retried, then 200
+      if (i === 0 || i === 1) return reply(res, 429, 'Retry later', { 'retry-after': '0' }); // retried, then 200
       if (i === 3) return reply(res, 500, '{}'); // fails
       if (i === 4) return; // times out
       reply(res, 200, messageJson());

@@ -3,7 +3,7 @@
 import { inspect } from 'node:util';
 
 /** A token no real text contains, long enough that any 8-character piece of it is telling. */
-export const secretToken = 'tok_Q7xK2mP9vR4sT8wZ3yB6nC1dF5gH0jL';
+export const secretToken = 'tokQ7xK2mP9vR4sT8wZ3yB6nC1dF5gH0jL';
 
 /** Every 8-character window of the token. */
 const pieces = Array.from({ length: secretToken.length - 7 }, (_, i) => secretToken.slice(i, i + 8));

@@ -152,7 +152,7 @@ describe('never in debug lines, errors or the client object', () => {
     it(`debug lines show ${authHeader} as [redacted], through retries and a failure`, async () => {
       const server = await serve((_req, res, i) =>
         i < 2
-          ? reply(res, 429, 'Retry later', { 'content-type': 'text/plain', 'set-cookie': `session=${secretToken}` })
+          ? reply(res, 429, 'Retry later', { 'content-type': 'text/plain', 'retry-after': '0', 'set-cookie': `session=${secretToken}` })
           : reply(res, 401, JSON.stringify({ error: `bad token ${secretToken}` }), { 'x-echo-token': secretToken }),
       );
       const lines: string[] = [];

@@ -15,27 +15,27 @@ describe('createClient in a browser-like global', () => {
     vi.stubGlobal('document', {});
     let error: unknown;
     try {
-      createClient({ apiAccessToken: 'tok_browser_SECRET', baseUrl: 'https://online.99digital.co.il' });
+      createClient({ apiAccessToken: 'tokBrowserSECRET0001abcdefgh', baseUrl: 'https://online.99digital.co.il' });
     } catch (e) {
       error = e;
     }
     expect(error).toBeInstanceOf(ConfigurationError);
     expect((error as Error).message).toMatch(/in a browser would show the API token to anyone using the page: call the API from your server.*dangerouslyAllowBrowser: true/s);
-    expect((error as Error).message).not.toContain('tok_browser_SECRET');
+    expect((error as Error).message).not.toContain('tokBrowserSECRET0001abcdefgh');
   });
 
   it('dangerouslyAllowBrowser: true lets it through', () => {
     vi.stubGlobal('window', {});
     vi.stubGlobal('document', {});
-    expect(() => createClient({ apiAccessToken: 't', dangerouslyAllowBrowser: true })).not.toThrow();
+    expect(() => createClient({ apiAccessToken: 'tokBrowserTest0001abcdefgh', dangerouslyAllowBrowser: true })).not.toThrow();
   });
 
   it('window alone (Deno 1) or document alone is not a browser', () => {
     vi.stubGlobal('window', {});
-    expect(() => createClient({ apiAccessToken: 't' })).not.toThrow();
+    expect(() => createClient({ apiAccessToken: 'tokBrowserTest0001abcdefgh' })).not.toThrow();
     vi.unstubAllGlobals();
     vi.stubGlobal('document', {});
-    expect(() => createClient({ apiAccessToken: 't' })).not.toThrow();
+    expect(() => createClient({ apiAccessToken: 'tokBrowserTest0001abcdefgh' })).not.toThrow();
   });
 });
 
@@ -60,11 +60,11 @@ describe.skipIf(!existsSync(chromiumPath))('createClient in headless Chromium', 
         const { createClient } = (globalThis as unknown as { Digital99: { createClient: typeof import('../../src/index.js').createClient } }).Digital99;
         let refused: [string, string] | undefined;
         try {
-          createClient({ apiAccessToken: 'tok_page', baseUrl: 'https://online.99digital.co.il' });
+          createClient({ apiAccessToken: 'tokPageTest0001abcdefghijk', baseUrl: 'https://online.99digital.co.il' });
         } catch (error) {
           refused = [(error as Error).name, (error as Error).message];
         }
-        const allowed = typeof createClient({ apiAccessToken: 'tok_page', dangerouslyAllowBrowser: true }).messages.create;
+        const allowed = typeof createClient({ apiAccessToken: 'tokPageTest0001abcdefghijk', dangerouslyAllowBrowser: true }).messages.create;
         return { refused, allowed };
       });
       expect(result.refused?.[0]).toBe('ConfigurationError');

@@ -13,7 +13,7 @@ import { createClient, InvalidInputError } from '../../src/index.js';
 import { maxFileBytes } from '../../src/messages/multipart.js';
 import { reply, startServer, type LoopbackServer } from '../reliability/loopback-server.js';
 
-const token = 'tok_files_SECRET_0001';
+const token = 'tokFilesSECRET0001abcdefgh';
 const message = JSON.stringify({ id: 7, content: 'file', message_type: 1, created_at: 1764096000 });
 const params = { account_id: 1, conversation_id: 42, content: 'Here is the file' };
 const dir = mkdtempSync(join(tmpdir(), '99digital-files-'));
@@ -112,14 +112,14 @@ describe('a ReadableStream', () => {
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InvalidInputError);
     expect((error as InvalidInputError).field).toBe('attachments[0].data');
-    expect((error as Error).message).toContain('(a stream: await new Response(stream).blob())');
+    expect((error as Error).message).toContain('(a stream: new Response(stream).blob())');
     expect(stream.locked).toBe(false);
     expect(server.requests).toHaveLength(0);
   });
 
   it('read with the one line the error gives, is sent as one part, and again as is on a retry', async () => {
     server = await startServer((_req, res, index) =>
-      index === 0 ? reply(res, 429, 'Retry later', { 'content-type': 'text/plain' }) : reply(res, 200, message, { 'content-type': 'application/json' }),
+      index === 0 ? reply(res, 429, 'Retry later', { 'content-type': 'text/plain', 'retry-after': '0' }) : reply(res, 200, message, { 'content-type': 'application/json' }),
     );
     const client = createClient({ apiAccessToken: token, baseUrl: server.url, retry: { retries: 1, minDelayMs: 1, maxDelayMs: 5 } });
     const data = await new Response(streamOf('line 1\n', 'line 2\n')).blob();

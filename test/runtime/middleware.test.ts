@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createClient } from '../../src/index.js';
 import { reply, startServer, type LoopbackServer } from '../reliability/loopback-server.js';
 
-const token = 'tok_middleware_SECRET_5678';
+const token = 'tokMiddlewareSECRET5678abcd';
 const message = JSON.stringify({ id: 7, content: 'Hello', message_type: 1, created_at: 1764096000 });
 let server: LoopbackServer | undefined;
 afterEach(async () => {
@@ -16,7 +16,7 @@ afterEach(async () => {
 describe('client.api.use() around messages.create', () => {
   it('adds a tracing header to every attempt and times each one (429, then 200)', async () => {
     server = await startServer((_req, res, index) =>
-      index === 0 ? reply(res, 429, 'Retry later', { 'content-type': 'text/plain' }) : reply(res, 200, message, { 'content-type': 'application/json' }),
+      index === 0 ? reply(res, 429, 'Retry later', { 'content-type': 'text/plain', 'retry-after': '0' }) : reply(res, 200, message, { 'content-type': 'application/json' }),
     );
     const client = createClient({ apiAccessToken: token, baseUrl: server.url, retry: { retries: 2, minDelayMs: 10, maxDelayMs: 20 } });
 

@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ApiError, createClient, NotFoundError, RateLimitError, RedirectError } from '../../src/index.js';
 import { reply, startServer, type LoopbackServer } from '../reliability/loopback-server.js';
 
-const token = 'tok_withresponse_SECRET_1234';
+const token = 'tokWithResponseSECRET1234abc';
 const message = { id: 7, content: 'Hello', message_type: 1, created_at: 1764096000, conversation_id: 42 };
 const params = { account_id: 1, conversation_id: 42, content: 'Hello' };
 let server: LoopbackServer | undefined;

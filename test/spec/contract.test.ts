@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { deref, specPath, type Json } from './openapi.js';
 
 const script = join(dirname(specPath), 'scripts', 'contract.mjs');
-const TOKEN = 'contract-test-token-5f2a9c';
+const TOKEN = 'contractTestToken5f2a9c';
 const VARIABLES = ['DIGITAL99_BASE_URL', 'DIGITAL99_API_ACCESS_TOKEN', 'DIGITAL99_ACCOUNT_ID', 'DIGITAL99_CONVERSATION_ID'];
 
 interface Run {

@@ -88,7 +88,7 @@ export async function readAnswer(response: Response): Promise<Answer> {
 export async function postMessage(baseUrl: string, body: unknown, headers: Record<string, string> = {}): Promise<Answer> {
   const response = await fetch(messagesUrl(baseUrl), {
     method: 'POST',
-    headers: { 'content-type': 'application/json', api_access_token: 'test-token', ...headers },
+    headers: { 'content-type': 'application/json', api_access_token: 'testToken1234567890', ...headers },
     body: JSON.stringify(body),
   });
   return readAnswer(response);
@@ -107,7 +107,7 @@ export async function postMultipart(baseUrl: string, fields: Json, headers: Reco
       form.append(name, typeof value === 'string' ? value : JSON.stringify(value));
     }
   }
-  const response = await fetch(messagesUrl(baseUrl), { method: 'POST', headers: { api_access_token: 'test-token', ...headers }, body: form });
+  const response = await fetch(messagesUrl(baseUrl), { method: 'POST', headers: { api_access_token: 'testToken1234567890', ...headers }, body: form });
   return readAnswer(response);
 }
 

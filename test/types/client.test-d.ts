@@ -2,6 +2,7 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import {
   ApiError,
+  ConversationRateLimitError,
   createClient,
   Digital99Error,
   InvalidInputError,
@@ -12,13 +13,13 @@ import {
   type Message,
 } from '../../src/index.js';
 
-const client = createClient({ apiAccessToken: 'tok' });
+const client = createClient({ apiAccessToken: 'typeTestToken1234567' });
 const path = '/api/v1/accounts/{account_id}/conversations/{conversation_id}/messages';
 
 describe('createClient options', () => {
   it('takes the documented options', () => {
     createClient({
-      apiAccessToken: 'tok',
+      apiAccessToken: 'typeTestToken1234567',
       baseUrl: 'https://online.99digital.co.il',
       timeoutMs: 30_000,
       retry: { retries: 2, minDelayMs: 500, maxDelayMs: 8_000 },
@@ -76,7 +77,9 @@ describe('errors', () => {
     expectTypeOf<ApiError['headers']>().toEqualTypeOf<Record<string, string>>();
     expectTypeOf<Digital99Error['mayHaveBeenDelivered']>().toEqualTypeOf<boolean>();
     expectTypeOf<InvalidInputError['field']>().toEqualTypeOf<string>();
-    expectTypeOf<RateLimitError['retryAfterMs']>().toEqualTypeOf<number | undefined>();
+    expectTypeOf<RateLimitError['retryAfterMs']>().toEqualTypeOf<number>();
+    expectTypeOf<ConversationRateLimitError>().toExtend<RateLimitError>();
+    expectTypeOf<ConversationRateLimitError['retryAfterMs']>().toEqualTypeOf<number>();
     expectTypeOf<RedirectError['location']>().toEqualTypeOf<string | undefined>();
     expectTypeOf<UnexpectedResponseError['body']>().toEqualTypeOf<string>();
   });

@@ -12,7 +12,7 @@ import {
   type RequestOptions,
 } from '../../src/index.js';
 
-const client = createClient({ apiAccessToken: 'tok' });
+const client = createClient({ apiAccessToken: 'typeTestToken1234567' });
 const ids = { account_id: 1, conversation_id: 42 };
 const choice = { title: 'Small', value: 's' };
 const button = { type: 'postback', text: 'Go', payload: 'GO' } as const;

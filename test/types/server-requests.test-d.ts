@@ -3,7 +3,7 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import { createClient, type CreateMessageParams } from '../../src/index.js';
 
-const client = createClient({ apiAccessToken: 'tok' });
+const client = createClient({ apiAccessToken: 'typeTestToken1234567' });
 const ids = { account_id: 1, conversation_id: 42 };
 
 describe('requests the server accepts compile', () => {

@@ -39,7 +39,7 @@ describe('client.api', () => {
   });
 
   it('retries 429 like messages.create', async () => {
-    const { client, sent } = setup(answers(() => textResponse('Retry later', 429), () => jsonResponse(sampleMessage)));
+    const { client, sent } = setup(answers(() => textResponse('Retry later', 429, { 'retry-after': '0' }), () => jsonResponse(sampleMessage)));
     const { data } = await client.api.POST(path, { params: ids, body: { content: 'Hi' } });
     expect(data).toEqual(sampleMessage);
     expect(sent).toHaveLength(2);

@@ -79,9 +79,10 @@ describe('HTTP errors', () => {
     const e = error as RateLimitError;
     expect(e.status).toBe(429);
     expect(e.body).toBe('Retry later');
-    expect(e.retryAfterMs).toBeUndefined();
+    // No Retry-After and no Date header: one whole window of the server's limit.
+    expect(e.retryAfterMs).toBe(60_000);
     expect(e.mayHaveBeenDelivered).toBe(false);
-    expect(e.message).toMatch(/failed with 429: Retry later\. Rate limited\. Nothing was posted\.$/);
+    expect(e.message).toMatch(/failed with 429: Retry later\. Rate limited; send again in 60 s\. Nothing was posted\.$/);
   });
 
   it('429 with Retry-After: 7 → retryAfterMs 7000, and the message says how long to wait', async () => {
@@ -89,11 +90,11 @@ describe('HTTP errors', () => {
     const e = error as RateLimitError;
     expect(e.retryAfterMs).toBe(7000);
     expect(e.headers['retry-after']).toBe('7');
-    expect(e.message).toContain('the server asks to wait 7 s');
+    expect(e.message).toContain('send again in 7 s');
   });
 
   it('429 is retried: 429, 429, then 200 returns the message after three identical requests', async () => {
-    const server = fakeFetch(answers(() => textResponse('Retry later', 429), () => textResponse('Retry later', 429, { 'retry-after': '0' }), () => jsonResponse(sampleMessage)));
+    const server = fakeFetch(answers(() => textResponse('Retry later', 429, { 'retry-after': '0' }), () => textResponse('Retry later', 429, { 'retry-after': '0' }), () => jsonResponse(sampleMessage)));
     const client = createClient({ apiAccessToken: token, baseUrl, retry: fast, fetch: server.fetch });
     await expect(client.messages.create(params)).resolves.toEqual(sampleMessage);
     expect(server.sent).toHaveLength(3);
@@ -101,7 +102,7 @@ describe('HTTP errors', () => {
   });
 
   it('429 every time: gives up after retries + 1 requests with a RateLimitError', async () => {
-    const { error, sent } = await callWith(() => textResponse('Retry later', 429), fast);
+    const { error, sent } = await callWith(() => textResponse('Retry later', 429, { 'retry-after': '0' }), fast);
     expect(sent).toHaveLength(3);
     expect(error).toBeInstanceOf(RateLimitError);
     expect((error as RateLimitError).mayHaveBeenDelivered).toBe(false);
@@ -113,15 +114,22 @@ describe('HTTP errors', () => {
     expect((error as RateLimitError).retryAfterMs).toBe(60_000);
   });
 
-  it('503 is retried, then 200 returns the message', async () => {
-    const server = fakeFetch(answers(() => textResponse('Service Unavailable', 503), () => jsonResponse(sampleMessage)));
+  it('503 with Retry-After is retried, then 200 returns the message', async () => {
+    const server = fakeFetch(answers(() => textResponse('Service Unavailable', 503, { 'retry-after': '0' }), () => jsonResponse(sampleMessage)));
     const client = createClient({ apiAccessToken: token, baseUrl, retry: fast, fetch: server.fetch });
     await expect(client.messages.create(params)).resolves.toEqual(sampleMessage);
     expect(server.sent).toHaveLength(2);
   });
 
-  it('503 every time → ApiError 503, nothing delivered', async () => {
+  it('503 without Retry-After (a proxy may have forwarded the POST) → ApiError 503 at once, may have been delivered', async () => {
     const { error, sent } = await callWith(() => textResponse('Service Unavailable', 503), fast);
+    expect(sent).toHaveLength(1);
+    expect((error as ApiError).status).toBe(503);
+    expect((error as ApiError).mayHaveBeenDelivered).toBe(true);
+  });
+
+  it('503 with Retry-After every time → ApiError 503, nothing delivered', async () => {
+    const { error, sent } = await callWith(() => textResponse('Service Unavailable', 503, { 'retry-after': '0' }), fast);
     expect(sent).toHaveLength(3);
     expect((error as object).constructor).toBe(ApiError);
     expect((error as ApiError).status).toBe(503);
@@ -155,7 +163,7 @@ describe('HTTP errors', () => {
   });
 
   it('retries a multipart message with the same parts', async () => {
-    const server = fakeFetch(answers(() => textResponse('Retry later', 429), () => jsonResponse(sampleMessage)));
+    const server = fakeFetch(answers(() => textResponse('Retry later', 429, { 'retry-after': '0' }), () => jsonResponse(sampleMessage)));
     const client = createClient({ apiAccessToken: token, baseUrl, retry: fast, fetch: server.fetch });
     await client.messages.create({ ...params, attachments: [{ data: 'abc', filename: 'a.txt', contentType: 'text/plain' }] });
     expect(server.sent).toHaveLength(2);
@@ -182,7 +190,8 @@ describe('redirects are not followed', () => {
     const e = error as RedirectError;
     expect(e.status).toBe(status);
     expect(e.location).toBe(location);
-    expect(e.mayHaveBeenDelivered).toBe(false);
+    // A 303 See Other answers a POST the server processed.
+    expect(e.mayHaveBeenDelivered).toBe(status === 303);
     expect(e.message).toContain(`answered with a redirect (${status}) to ${location}`);
     expect(e.message).toContain('set baseUrl to the final address');
   });

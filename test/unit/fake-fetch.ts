@@ -48,7 +48,7 @@ export function textResponse(body: string, status: number, headers: Record<strin
   return new Response(body, { status, headers: { 'content-type': 'text/plain; charset=utf-8', ...headers } });
 }
 
-export const token = 'tok_UNIT_9f8e7d6c5b4a';
+export const token = 'tokUNIT9f8e7d6c5b4a';
 export const baseUrl = 'https://online.99digital.co.il';
 export const messagesUrl = (account: number, conversation: number, base = baseUrl) =>
   `${base}/api/v1/accounts/${account}/conversations/${conversation}/messages`;

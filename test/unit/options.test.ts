@@ -53,13 +53,13 @@ describe('the API token', () => {
   });
 
   it('falls back to DIGITAL99_API_ACCESS_TOKEN', async () => {
-    vi.stubEnv('DIGITAL99_API_ACCESS_TOKEN', 'tok_from_env');
+    vi.stubEnv('DIGITAL99_API_ACCESS_TOKEN', 'tokFromEnv0123456789');
     const request = await sendOne({ baseUrl });
-    expect(request?.headers.get('api_access_token')).toBe('tok_from_env');
+    expect(request?.headers.get('api_access_token')).toBe('tokFromEnv0123456789');
   });
 
   it('prefers apiAccessToken over the environment variable', async () => {
-    vi.stubEnv('DIGITAL99_API_ACCESS_TOKEN', 'tok_from_env');
+    vi.stubEnv('DIGITAL99_API_ACCESS_TOKEN', 'tokFromEnv0123456789');
     const request = await sendOne({ baseUrl, apiAccessToken: token });
     expect(request?.headers.get('api_access_token')).toBe(token);
   });
@@ -89,6 +89,35 @@ describe('the API token', () => {
     const error = configurationError({ fetch: fakeFetch().fetch });
     expect(error.message).toMatch(/^The API access token \(DIGITAL99_API_ACCESS_TOKEN\) contains a line break/);
     expect(error.message).not.toContain(secret);
+  });
+
+  // Real tokens are letters and digits: refusing the rest makes every encoding of an accepted token
+  // (URL, form, JSON, HTML) the token itself, so an echo in any of them is redacted.
+  it.each(['-', '_', '~', '+', '/', '=', '.', '%', '&', '<', '"', "'", '\\'])('is refused when it contains %j, naming that character only', (char) => {
+    const bad = `tokSECRET5a5a${char}5a5a5a`;
+    const error = configurationError({ apiAccessToken: bad, fetch: fakeFetch().fetch });
+    expect(error.message).toBe(
+      `The API access token (apiAccessToken) contains "${char}" at position 14 of 20; API access tokens are letters and digits only. ` +
+        'Copy the whole token again from your 99digital profile page.',
+    );
+    expect(error.message).not.toContain('tokSECRET');
+  });
+
+  it.each([
+    ['too short', 'abc123', 6],
+    ['15 characters', 'a'.repeat(15), 15],
+    ['257 characters', 'a'.repeat(257), 257],
+  ])('is refused when %s, saying the length only', (_name, bad, length) => {
+    const error = configurationError({ apiAccessToken: bad, fetch: fakeFetch().fetch });
+    expect(error.message).toMatch(new RegExp(`^The API access token \\(apiAccessToken\\) is ${length} characters long; API access tokens are 16 to 256 letters and digits`));
+    expect(error.message).not.toContain(bad);
+  });
+
+  it('accepts 16 to 256 letters and digits (a standard token is 24)', async () => {
+    for (const good of ['a'.repeat(16), 'Q7xK2mP9vR4sT8wZ3yB6nC1d', 'Z9'.repeat(128)]) {
+      const request = await sendOne({ baseUrl, apiAccessToken: good });
+      expect(request?.headers.get('api_access_token')).toBe(good);
+    }
   });
 
   it('is refused when it is not a string, naming the type only', () => {

@@ -23,7 +23,7 @@ import {
 import { baseUrl, fakeFetch, jsonResponse, rejectionOf, textResponse, type Answer } from './fake-fetch.js';
 
 // Distinctive enough that any appearance is a leak, not a coincidence.
-const secret = 'tok_LEAKCHECK_3f9a1c77e2';
+const secret = 'tokLEAKCHECK3f9a1c77e2';
 
 /** Every way an error gets shown: none may contain the token. */
 function shownForms(value: unknown): string[] {
@@ -227,7 +227,7 @@ describe('the client and debug lines never show the token', () => {
 
   it('debug lines of retries and of a response header echoing the token', async () => {
     const server = fakeFetch((_request, call) =>
-      call === 1 ? textResponse('Retry later', 429, { 'x-echo': secret, 'set-cookie': `t=${secret}` }) : jsonResponse({}, 200),
+      call === 1 ? textResponse('Retry later', 429, { 'retry-after': '0', 'x-echo': secret, 'set-cookie': `t=${secret}` }) : jsonResponse({}, 200),
     );
     const lines: string[] = [];
     const client = createClient({
