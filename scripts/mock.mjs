@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// npm run mock [-- --port 4010] [-- --dynamic]: a Prism mock of openapi.yaml for people to try the
+// npm run mock [-- --port 4010] [-- --respond examples]: the mock of the API (Prism judging each
+// request against openapi.yaml, valid messages answered as the server would) for people to try the
 // API against. Runs until Ctrl-C or SIGTERM, then stops Prism. Uses the built testing helper
 // (dist/, which `npm ci` builds through `prepare`); builds it first when it is missing.
 import { execFileSync } from 'node:child_process';
@@ -11,18 +12,20 @@ import { parseArgs } from 'node:util';
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const DEFAULT_PORT = 4010;
 
-const usage = `Usage: npm run mock -- [--port <n>] [--dynamic]
+const RESPONDS = ['message', 'examples'];
+const usage = `Usage: npm run mock -- [--port <n>] [--respond message|examples]
 
-  --port <n>   port to listen on (default ${DEFAULT_PORT}; 0 picks a free one)
-  --dynamic    generate responses from the schemas instead of serving the examples
-  --help       show this help`;
+  --port <n>        port to listen on (default ${DEFAULT_PORT}; 0 picks a free one)
+  --respond <how>   how valid requests are answered: message (default: the message built from
+                    the request, as the server answers) or examples (the spec's examples)
+  --help            show this help`;
 
 let values;
 try {
   ({ values } = parseArgs({
     options: {
       port: { type: 'string' },
-      dynamic: { type: 'boolean', default: false },
+      respond: { type: 'string', default: 'message' },
       help: { type: 'boolean', short: 'h', default: false },
     },
     strict: true,
@@ -41,6 +44,11 @@ if (!Number.isInteger(port) || port < 0 || port > 65_535) {
   process.exit(2);
 }
 
+if (!RESPONDS.includes(values.respond)) {
+  console.error(`--respond must be one of ${RESPONDS.join(', ')}, got "${values.respond}".\n\n${usage}`);
+  process.exit(2);
+}
+
 const helper = resolve(root, 'dist/src/testing/index.js');
 if (!existsSync(helper)) {
   console.log('dist/ is missing: building it first (npm run build)...');
@@ -50,7 +58,7 @@ const { startMockServer } = await import(pathToFileURL(helper).href);
 
 let mock;
 try {
-  mock = await startMockServer({ port: port === 0 ? undefined : port, dynamic: values.dynamic });
+  mock = await startMockServer({ port: port === 0 ? undefined : port, respond: values.respond });
 } catch (error) {
   console.error(`Could not start the mock: ${error.message}`);
   if (/EADDRINUSE/.test(error.message)) console.error(`\nPort ${port} is taken. Try: npm run mock -- --port 0`);
@@ -58,7 +66,11 @@ try {
 }
 
 const endpoint = `${mock.url}/api/v1/accounts/1/conversations/42/messages`;
-console.log(`99digital mock (Prism, ${values.dynamic ? 'responses generated from the schemas' : 'serving the spec examples'}) on ${mock.url}
+const answers = {
+  message: 'valid requests answered with the message the server would create',
+  examples: "valid requests answered with the spec's examples",
+};
+console.log(`99digital mock (Prism checks each request against openapi.yaml; ${answers[values.respond]}) on ${mock.url}
 
 Try it:
 
@@ -68,7 +80,7 @@ curl -i -X POST "${endpoint}" \\
   -d '{"content": "Hello from the API", "message_type": "outgoing"}'
 
 A request that breaks the spec gets 422; the sl-violations response header says why.
-Pick a response example with -H "Prefer: example=cards", an error with -H "Prefer: code=401".
+Ask for a response example with -H "Prefer: example=cards", an error with -H "Prefer: code=401".
 In code: createClient({ apiAccessToken: 'testToken1234567890', baseUrl: '${mock.url}' }).
 Press Ctrl-C to stop.`);
 

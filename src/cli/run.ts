@@ -8,7 +8,6 @@ import { checkBaseUrl, debugRequested, tokenEnvVar } from '../client/options.js'
 import { createRedactor } from '../errors/redaction.js';
 import { readAttachments } from './attachments.js';
 import { describeFailure, exitCodes, UsageError } from './exit-codes.js';
-import { fetchPreferringExample, mockExampleFor } from './mock-example.js';
 import { parseSendArgs, type SendCommand } from './send-args.js';
 import { summarize } from './summary.js';
 import { globalUsage, sendUsage } from './usage.js';
@@ -73,7 +72,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
 }
 
 const mockNote =
-  '  (sent to the built-in mock server: the answer is the example from openapi.yaml for this kind of message)\n';
+  '  (sent to the built-in mock server: it checked the request against openapi.yaml and answered as the server would)\n';
 
 async function send(cmd: SendCommand, signal: AbortSignal | undefined, err: (text: string) => void): Promise<Message> {
   if (!cmd.mock && !process.env[tokenEnvVar]) {
@@ -103,7 +102,6 @@ async function send(cmd: SendCommand, signal: AbortSignal | undefined, err: (tex
       ...clientOptions,
       apiAccessToken: mockToken,
       baseUrl: mock.url,
-      fetch: fetchPreferringExample(mockExampleFor(cmd.params, attachments.length > 0)),
     });
     return await client.messages.create(params, requestOptions);
   } finally {

@@ -1,18 +1,34 @@
-// 99digital-client/testing: a Prism mock of the packaged openapi.yaml for your own tests.
-// Prism (@stoplight/prism-cli) is an optional peer dependency: install it to use this entry.
+// 99digital-client/testing: a mock of the 99digital API for your own tests: Prism (the judge of
+// requests against the packaged openapi.yaml) behind a small server that records each request,
+// answers with the message built from it, and serves queued failures on demand. Prism
+// (@stoplight/prism-cli) is an optional peer dependency: install it to use this entry.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigurationError } from '../errors/classes.js';
-import { DEFAULT_START_TIMEOUT_MS, startPrism } from './prism.js';
+import { startFrontServer, type Respond } from './front-server.js';
+import { DEFAULT_START_TIMEOUT_MS, startPrism, type PrismProcess } from './prism.js';
+import type { QueuedAnswer } from './queued-answers.js';
+import type { RecordedRequest } from './recorded-requests.js';
 
 export { PrismStartError } from './errors.js';
+export type { QueuedAnswer } from './queued-answers.js';
+export type { RecordedField, RecordedFile, RecordedPart, RecordedRequest } from './recorded-requests.js';
+export type { Respond } from './front-server.js';
 
 export interface MockServerOptions {
   /** The port to listen on. Default: a free port picked for you. */
   port?: number;
-  /** Generate responses from the schemas (json-schema-faker) instead of serving the examples. Default false. */
-  dynamic?: boolean;
+  /**
+   * How requests Prism accepts are answered:
+   * - `'message'` (default): the message the server would create from the request: its content,
+   *   content_type, content_attributes, private, echo_id and files, message_type numbered as the
+   *   server does, a new id, created now.
+   * - `'examples'`: the spec's response examples, as Prism serves them.
+   *
+   * A request with `Prefer: example=<name>` always gets that example.
+   */
+  respond?: Respond;
   /** The address to listen on. Default `127.0.0.1`. */
   host?: string;
   /** The OpenAPI file to serve. Default: the `openapi.yaml` shipped with 99digital-client. */
@@ -30,28 +46,47 @@ export interface MockServerOptions {
 export interface MockServer {
   /** The base URL to give the client, e.g. `http://127.0.0.1:53127` (no trailing slash). */
   readonly url: string;
+  /**
+   * The requests received so far, oldest first (a copy). Each has its method, path, headers (the
+   * token header as sent), parsed body or multipart parts, and the status it got.
+   */
+  readonly requests: readonly RecordedRequest[];
+  /**
+   * Queues answers for the next requests (not CORS preflights), one each, in order, given before
+   * Prism sees the request (as the server's rate limiter or a proxy answers): `enqueue({ status: 429 })`,
+   * `enqueue({ status: 422, body: { error: 'Validation failed: Too many messages' } })`,
+   * `enqueue({ delayMs: 2000 })`, `enqueue({ drop: true })`. Throws ConfigurationError for an
+   * answer that makes no sense (and then queues none of them).
+   */
+  enqueue(...answers: QueuedAnswer[]): void;
+  /** How many queued answers are still waiting for a request. */
+  readonly queued: number;
+  /** Forgets the requests received and drops the answers still queued (e.g. in `afterEach`). */
+  reset(): void;
   /** Prism's process id. */
   readonly pid: number;
   /** Settles when Prism has exited, whatever stopped it (close(), a crash, a signal). */
   readonly exited: Promise<void>;
   /** The end of Prism's log: it says why a request got a 422 (or why Prism stopped). */
   log(): string;
-  /** Stops Prism and resolves once its process has exited. Safe to call more than once. */
+  /** Stops the mock and Prism; resolves once Prism's process has exited. Safe to call more than once. */
   close(): Promise<void>;
 }
 
 /**
- * Starts a Prism mock of the 99digital API on a loopback port and resolves once it answers HTTP.
+ * Starts a mock of the 99digital API on a loopback port and resolves once it answers HTTP. Prism
+ * judges every request against the spec (auth, validation, 422 problem details); the ones it
+ * accepts are answered with the message built from them.
  *
  * ```ts
  * const mock = await startMockServer();
  * const client = createClient({ apiAccessToken: 'testToken1234567890', baseUrl: mock.url, retry: false });
- * // ... your tests ...
+ * // ... your tests ... mock.requests, mock.enqueue({ status: 429 }) ...
  * await mock.close();
  * ```
  *
- * Throws ConfigurationError when Prism is not installed (the message says what to install) and
- * PrismStartError, carrying Prism's log, when Prism fails to start.
+ * Throws ConfigurationError when Prism is not installed (the message says what to install) or the
+ * port is taken, and PrismStartError, carrying Prism's log, when Prism fails to start.
  */
 export async function startMockServer(options: MockServerOptions = {}): Promise<MockServer> {
   checkCanSpawn();
@@ -60,18 +95,48 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   if (options.port !== undefined && !(Number.isInteger(options.port) && options.port > 0 && options.port < 65_536)) {
     throw new ConfigurationError(`port must be an integer from 1 to 65535, got ${String(options.port)}.`);
   }
-  const prism = await startPrism({
-    command: ['mock', specPath],
-    host: options.host ?? '127.0.0.1',
-    port: options.port,
-    errors: options.errors ?? true,
-    flags: options.dynamic === true ? ['--dynamic'] : [],
-    // Next to this package (where npm puts its peer dependencies), then from the user's project.
-    searchFrom: [import.meta.url, join(process.cwd(), 'package.json')],
-    startTimeoutMs: options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS,
-  });
-  return { url: prism.url, pid: prism.pid, exited: prism.exited, log: prism.log, close: prism.close };
+  const respond = options.respond ?? 'message';
+  if (!RESPONDS.includes(respond)) {
+    throw new ConfigurationError(`respond must be one of ${RESPONDS.map((mode) => `'${mode}'`).join(', ')}, got ${JSON.stringify(respond)}.`);
+  }
+  const host = options.host ?? '127.0.0.1';
+  // The front server first: a taken port fails at once, before Prism's slow start.
+  const front = await startFrontServer({ host, port: options.port, respond });
+  let prism: PrismProcess;
+  try {
+    prism = await startPrism({
+      command: ['mock', specPath],
+      // Prism itself is only reached through the front server.
+      host: '127.0.0.1',
+      errors: options.errors ?? true,
+      // Next to this package (where npm puts its peer dependencies), then from the user's project.
+      searchFrom: [import.meta.url, join(process.cwd(), 'package.json')],
+      startTimeoutMs: options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS,
+    });
+  } catch (error) {
+    await front.close();
+    throw error;
+  }
+  front.setUpstream(prism.url);
+  let closing: Promise<void> | undefined;
+  return {
+    url: front.url,
+    get requests() {
+      return front.requests;
+    },
+    enqueue: (...answers: QueuedAnswer[]) => front.enqueue(answers),
+    get queued() {
+      return front.queued;
+    },
+    reset: () => front.reset(),
+    pid: prism.pid,
+    exited: prism.exited,
+    log: prism.log,
+    close: () => (closing ??= Promise.all([front.close(), prism.close()]).then(() => undefined)),
+  };
 }
+
+const RESPONDS: readonly Respond[] = ['message', 'examples'];
 
 /**
  * Prism is a child process: a runtime without them (Cloudflare Workers, where node:child_process is

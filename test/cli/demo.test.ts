@@ -24,8 +24,12 @@ describe('npm start (scripts/demo.mjs)', () => {
     expect(result.stdout).toContain('2. An interactive message (input_select');
     expect(result.stdout).toContain('"content_type": "input_select"');
     expect(result.stdout).toContain('answer    HTTP 200 OK');
-    expect(result.stdout).toContain('message   id 1022 in conversation 42');
-    expect(result.stdout).toContain('message   id 1024 in conversation 42 · outgoing (1), input_select · status sent');
+    // The mock answers with the message built from each request.
+    expect(result.stdout).toContain('message   id 1 in conversation 42 · outgoing (1), text · status sent');
+    expect(result.stdout).toContain('content "Hello from the 99digital-client demo"');
+    expect(result.stdout).toContain('message   id 2 in conversation 42 · outgoing (1), input_select · status sent');
+    expect(result.stdout).toContain('content "Which team should answer you?"');
+    expect(result.stdout).not.toContain('not an echo');
     expect(result.stdout).toContain('options Sales (sales) · Support (support)');
     expect(result.stdout).toContain('npm run docs        → docs/index.html');
     expect(result.stdout).toContain('npm run docs:serve');

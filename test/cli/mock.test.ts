@@ -29,25 +29,28 @@ describe('99digital send --mock', () => {
     const result = await sendToMock([...ids, '--private', 'Called the customer back']);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toBe('');
-    // The mock answers with the spec's private note example.
-    expect(result.stdout).toContain('Message 1023 created in conversation 42\n');
+    // The mock answers with the message built from the request, as the server would.
+    expect(result.stdout).toContain('Message 1 created in conversation 42\n');
     expect(result.stdout).toContain('  type     outgoing (1), text, private note\n');
     expect(result.stdout).toContain('  status   sent\n');
+    expect(result.stdout).toContain('  content  Called the customer back\n');
     expect(result.stdout).toContain('built-in mock server');
   });
 
   it('--type template: the mock answers a template message (3), sent by the contact', async () => {
     const result = await sendToMock([...ids, '--type', 'template', 'Please rate the conversation']);
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toContain('Message 1027 created in conversation 42\n');
+    expect(result.stdout).toContain('Message 1 created in conversation 42\n');
     expect(result.stdout).toContain('  type     template (3), text\n');
+    expect(result.stdout).toContain('  content  Please rate the conversation\n');
   });
 
   it('--template-params (a WhatsApp template, only name required): an outgoing message (1)', async () => {
     const result = await sendToMock([...ids, '--template-params', '{"name":"hello_world"}', 'Hello!']);
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toContain('Message 1041 created in conversation 42\n');
+    expect(result.stdout).toContain('Message 1 created in conversation 42\n');
     expect(result.stdout).toContain('  type     outgoing (1), text\n');
+    expect(result.stdout).toContain('  content  Hello!\n');
   });
 
   it('--json with cards and --attributes from a file: the mock accepts the request', async () => {
@@ -58,8 +61,16 @@ describe('99digital send --mock', () => {
     );
     const result = await sendToMock([...ids, '--content-type', 'cards', '--attributes', `@${path}`, '--json', 'Our plans']);
     expect(result.code, result.stderr).toBe(0);
-    const message = JSON.parse(result.stdout) as { id: number; content_type: string; conversation_id: number };
-    expect(message).toMatchObject({ id: 1025, content_type: 'cards', conversation_id: 42 });
+    const message = JSON.parse(result.stdout) as Record<string, unknown>;
+    expect(message).toMatchObject({
+      id: 1,
+      content: 'Our plans',
+      content_type: 'cards',
+      content_attributes: { items: [{ title: 'Basic', actions: [{ type: 'postback', text: 'Choose', payload: 'PLAN_BASIC' }] }] },
+      conversation_id: 42,
+      message_type: 1,
+      sender: { type: 'user' },
+    });
   });
 
   it('with --attach: multipart is accepted by the mock', async () => {
@@ -68,6 +79,7 @@ describe('99digital send --mock', () => {
     const result = await sendToMock([...ids, '--attach', path, 'Here is your invoice']);
     expect(result.code, result.stderr).toBe(0);
     expect(result.stdout).toContain('  files    1 attached\n');
+    expect(result.stdout).toContain('  content  Here is your invoice\n');
   });
 
   it('an input error found after the mock started: exit 2, Prism stopped, the real token never printed', async () => {

@@ -1,10 +1,11 @@
 // Every code block in README.md is checked, so the README cannot rot: TypeScript blocks are
-// type-checked against the built package (as users import it), shell blocks name real npm
-// scripts, and every `99digital` command in them is run against the Prism mock.
+// type-checked against the built package (as users import it), the ones that are vitest tests
+// themselves are run here too, shell blocks name real npm scripts, and every `99digital` command in
+// them is run against the Prism mock.
 import { execFile } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import ts from 'typescript';
 import { afterAll, describe, expect, inject, it } from 'vitest';
@@ -49,7 +50,26 @@ function commands(code: string): string[] {
     .filter((l) => l !== '' && !l.startsWith('#'));
 }
 
+// Blocks that import from vitest are tests a user would copy: each is written out and imported
+// inside its own describe, so that its hooks and tests run as part of this file.
+const runnable = tsBlocks.filter((b) => /from 'vitest'/.test(b.code));
+const runnableDir = join(root, 'test/readme/.runnable');
+rmSync(runnableDir, { recursive: true, force: true });
+mkdirSync(runnableDir, { recursive: true });
+afterAll(() => rmSync(runnableDir, { recursive: true, force: true }));
+for (const b of runnable) {
+  const file = join(runnableDir, `readme-line-${b.line}.test-block.ts`);
+  writeFileSync(file, `${b.code}\nexport {};\n`);
+  describe(`README.md:${b.line}, run`, async () => {
+    await import(pathToFileURL(file).href);
+  });
+}
+
 describe('README.md', () => {
+  it('has a test block that is run (the testing section)', () => {
+    expect(runnable.map((b) => b.code)).toContainEqual(expect.stringContaining("from '99digital-client/testing'"));
+  });
+
   it('has code blocks, each in a language this test checks', () => {
     expect(tsBlocks.length).toBeGreaterThan(3);
     expect(shBlocks.length).toBeGreaterThan(3);

@@ -2,12 +2,13 @@
 // spec Prism cannot load (the error carries Prism's own log), a Prism that does not answer in time
 // (it is killed), bad options. No Prism process is left behind in any of these.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ConfigurationError, Digital99Error } from '../../src/errors/classes.js';
 import { PrismStartError, packagedSpecPath, startMockServer } from '../../src/testing/index.js';
-import { PRISM_INSTALL_COMMAND, resolvePrismBin } from '../../src/testing/prism.js';
+import { findFreePort, PRISM_INSTALL_COMMAND, resolvePrismBin } from '../../src/testing/prism.js';
 import { specPath, specSource } from './openapi.js';
 import { processesMentioning } from './processes.js';
 
@@ -74,5 +75,19 @@ describe('startMockServer failures', () => {
     await expect(startMockServer({ specPath: missing })).rejects.toThrow(`The OpenAPI file to mock does not exist: ${missing}`);
     await expect(startMockServer({ port: 70_000 })).rejects.toBeInstanceOf(ConfigurationError);
     await expect(startMockServer({ port: 1.5 })).rejects.toThrow('port must be an integer from 1 to 65535');
+    await expect(startMockServer({ respond: 'echo' as never })).rejects.toThrow(`respond must be one of 'message', 'examples', got "echo".`);
+  });
+
+  it('when Prism fails to start, the port the mock took is let go', async () => {
+    const port = await findFreePort('127.0.0.1');
+    const notAnApi = join(scratch, 'not-an-api-either.yaml');
+    writeFileSync(notAnApi, 'hello: world\n');
+    expect(await rejection(startMockServer({ specPath: notAnApi, port }))).toBeInstanceOf(PrismStartError);
+    const server = createServer();
+    await new Promise<void>((listening, failed) => {
+      server.once('error', failed);
+      server.listen({ port, host: '127.0.0.1', exclusive: true }, listening);
+    });
+    await new Promise((closed) => server.close(closed));
   });
 });
