@@ -2,5 +2,5 @@
 import { startMockServer, type MockServer } from '99digital-client/testing';
 
 export async function start(): Promise<MockServer> {
-  return startMockServer({ dynamic: false });
+  return startMockServer({ respond: 'message' });
 }
