@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { closestName } from '../messages/closest-name.js';
-import { contentTypes, messageTypes } from '../messages/input-checks.js';
+import { requestEnums } from '../messages/input-checks.js';
 import { UsageError } from './exit-codes.js';
 import { readJsonArg } from './json-arg.js';
 
@@ -121,8 +121,8 @@ export function parseSendArgs(args: readonly string[]): SendCommand {
   }
   const account_id = parseId('--account', values.account);
   const conversation_id = parseId('--conversation', values.conversation);
-  const message_type = parseChoice('--type', values.type, messageTypes);
-  const content_type = parseChoice('--content-type', values['content-type'], contentTypes);
+  const message_type = parseChoice('--type', values.type, requestEnums['message_type'] ?? []);
+  const content_type = parseChoice('--content-type', values['content-type'], requestEnums['content_type'] ?? []);
   const timeoutMs = parseTimeout(values.timeout);
   if (values['echo-id'] === '') throw new UsageError('--echo-id must not be empty.');
   const stdinUsers = [positionals[0] === '-', values.attributes === '@-', values['template-params'] === '@-'].filter(Boolean);

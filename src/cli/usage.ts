@@ -1,4 +1,19 @@
-// The help texts. Kept beside the option table (send-args.ts) they describe.
+// The help texts. Kept beside the option table (send-args.ts) they describe; the choices and the
+// files limit come from the spec (generated/request-checks.ts), like the checks they describe.
+import { maxAttachments, requestEnums } from '../messages/input-checks.js';
+
+/** `a | b | c`, wrapped under the option's description column. */
+function choices(values: readonly string[] | undefined, tail: string): string {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of [...(values ?? []).flatMap((v, i) => (i === 0 ? [v] : ['|', v])), ...tail.split(' ')]) {
+    if (line && line.length + word.length + 1 > 70) {
+      lines.push(line);
+      line = word;
+    } else line = line ? `${line} ${word}` : word;
+  }
+  return [...lines, line].join('\n                            ');
+}
 
 export const globalUsage = `Usage: 99digital <command> [options]
 
@@ -29,14 +44,14 @@ Posts <text> into a conversation and prints the created message.
 Message:
   --account <id>            The numeric account id (required)
   --conversation <id>       The conversation's display id, the #number in the dashboard (required)
-  --type <type>             incoming | outgoing | activity | template (server default: outgoing)
+  --type <type>             ${choices(requestEnums['message_type'], '(server default: outgoing)')}
   --private                 A private note: seen by agents only, never sent to the customer
-  --content-type <type>     text | input_select | cards | form (default text)
+  --content-type <type>     ${choices(requestEnums['content_type'], '(default text)')}
   --attributes <json|@file> content_attributes: the items of an interactive message, or
                             {"in_reply_to": <message id>} for text. @file reads a JSON file, @- stdin
   --template-params <json|@file>
                             template_params of a WhatsApp template message
-  --attach <file>           Attach a file (repeat for more, at most 15); sent as multipart/form-data
+  --attach <file>           Attach a file (repeat for more, at most ${maxAttachments}); sent as multipart/form-data
   --echo-id <id>            Your own id for the message, echoed back by the server
 
 Connection:

@@ -8,7 +8,7 @@ import { checkSignal, resolveRetry, resolveTimeout, type RetryPolicy } from '../
 import type { MessagePromise, MessageWithResponse } from './message-promise.js';
 import { messageFrom } from './read-message.js';
 import { checkedRequest } from './request.js';
-import type { CreateMessageParams, RequestOptions } from './types.js';
+import type { ContentType, CreateMessageParams, RequestOptions } from './types.js';
 
 type Init = Record<string, unknown> | undefined;
 
@@ -29,15 +29,16 @@ export interface Messages {
   /**
    * Posts a message into a conversation and resolves to it; `.withResponse()` gives the HTTP answer
    * and its request id as well. Throws a Digital99Error subclass on any failure; check
-   * `error.mayHaveBeenDelivered` before sending again.
+   * `error.mayHaveBeenDelivered` before sending again. Generic over content_type (inferred from
+   * `params`; text when it is left out), so that type errors name that variant.
    */
-  create(params: CreateMessageParams, requestOptions?: RequestOptions): MessagePromise;
+  create<T extends ContentType | undefined = undefined>(params: CreateMessageParams<T>, requestOptions?: RequestOptions): MessagePromise;
 }
 
 export function createMessages(send: Send, options: MessagesOptions) {
   return {
     /** What create() resolves to with `.withResponse()`; the client wraps it in a MessagePromise. */
-    async createWithResponse(params: CreateMessageParams, requestOptions: RequestOptions = {}): Promise<MessageWithResponse> {
+    async createWithResponse(params: CreateMessageParams<ContentType | undefined>, requestOptions: RequestOptions = {}): Promise<MessageWithResponse> {
       // The per-call options first: nothing (no timer, no request) starts with a bad one.
       if (typeof requestOptions !== 'object' || requestOptions === null) {
         throw new ConfigurationError('messages.create(params, options): options must be an object such as { signal, timeoutMs, retry }.');

@@ -1,45 +1,34 @@
 // Checks of messages.create's input, made before anything is sent, so that a mistake costs an
 // exception with a fix in it rather than a 422 (or worse, a wrong message in a customer's chat).
-// TypeScript catches most of these at compile time; these catch the rest (JavaScript callers,
-// values from JSON, `as any`).
-import { closestName } from './closest-name.js';
+// The rules are the spec's: generated/request-checks.ts is Ajv's code compiled from openapi.yaml,
+// and this file only words its verdicts (the field's path, what was expected, "did you mean").
+// What is not schema stays here: the path ids, the files, and which fields a multipart body carries.
+import { requestFacts, variantChecks, type SchemaError } from '../../generated/request-checks.js';
 import { InvalidInputError } from '../errors/classes.js';
+import { closestName } from './closest-name.js';
 
-export const maxContentLength = 150_000;
-export const maxAttachments = 15;
-export const messageTypes = ['incoming', 'outgoing', 'activity', 'template'] as const;
-export const contentTypes = ['text', 'input_select', 'cards', 'form', 'article', 'input_email', 'input_text', 'input_textarea'] as const;
-/** Content types whose content_attributes are a text message's (what it replies to), not items. */
-const textLikeTypes = new Set(['text', 'input_email', 'input_text', 'input_textarea']);
-const replyFields = new Set(['in_reply_to', 'in_reply_to_external_id']);
-const formFieldTypes = ['text', 'email', 'text_area', 'select'] as const;
-const cardActionTypes = ['link', 'postback'] as const;
+const { discriminator, defaultVariant, fields, enums, required, names, files, multipartFields } = requestFacts;
 
-const knownFields = new Set([
-  'account_id',
-  'conversation_id',
-  'content',
-  'message_type',
-  'private',
-  'content_type',
-  'content_attributes',
-  'template_params',
-  'echo_id',
-  'source_id',
-  'external_created_at',
-  'campaign_id',
-  'sender_type',
-  'sender_id',
-  'cc_emails',
-  'bcc_emails',
-  'to_emails',
-  'email_html_content',
-  'attachments',
-]);
+/** At most this many files per message (the spec's limit on the multipart body's files). */
+export const maxAttachments = files?.maxItems ?? Number.POSITIVE_INFINITY;
+/** The allowed values of the request's top-level enums (message_type, content_type, ...), from the spec. */
+export const requestEnums = enums;
+
+/** Names create() takes besides the body: the path ids and the files. */
+const pathIds = ['account_id', 'conversation_id'];
+const known = new Set([...fields, ...pathIds, 'attachments']);
+
+/** Names of nested objects one level down ("items" → "content_attributes"): a top-level one is misplaced. */
+const homes = new Map<string, string>();
+for (const byPath of [names.shared, ...Object.values(names.byVariant)]) {
+  for (const [path, keys] of Object.entries(byPath)) {
+    if (/^\w+$/.test(path)) for (const key of keys) if (!known.has(key) && !homes.has(key)) homes.set(key, path);
+  }
+}
 
 function describe(value: unknown): string {
   if (typeof value === 'string') return `"${value.length > 40 ? value.slice(0, 40) + '…' : value}" (a string)`;
-  if (Array.isArray(value)) return 'an array';
+  if (Array.isArray(value)) return value.length === 0 ? 'an empty array' : 'an array';
   if (value === null) return 'null';
   if (typeof value === 'object') return 'an object';
   return `${String(value)} (${typeof value})`;
@@ -61,108 +50,149 @@ export function checkId(value: unknown, field: string, what: string): number {
   return value;
 }
 
-function checkEnum<T extends string>(value: unknown, field: string, allowed: readonly T[]): void {
-  if (!allowed.includes(value as T)) {
-    fail(field, `must be one of ${allowed.map((a) => `"${a}"`).join(', ')}, got ${describe(value)}.`);
-  }
-}
+const quoted = (values: readonly unknown[]) => values.map((v) => JSON.stringify(v)).join(', ');
+const count = (n: number) => n.toLocaleString('en-US');
+/** Characters as the spec (JSON Schema) counts them: code points, not UTF-16 units. */
+const characters = (text: string) => [...text].length;
 
-function checkString(value: unknown, field: string, options: { nonEmpty?: boolean; max?: number } = {}): void {
-  if (typeof value !== 'string') fail(field, `must be a string, got ${describe(value)}.`);
-  if (options.nonEmpty && value.length === 0) fail(field, 'must not be empty.');
-  // Characters as the spec (JSON Schema maxLength) counts them: code points, not UTF-16 units.
-  if (options.max !== undefined && value.length > options.max && codePointLength(value) > options.max) {
-    fail(field, `must be at most ${options.max} characters, got ${codePointLength(value)}.`);
-  }
-}
+const typeWords: Record<string, string> = {
+  string: 'a string',
+  integer: 'a whole number',
+  number: 'a number',
+  boolean: 'true or false',
+  object: 'an object',
+  array: 'an array',
+  null: 'null',
+};
 
-/** Characters as the server counts them (code points); a surrogate pair is one character. */
-function codePointLength(text: string): number {
-  return [...text].length;
-}
+/** The segments of an Ajv instancePath (a JSON pointer). */
+const segments = (pointer: string) => (pointer === '' ? [] : pointer.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~')));
 
-export function checkContent(value: unknown): void {
-  if (value === undefined) fail('content', 'is required (the text of the message; it may be empty for interactive messages).');
-  checkString(value, 'content');
-  const text = value as string;
-  // Only strings long enough to matter are counted character by character.
-  if (text.length > maxContentLength && codePointLength(text) > maxContentLength) {
-    fail('content', `must be at most ${maxContentLength.toLocaleString('en-US')} characters, got ${codePointLength(text).toLocaleString('en-US')}. Split it into several messages.`);
-  }
-}
-
-function checkItems(value: unknown, field: string): unknown[] {
-  if (!Array.isArray(value) || value.length === 0) {
-    fail(field, `must be a non-empty array, got ${Array.isArray(value) ? 'an empty array' : describe(value)}.`);
-  }
-  return value;
-}
-
-function checkObject(value: unknown, field: string): Record<string, unknown> {
-  if (!isPlainObject(value)) fail(field, `must be an object, got ${describe(value)}.`);
-  return value;
-}
-
-function checkCardAction(action: unknown, field: string): void {
-  const a = checkObject(action, field);
-  checkEnum(a.type, `${field}.type`, cardActionTypes);
-  checkString(a.text, `${field}.text`, { nonEmpty: true });
-  if (a.type === 'link') checkString(a.uri, `${field}.uri`, { nonEmpty: true });
-  else checkString(a.payload, `${field}.payload`, { nonEmpty: true });
-}
-
-export function checkContentAttributes(contentType: string, value: unknown): void {
-  const field = 'content_attributes';
-  const attrs = checkObject(value, field);
-  if (textLikeTypes.has(contentType)) {
-    for (const key of Object.keys(attrs)) {
-      if (!replyFields.has(key)) {
-        fail(`${field}.${key}`, `is not accepted for a ${contentType} message; only in_reply_to and in_reply_to_external_id are. Did you mean to set content_type?`);
-      }
-    }
-    if (attrs.in_reply_to !== undefined) checkId(attrs.in_reply_to, `${field}.in_reply_to`, 'the id of the message replied to');
-    if (attrs.in_reply_to_external_id !== undefined) checkString(attrs.in_reply_to_external_id, `${field}.in_reply_to_external_id`, { nonEmpty: true });
-    return;
-  }
-  const items = checkItems(attrs.items, `${field}.items`);
-  items.forEach((raw, i) => {
-    const at = `${field}.items[${i}]`;
-    const item = checkObject(raw, at);
-    if (contentType === 'input_select') {
-      checkString(item.title, `${at}.title`, { nonEmpty: true });
-      checkString(item.value, `${at}.value`, { nonEmpty: true });
-    } else if (contentType === 'article') {
-      checkString(item.title, `${at}.title`, { nonEmpty: true });
-      checkString(item.link, `${at}.link`, { nonEmpty: true });
-    } else if (contentType === 'cards') {
-      checkString(item.title, `${at}.title`, { nonEmpty: true });
-      checkItems(item.actions, `${at}.actions`).forEach((action, j) => checkCardAction(action, `${at}.actions[${j}]`));
+/** `content_attributes.items[0].value` for ["content_attributes", "items", "0", "value"] of `body`. */
+function pathOf(body: unknown, parts: readonly string[]): { field: string; shape: string; value: unknown } {
+  let field = '';
+  let shape = '';
+  let value = body;
+  for (const part of parts) {
+    if (Array.isArray(value)) {
+      field += `[${part}]`;
+      shape += '[]';
     } else {
-      checkString(item.name, `${at}.name`, { nonEmpty: true });
-      checkString(item.label, `${at}.label`);
-      checkEnum(item.type, `${at}.type`, formFieldTypes);
-      if (item.type === 'select') checkItems(item.options, `${at}.options`);
+      field += field ? `.${part}` : part;
+      shape += shape ? `.${part}` : part;
     }
-  });
-}
-
-function checkTemplateParams(value: unknown): void {
-  const params = checkObject(value, 'template_params');
-  checkString(params.name, 'template_params.name', { nonEmpty: true });
-  for (const key of ['language', 'category', 'namespace']) {
-    if (params[key] !== undefined) checkString(params[key], `template_params.${key}`);
+    value = isPlainObject(value) || Array.isArray(value) ? (value as Record<string, unknown>)[part] : undefined;
   }
-  // Structured ({ header, body, footer, buttons }) or the legacy flat map: the spec says which.
-  if (params.processed_params !== undefined) checkObject(params.processed_params, 'template_params.processed_params');
+  return { field, shape, value };
 }
 
-/** Fields of content_attributes that callers put at the top level by mistake. */
-const attributeFields = new Set(['in_reply_to', 'items']);
+/** The property names the spec gives the object at `shape` in `variant`. */
+const namesAt = (variant: string, shape: string) => names.byVariant[variant]?.[shape] ?? names.shared[shape] ?? [];
 
-function suggest(key: string): string {
-  if (attributeFields.has(key)) return ` It goes in content_attributes: { ${key} }.`;
-  const best = closestName(key.toLowerCase(), knownFields);
-  return best ? ` Did you mean "${best}"?` : '';
+/**
+ * The one error worth reporting. Ajv stops at the first failure; a oneOf told apart by a tag is
+ * compiled as if/then/else (see scripts/request-checks.mjs), so its failure is the chosen
+ * alternative's errors followed by an `if` error. An untagged oneOf/anyOf reports each
+ * alternative's failure and then its own: the one that got furthest into the value is the one
+ * the caller most likely meant.
+ */
+function mainError(errors: readonly SchemaError[]): SchemaError | undefined {
+  let end = errors.length;
+  while (end > 0 && errors[end - 1]!.keyword === 'if') end--;
+  const last = errors[end - 1];
+  if (!last || (last.keyword !== 'oneOf' && last.keyword !== 'anyOf')) return last;
+  const depth = (e: SchemaError) => segments(e.instancePath).length;
+  const candidates = errors
+    .slice(0, end - 1)
+    .filter((e) => e.keyword !== 'if' && e.keyword !== 'oneOf' && e.keyword !== 'anyOf' && e.instancePath.startsWith(last.instancePath));
+  return candidates.reduce((best, e) => (depth(e) > depth(best) ? e : best), candidates[0] ?? last);
+}
+
+/** Words an Ajv error about `body` (of `variant`) as a field and a sentence. */
+function explain(error: SchemaError, body: Record<string, unknown>, variant: string): never {
+  const parts = segments(error.instancePath);
+  const at = pathOf(body, parts);
+  const { params } = error;
+  const got = `got ${describe(at.value)}`;
+  switch (error.keyword) {
+    case 'required': {
+      const child = pathOf(body, [...parts, params.missingProperty as string]);
+      const onlyHere =
+        discriminator && parts.length === 0 && variant !== defaultVariant && !(required[defaultVariant ?? '']?.includes(child.field) ?? false);
+      // A key beside it that is one typo away ("titel") is the likely cause.
+      const missing = String(params.missingProperty);
+      const typo = isPlainObject(at.value) ? Object.keys(at.value).find((key) => key !== missing && closestName(key, [missing])) : undefined;
+      const hint = typo === undefined ? '' : ` ("${typo}" is given: did you mean "${missing}"?)`;
+      fail(child.field, `is required${onlyHere ? ` when ${discriminator} is "${variant}"` : ''}${hint}.`);
+    }
+    case 'additionalProperties':
+    case 'unevaluatedProperties': {
+      const key = String(params.additionalProperty ?? params.unevaluatedProperty);
+      const child = pathOf(body, [...parts, key]);
+      if (parts.length === 0) fail(child.field, 'is not a field of Create a Message.');
+      const accepted = namesAt(variant, at.shape);
+      let message = `is not accepted here; ${at.field} takes ${accepted.join(', ') || 'no other keys'}.`;
+      const elsewhere = discriminator ? Object.keys(variantChecks).filter((v) => v !== variant && namesAt(v, at.shape).includes(key)) : [];
+      if (elsewhere.length > 0) {
+        message += ` It belongs to ${discriminator} ${quoted(elsewhere).replace(/, ([^,]*)$/, ' or $1')}: did you mean to set ${discriminator}?`;
+      } else {
+        const best = closestName(key, accepted);
+        if (best) message += ` Did you mean "${best}"?`;
+      }
+      fail(child.field, message);
+    }
+    case 'type': {
+      const allowed = parts.length === 1 ? enums[at.field] : undefined;
+      if (allowed) fail(at.field, `must be one of ${quoted(allowed)}, ${got}.`);
+      const words = String(params.type).split(',').map((t) => typeWords[t] ?? t);
+      fail(at.field, `must be ${words.join(' or ')}, ${got}.`);
+    }
+    case 'enum':
+      fail(at.field, `must be one of ${quoted(params.allowedValues as unknown[])}, ${got}.`);
+    case 'const':
+      fail(at.field, `must be ${JSON.stringify(params.allowedValue)}, ${got}.`);
+    case 'minLength':
+      fail(at.field, params.limit === 1 ? 'must not be empty.' : `must be at least ${count(params.limit)} characters, got ${count(characters(String(at.value)))}.`);
+    case 'maxLength':
+      fail(at.field, `must be at most ${count(params.limit)} characters, got ${count(characters(String(at.value)))}.`);
+    case 'minItems':
+      fail(at.field, params.limit === 1 ? `must be a non-empty array, ${got}.` : `must have at least ${params.limit} items, got ${(at.value as unknown[]).length}.`);
+    case 'maxItems':
+      fail(at.field, `must have at most ${params.limit} items, got ${(at.value as unknown[]).length}.`);
+    case 'minimum':
+    case 'maximum':
+    case 'exclusiveMinimum':
+    case 'exclusiveMaximum':
+      fail(at.field, `must be ${String(params.comparison)} ${params.limit}, ${got}.`);
+    default:
+      fail(at.field || 'params', `breaks the spec's "${error.keyword}" rule (${JSON.stringify(params)}), ${got}.`);
+  }
+}
+
+/** A field near a known one (or one that belongs in a nested object) is a typo, whatever the spec allows. */
+function checkNames(params: Record<string, unknown>): void {
+  for (const key of Object.keys(params)) {
+    if (known.has(key) || params[key] === undefined) continue;
+    const home = homes.get(key);
+    if (home) fail(key, `is not a field of Create a Message. It goes in ${home}: { ${key} }.`);
+    const best = closestName(key.toLowerCase(), known);
+    if (best) fail(key, `is not a field of Create a Message. Did you mean "${best}"?`);
+  }
+}
+
+function checkFiles(attachments: unknown, body: Record<string, unknown>): void {
+  if (!Array.isArray(attachments)) fail('attachments', `must be an array of files, got ${describe(attachments)}.`);
+  if (attachments.length > maxAttachments) {
+    fail('attachments', `at most ${maxAttachments} files per message, got ${attachments.length}. Send the rest in another message.`);
+  }
+  if (attachments.length === 0) return;
+  if (!multipartFields) fail('attachments', 'this API takes no files.');
+  // A field of the JSON body that the multipart body lacks (template_params) cannot travel with files.
+  for (const key of Object.keys(body)) {
+    if (fields.includes(key) && !multipartFields.includes(key)) {
+      fail(key, 'cannot be sent with attachments: a message with files (multipart/form-data) has no such field.');
+    }
+  }
 }
 
 /** Checks everything create() takes except the attachments' contents (see multipart.ts). */
@@ -170,35 +200,28 @@ export function checkCreateParams(params: unknown): Record<string, unknown> {
   if (!isPlainObject(params)) {
     throw new InvalidInputError('params', `messages.create expects an object such as { account_id, conversation_id, content }, got ${describe(params)}.`);
   }
-  for (const key of Object.keys(params)) {
-    if (!knownFields.has(key) && params[key] !== undefined) {
-      fail(key, `is not a field of Create a Message.${suggest(key)}`);
-    }
-  }
+  checkNames(params);
   checkId(params.account_id, 'account_id', 'the numeric id of the account');
   checkId(params.conversation_id, 'conversation_id', "the conversation's display id, as shown in the dashboard");
-  checkContent(params.content);
-  if (params.message_type !== undefined) checkEnum(params.message_type, 'message_type', messageTypes);
-  if (params.private !== undefined && typeof params.private !== 'boolean') {
-    fail('private', `must be true or false, got ${describe(params.private)}.`);
+  const body: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(params)) {
+    if (value !== undefined && key !== 'attachments' && !pathIds.includes(key)) body[key] = value;
   }
-  const contentType = params.content_type ?? 'text';
-  if (params.content_type !== undefined) checkEnum(params.content_type, 'content_type', contentTypes);
-  if (params.content_attributes !== undefined) {
-    checkContentAttributes(contentType as string, params.content_attributes);
-  } else if (!textLikeTypes.has(contentType as string)) {
-    fail('content_attributes', `is required when content_type is "${String(contentType)}" (it holds the items to show).`);
-  }
-  if (params.template_params !== undefined) checkTemplateParams(params.template_params);
-  if (params.echo_id !== undefined) checkString(params.echo_id, 'echo_id');
-  if (params.attachments !== undefined) {
-    if (!Array.isArray(params.attachments)) fail('attachments', `must be an array of files, got ${describe(params.attachments)}.`);
-    if (params.attachments.length > maxAttachments) {
-      fail('attachments', `at most ${maxAttachments} files per message, got ${params.attachments.length}. Send the rest in another message.`);
+  let variant = '';
+  if (discriminator) {
+    const chosen = discriminator in body ? body[discriminator] : defaultVariant;
+    if (chosen === null && !(discriminator in body)) fail(discriminator, 'is required.');
+    if (typeof chosen !== 'string' || !Object.hasOwn(variantChecks, chosen)) {
+      fail(discriminator, `must be one of ${quoted(Object.keys(variantChecks))}, got ${describe(chosen)}.`);
     }
-    if (params.attachments.length > 0 && params.template_params !== undefined) {
-      fail('template_params', 'cannot be sent with attachments (a template message carries no files).');
-    }
+    variant = chosen;
   }
+  const check = variantChecks[variant]!;
+  if (!check(body)) {
+    const error = mainError(check.errors ?? []);
+    if (error) explain(error, body, variant);
+    fail(discriminator ?? 'params', 'does not match the spec.');
+  }
+  if (params.attachments !== undefined) checkFiles(params.attachments, body);
   return params;
 }

@@ -6,13 +6,31 @@ import type { AttachmentInput } from './multipart.js';
 export type Message = components['schemas']['Message'];
 export type CreateMessageBody = components['schemas']['CreateMessageRequest'];
 
-/** The path ids plus the body; `attachments` switches the request to multipart/form-data. */
-export type CreateMessageParams = CreateMessageBody & {
+/** The values of content_type the spec offers for requests. */
+export type ContentType = NonNullable<CreateMessageBody['content_type']>;
+
+/** The variant that may leave content_type out (text): the one whose content_type is optional. */
+type DefaultBody = CreateMessageBody extends infer B ? (B extends unknown ? ({} extends Pick<B, 'content_type' & keyof B> ? B : never) : never) : never;
+
+/**
+ * The body for content_type `T`, picked from the spec's union: the default variant when `T` is
+ * undefined, a union when `T` is. Picking it (rather than offering the whole union) makes the
+ * compiler check, and word its errors, against the variant the caller chose.
+ */
+export type CreateMessageBodyFor<T extends ContentType | undefined> = T extends undefined
+  ? DefaultBody
+  : Extract<CreateMessageBody, { content_type?: T }>;
+
+/**
+ * The path ids plus the body; `attachments` switches the request to multipart/form-data. Without
+ * a type argument: any content_type (the union of every variant).
+ */
+export type CreateMessageParams<T extends ContentType | undefined = ContentType | undefined> = { content_type?: T } & CreateMessageBodyFor<T> & {
   /** The numeric id of the account. */
   account_id: number;
   /** The conversation's display id (the #number in the dashboard). */
   conversation_id: number;
-  /** Files to attach (at most 15). Sends multipart/form-data. */
+  /** Files to attach (at most as many as the spec allows, 15 today). Sends multipart/form-data. */
   attachments?: readonly AttachmentInput[];
 };
 

@@ -85,7 +85,7 @@ describe('99digital send --mock', () => {
   it('an input error found after the mock started: exit 2, Prism stopped, the real token never printed', async () => {
     const result = await sendToMock([...ids, '--attributes', '{"in_reply_to":"x"}', 'Hi'], { DIGITAL99_API_ACCESS_TOKEN: secretToken });
     expect(result.code).toBe(2);
-    expect(result.stderr).toMatch(/^99digital: invalid --attributes: content_attributes.in_reply_to: must be a positive whole number/);
+    expect(result.stderr).toMatch(/^99digital: invalid --attributes: content_attributes.in_reply_to: must be a whole number/);
     expect(result.stdout + result.stderr).not.toContain(secretToken);
   });
 });

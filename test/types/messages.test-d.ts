@@ -87,6 +87,18 @@ describe('messages.create returns the typed Message', () => {
 });
 
 describe('what compiles', () => {
+  it('takes params built ahead as CreateMessageParams (any content_type), or narrowed to one', () => {
+    const params: CreateMessageParams = { ...ids, content: 'x', content_type: 'cards', content_attributes: { items: [{ title: 'A', actions: [button] }] } };
+    void client.messages.create(params);
+    const cards: CreateMessageParams<'cards'> = { ...ids, content: 'x', content_type: 'cards', content_attributes: { items: [{ title: 'A', actions: [button] }] } };
+    void client.messages.create(cards);
+    const text: CreateMessageParams<undefined> = { ...ids, content: 'x', content_attributes: { in_reply_to: 7 } };
+    void client.messages.create(text);
+    // @ts-expect-error narrowed to cards: input_select items do not fit
+    const wrong: CreateMessageParams<'cards'> = { ...ids, content: 'x', content_type: 'cards', content_attributes: { items: [choice] } };
+    void wrong;
+  });
+
   it('accepts every content_type with its own content_attributes', () => {
     // The README example: content_type may be left out (the server defaults it to text).
     void client.messages.create({ account_id: 1, conversation_id: 42, content: 'Hello from the API', message_type: 'outgoing' });

@@ -84,9 +84,10 @@ describe('params and fields', () => {
     expect(error.message).toBe(`${wrong}: is not a field of Create a Message. Did you mean "${right}"?`);
   });
 
-  it('refuses an unknown field with no near match without a suggestion', async () => {
-    const error = await refusal({ ...ids, content: 'x', colour: 'red' });
-    expect(error.message).toBe('colour: is not a field of Create a Message.');
+  it('sends an unknown field that is near no known one, as the spec allows (its body is open)', async () => {
+    const { client, sent } = setup();
+    await client.messages.create({ ...ids, content: 'x', colour: 'red' } as never);
+    expect(JSON.parse(sent[0]?.body ?? '')).toEqual({ content: 'x', colour: 'red' });
   });
 
   it.each([['in_reply_to', 5], ['items', [{ title: 'a', value: 'b' }]]])(
@@ -147,10 +148,10 @@ describe('content', () => {
     expect(JSON.parse(sent[0]?.body ?? '').content).toBe(content);
   });
 
-  it('refuses 150,001 characters, and says to split', async () => {
+  it('refuses 150,001 characters, with both numbers', async () => {
     const error = await refusal({ ...ids, content: 'a'.repeat(150_001) });
     expect(error.field).toBe('content');
-    expect(error.message).toBe('content: must be at most 150,000 characters, got 150,001. Split it into several messages.');
+    expect(error.message).toBe('content: must be at most 150,000 characters, got 150,001.');
   });
 
   it('counts an astral character (two UTF-16 units) as one: 150,000 emoji are accepted', async () => {
@@ -173,20 +174,20 @@ describe('content_attributes must fit content_type', () => {
   const form = { items: [{ name: 'email', label: 'Email', type: 'email' }] };
 
   it.each([
-    ['items on a text message', { content_attributes: select }, 'content_attributes.items', /not accepted for a text message; only in_reply_to and in_reply_to_external_id are\. Did you mean to set content_type\?/],
-    ['a string in_reply_to', { content_attributes: { in_reply_to: '5' } }, 'content_attributes.in_reply_to', /must be a positive whole number/],
+    ['items on a text message', { content_attributes: select }, 'content_attributes.items', /^content_attributes\.items: is not accepted here; content_attributes takes in_reply_to[^.]*\. It belongs to content_type "input_select", .*: did you mean to set content_type\?$/],
+    ['a string in_reply_to', { content_attributes: { in_reply_to: '5' } }, 'content_attributes.in_reply_to', /must be a whole number, got "5" \(a string\)\./],
     ['content_attributes that is not an object', { content_attributes: 'x' }, 'content_attributes', /must be an object, got "x"/],
     ['input_select without content_attributes', { content_type: 'input_select' }, 'content_attributes', /is required when content_type is "input_select"/],
     ['input_select with no items', { content_type: 'input_select', content_attributes: { items: [] } }, 'content_attributes.items', /must be a non-empty array, got an empty array/],
-    ['input_select items shaped like cards', { content_type: 'input_select', content_attributes: cards }, 'content_attributes.items[0].value', /must be a string, got undefined/],
+    ['input_select items shaped like cards', { content_type: 'input_select', content_attributes: cards }, 'content_attributes.items[0].value', /^content_attributes\.items\[0\]\.value: is required\.$/],
     ['input_select item with an empty title', { content_type: 'input_select', content_attributes: { items: [{ title: '', value: 'v' }] } }, 'content_attributes.items[0].title', /must not be empty/],
-    ['cards item without actions', { content_type: 'cards', content_attributes: { items: [{ title: 'A' }] } }, 'content_attributes.items[0].actions', /must be a non-empty array/],
+    ['cards item without actions', { content_type: 'cards', content_attributes: { items: [{ title: 'A' }] } }, 'content_attributes.items[0].actions', /is required\./],
     ['cards action of an unknown type', { content_type: 'cards', content_attributes: { items: [{ title: 'A', actions: [{ type: 'call', text: 'x' }] }] } }, 'content_attributes.items[0].actions[0].type', /must be one of "link", "postback"/],
-    ['cards link action without uri', { content_type: 'cards', content_attributes: { items: [{ title: 'A', actions: [{ type: 'link', text: 'x' }] }] } }, 'content_attributes.items[0].actions[0].uri', /must be a string/],
-    ['input_select items under content_type form', { content_type: 'form', content_attributes: select }, 'content_attributes.items[0].name', /must be a string, got undefined/],
+    ['cards link action without uri', { content_type: 'cards', content_attributes: { items: [{ title: 'A', actions: [{ type: 'link', text: 'x' }] }] } }, 'content_attributes.items[0].actions[0].uri', /is required\./],
+    ['input_select items under content_type form', { content_type: 'form', content_attributes: select }, 'content_attributes.items[0].type', /is required\./],
     ['form field of an unknown type', { content_type: 'form', content_attributes: { items: [{ name: 'n', label: 'N', type: 'date' }] } }, 'content_attributes.items[0].type', /must be one of "text", "email", "text_area", "select"/],
-    ['form select without options', { content_type: 'form', content_attributes: { items: [{ name: 'n', label: 'N', type: 'select' }] } }, 'content_attributes.items[0].options', /must be a non-empty array/],
-    ['form items given to cards', { content_type: 'cards', content_attributes: form }, 'content_attributes.items[0].title', /must be a string, got undefined/],
+    ['form select without options', { content_type: 'form', content_attributes: { items: [{ name: 'n', label: 'N', type: 'select' }] } }, 'content_attributes.items[0].options', /is required\./],
+    ['form items given to cards', { content_type: 'cards', content_attributes: form }, 'content_attributes.items[0].title', /is required\./],
   ])('refuses %s', async (_name, extra, field, message) => {
     const error = await refusal({ ...ids, content: 'x', ...extra });
     expect(error.field).toBe(field);
@@ -226,5 +227,72 @@ describe('template_params, echo_id, attachments', () => {
   it('refuses template_params together with files', async () => {
     const error = await refusal({ ...ids, content: 'x', template_params: { name: 'n', language: 'en' }, attachments: [new Blob(['x'])] });
     expect(error.field).toBe('template_params');
+  });
+});
+
+describe('the wording of errors from the spec-compiled checks', () => {
+  it.each([
+    [
+      'a cards action of an unknown type: the allowed tags together, not each alternative',
+      { content_type: 'cards', content_attributes: { items: [{ title: 'A', actions: [{ type: 'call', text: 'Go' }] }] } },
+      'content_attributes.items[0].actions[0].type: must be one of "link", "postback", got "call" (a string).',
+    ],
+    [
+      'a link action without uri: the link alternative, chosen by its type',
+      { content_type: 'cards', content_attributes: { items: [{ title: 'A', actions: [{ type: 'link', text: 'Go' }] }] } },
+      'content_attributes.items[0].actions[0].uri: is required.',
+    ],
+    [
+      'an input_select item without value: "is required", not "must be a string, got undefined"',
+      { content_type: 'input_select', content_attributes: { items: [{ title: 'Small' }] } },
+      'content_attributes.items[0].value: is required.',
+    ],
+    [
+      'content_attributes left out of an interactive message',
+      { content_type: 'input_select' },
+      'content_attributes: is required when content_type is "input_select".',
+    ],
+    [
+      'a form field of an unknown type: every field type, from both alternatives',
+      { content_type: 'form', content_attributes: { items: [{ name: 'n', label: 'N', type: 'date' }] } },
+      'content_attributes.items[0].type: must be one of "text", "email", "text_area", "select", got "date" (a string).',
+    ],
+    [
+      'a message_type given as the response integer: the enum, not just the type',
+      { message_type: 2 },
+      'message_type: must be one of "incoming", "outgoing", "activity", "template", got 2 (number).',
+    ],
+    [
+      'a template_params field at the top level: where it goes',
+      { language: 'en_US' },
+      'language: is not a field of Create a Message. It goes in template_params: { language }.',
+    ],
+  ])('%s', async (_name, extra, message) => {
+    const error = await refusal({ ...ids, content: 'x', ...extra });
+    expect(error.message).toBe(message);
+    expect(error.field).toBe(message.slice(0, message.indexOf(':')));
+  });
+
+  it('a field the multipart body does not carry, sent with files: says so', async () => {
+    const error = await refusal({ ...ids, content: 'x', template_params: { name: 'n', language: 'en' }, attachments: [new Blob(['x'])] });
+    expect(error.message).toBe('template_params: cannot be sent with attachments: a message with files (multipart/form-data) has no such field.');
+  });
+});
+
+describe('typos in nested objects', () => {
+  it('a misspelt required item key: "is required", and the key given instead', async () => {
+    const error = await refusal({ ...ids, content: 'x', content_type: 'input_select', content_attributes: { items: [{ titel: 'A', value: 'v' }] } });
+    expect(error.message).toBe('content_attributes.items[0].title: is required ("titel" is given: did you mean "title"?).');
+  });
+
+  it('a misspelt optional key of a closed object: the keys it takes, and the nearest', async () => {
+    const error = await refusal({ ...ids, content: 'x', content_type: 'article', content_attributes: { items: [{ title: 'A', link: 'https://example.com/a', descripton: 'd' }] } });
+    expect(error.field).toBe('content_attributes.items[0].descripton');
+    expect(error.message).toBe('content_attributes.items[0].descripton: is not accepted here; content_attributes.items[0] takes title, description, link. Did you mean "description"?');
+  });
+
+  it('template parameters in neither form the spec allows: the error of the form that got furthest', async () => {
+    const error = await refusal({ ...ids, content: 'x', template_params: { name: 'n', processed_params: ['a'] } });
+    expect(error.message).toBe('template_params.processed_params: must be an object, got an array.');
   });
 });

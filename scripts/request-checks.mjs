@@ -1,0 +1,293 @@
+// The run-time checks of Create a Message's request, compiled from openapi.yaml by Ajv's standalone
+// code generation (used by generate.mjs): one validator per content_type variant of the JSON body,
+// plus the facts the client's wording needs (property names, enums, the files' limit) read from
+// the spec. Descriptions and examples are stripped before compiling.
+import { createRequire } from 'node:module';
+import AjvDraft7 from 'ajv';
+import Ajv2020 from 'ajv/dist/2020.js';
+import standaloneCode from 'ajv/dist/standalone/index.js';
+
+const require = createRequire(import.meta.url);
+const operationId = 'createMessage';
+
+/** Annotations: they change no verdict, and would only add bytes (or trip Ajv's strict mode). */
+const annotations = new Set([
+  'description', 'title', 'example', 'examples', 'default', 'deprecated', 'readOnly', 'writeOnly',
+  'externalDocs', 'xml', 'discriminator', '$comment', 'contentMediaType', 'contentEncoding',
+]);
+/** Keywords only the 2019-09/2020-12 dialects have; a spec that uses one gets Ajv's 2020 class. */
+const keywords2020 = ['unevaluatedProperties', 'unevaluatedItems', 'prefixItems', 'dependentRequired', 'dependentSchemas', '$dynamicRef', '$dynamicAnchor', 'minContains', 'maxContains'];
+
+function strip(node) {
+  if (Array.isArray(node)) return node.map(strip);
+  if (node === null || typeof node !== 'object') return node;
+  const out = {};
+  for (const [key, value] of Object.entries(node)) {
+    if (annotations.has(key) || key.startsWith('x-')) continue;
+    // `properties` maps names to schemas: a property called "description" is not an annotation.
+    out[key] = key === 'properties' ? Object.fromEntries(Object.entries(value).map(([k, v]) => [k, strip(v)])) : strip(value);
+  }
+  return out;
+}
+
+function uses(node, names) {
+  if (Array.isArray(node)) return node.some((n) => uses(n, names));
+  if (node === null || typeof node !== 'object') return false;
+  return Object.entries(node).some(([k, v]) => names.includes(k) || uses(v, names));
+}
+
+function findOperation(spec) {
+  for (const item of Object.values(spec.paths ?? {})) {
+    for (const op of Object.values(item)) if (op?.operationId === operationId) return op;
+  }
+  throw new Error(`openapi.yaml has no operation ${operationId}`);
+}
+
+function resolver(spec) {
+  const resolve = (schema) => {
+    let s = schema;
+    for (let hops = 0; s?.$ref; hops++) {
+      if (hops > 20 || !s.$ref.startsWith('#/')) throw new Error(`cannot follow $ref ${s.$ref}`);
+      s = s.$ref.slice(2).split('/').reduce((n, k) => n?.[k.replace(/~1/g, '/').replace(/~0/g, '~')], spec);
+    }
+    return s ?? {};
+  };
+  /** The schema's own and allOf parts, $refs followed: what every instance must satisfy. */
+  const parts = (schema) => {
+    const s = resolve(schema);
+    return [s, ...(s.allOf ?? []).flatMap(parts)];
+  };
+  return { resolve, parts };
+}
+
+/** Property names of every object inside a variant, by path ("content_attributes.items[]"). */
+function objectNames(spec, schema) {
+  const { parts } = resolver(spec);
+  const found = {};
+  const walk = (node, path, depth) => {
+    if (depth > 12) return;
+    const all = parts(node);
+    const alternatives = all.flatMap((p) => [...(p.oneOf ?? []), ...(p.anyOf ?? [])]);
+    for (const alt of alternatives) walk(alt, path, depth + 1);
+    const properties = {};
+    for (const p of all) Object.assign(properties, p.properties ?? {});
+    if (Object.keys(properties).length > 0) {
+      found[path] = [...new Set([...(found[path] ?? []), ...Object.keys(properties)])];
+      for (const [name, sub] of Object.entries(properties)) walk(sub, path ? `${path}.${name}` : name, depth + 1);
+    }
+    for (const p of all) if (p.items && typeof p.items === 'object') walk(p.items, `${path}[]`, depth + 1);
+  };
+  walk(schema, '', 0);
+  return found;
+}
+
+/**
+ * A oneOf whose alternatives are told apart by a tag (a property with a const or enum, required in
+ * each, values disjoint: a card action's `type`) becomes an if/then/else chain on that tag: the same
+ * verdicts, but the errors come from the alternative the caller chose, not from every one. (Ajv's
+ * own `discriminator` keyword does this only when the tag sits directly in each alternative, not
+ * in an allOf.)
+ */
+function tagOneOfs(document) {
+  const { parts, resolve } = resolver(document);
+  const tagOf = (alternatives) => {
+    const tagged = alternatives.map((alt) => {
+      const all = parts(alt);
+      const requiredNames = new Set(all.flatMap((p) => p.required ?? []));
+      const tags = {};
+      for (const p of all) for (const [name, sub] of Object.entries(p.properties ?? {})) {
+        const r = resolve(sub);
+        const values = r.enum ?? (r.const !== undefined ? [r.const] : undefined);
+        if (values && requiredNames.has(name)) tags[name] = values;
+      }
+      return tags;
+    });
+    const name = Object.keys(tagged[0] ?? {}).find((n) => {
+      if (!tagged.every((t) => t[n])) return false;
+      const flat = tagged.flatMap((t) => t[n]);
+      return new Set(flat.map((v) => JSON.stringify(v))).size === flat.length;
+    });
+    return name && { name, tagged };
+  };
+  const walk = (node) => {
+    if (Array.isArray(node)) return node.forEach(walk);
+    if (node === null || typeof node !== 'object') return;
+    Object.values(node).forEach(walk);
+    if (!Array.isArray(node.oneOf) || node.oneOf.length < 2 || 'if' in node) return;
+    const tag = tagOf(node.oneOf);
+    if (!tag) return;
+    const name = tag.name;
+    const all = tag.tagged.flatMap((t) => t[name]);
+    let chain = { required: [name], properties: { [name]: { enum: all } } };
+    for (let i = node.oneOf.length - 1; i >= 0; i--) {
+      chain = { if: { required: [name], properties: { [name]: { enum: tag.tagged[i][name] } } }, then: node.oneOf[i], else: chain };
+    }
+    delete node.oneOf;
+    Object.assign(node, chain);
+  };
+  walk(document.components);
+}
+
+/** Inlines Ajv's run-time helpers (ucs2length, equal, ...) so the package needs no `ajv` at run time. */
+function inlineRuntime(code) {
+  const helpers = new Map();
+  const out = code.replace(/require\("(ajv\/dist\/runtime\/[\w]+)"\)\.default/g, (_m, id) => {
+    if (!helpers.has(id)) {
+      const fn = require(id).default;
+      if (typeof fn !== 'function') throw new Error(`cannot inline Ajv's run-time helper ${id}`);
+      helpers.set(id, `ajvRuntime${helpers.size}`);
+    }
+    return helpers.get(id);
+  });
+  if (/require\(/.test(out)) throw new Error(`Ajv's code needs a module that cannot be inlined: ${/require\([^)]*\)/.exec(out)[0]}`);
+  const defs = [...helpers].map(([id, name]) => `const ${name} = ${require(id).default.toString()};`);
+  return [...defs, out].join('\n');
+}
+
+/** generated/request-checks.ts: Ajv's code (JavaScript) and the typed exports that follow it. */
+export function renderRequestChecks(spec) {
+  const op = findOperation(spec);
+  const content = op.requestBody?.content ?? {};
+  const jsonSchema = content['application/json']?.schema;
+  if (!jsonSchema) throw new Error(`${operationId} has no application/json request body`);
+  const { resolve, parts } = resolver(spec);
+
+  // The variants of the body (oneOf) and the property that tells them apart: the one with a
+  // distinct const in every variant (the spec's discriminator.propertyName when it names one).
+  const top = resolve(jsonSchema);
+  const variantSchemas = top.oneOf ?? [jsonSchema];
+  const constsOf = (variant) => {
+    const out = {};
+    for (const p of parts(variant)) for (const [name, sub] of Object.entries(p.properties ?? {})) {
+      const r = resolve(sub);
+      if (r.const !== undefined) out[name] = r.const;
+    }
+    return out;
+  };
+  const requiredOf = (variant) => [...new Set(parts(variant).flatMap((p) => p.required ?? []))];
+  const allConsts = variantSchemas.map(constsOf);
+  const candidates = top.discriminator?.propertyName
+    ? [top.discriminator.propertyName]
+    : Object.keys(allConsts[0] ?? {}).filter((name) => allConsts.every((c) => typeof c[name] === 'string') && new Set(allConsts.map((c) => c[name])).size === allConsts.length);
+  const discriminator = variantSchemas.length > 1 ? candidates[0] : undefined;
+  if (variantSchemas.length > 1 && !discriminator) {
+    throw new Error(`${operationId}: the variants of the JSON body share no property with a distinct const in each; the checks cannot tell them apart`);
+  }
+  const variantNames = variantSchemas.map((v, i) => (discriminator ? allConsts[i][discriminator] : ''));
+  if (variantNames.some((name) => typeof name !== 'string')) {
+    throw new Error(`${operationId}: every variant of the JSON body needs a const ${discriminator}`);
+  }
+  const optional = variantSchemas.map((v, i) => variantNames[i]).filter((_n, i) => discriminator && !requiredOf(variantSchemas[i]).includes(discriminator));
+  if (optional.length > 1) throw new Error(`${operationId}: more than one variant leaves ${discriminator} out (${optional.join(', ')})`);
+  const defaultVariant = discriminator ? optional[0] ?? null : '';
+
+  // Compile: each variant is a $ref into the stripped components, so shared parts compile once.
+  const components = strip(spec.components ?? {});
+  tagOneOfs({ components });
+  // The body schema's own keywords besides its oneOf (unevaluatedProperties: false, say) apply to
+  // every variant: each check is the body schema with its oneOf narrowed to the chosen variant,
+  // which gives the same verdict (only that variant can match its discriminator's value).
+  const { oneOf: _variants, ...ownKeywords } = top.oneOf ? strip(top) : {};
+  const checkPointers = variantSchemas.map((v, i) => {
+    const only = v.$ref ? { $ref: v.$ref } : strip(v);
+    if (Object.keys(ownKeywords).length === 0 && only.$ref) return only.$ref;
+    components.schemas = components.schemas ?? {};
+    components.schemas[`__check${i}`] = Object.keys(ownKeywords).length === 0 ? only : { ...ownKeywords, allOf: [...(ownKeywords.allOf ?? []), only] };
+    return `#/components/schemas/__check${i}`;
+  });
+  const needs2020 = uses(components, keywords2020) || uses(strip(jsonSchema), keywords2020);
+  const Ajv = needs2020 ? Ajv2020.default ?? Ajv2020 : AjvDraft7.default ?? AjvDraft7;
+  const ajv = new Ajv({
+    code: { source: true, esm: true, optimize: true },
+    // Our own wording (src/messages/input-checks.ts) from each error's keyword and params.
+    messages: false,
+    allErrors: false,
+    // Formats (uri) are left to the server: ajv-formats' URI check would add ~2.4 KB gzipped.
+    validateFormats: false,
+    // Shared schemas (MessageFields, TemplateParams, ...) compile once, as functions every variant calls.
+    inlineRefs: false,
+    strict: true,
+    strictTypes: false,
+    strictTuples: false,
+  });
+  // The components live under a document root whose own keyword Ajv must not take for a typo.
+  ajv.addKeyword('components');
+  ajv.addSchema({ $id: 'openapi', components }, 'openapi');
+  const refs = Object.fromEntries(checkPointers.map((pointer, i) => [`validate${i}`, `openapi${pointer}`]));
+  // Ajv exports each validator; only the typed `variantChecks` below is this module's surface.
+  const code = inlineRuntime(standaloneCode(ajv, refs).replace(/^"use strict";/, '').replace(/export const (validate\d+) =/g, 'const $1 ='));
+
+  // Names and enums the wording needs. Object paths that read the same in every variant
+  // (template_params, ...) are kept once, under `shared`.
+  const found = variantSchemas.map((v) => objectNames(spec, v));
+  const fields = [...new Set(found.flatMap((f) => f[''] ?? []))];
+  const names = { shared: {}, byVariant: Object.fromEntries(variantNames.map((n) => [n, {}])) };
+  for (const path of new Set(found.flatMap((f) => Object.keys(f)))) {
+    if (path === '') continue;
+    const lists = found.map((f) => JSON.stringify(f[path] ?? null));
+    if (lists.every((l) => l === lists[0])) names.shared[path] = found[0][path];
+    else found.forEach((f, i) => { if (f[path]) names.byVariant[variantNames[i]][path] = f[path]; });
+  }
+  const required = {};
+  const enums = {};
+  variantSchemas.forEach((v, i) => {
+    required[variantNames[i]] = requiredOf(v);
+    for (const p of parts(v)) for (const [name, sub] of Object.entries(p.properties ?? {})) {
+      const r = resolve(sub);
+      const values = r.enum ?? (r.const !== undefined ? [r.const] : undefined);
+      if (values) enums[name] = [...new Set([...(enums[name] ?? []), ...values])];
+    }
+  });
+
+  // multipart/form-data: which fields it carries, and the files' array (its name and limits).
+  const multipart = content['multipart/form-data']?.schema;
+  const multipartProps = multipart ? Object.assign({}, ...parts(multipart).map((p) => p.properties ?? {})) : {};
+  const filesEntry = Object.entries(multipartProps).find(([, s]) => resolve(s).type === 'array');
+  const files = filesEntry
+    ? { name: filesEntry[0], minItems: resolve(filesEntry[1]).minItems ?? 0, maxItems: resolve(filesEntry[1]).maxItems ?? null }
+    : null;
+  const multipartFields = Object.keys(multipartProps).filter((name) => name !== filesEntry?.[0]);
+
+  const facts = {
+    discriminator: discriminator ?? null,
+    defaultVariant,
+    fields,
+    enums,
+    required,
+    names,
+    files,
+    multipartFields: multipart ? multipartFields : null,
+  };
+  const j = (v) => JSON.stringify(v);
+  const tail = [
+    '/** An error as Ajv reports it (messages: false: the client words it from keyword and params). */',
+    'export interface SchemaError { instancePath: string; schemaPath: string; keyword: string; params: Record<string, any> }',
+    '/** A compiled check: true when valid; otherwise `errors` says why. */',
+    'export type SchemaCheck = ((data: unknown) => boolean) & { errors?: SchemaError[] | null };',
+    '',
+    '/** The checks of the createMessage JSON body, one per variant, keyed by the discriminator\'s value. */',
+    `export const variantChecks: Record<string, SchemaCheck> = { ${variantNames.map((n, i) => `${j(n)}: validate${i}`).join(', ')} };`,
+    '',
+    '/** What the spec says about the request, for the wording of errors and the checks Ajv cannot make (files). */',
+    'export const requestFacts: {',
+    '  /** The property whose value picks the variant (null: one variant). */',
+    '  discriminator: string | null;',
+    '  /** The variant used when the discriminator is left out (null: it is required). */',
+    '  defaultVariant: string | null;',
+    '  /** Every top-level property of the JSON body, in any variant. */',
+    '  fields: string[];',
+    '  /** Allowed values of the top-level properties that have an enum or const. */',
+    '  enums: Record<string, string[]>;',
+    '  /** The top-level required properties of each variant. */',
+    '  required: Record<string, string[]>;',
+    '  /** Property names of the nested objects, by path ("a.b[]"): those alike in every variant, and the rest by variant. */',
+    '  names: { shared: Record<string, string[]>; byVariant: Record<string, Record<string, string[]>> };',
+    '  /** The files array of the multipart body: its field name and limits. */',
+    '  files: { name: string; minItems: number; maxItems: number | null } | null;',
+    '  /** The other fields the multipart body carries (null: no multipart body). */',
+    '  multipartFields: string[] | null;',
+    `} = ${j(facts)};`,
+    '',
+  ];
+  return { code, tail: tail.join('\n'), dialect: needs2020 ? 'JSON Schema 2020-12, ajv/dist/2020' : 'JSON Schema draft-07, as the spec uses no 2019+ keyword' };
+}
