@@ -22,6 +22,8 @@ export {
 export { MessageType, messageTypeName } from './messages/message-type.js';
 export type { ContentType, CreateMessageBody, CreateMessageBodyFor, CreateMessageParams, Message, RequestOptions } from './messages/types.js';
 export type { AttachmentInput } from './messages/multipart.js';
+export type { Messages } from './messages/create.js';
+export type { MessagePromise, MessageWithResponse } from './messages/message-promise.js';
 export type { BatchLimiter, CreateManyInput, CreateManyItem, CreateManyOptions, CreateManyResult } from './bulk/types.js';
 export type { RetryOptions } from './retry/policy.js';
 export type { components, paths } from '../generated/schema.js';

@@ -4,7 +4,7 @@ import { createClient } from '../client/create-client.js';
 import { ConfigurationError } from '../errors/classes.js';
 import type { CreateMessageParams, Message } from '../messages/types.js';
 import type { AttachmentInput } from '../messages/multipart.js';
-import { checkBaseUrl, tokenEnvVar } from '../client/options.js';
+import { checkBaseUrl, debugRequested, tokenEnvVar } from '../client/options.js';
 import { createRedactor } from '../errors/redaction.js';
 import { readAttachments } from './attachments.js';
 import { describeFailure, exitCodes, UsageError } from './exit-codes.js';
@@ -93,7 +93,8 @@ async function send(cmd: SendCommand, signal: AbortSignal | undefined, err: (tex
   }
   if (cmd.baseUrl !== undefined) checkBaseUrl(cmd.baseUrl, '--base-url', false);
   const attachments: AttachmentInput[] = readAttachments(cmd.attach);
-  const debug = cmd.debug ? (line: string) => err(`99digital: debug: ${line}\n`) : undefined;
+  // --debug, or DIGITAL99_DEBUG=1 as for the library.
+  const debug = cmd.debug || debugRequested() ? (line: string) => err(`99digital: debug: ${line}\n`) : undefined;
   const params = { ...cmd.params, ...(attachments.length > 0 ? { attachments } : {}) } as CreateMessageParams;
   const requestOptions = signal === undefined ? {} : { signal };
   const clientOptions = { timeoutMs: cmd.timeoutMs, retry: cmd.retry ? undefined : (false as const), debug };

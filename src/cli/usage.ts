@@ -31,6 +31,7 @@ Environment:
   DIGITAL99_API_ACCESS_TOKEN   Your API access token (profile page). Read only from the
                                environment: a flag would end up in shell history and in ps.
   DIGITAL99_BASE_URL           The server (default https://online.99digital.co.il)
+  DIGITAL99_DEBUG=1            Same as --debug
 
 Try it without an account:
   99digital send --mock --account 1 --conversation 42 "Hello"

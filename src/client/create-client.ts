@@ -5,7 +5,8 @@ import createOpenApiClient, { type Client } from 'openapi-fetch';
 import type { paths } from '../../generated/schema.js';
 import { createManyWith } from '../bulk/create-many.js';
 import type { CreateManyInput, CreateManyItem, CreateManyOptions, CreateManyResult } from '../bulk/types.js';
-import { createMessages, type Send } from '../messages/create.js';
+import { createMessages, type Messages, type Send } from '../messages/create.js';
+import { messagePromise } from '../messages/message-promise.js';
 import type { CreateMessageParams } from '../messages/types.js';
 import { runAttempts } from '../retry/attempts.js';
 import { resolveOptions, type ClientOptions } from './options.js';
@@ -13,12 +14,7 @@ import { SendableRequest } from './sendable-request.js';
 import { createTransport, guardPerCallInit } from './transport.js';
 
 export interface Digital99Client {
-  messages: {
-    /**
-     * Posts a message into a conversation and returns it. Throws a Digital99Error subclass on any
-     * failure; check `error.mayHaveBeenDelivered` before sending again.
-     */
-    create: ReturnType<typeof createMessages>['create'];
+  messages: Messages & {
     /**
      * Sends many messages, paced under the server's limits (`perMinute`, default 2,400), one at a
      * time per conversation in input order; yields one result per item as it settles. `items` may
@@ -41,8 +37,8 @@ export function createClient(options?: ClientOptions): Digital99Client {
   const { redactor } = resolved;
   const inner = createOpenApiClient<paths>({
     baseUrl: resolved.baseUrl,
+    // The token header is added by the transport, after middleware (client.api.use) ran.
     fetch: createTransport(resolved),
-    headers: { [resolved.authHeader]: resolved.token },
     // A redirect is answered as an error: following it could carry the token to another origin.
     redirect: 'manual',
   });
@@ -71,11 +67,16 @@ export function createClient(options?: ClientOptions): Digital99Client {
   for (const method of ['GET', 'PUT', 'POST', 'DELETE', 'OPTIONS', 'HEAD', 'PATCH', 'TRACE']) {
     api[method] = (url: string, init?: Init) => send(method, url, init);
   }
-  const messages = createMessages(send, resolved);
+  const created = createMessages(send, resolved);
+  const createWithResponse = redacting(created.createWithResponse);
+  // createMany sends through create (rate limits left to it): its errors pass the same boundary.
+  const createMany = createManyWith(redacting((params: CreateMessageParams) => created.createLeavingRateLimits(params)));
+  const messages: Digital99Client['messages'] = {
+    create: (params, requestOptions) => messagePromise(createWithResponse(params, requestOptions)),
+    createMany,
+  };
 
   // The token lives only in closures: nothing on this object shows it to console.log, util.inspect
   // or JSON.stringify.
-  // createMany sends through create (rate limits left to it): its errors pass the same boundary.
-  const createMany = createManyWith(redacting((params: CreateMessageParams) => messages.createLeavingRateLimits(params)));
-  return { messages: { create: redacting(messages.create) as typeof messages.create, createMany }, api: api as unknown as Client<paths> };
+  return { messages, api: api as unknown as Client<paths> };
 }

@@ -8,6 +8,7 @@ import { resolveRetry, resolveTimeout, type RetryOptions, type RetryPolicy } fro
 export const defaultBaseUrl = 'https://online.99digital.co.il';
 export const tokenEnvVar = 'DIGITAL99_API_ACCESS_TOKEN';
 export const baseUrlEnvVar = 'DIGITAL99_BASE_URL';
+export const debugEnvVar = 'DIGITAL99_DEBUG';
 
 /** The two spellings the server accepts; the second survives proxies that drop underscored headers. */
 export type AuthHeaderName = 'api_access_token' | 'Api-Access-Token';
@@ -27,8 +28,17 @@ export interface ClientOptions {
   authHeader?: AuthHeaderName;
   /** Allow plain http to a non-loopback host. The token then crosses the network in clear text. */
   allowInsecureHttp?: boolean;
-  /** Receives one line per request, response and retry; headers are shown by allowlist only. */
+  /**
+   * Receives one line per request, response and retry; headers are shown by allowlist only.
+   * Without it, DIGITAL99_DEBUG=1 in the environment sends the same lines to stderr (console.error).
+   */
   debug?: (line: string) => void;
+  /**
+   * Allow createClient in a browser page. The API token is a user's credential: anyone who opens the
+   * page can read it from there (and Chatwoot's CORS rules refuse the call anyway). Only for an
+   * internal tool whose users could see the token regardless.
+   */
+  dangerouslyAllowBrowser?: boolean;
 }
 
 export interface ResolvedOptions {
@@ -49,6 +59,14 @@ function env(name: string): string | undefined {
   // `process` is absent in browsers and optional in Deno: read it defensively.
   const value = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env?.[name];
   return value === '' ? undefined : value;
+}
+
+/** Whether DIGITAL99_DEBUG (1 or true) asks for the debug lines, in the library and the CLI. */
+export function debugRequested(): boolean {
+  // On Deno, only when env access to it is already granted: reading it would otherwise prompt (or,
+  // without a terminal, throw) in a program that allowed just the token and base URL.
+  const deno = (globalThis as { Deno?: { permissions: { querySync(d: object): { state: string } } } }).Deno;
+  return (!deno || deno.permissions.querySync({ name: 'env', variable: debugEnvVar }).state === 'granted') && /^(1|true)$/i.test(env(debugEnvVar) ?? '');
 }
 
 function fail(message: string): never {
@@ -130,7 +148,14 @@ export function checkBaseUrl(raw: unknown, source: string, allowInsecureHttp: bo
 
 export function resolveOptions(options: ClientOptions = {}): ResolvedOptions {
   if (typeof options !== 'object' || options === null) fail('createClient expects an options object, e.g. createClient({ apiAccessToken }).');
-  const { apiAccessToken, debug } = options;
+  // A page in a browser (or a DOM-like test environment): both globals are there, as in every browser.
+  const { window, document } = globalThis as { window?: unknown; document?: unknown };
+  if (window && document && options.dangerouslyAllowBrowser !== true) {
+    fail('createClient in a browser would show the API token to anyone using the page: call the API from your server, or pass dangerouslyAllowBrowser: true.');
+  }
+  const { apiAccessToken } = options;
+  // console.error is stderr on Node, Bun and Deno, and the log on Workers.
+  const debug = options.debug ?? (debugRequested() ? (line: string) => console.error(`99digital: debug: ${line}`) : undefined);
   const token = apiAccessToken === undefined ? checkToken(env(tokenEnvVar), tokenEnvVar) : checkToken(apiAccessToken, 'apiAccessToken');
   const baseUrl = options.baseUrl ?? env(baseUrlEnvVar);
   const source = options.baseUrl !== undefined ? 'baseUrl' : baseUrl !== undefined ? baseUrlEnvVar : 'default';

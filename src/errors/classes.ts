@@ -42,6 +42,8 @@ export interface ApiErrorDetails {
   headers: Record<string, string>;
   method: string;
   url: string;
+  /** The server's X-Request-Id (Rails sends one with every answer): quote it when asking support. */
+  requestId?: string | undefined;
 }
 
 /** The server answered with an HTTP error status. */
@@ -52,10 +54,12 @@ export class ApiError extends Digital99Error {
   declare readonly headers: Record<string, string>;
   declare readonly method: string;
   declare readonly url: string;
+  /** The server's X-Request-Id, also in the message: quote it when asking support. */
+  declare readonly requestId: string | undefined;
 
-  constructor(message: string, { status, body, headers, method, url }: ApiErrorDetails, mayHaveBeenDelivered = false) {
+  constructor(message: string, { status, body, headers, method, url, requestId }: ApiErrorDetails, mayHaveBeenDelivered = false) {
     super(message, { mayHaveBeenDelivered });
-    Object.assign(this, { status, body, headers, method, url });
+    Object.assign(this, { status, body, headers, method, url, requestId });
   }
 }
 

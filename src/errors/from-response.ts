@@ -15,6 +15,11 @@ import {
 import type { Redactor } from './redaction.js';
 import { isFloodLimit, parseRetryAfter, rateLimitWait } from './retry-after.js';
 
+/** The X-Request-Id of an answer, for support tickets. */
+export function requestIdOf(response: Response): string | undefined {
+  return response.headers.get('x-request-id') || undefined;
+}
+
 /**
  * An error answer's body is kept to this many characters: its status says what happened, and the
  * start of its body is all an error shows. The transport reads a little more (see below), so that
@@ -79,10 +84,12 @@ export function errorFromResponse(
   // make us print it: everything quoted is redacted here, and bodies before they are cut.
   const { redactor } = options;
   const body = typeof parsedBody === 'string' ? redactor.excerpt(parsedBody, maxErrorBodyChars) : redactor.value(parsedBody);
-  const details: ApiErrorDetails = { status, body, headers: redactor.value(headers), method: request.method, url: request.url };
+  const requestId = redactor.value(requestIdOf(response));
+  const details: ApiErrorDetails = { status, body, headers: redactor.value(headers), method: request.method, url: request.url, requestId };
   const said = serverSays(body, redactor);
   const reason = response.statusText ? ` ${quote(response.statusText, redactor)}` : '';
-  const base = `${what} failed with ${status}${reason}${said ? `: ${said}` : ''}.`;
+  const ref = requestId === undefined ? '' : ` (request id ${requestId})`;
+  const base = `${what} failed with ${status}${reason}${ref}${said ? `: ${said}` : ''}.`;
   if (status === 401) {
     return new AuthenticationError(
       `${base} Check the API access token (from the profile page) and that its user belongs to the account in the path. ` +
@@ -113,7 +120,7 @@ export function errorFromResponse(
     // 303 See Other is the answer to a POST that was processed.
     const processed = status === 303;
     return new RedirectError(
-      `${what} was answered with a redirect (${status}) to ${location ?? 'an unknown location'}. ` +
+      `${what} was answered with a redirect (${status})${ref} to ${location ?? 'an unknown location'}. ` +
         (processed ? 'A 303 answers a request the server processed: the message was probably posted; check the conversation before sending it again. ' : '') +
         'Redirects are not followed so that the API token never goes to another server: set baseUrl to the final address.',
       details,

@@ -1,9 +1,11 @@
 // client.messages.create: check, send (JSON, or multipart with files), and return the typed
-// message or throw a typed error. Never returns undefined.
+// message (with the answer it came in) or throw a typed error. Never returns undefined.
+import { requestIdOf } from '../errors/from-response.js';
 import type { Redactor } from '../errors/redaction.js';
 import type { AttemptContext } from '../retry/attempts.js';
 import { ConfigurationError } from '../errors/classes.js';
 import { checkSignal, resolveRetry, resolveTimeout, type RetryPolicy } from '../retry/policy.js';
+import type { MessagePromise, MessageWithResponse } from './message-promise.js';
 import { messageFrom } from './read-message.js';
 import { checkedRequest } from './request.js';
 import type { ContentType, CreateMessageParams, Message, RequestOptions } from './types.js';
@@ -22,8 +24,19 @@ export interface MessagesOptions {
   redactor: Redactor;
 }
 
+/** client.messages. */
+export interface Messages {
+  /**
+   * Posts a message into a conversation and resolves to it; `.withResponse()` gives the HTTP answer
+   * and its request id as well. Throws a Digital99Error subclass on any failure; check
+   * `error.mayHaveBeenDelivered` before sending again. Generic over content_type (inferred from
+   * `params`; text when it is left out), so that type errors name that variant.
+   */
+  create<T extends ContentType | undefined = undefined>(params: CreateMessageParams<T>, requestOptions?: RequestOptions): MessagePromise;
+}
+
 export function createMessages(send: Send, options: MessagesOptions) {
-  async function post(params: CreateMessageParams, requestOptions: RequestOptions, leaveRateLimits: boolean): Promise<Message> {
+  async function post(params: CreateMessageParams<ContentType | undefined>, requestOptions: RequestOptions, leaveRateLimits: boolean): Promise<MessageWithResponse> {
     // The per-call options first: nothing (no timer, no request) starts with a bad one.
     if (typeof requestOptions !== 'object' || requestOptions === null) {
       throw new ConfigurationError('messages.create(params, options): options must be an object such as { signal, timeoutMs, retry }.');
@@ -33,23 +46,20 @@ export function createMessages(send: Send, options: MessagesOptions) {
     const timeoutMs = requestOptions.timeoutMs === undefined ? options.timeoutMs : resolveTimeout(requestOptions.timeoutMs, 'timeoutMs (per call)');
     const { url, init, path } = checkedRequest(params);
     const result = await send('POST', url, { ...init, signal }, { policy, timeoutMs, what: `POST ${path}`, leaveRateLimits });
-    return messageFrom(result, path, options);
+    const { response } = result;
+    return { data: messageFrom(result, path, options), response, requestId: requestIdOf(response) };
   }
   return {
-    /**
-     * Posts a message into a conversation and returns it. Throws a Digital99Error subclass on any
-     * failure; check `error.mayHaveBeenDelivered` before sending again. Generic over content_type
-     * (inferred from `params`; text when it is left out), so that type errors name that variant.
-     */
-    create<T extends ContentType | undefined = undefined>(params: CreateMessageParams<T>, requestOptions: RequestOptions = {}): Promise<Message> {
-      return post(params as CreateMessageParams, requestOptions, false);
+    /** What create() resolves to with `.withResponse()`; the client wraps it in a MessagePromise. */
+    createWithResponse(params: CreateMessageParams<ContentType | undefined>, requestOptions: RequestOptions = {}): Promise<MessageWithResponse> {
+      return post(params, requestOptions, false);
     },
     /**
      * create, except that a rate-limit answer is thrown at once instead of retried: for
      * messages.createMany, which waits out rate limits for the whole batch (src/bulk).
      */
-    createLeavingRateLimits(params: CreateMessageParams, requestOptions: RequestOptions = {}): Promise<Message> {
-      return post(params, requestOptions, true);
+    async createLeavingRateLimits(params: CreateMessageParams<ContentType | undefined>): Promise<Message> {
+      return (await post(params, {}, true)).data;
     },
   };
 }

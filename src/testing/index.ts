@@ -89,6 +89,7 @@ export interface MockServer {
  * port is taken, and PrismStartError, carrying Prism's log, when Prism fails to start.
  */
 export async function startMockServer(options: MockServerOptions = {}): Promise<MockServer> {
+  checkCanSpawn();
   const specPath = options.specPath === undefined ? packagedSpecPath() : resolve(options.specPath);
   if (!existsSync(specPath)) throw new ConfigurationError(`The OpenAPI file to mock does not exist: ${specPath}`);
   if (options.port !== undefined && !(Number.isInteger(options.port) && options.port > 0 && options.port < 65_536)) {
@@ -136,6 +137,21 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
 }
 
 const RESPONDS: readonly Respond[] = ['message', 'examples'];
+
+/**
+ * Prism is a child process: a runtime without them (Cloudflare Workers, where node:child_process is
+ * only a stub, and browsers) gets this error rather than a TypeError from deep inside.
+ */
+function checkCanSpawn(): void {
+  const g = globalThis as { navigator?: { userAgent?: unknown }; process?: { versions?: { node?: unknown } } };
+  const runtime = g.navigator?.userAgent === 'Cloudflare-Workers' ? 'Cloudflare Workers' : typeof g.process?.versions?.node === 'string' ? undefined : 'this runtime';
+  if (runtime !== undefined) {
+    throw new ConfigurationError(
+      `startMockServer runs Prism as a child process, and ${runtime} cannot start child processes. ` +
+        'Start the mock under Node (in your tests, e.g. vitest or node --test) and point the client at mock.url.',
+    );
+  }
+}
 
 /** The openapi.yaml at the root of this package, found from this file (src/ or dist/src/). */
 export function packagedSpecPath(): string {

@@ -18,6 +18,11 @@ export async function sendHello(signal: AbortSignal): Promise<number> {
   const params: CreateMessageParams = { account_id: 1, conversation_id: 42, content: 'Hello from the API', message_type: 'outgoing' };
   const message: Message = await client.messages.create(params, { signal, timeoutMs: 5_000 });
   const id: number = message.id;
+  const { data, response, requestId } = await client.messages.create(params).withResponse();
+  const sameShape: Message = data;
+  const status: number = response.status;
+  const quoted: string | undefined = requestId;
+  void [sameShape, status, quoted];
   const content: string | null = message.content;
   const messageType: number = message.message_type;
   void [content, messageType];
@@ -36,7 +41,7 @@ export async function sendHello(signal: AbortSignal): Promise<number> {
 
 export function describeFailure(error: unknown): string {
   if (error instanceof RateLimitError) return `rate limited, retry after ${error.retryAfterMs ?? 'unknown'} ms`;
-  if (error instanceof ApiError) return `HTTP ${error.status} from ${error.method} ${error.url}`;
+  if (error instanceof ApiError) return `HTTP ${error.status} from ${error.method} ${error.url} (request id ${error.requestId ?? 'none'})`;
   if (error instanceof Digital99Error) return `${error.name} (may have been delivered: ${error.mayHaveBeenDelivered})`;
   return String(error);
 }

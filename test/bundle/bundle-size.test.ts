@@ -17,11 +17,14 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 
 /**
  * Gzipped bytes of the whole bundle (see bench/results.md). The aim was 8 KB (at most 10 KB); the
- * input checks compiled from the spec by Ajv (issue 11) are 5.9 KB of it on their own, and
+ * input checks compiled from the spec by Ajv (issue 11) are 5.9 KB of it on their own, so the
+ * honest budget is just above the measured figure: 18,558 B, then 19,031 B with issue 15's
+ * additions (+473 B: .withResponse(), the request id on errors, the token added after middleware,
+ * DIGITAL99_DEBUG, the browser guard, the 40 MB check per file), then 22,628 B with
  * messages.createMany (src/bulk: pacing, per-conversation queues, the result stream), which every
- * client carries, 3.6 KB; so the honest budget is just above the measured 22,156 B.
+ * client carries.
  */
-const budgetBytes = 22.5 * 1024;
+const budgetBytes = 23 * 1024;
 
 /** The app: a client, one message sent to a fetch that answers like the server, its id printed. */
 const app = `

@@ -4,7 +4,9 @@ import { describe, expectTypeOf, it } from 'vitest';
 import {
   createClient,
   MessageType,
+  type ApiError,
   type AttachmentInput,
+  type MessageWithResponse,
   type CreateMessageParams,
   type Message,
   type RequestOptions,
@@ -186,5 +188,26 @@ describe('what must not compile', () => {
     void client.messages.create({ ...ids, content: 'x', attachments: [{ data: 'x' }] });
     // @ts-expect-error retry takes false or options, not true
     void client.messages.create({ ...ids, content: 'x' }, { retry: true });
+  });
+
+  it('create() is a Promise of the Message; .withResponse() adds the Response and request id', () => {
+    const call = client.messages.create({ ...ids, content: 'x' });
+    expectTypeOf(call).resolves.toEqualTypeOf<Message>();
+    expectTypeOf(call).toMatchTypeOf<Promise<Message>>();
+    expectTypeOf(call.withResponse()).resolves.toEqualTypeOf<MessageWithResponse>();
+    expectTypeOf<MessageWithResponse['data']>().toEqualTypeOf<Message>();
+    expectTypeOf<MessageWithResponse['response']>().toEqualTypeOf<Response>();
+    expectTypeOf<MessageWithResponse['requestId']>().toEqualTypeOf<string | undefined>();
+    expectTypeOf<ApiError['requestId']>().toEqualTypeOf<string | undefined>();
+    // @ts-expect-error withResponse is a method of the call, not an option
+    void client.messages.create({ ...ids, content: 'x' }, { withResponse: true });
+  });
+
+  it('a stream is not an attachment (read it into a Blob first)', () => {
+    const stream = new ReadableStream<Uint8Array>();
+    // @ts-expect-error a bare stream has no filename
+    void client.messages.create({ ...ids, content: 'x', attachments: [stream] });
+    // @ts-expect-error FormData holds Blobs: await new Response(stream).blob()
+    void client.messages.create({ ...ids, content: 'x', attachments: [{ data: stream, filename: 'a.bin' }] });
   });
 });
