@@ -75,8 +75,11 @@ describe('createMany: pacing', () => {
   });
 
   it('pauses every item until the next window after a 429, and loses no message to it', async () => {
-    const windowMs = 200;
+    // Windows of a second, and the batch started at the start of one, so that the sixth request lands
+    // in the first window (and is refused) however slowly a loaded machine sends the first five.
+    const windowMs = 1_000;
     const s = await serve({ windowMs, perWindow: 5 });
+    await new Promise((resolve) => setTimeout(resolve, windowMs - (Date.now() % windowMs) + 5));
     // One pause: the wait goes past the whole second a Date header may hide, so about a second.
     const results = await collect(clientFor(s.url).messages.createMany(items([1, 2], 4), { perMinute: 0, windowMs, concurrency: 2 }));
 

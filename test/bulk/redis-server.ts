@@ -1,12 +1,11 @@
 // Debian's redis-server (installed by .ci/run when missing) on a free loopback port, without
 // persistence, for the shared-budget test; always stopped by the caller's stop().
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-
-export const redisServerPath = '/usr/bin/redis-server';
+import { redisTool } from '../setup/system-tools.js';
 
 export interface RedisServer {
   port: number;
@@ -34,12 +33,10 @@ function stopProcess(child: ChildProcess): Promise<void> {
 }
 
 export async function startRedis(): Promise<RedisServer> {
-  if (!existsSync(redisServerPath)) {
-    throw new Error(`${redisServerPath} is missing: install Debian's redis-server (apt-get install -y redis-server; .ci/run does it).`);
-  }
+  if (redisTool.missing !== undefined) throw new Error(`CI is set and ${redisTool.missing}`);
   const port = await freePort();
   const dir = mkdtempSync(join(tmpdir(), 'redis-'));
-  const child = spawn(redisServerPath, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], {
+  const child = spawn(redisTool.path, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const stop = async () => {

@@ -1,9 +1,8 @@
 // createClient in a browser page: a user token there is a credential anyone can read, and the
 // server's CORS refuses it anyway, so it throws a ConfigurationError unless dangerouslyAllowBrowser.
 // Checked with injected globals (window + document), and in a real headless Chromium.
-import { existsSync } from 'node:fs';
 import { build } from 'esbuild';
-import { chromium } from 'playwright-core';
+import { chromiumTool, launchChromium } from '../setup/system-tools.js';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { ConfigurationError, createClient } from '../../src/index.js';
 
@@ -39,8 +38,7 @@ describe('createClient in a browser-like global', () => {
   });
 });
 
-const chromiumPath = process.env['CHROMIUM_PATH'] || '/usr/bin/chromium';
-describe.skipIf(!existsSync(chromiumPath))('createClient in headless Chromium', () => {
+describe.skipIf(chromiumTool.skipReason !== undefined)('createClient in headless Chromium', () => {
   it('throws the ConfigurationError in a page, and works with dangerouslyAllowBrowser', async () => {
     const bundle = await build({
       stdin: { contents: "export { createClient } from './src/index.ts';", resolveDir: process.cwd(), loader: 'ts' },
@@ -51,7 +49,7 @@ describe.skipIf(!existsSync(chromiumPath))('createClient in headless Chromium', 
       platform: 'browser',
       logLevel: 'silent',
     });
-    const browser = await chromium.launch({ executablePath: chromiumPath, args: ['--no-sandbox', '--disable-gpu', '--no-first-run'] });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage();
       await page.setContent('<!doctype html><title>app</title>');
