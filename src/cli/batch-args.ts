@@ -1,9 +1,8 @@
 // `99digital send-batch <file.jsonl> ...` → what to send and how. Everything the command line can
 // get wrong is found here, before a file is read or a byte is sent.
 import { resolve } from 'node:path';
-import { parseArgs } from 'node:util';
-import { closestName } from '../messages/closest-name.js';
 import { UsageError } from './exit-codes.js';
+import { parseOptions } from './parse-options.js';
 
 export interface SendBatchCommand {
   help: boolean;
@@ -38,20 +37,6 @@ const options = {
   help: { type: 'boolean', short: 'h' },
 } as const;
 
-function parse(args: readonly string[]) {
-  try {
-    return parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
-  } catch (error) {
-    const { code, message } = error as { code?: string; message: string };
-    const option = /'([^']+)'/.exec(message)?.[1];
-    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && option !== undefined) {
-      const best = closestName(option.replace(/^-+/, '').split('=')[0] ?? '', Object.keys(options));
-      throw new UsageError(`unknown option '${option}'${best === undefined ? '' : `; did you mean --${best}?`}`, help);
-    }
-    throw new UsageError(message.replace(/\.?$/, '.'), help);
-  }
-}
-
 function wholeNumber(flag: string, raw: string | undefined, min: number, max: number, example: string): number | undefined {
   if (raw === undefined) return undefined;
   const value = Number(raw);
@@ -62,7 +47,7 @@ function wholeNumber(flag: string, raw: string | undefined, min: number, max: nu
 }
 
 export function parseSendBatchArgs(args: readonly string[]): SendBatchCommand {
-  const { values, positionals } = parse(args);
+  const { values, positionals } = parseOptions(args, options, help);
   const flags = {
     resendUnknown: values['resend-unknown'] === true,
     continueAfterFailure: values['continue-after-failure'] === true,

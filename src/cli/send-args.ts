@@ -1,11 +1,10 @@
 // `99digital send ...` → what to send and how. Everything the command line can get wrong is
 // found here, before a token is read or a byte is sent.
 import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
-import { closestName } from '../messages/closest-name.js';
 import { requestEnums } from '../messages/input-checks.js';
 import { UsageError } from './exit-codes.js';
 import { readJsonArg } from './json-arg.js';
+import { parseOptions } from './parse-options.js';
 
 /**
  * The request's fields, except the files (read later, in readAttachments). Untyped beyond the ids:
@@ -43,25 +42,6 @@ const options = {
   debug: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
-
-function unknownOption(option: string): UsageError {
-  const name = option.replace(/^-+/, '').split('=')[0] ?? '';
-  const best = closestName(name, Object.keys(options));
-  if (best !== undefined) return new UsageError(`unknown option '${option}'; did you mean --${best}?`);
-  return new UsageError(`unknown option '${option}'. A message text that starts with '-' goes after '--', e.g. 99digital send --account 1 --conversation 42 -- "${option}".`);
-}
-
-function parse(args: readonly string[]) {
-  try {
-    return parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
-  } catch (error) {
-    const { code, message } = error as { code?: string; message: string };
-    const option = /'([^']+)'/.exec(message)?.[1];
-    if (code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION' && option !== undefined) throw unknownOption(option);
-    // The rest of node:util's messages are clear ("Option '--account <value>' argument missing").
-    throw new UsageError(message.replace(/\.?$/, '.'));
-  }
-}
 
 function parseId(flag: string, raw: string | undefined): number {
   if (raw === undefined) throw new UsageError(`missing ${flag} <id>.`);
@@ -104,7 +84,12 @@ function readContent(positionals: readonly string[]): string {
 }
 
 export function parseSendArgs(args: readonly string[]): SendCommand {
-  const { values, positionals } = parse(args);
+  const { values, positionals } = parseOptions(
+    args,
+    options,
+    '99digital send --help',
+    (option) => `. A message text that starts with '-' goes after '--', e.g. 99digital send --account 1 --conversation 42 -- "${option}".`,
+  );
   const base = {
     attach: values.attach ?? [],
     baseUrl: values['base-url'],
