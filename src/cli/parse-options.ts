@@ -5,12 +5,13 @@ import { closestName } from '../messages/closest-name.js';
 import { UsageError } from './exit-codes.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;
+type Parsed<O extends Options> = ReturnType<typeof parseArgs<{ args: string[]; options: O; allowPositionals: true; strict: true }>>;
 
 /**
  * The command's options and positionals. `noMatch` adds a hint to the message about an unknown
  * option that is near no known one.
  */
-export function parseOptions<const O extends Options>(args: readonly string[], options: O, help: string, noMatch: (option: string) => string = () => '') {
+export function parseOptions<const O extends Options>(args: readonly string[], options: O, help: string, noMatch: (option: string) => string = () => ''): Parsed<O> {
   try {
     return parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
   } catch (error) {
