@@ -44,7 +44,7 @@ export function createMessages(send: Send, options: MessagesOptions) {
     const signal = checkSignal(requestOptions.signal);
     const policy = requestOptions.retry === undefined ? options.retry : resolveRetry(requestOptions.retry, 'retry (per call)');
     const timeoutMs = requestOptions.timeoutMs === undefined ? options.timeoutMs : resolveTimeout(requestOptions.timeoutMs, 'timeoutMs (per call)');
-    const { url, init, path } = checkedRequest(params);
+    const { url, init, path } = await checkedRequest(params);
     const result = await send('POST', url, { ...init, signal }, { policy, timeoutMs, what: `POST ${path}`, leaveRateLimits });
     const { response } = result;
     return { data: messageFrom(result, path, options), response, requestId: requestIdOf(response) };

@@ -13,18 +13,23 @@ export const maxFileBytes = 40 * 1024 * 1024;
 
 /**
  * A file to attach: a Blob/File (on Node, `await fs.openAsBlob(path)` is one that stays on disk
- * until it is sent), or its bytes with a name. Not a ReadableStream: a multipart form holds Blobs,
- * and a retry must send the same bytes again, so a stream would have to be read into memory first,
- * which `await new Response(stream).blob()` does in one line where the caller can see it.
+ * until it is sent), or its bytes with a name. A ReadableStream (where the runtime has them) is read
+ * into memory before the upload starts, no further than the 40 MB limit: a multipart form holds
+ * Blobs, and a retry must be able to send the same bytes again.
  */
 export type AttachmentInput =
   | Blob
   | {
-      data: Blob | ArrayBuffer | Uint8Array | string;
+      data: Blob | ArrayBuffer | Uint8Array | string | ReadableStream<Uint8Array>;
       filename: string;
       /** MIME type, e.g. "application/pdf" (default application/octet-stream). */
       contentType?: string;
+      /** A stream's length in bytes, when known: a stream over the limit is then refused before it is read. */
+      size?: number;
     };
+
+/** A file ready for the form, or a stream still to be read into one. */
+type Part = { blob: Blob; filename: string } | { stream: ReadableStream<Uint8Array>; field: string; filename: string; type: string };
 
 function checkSize(bytes: number, field: string, filename: string): void {
   if (bytes > maxFileBytes) {
@@ -32,7 +37,7 @@ function checkSize(bytes: number, field: string, filename: string): void {
   }
 }
 
-function toFile(input: unknown, index: number): { blob: Blob; filename: string } {
+function toPart(input: unknown, index: number): Part {
   const field = `attachments[${index}]`;
   if (input instanceof Blob) {
     const name = (input as Blob & { name?: unknown }).name;
@@ -43,7 +48,7 @@ function toFile(input: unknown, index: number): { blob: Blob; filename: string }
   if (!isPlainObject(input)) {
     throw new InvalidInputError(field, `${field}: must be a Blob/File or { data, filename, contentType? }.`);
   }
-  const { data, filename, contentType } = input;
+  const { data, filename, contentType, size } = input;
   if (typeof filename !== 'string' || filename.trim() === '') {
     throw new InvalidInputError(`${field}.filename`, `${field}.filename: must be a non-empty string, e.g. "invoice.pdf".`);
   }
@@ -51,6 +56,10 @@ function toFile(input: unknown, index: number): { blob: Blob; filename: string }
     throw new InvalidInputError(`${field}.contentType`, `${field}.contentType: must be a MIME type such as "application/pdf".`);
   }
   const type = (contentType as string | undefined) ?? 'application/octet-stream';
+  if (typeof ReadableStream !== 'undefined' && data instanceof ReadableStream) {
+    if (typeof size === 'number') checkSize(size, `${field}.size`, filename);
+    return { stream: data as ReadableStream<Uint8Array>, field: `${field}.data`, filename, type };
+  }
   let blob: Blob;
   if (data instanceof Blob) {
     // A Blob re-typed this way still refers to the same bytes (a file-backed Blob stays on disk).
@@ -58,16 +67,36 @@ function toFile(input: unknown, index: number): { blob: Blob; filename: string }
   } else if (typeof data === 'string' || data instanceof ArrayBuffer || data instanceof Uint8Array) {
     blob = new Blob([data as BlobPart], { type });
   } else {
-    // A stream cannot go in a form as is (FormData holds Blobs, and a retry needs the bytes again).
-    throw new InvalidInputError(`${field}.data`, `${field}.data: must be a Blob, ArrayBuffer, Uint8Array or string (a stream: new Response(stream).blob()).`);
+    throw new InvalidInputError(`${field}.data`, `${field}.data: must be a Blob, ArrayBuffer, Uint8Array, string or ReadableStream.`);
   }
   checkSize(blob.size, `${field}.data`, filename);
   return { blob, filename };
 }
 
+/**
+ * The stream's bytes, read no further than the limit (a stream can be endless): leaving the loop by
+ * a throw cancels the stream.
+ */
+async function readStream({ stream, field, filename, type }: Extract<Part, { stream: unknown }>): Promise<Blob> {
+  const chunks: Uint8Array[] = [];
+  let total = 0;
+  try {
+    for await (const chunk of stream as unknown as AsyncIterable<Uint8Array>) {
+      chunks.push(chunk);
+      checkSize((total += chunk.byteLength), field, filename);
+    }
+  } catch (error) {
+    throw error instanceof InvalidInputError ? error : new InvalidInputError(field, `${field}: reading the stream of "${filename}" failed: ${String(error)}`);
+  }
+  return new Blob(chunks as BlobPart[], { type });
+}
+
 /** Builds the form once, before anything is sent; FormData can be sent again as is on a retry. */
-export function buildFormData(fields: Record<string, unknown>, attachments: readonly unknown[]): FormData {
-  const files = attachments.map(toFile);
+export async function buildFormData(fields: Record<string, unknown>, attachments: readonly unknown[]): Promise<FormData> {
+  // Every check that needs no reading comes first, so a bad file is refused before any stream is read.
+  const parts = attachments.map(toPart);
+  const files: Array<{ blob: Blob; filename: string }> = [];
+  for (const part of parts) files.push('stream' in part ? { blob: await readStream(part), filename: part.filename } : part);
   const form = new FormData();
   for (const [name, value] of Object.entries(fields)) {
     if (value === undefined) continue;

@@ -6,13 +6,13 @@ import { buildFormData } from './multipart.js';
 export const createMessagePath = '/api/v1/accounts/{account_id}/conversations/{conversation_id}/messages';
 
 /** The openapi-fetch request for create(params), checked before anything is sent, and the path it goes to. */
-export function checkedRequest(params: CreateMessageParams) {
+export async function checkedRequest(params: CreateMessageParams) {
   const { account_id, conversation_id, attachments, ...fields } = checkCreateParams(params) as Record<string, unknown> & {
     account_id: number;
     conversation_id: number;
     attachments?: readonly unknown[];
   };
-  const body = attachments?.length ? buildFormData(fields, attachments) : fields;
+  const body = attachments?.length ? await buildFormData(fields, attachments) : fields;
   return {
     url: createMessagePath,
     init: { params: { path: { account_id, conversation_id } }, body: body as CreateMessageBody, parseAs: 'text' as const },

@@ -1,6 +1,7 @@
-// Files from disk as attachments: fs.openAsBlob(path) is sent without reading the file into memory
-// first; a ReadableStream is refused with the one line that reads it into a Blob; each file's size
-// (the server's 40 MB, app/models/attachment.rb) is checked before anything is sent.
+// Files from disk and streams as attachments: fs.openAsBlob(path) is sent without reading the
+// file into memory first; a ReadableStream part is read (up to the limit) before the upload starts;
+// each file's size (the server's 40 MB, app/models/attachment.rb) is checked before anything is sent.
+import { createHash } from 'node:crypto';
 import { closeSync, mkdtempSync, openAsBlob, openSync, rmSync, writeSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -102,28 +103,16 @@ describe('fs.openAsBlob(path) as an attachment', () => {
   });
 });
 
-describe('a ReadableStream', () => {
-  it('is refused as is, saying how to read it into a Blob, before anything is sent', async () => {
-    server = await startServer((_req, res) => reply(res, 200, message));
-    const client = createClient({ apiAccessToken: token, baseUrl: server.url, retry: false });
-    const stream = streamOf('line 1\n');
-    const error = await client.messages
-      .create({ ...params, attachments: [{ data: stream as unknown as Blob, filename: 'log.txt' }] })
-      .catch((e: unknown) => e);
-    expect(error).toBeInstanceOf(InvalidInputError);
-    expect((error as InvalidInputError).field).toBe('attachments[0].data');
-    expect((error as Error).message).toContain('(a stream: new Response(stream).blob())');
-    expect(stream.locked).toBe(false);
-    expect(server.requests).toHaveLength(0);
-  });
-
-  it('read with the one line the error gives, is sent as one part, and again as is on a retry', async () => {
+describe('a ReadableStream as an attachment', () => {
+  it('is read before the upload and sent as one part, and sent again as is on a retry', async () => {
     server = await startServer((_req, res, index) =>
       index === 0 ? reply(res, 429, 'Retry later', { 'content-type': 'text/plain', 'retry-after': '0' }) : reply(res, 200, message, { 'content-type': 'application/json' }),
     );
     const client = createClient({ apiAccessToken: token, baseUrl: server.url, retry: { retries: 1, minDelayMs: 1, maxDelayMs: 5 } });
-    const data = await new Response(streamOf('line 1\n', 'line 2\n')).blob();
-    await client.messages.create({ ...params, attachments: [{ data, filename: 'log.txt', contentType: 'text/plain' }] });
+    await client.messages.create({
+      ...params,
+      attachments: [{ data: streamOf('line 1\n', 'line 2\n'), filename: 'log.txt', contentType: 'text/plain', size: 14 }],
+    });
     expect(server.requests).toHaveLength(2);
     for (const request of server.requests) {
       const form = await new Response(new Uint8Array(request.body), { headers: { 'content-type': String(request.headers['content-type']) } }).formData();
@@ -132,6 +121,45 @@ describe('a ReadableStream', () => {
       expect(part.type).toBe('text/plain');
       expect(await part.text()).toBe('line 1\nline 2\n');
     }
+  });
+
+  it('a stream whose size says over 40 MB is refused before it is read or anything is sent', async () => {
+    server = await startServer((_req, res) => reply(res, 200, message));
+    const client = createClient({ apiAccessToken: token, baseUrl: server.url, retry: false });
+    let pulled = false;
+    const stream = new ReadableStream<Uint8Array>({ pull: () => void (pulled = true) }, { highWaterMark: 0 });
+    const error = await client.messages.create({ ...params, attachments: [{ data: stream, filename: 'big.mp4', size: maxFileBytes + 1 }] }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidInputError);
+    expect((error as InvalidInputError).field).toBe('attachments[0].size');
+    expect((error as Error).message).toMatch(/"big\.mp4" is 41943041 bytes; the server takes at most 40 MB \(41943040\) a file\./);
+    expect(pulled).toBe(false);
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it('a stream without a size stops being read once past 40 MB, and nothing is sent', async () => {
+    server = await startServer((_req, res) => reply(res, 200, message));
+    const client = createClient({ apiAccessToken: token, baseUrl: server.url, retry: false });
+    const chunk = new Uint8Array(1024 * 1024);
+    let pulls = 0;
+    let cancelled = false;
+    const endless = new ReadableStream<Uint8Array>({ pull: (c) => void (pulls++, c.enqueue(chunk)), cancel: () => void (cancelled = true) });
+    const error = await client.messages.create({ ...params, attachments: [{ data: endless, filename: 'endless.bin' }] }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidInputError);
+    expect((error as InvalidInputError).field).toBe('attachments[0].data');
+    expect((error as Error).message).toMatch(/"endless\.bin" is \d+ bytes; the server takes at most 40 MB/);
+    expect(cancelled).toBe(true);
+    expect(pulls).toBeLessThan(45);
+    expect(server.requests).toHaveLength(0);
+  });
+
+  it('a stream that fails is an InvalidInputError before anything is sent', async () => {
+    server = await startServer((_req, res) => reply(res, 200, message));
+    const client = createClient({ apiAccessToken: token, baseUrl: server.url, retry: false });
+    const broken = new ReadableStream<Uint8Array>({ pull: (c) => c.error(new Error('disk gone')) });
+    const error = await client.messages.create({ ...params, attachments: [{ data: broken, filename: 'x.bin' }] }).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(InvalidInputError);
+    expect((error as Error).message).toMatch(/reading the stream of "x\.bin" failed: Error: disk gone/);
+    expect(server.requests).toHaveLength(0);
   });
 });
 
@@ -149,7 +177,7 @@ describe('the size of each file, checked before the upload starts', () => {
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InvalidInputError);
     expect((error as InvalidInputError).field).toBe('attachments[1].data');
-    expect((error as Error).message).toContain('"huge.mov" is 41943041 bytes; the server takes at most 40 MB (41943040) a file.');
+    expect((error as Error).message).toContain('"huge.mov" is 41943041 bytes; the server takes at most 40 MB');
     expect(server.requests).toHaveLength(0);
   });
 

@@ -203,11 +203,10 @@ describe('what must not compile', () => {
     void client.messages.create({ ...ids, content: 'x' }, { withResponse: true });
   });
 
-  it('a stream is not an attachment (read it into a Blob first)', () => {
+  it('a stream is an attachment with a filename (and a size, optionally)', () => {
     const stream = new ReadableStream<Uint8Array>();
+    expectTypeOf({ data: stream, filename: 'a.bin', size: 3 }).toMatchTypeOf<AttachmentInput>();
     // @ts-expect-error a bare stream has no filename
     void client.messages.create({ ...ids, content: 'x', attachments: [stream] });
-    // @ts-expect-error FormData holds Blobs: await new Response(stream).blob()
-    void client.messages.create({ ...ids, content: 'x', attachments: [{ data: stream, filename: 'a.bin' }] });
   });
 });
