@@ -1,6 +1,7 @@
 // The server's two rate limits, as createMany meets them in the errors messages.create throws, and
 // how long each makes the batch wait. Neither costs the caller's message: the server saved nothing.
 import { ConversationRateLimitError, RateLimitError, type Digital99Error } from '../errors/classes.js';
+import { untilNextWindow } from '../errors/retry-after.js';
 import { serverWindowMs } from './options.js';
 
 export interface RateLimit {
@@ -10,17 +11,12 @@ export interface RateLimit {
 }
 
 /**
- * Until the next window of `windowMs` after the response's Date (the server counts in fixed
- * windows from the epoch), plus a little jitter so that waiting clients do not all come back at
- * once. Date has whole seconds: the server's clock was somewhere in [Date, Date + 1 s), so the
- * window taken is the one after Date + 999 ms (for minute windows, simply the next minute). Counted
- * from now, which is at least as late as that clock, the wait never ends early.
+ * Until the server's next window of `windowMs` after the response's Date (errors/retry-after.ts),
+ * plus a little jitter so that waiting clients do not all come back at once.
  */
-export function untilNextWindow(date: string | undefined, windowMs: number, random = Math.random): number | undefined {
-  const at = date === undefined ? NaN : Date.parse(date);
-  if (Number.isNaN(at)) return undefined;
-  const next = (Math.floor((at + 999) / windowMs) + 1) * windowMs;
-  return next - at + jitter(windowMs, random);
+export function nextWindowWait(date: string | undefined, windowMs: number, random = Math.random): number | undefined {
+  const wait = untilNextWindow(date, windowMs);
+  return wait === undefined ? undefined : wait + jitter(windowMs, random);
 }
 
 function jitter(windowMs: number, random: () => number): number {
@@ -39,6 +35,6 @@ export function rateLimitOf(error: Digital99Error, windowMs: number, random = Ma
   if (asked) return { scope, waitMs: error.retryAfterMs };
   if (windowMs === serverWindowMs) return { scope, waitMs: error.retryAfterMs + jitter(windowMs, random) };
   // The flood limit's window slides: only a whole window is sure to have room.
-  const waitMs = scope === 'client' ? untilNextWindow(error.headers['date'], windowMs, random) : undefined;
+  const waitMs = scope === 'client' ? nextWindowWait(error.headers['date'], windowMs, random) : undefined;
   return { scope, waitMs: waitMs ?? windowMs + jitter(windowMs, random) };
 }

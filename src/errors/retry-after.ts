@@ -34,11 +34,15 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
   return date === undefined ? undefined : Math.max(0, date - now);
 }
 
-/** From the server's Date header, the time left until its next one-minute window; else undefined. */
-export function untilNextMinute(dateHeader: string | null): number | undefined {
-  const date = parseHttpDate(dateHeader);
-  // The Date has whole seconds: the server's clock was up to 1 s past it, so this errs on the late side.
-  return date === undefined ? undefined : 60_000 - (date % 60_000);
+/**
+ * From the server's Date header, the time left until its next window of `windowMs` (fixed windows
+ * from the epoch: one minute on the real server); else undefined. The Date has whole seconds: the
+ * server's clock was somewhere in [Date, Date + 1 s), so the window taken is the one after
+ * Date + 999 ms (for minute windows, simply the next minute): the wait errs on the late side.
+ */
+export function untilNextWindow(dateHeader: string | null | undefined, windowMs = 60_000): number | undefined {
+  const date = parseHttpDate(dateHeader ?? null);
+  return date === undefined ? undefined : (Math.floor((date + 999) / windowMs) + 1) * windowMs - date;
 }
 
 /**
@@ -51,7 +55,7 @@ export function untilNextMinute(dateHeader: string | null): number | undefined {
 export function rateLimitWait(headers: Headers, fixedWindows: boolean): { ms: number; guessed: boolean } {
   const asked = parseRetryAfter(headers.get('retry-after'));
   if (asked !== undefined) return { ms: asked, guessed: false };
-  return { ms: (fixedWindows ? untilNextMinute(headers.get('date')) : undefined) ?? defaultRateLimitWaitMs, guessed: true };
+  return { ms: (fixedWindows ? untilNextWindow(headers.get('date')) : undefined) ?? defaultRateLimitWaitMs, guessed: true };
 }
 
 /** The flood limit's refusal: `{"error":"Validation failed: Too many messages"}` with a 422. */

@@ -4,7 +4,7 @@
 import { AbortedError, ConnectionError } from '../errors/classes.js';
 import { abortedError, classify, type FailureContext } from '../errors/from-network.js';
 import { isFloodLimit } from '../errors/retry-after.js';
-import { backoffDelay, checkSignal, jitterMs, retryWait, type RetryPolicy } from './policy.js';
+import { backoffDelay, jitterMs, retryWait, type RetryPolicy } from './policy.js';
 import { maxTimerMs, sleep } from './sleep.js';
 
 export interface AttemptContext extends FailureContext {
@@ -24,7 +24,8 @@ export async function runAttempts<T extends { response: Response; error?: unknow
   run: (signal: AbortSignal) => Promise<T>,
   ctx: AttemptContext,
 ): Promise<T> {
-  const callerSignal = checkSignal(ctx.signal);
+  // A signal that is no AbortSignal was refused before (client/transport.ts guardPerCallInit, which every call passes).
+  const callerSignal = ctx.signal;
   for (let attempt = 0; ; attempt++) {
     if (callerSignal?.aborted) throw abortedError(ctx, 'before it was sent');
     const controller = new AbortController();

@@ -1,20 +1,20 @@
 // How createMany tells the server's two rate limits apart, and how long each makes it wait.
 import { describe, expect, it } from 'vitest';
 import { ApiError, ConversationRateLimitError, RateLimitError, UnprocessableEntityError } from '../../src/index.js';
-import { rateLimitOf, untilNextWindow } from '../../src/bulk/rate-limits.js';
+import { nextWindowWait, rateLimitOf } from '../../src/bulk/rate-limits.js';
 
 const details = (status: number, body: unknown, headers: Record<string, string> = {}) => ({ status, body, headers, method: 'POST', url: '/x' });
 const noJitter = () => 0;
 
 describe('rate limits in a batch', () => {
   it('waits for the next window after the Date of a 429 without Retry-After', () => {
-    expect(untilNextWindow('Sun, 29 Nov 2026 14:20:30 GMT', 60_000, noJitter)).toBe(30_000);
-    expect(untilNextWindow('Sun, 29 Nov 2026 14:20:59 GMT', 60_000, noJitter)).toBe(1_000);
+    expect(nextWindowWait('Sun, 29 Nov 2026 14:20:30 GMT', 60_000, noJitter)).toBe(30_000);
+    expect(nextWindowWait('Sun, 29 Nov 2026 14:20:59 GMT', 60_000, noJitter)).toBe(1_000);
     // Jitter of at most a second on top, never less.
-    expect(untilNextWindow('Sun, 29 Nov 2026 14:20:00 GMT', 60_000, () => 1)).toBe(61_000);
-    expect(untilNextWindow('not a date', 60_000)).toBeUndefined();
+    expect(nextWindowWait('Sun, 29 Nov 2026 14:20:00 GMT', 60_000, () => 1)).toBe(61_000);
+    expect(nextWindowWait('not a date', 60_000)).toBeUndefined();
     // Short (test) windows: the whole second Date may hide is skipped too.
-    expect(untilNextWindow('Sun, 29 Nov 2026 14:20:00 GMT', 300, noJitter)).toBe(1_200);
+    expect(nextWindowWait('Sun, 29 Nov 2026 14:20:00 GMT', 300, noJitter)).toBe(1_200);
   });
 
   it('tells the per-client 429 from the per-conversation 422, and leaves other errors alone', () => {

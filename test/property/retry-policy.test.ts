@@ -4,7 +4,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError, createClient } from '../../src/index.js';
-import { parseRetryAfter, untilNextMinute } from '../../src/errors/retry-after.js';
+import { parseRetryAfter, untilNextWindow } from '../../src/errors/retry-after.js';
 import { backoffDelay, retryWait } from '../../src/retry/policy.js';
 import { messageJson, reply, startServer, type LoopbackServer } from '../reliability/loopback-server.js';
 
@@ -80,20 +80,20 @@ describe('parseRetryAfter', () => {
   });
 });
 
-describe('untilNextMinute (429 without Retry-After)', () => {
+describe('untilNextWindow (429 without Retry-After)', () => {
   it("is the time from the server's Date to the start of its next minute: in (0, 60 s]", () => {
     fc.assert(
       fc.property(fc.integer({ min: 0, max: 4_102_444_800 }), (seconds) => {
         const date = new Date(seconds * 1000);
-        const wait = untilNextMinute(date.toUTCString())!;
+        const wait = untilNextWindow(date.toUTCString())!;
         expect(wait).toBeGreaterThan(0);
         expect(wait).toBeLessThanOrEqual(60_000);
         expect((seconds * 1000 + wait) % 60_000).toBe(0);
       }),
       { numRuns: 300 },
     );
-    expect(untilNextMinute(null)).toBeUndefined();
-    expect(untilNextMinute('yesterday')).toBeUndefined();
+    expect(untilNextWindow(null)).toBeUndefined();
+    expect(untilNextWindow('yesterday')).toBeUndefined();
   });
 });
 
