@@ -36,7 +36,8 @@ export async function pacing(root, { items = 2_000, perWindow = 400, windowMs = 
       else throw new Error(`item ${result.index} failed: ${result.status === 'failed' ? result.error.message : result.status}`);
     }
     const { arrivals, wrong } = await server.stats();
-    if (wrong > 0 || arrivals.length !== items || sent !== items) throw new Error(`expected ${items} requests, got ${arrivals.length} (${wrong} wrong)`);
+    if (wrong > 0 || arrivals.length !== items || sent !== items)
+      throw new Error(`expected ${items} requests, got ${arrivals.length} (${wrong} wrong)`);
     const at = [...arrivals].sort((a, b) => a - b);
     let maxInWindow = 0;
     for (let i = 0, j = 0; i < at.length; i++) {
@@ -46,7 +47,16 @@ export async function pacing(root, { items = 2_000, perWindow = 400, windowMs = 
     const elapsed = at.at(-1) - at[0];
     // The rate achieved between the first and the last request, per window, against the budget.
     const perWindowAchieved = ((items - 1) / elapsed) * windowMs;
-    return { items, perWindow, windowMs, concurrency, maxInWindow, elapsedMs: Math.round(elapsed), perWindowAchieved, achieved: perWindowAchieved / perWindow };
+    return {
+      items,
+      perWindow,
+      windowMs,
+      concurrency,
+      maxInWindow,
+      elapsedMs: Math.round(elapsed),
+      perWindowAchieved,
+      achieved: perWindowAchieved / perWindow,
+    };
   } finally {
     await server.close();
   }
@@ -66,7 +76,11 @@ async function sendBatchMemory(root, lines, concurrency = 8) {
   const dir = mkdtempSync(join(tmpdir(), 'bench-batch-'));
   const file = join(dir, 'batch.jsonl');
   const text = Array.from({ length: lines }, (_, i) =>
-    JSON.stringify({ conversation_id: 1 + (i % 500), content: `Batch benchmark message number ${i + 1}, about this long.`, key: `row-${i + 1}` }),
+    JSON.stringify({
+      conversation_id: 1 + (i % 500),
+      content: `Batch benchmark message number ${i + 1}, about this long.`,
+      key: `row-${i + 1}`,
+    }),
   );
   writeFileSync(file, `${text.join('\n')}\n`);
   const server = await startServer(root);
@@ -74,8 +88,21 @@ async function sendBatchMemory(root, lines, concurrency = 8) {
     const started = performance.now();
     const child = spawn(
       process.execPath,
-      [join(root, 'dist', 'src', 'cli', 'main.js'), 'send-batch', file, '--account', '1', '--per-minute', '0', '--concurrency', String(concurrency)],
-      { env: { ...process.env, DIGITAL99_API_ACCESS_TOKEN: 'BenchToken0000000001', DIGITAL99_BASE_URL: server.url }, stdio: ['ignore', 'pipe', 'pipe'] },
+      [
+        join(root, 'dist', 'src', 'cli', 'main.js'),
+        'send-batch',
+        file,
+        '--account',
+        '1',
+        '--per-minute',
+        '0',
+        '--concurrency',
+        String(concurrency),
+      ],
+      {
+        env: { ...process.env, DIGITAL99_API_ACCESS_TOKEN: 'BenchToken0000000001', DIGITAL99_BASE_URL: server.url },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
     );
     let stderr = '';
     child.stderr.setEncoding('utf8').on('data', (c) => (stderr += c));
@@ -97,7 +124,16 @@ async function sendBatchMemory(root, lines, concurrency = 8) {
     const journalLines = readFileSync(`${file}.journal.jsonl`, 'utf8').split('\n').filter(Boolean).length;
     // RSS at a quarter, half, three quarters and the end of the run.
     const at = (f) => samples[Math.min(samples.length - 1, Math.floor(samples.length * f))]?.rss ?? NaN;
-    return { lines, concurrency, seconds, linesPerSecond: lines / seconds, peakMB: hwm / 1024, rssMB: [0.25, 0.5, 0.75, 0.99].map((f) => at(f) / 1024), journalLines, fileMB: text.join('\n').length / 1e6 };
+    return {
+      lines,
+      concurrency,
+      seconds,
+      linesPerSecond: lines / seconds,
+      peakMB: hwm / 1024,
+      rssMB: [0.25, 0.5, 0.75, 0.99].map((f) => at(f) / 1024),
+      journalLines,
+      fileMB: text.join('\n').length / 1e6,
+    };
   } finally {
     await server.close();
     rmSync(dir, { recursive: true, force: true });
@@ -121,7 +157,8 @@ export async function batchBench({ root, lines = 100_000 }) {
     '| lines | file | time | lines/s | RSS at 25% / 50% / 75% / end of the run | peak RSS |',
     '| ---: | ---: | ---: | ---: | --- | ---: |',
     ...[small, large].map(
-      (r) => `| ${r.lines.toLocaleString('en')} | ${r.fileMB.toFixed(1)} MB | ${r.seconds.toFixed(1)} s | ${Math.round(r.linesPerSecond)} | ${r.rssMB.map(mb).join(' / ')} MB | **${mb(r.peakMB)} MB** |`,
+      (r) =>
+        `| ${r.lines.toLocaleString('en')} | ${r.fileMB.toFixed(1)} MB | ${r.seconds.toFixed(1)} s | ${Math.round(r.linesPerSecond)} | ${r.rssMB.map(mb).join(' / ')} MB | **${mb(r.peakMB)} MB** |`,
     ),
   ].join('\n');
   return { json: { pacing: pace, memory: [small, large] }, markdown };

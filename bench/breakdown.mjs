@@ -4,12 +4,7 @@
 // does what fetch does first (new Request(input, init)) and answers with a ready Response, so
 // those rows are the clients' own overhead. The clients are created with the stub standing in for
 // globalThis.fetch, so they take the path they take with the platform's fetch.
-import createOpenApiClient, {
-  createFinalURL,
-  createQuerySerializer,
-  defaultPathSerializer,
-  mergeHeaders,
-} from 'openapi-fetch';
+import createOpenApiClient, { createFinalURL, createQuerySerializer, defaultPathSerializer, mergeHeaders } from 'openapi-fetch';
 
 const token = 'benchToken1234567890';
 const baseUrl = 'http://127.0.0.1:9';
@@ -60,23 +55,44 @@ export async function breakdown({ createClient, payload, gc }) {
 
   const steps = [
     ['JSON.stringify(body)', () => JSON.stringify(body)],
-    ['openapi-fetch: URL from path template + params', () => createFinalURL(path, { baseUrl, params, querySerializer, pathSerializer: defaultPathSerializer })],
-    ['openapi-fetch: mergeHeaders ×2 (Headers objects)', () => {
-      mergeHeaders({ api_access_token: token }, undefined, undefined);
-      mergeHeaders({ 'Content-Type': 'application/json' }, { api_access_token: token }, undefined, undefined);
-    }],
-    ['new Request(url, init) — raw fetch does this inside fetch()', () => new Request(url, { method: 'POST', headers: headersInit, body: JSON.stringify(body) })],
+    [
+      'openapi-fetch: URL from path template + params',
+      () => createFinalURL(path, { baseUrl, params, querySerializer, pathSerializer: defaultPathSerializer }),
+    ],
+    [
+      'openapi-fetch: mergeHeaders ×2 (Headers objects)',
+      () => {
+        mergeHeaders({ api_access_token: token }, undefined, undefined);
+        mergeHeaders({ 'Content-Type': 'application/json' }, { api_access_token: token }, undefined, undefined);
+      },
+    ],
+    [
+      'new Request(url, init) — raw fetch does this inside fetch()',
+      () => new Request(url, { method: 'POST', headers: headersInit, body: JSON.stringify(body) }),
+    ],
     ['new Request(request) — fetch(request) re-wraps (body piped through a TransformStream)', () => new Request(madeRequest())],
     ['  …the same, minus building the inner Request', null],
-    ['new Request(url, { …, signal }) — following an AbortSignal', () => new Request(url, { method: 'POST', headers: headersInit, body: JSON.stringify(body), signal: new AbortController().signal })],
-    ['new AbortController() + setTimeout + clearTimeout (a per-attempt timeout)', () => {
-      const c = new AbortController();
-      clearTimeout(setTimeout(() => c.abort(), 30_000));
-    }],
+    [
+      'new Request(url, { …, signal }) — following an AbortSignal',
+      () => new Request(url, { method: 'POST', headers: headersInit, body: JSON.stringify(body), signal: new AbortController().signal }),
+    ],
+    [
+      'new AbortController() + setTimeout + clearTimeout (a per-attempt timeout)',
+      () => {
+        const c = new AbortController();
+        clearTimeout(setTimeout(() => c.abort(), 30_000));
+      },
+    ],
     ['Response: .json()', () => answer().json()],
     ['Response: .text() + JSON.parse', async () => JSON.parse(await answer().text())],
-    ['stub fetch alone (new Request + Response, not read)', () => stubFetch(url, { method: 'POST', headers: headersInit, body: JSON.stringify(body) })],
-    ['raw fetch pattern on the stub: fetch(url, init) + .json()', async () => (await stubFetch(url, { method: 'POST', headers: headersInit, body: JSON.stringify(body) })).json()],
+    [
+      'stub fetch alone (new Request + Response, not read)',
+      () => stubFetch(url, { method: 'POST', headers: headersInit, body: JSON.stringify(body) }),
+    ],
+    [
+      'raw fetch pattern on the stub: fetch(url, init) + .json()',
+      async () => (await stubFetch(url, { method: 'POST', headers: headersInit, body: JSON.stringify(body) })).json(),
+    ],
     ['bare openapi-fetch POST on the stub', () => bare.POST(path, { params, body })],
     ['client.api.POST on the stub', () => client.api.POST(path, { params, body })],
     ['client.messages.create on the stub', () => client.messages.create({ account_id: 1, conversation_id: 42, ...body })],

@@ -16,10 +16,14 @@ for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n
 
 // Sample counts → time: the profile's samples are spaced by timeDeltas (µs).
 const self = new Map();
-profile.samples.forEach((id, i) => self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0)));
+for (const [i, id] of profile.samples.entries()) self.set(id, (self.get(id) ?? 0) + (profile.timeDeltas[i] ?? 0));
 const total = [...self.values()].reduce((a, b) => a + b, 0);
 
-const short = (url) => url.replace(/^.*node_modules\//, '').replace(/^file:\/\/.*\/work\/main\//, '').replace(/^node:/, 'node:') || '(native/vm)';
+const short = (url) =>
+  url
+    .replace(/^.*node_modules\//, '')
+    .replace(/^file:\/\/.*\/work\/main\//, '')
+    .replace(/^node:/, 'node:') || '(native/vm)';
 const fnName = (n) => `${n.callFrame.functionName || '(anonymous)'} ${short(n.callFrame.url)}:${n.callFrame.lineNumber + 1}`;
 const pct = (us) => `${((100 * us) / total).toFixed(1).padStart(5)}%`;
 

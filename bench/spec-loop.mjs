@@ -95,7 +95,10 @@ async function timeWatchLoop(dir, times) {
       const marker = `Edited by the spec-loop benchmark, save ${i + 1} (${Date.now()})`;
       // A save: the whole file rewritten, as editors do, with one description changed.
       const started = performance.now();
-      writeFileSync(specPath, original.replace(description, (_, head, indent) => `${head}${indent}${marker}\n\n${indent}`));
+      writeFileSync(
+        specPath,
+        original.replace(description, (_, head, indent) => `${head}${indent}${marker}\n\n${indent}`),
+      );
       for (;;) {
         await sleep(2);
         if (performance.now() - started > 10_000) throw new Error(`no new types 10 s after a save: ${output.slice(-600)}`);

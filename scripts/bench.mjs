@@ -164,9 +164,7 @@ async function makeVariants(baseUrl) {
   const check = (data) => {
     if (data?.id !== 1022) throw new Error(`unexpected answer: ${JSON.stringify(data)?.slice(0, 200)}`);
   };
-  const other = flags.compare
-    ? await otherBuildVariants(resolve(flags.compare), baseUrl, { params, check })
-    : [];
+  const other = flags.compare ? await otherBuildVariants(resolve(flags.compare), baseUrl, { params, check }) : [];
   const steps = flags.decompose ? decomposeVariants({ url, headers, bare, params, check }) : [];
   return [
     {
@@ -440,7 +438,19 @@ function requestTable(report) {
   ];
   for (const mode of modes) {
     lines.push(`**${mode.label}**`, '');
-    lines.push(row(['variant', 'ops/s', 'p50 ms', 'p99 ms', '× raw fetch', '× openapi-fetch', 'CPU µs/req', 'CPU × raw fetch', 'CPU × openapi-fetch']));
+    lines.push(
+      row([
+        'variant',
+        'ops/s',
+        'p50 ms',
+        'p99 ms',
+        '× raw fetch',
+        '× openapi-fetch',
+        'CPU µs/req',
+        'CPU × raw fetch',
+        'CPU × openapi-fetch',
+      ]),
+    );
     lines.push(row(['---', '---:', '---:', '---:', '---:', '---:', '---:', '---:', '---:']));
     for (const k of keys) {
       const r = results[mode.key][k];
@@ -514,7 +524,10 @@ if (flags.loop) {
   const { specLoop } = await import(pathToFileURL(join(root, 'bench', 'spec-loop.mjs')).href);
   const loop = await specLoop({ root, withTest: flags['with-test'], ensureBuilt });
   if (!flags['no-write']) {
-    writeFileSync(resultsJson, JSON.stringify({ ...readJson(resultsJson), specLoop: { machine: machine(), ...loop.json } }, null, 2) + '\n');
+    writeFileSync(
+      resultsJson,
+      JSON.stringify({ ...readJson(resultsJson), specLoop: { machine: machine(), ...loop.json } }, null, 2) + '\n',
+    );
     writeSection('bench:loop', loop.markdown);
   }
   console.log(loop.markdown);

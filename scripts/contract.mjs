@@ -57,7 +57,10 @@ try {
 if (baseUrl.protocol !== 'https:' && baseUrl.protocol !== 'http:') fail('DIGITAL99_BASE_URL must be an http(s) URL.');
 const accountId = process.env.DIGITAL99_ACCOUNT_ID.trim();
 const conversationId = process.env.DIGITAL99_CONVERSATION_ID.trim();
-for (const [name, value] of [['DIGITAL99_ACCOUNT_ID', accountId], ['DIGITAL99_CONVERSATION_ID', conversationId]]) {
+for (const [name, value] of [
+  ['DIGITAL99_ACCOUNT_ID', accountId],
+  ['DIGITAL99_CONVERSATION_ID', conversationId],
+]) {
   if (!/^[1-9]\d*$/.test(value)) fail(`${name} must be a positive integer, got "${value}".`);
 }
 
@@ -71,7 +74,16 @@ const { MessageType, messageTypeName } = await import(pathToFileURL(resolve(root
 
 // ---- the recorder between Prism and the server --------------------------------------------------
 
-const HOP_BY_HOP = new Set(['host', 'connection', 'keep-alive', 'transfer-encoding', 'content-length', 'accept-encoding', 'upgrade', 'proxy-connection']);
+const HOP_BY_HOP = new Set([
+  'host',
+  'connection',
+  'keep-alive',
+  'transfer-encoding',
+  'content-length',
+  'accept-encoding',
+  'upgrade',
+  'proxy-connection',
+]);
 /** What the server answered (or why it could not be reached). */
 let recorded;
 
@@ -101,7 +113,12 @@ const recorder = createServer((request, reply) => {
       }
       reply.writeHead(response.status, replyHeaders).end(body);
     } catch (error) {
-      recorded = { error: error instanceof Error ? `${error.name}: ${error.message}${error.cause ? ` (${error.cause.message ?? error.cause})` : ''}` : String(error) };
+      recorded = {
+        error:
+          error instanceof Error
+            ? `${error.name}: ${error.message}${error.cause ? ` (${error.cause.message ?? error.cause})` : ''}`
+            : String(error),
+      };
       reply.writeHead(502, { 'content-type': 'text/plain' }).end('contract recorder: server unreachable');
     }
   });
@@ -159,7 +176,9 @@ const notes = [];
 const violations = parseViolations(answer.violations, answer.text);
 if (recorded === undefined) {
   // Prism did not forward: our own request broke the spec (a bug in this script or the spec).
-  fail(`Prism refused the request before it reached the server (${answer.status}); nothing was posted.\n${formatViolations(violations)}\n${answer.text}`);
+  fail(
+    `Prism refused the request before it reached the server (${answer.status}); nothing was posted.\n${formatViolations(violations)}\n${answer.text}`,
+  );
 }
 if (recorded.error !== undefined) fail(`Could not reach ${baseUrl.origin}: ${recorded.error}`);
 
@@ -173,10 +192,13 @@ if (recorded.status !== 200) {
   const why = body?.error ?? (Array.isArray(body?.errors) ? body.errors.join('; ') : recorded.text.slice(0, 300));
   differences.push(`status: the server answered ${recorded.status} (${why}); openapi.yaml expects 200 for this request.`);
   if (recorded.status === 401) {
-    notes.push('401: check DIGITAL99_API_ACCESS_TOKEN, and whether a proxy drops headers with underscores (try the Api-Access-Token spelling).');
+    notes.push(
+      '401: check DIGITAL99_API_ACCESS_TOKEN, and whether a proxy drops headers with underscores (try the Api-Access-Token spelling).',
+    );
   }
   if (recorded.status === 404) notes.push('404: check DIGITAL99_ACCOUNT_ID and DIGITAL99_CONVERSATION_ID (the conversation display id).');
-  if (recorded.status >= 300 && recorded.status < 400) notes.push(`A redirect to ${recorded.headers.location ?? '(no location)'} was not followed (it could carry the token elsewhere).`);
+  if (recorded.status >= 300 && recorded.status < 400)
+    notes.push(`A redirect to ${recorded.headers.location ?? '(no location)'} was not followed (it could carry the token elsewhere).`);
 } else if (body === undefined || typeof body !== 'object' || body === null) {
   differences.push(`body: the server answered 200 with something that is not a JSON object: ${recorded.text.slice(0, 200)}`);
 } else {
@@ -184,10 +206,12 @@ if (recorded.status !== 200) {
   // reference's table would say 2. We sent an outgoing message, so the number settles it.
   const type = body.message_type;
   if (type === MessageType.outgoing) {
-    agreements.push(`message_type: ${type} for an outgoing message, the server's numbering (0 incoming, 1 outgoing, 2 activity, 3 template) that openapi.yaml follows.`);
+    agreements.push(
+      `message_type: ${type} for an outgoing message, the server's numbering (0 incoming, 1 outgoing, 2 activity, 3 template) that openapi.yaml follows.`,
+    );
   } else if (type === 2) {
     differences.push(
-      'message_type: the server answered 2 for an outgoing message. It numbers message types like the 99digital reference\'s table (1 incoming, 2 outgoing, 3 activity, 4 template), not like Chatwoot\'s enum that openapi.yaml follows (0 incoming, 1 outgoing, 2 activity, 3 template). Change ResponseMessageType (and its x-enum-varnames) in openapi.yaml, the response examples and MessageType to 1-4.',
+      "message_type: the server answered 2 for an outgoing message. It numbers message types like the 99digital reference's table (1 incoming, 2 outgoing, 3 activity, 4 template), not like Chatwoot's enum that openapi.yaml follows (0 incoming, 1 outgoing, 2 activity, 3 template). Change ResponseMessageType (and its x-enum-varnames) in openapi.yaml, the response examples and MessageType to 1-4.",
     );
   } else {
     const server = messageTypeName(type) ?? 'nothing';
@@ -198,13 +222,35 @@ if (recorded.status !== 200) {
   }
   if (body.private !== true) differences.push(`private: sent true, the server answered ${JSON.stringify(body.private)}.`);
   else agreements.push('private: true, as sent (the note is visible to agents only).');
-  if (body.content !== sent.content) differences.push(`content: the server answered ${JSON.stringify(body.content)}, not the content sent.`);
-  if (body.content_type !== 'text') differences.push(`content_type: the server answered ${JSON.stringify(body.content_type)}; a message sent without content_type should be text.`);
+  if (body.content !== sent.content)
+    differences.push(`content: the server answered ${JSON.stringify(body.content)}, not the content sent.`);
+  if (body.content_type !== 'text')
+    differences.push(
+      `content_type: the server answered ${JSON.stringify(body.content_type)}; a message sent without content_type should be text.`,
+    );
   if (violations.length === 0) agreements.push('The answer matches the Message schema of openapi.yaml (Prism found no violations).');
-  const described = new Set(['id', 'content', 'inbox_id', 'conversation_id', 'message_type', 'content_type', 'status', 'content_attributes', 'created_at', 'private', 'source_id', 'echo_id', 'sender', 'attachments', 'created_at_exact']);
+  const described = new Set([
+    'id',
+    'content',
+    'inbox_id',
+    'conversation_id',
+    'message_type',
+    'content_type',
+    'status',
+    'content_attributes',
+    'created_at',
+    'private',
+    'source_id',
+    'echo_id',
+    'sender',
+    'attachments',
+    'created_at_exact',
+  ]);
   const extra = Object.keys(body).filter((key) => !described.has(key));
-  if (extra.length > 0) notes.push(`Fields the server sent that openapi.yaml does not describe (allowed, not a difference): ${extra.join(', ')}.`);
-  if (typeof body.id === 'number') notes.push(`The note was posted as message ${body.id} in conversation ${conversationId} of account ${accountId}.`);
+  if (extra.length > 0)
+    notes.push(`Fields the server sent that openapi.yaml does not describe (allowed, not a difference): ${extra.join(', ')}.`);
+  if (typeof body.id === 'number')
+    notes.push(`The note was posted as message ${body.id} in conversation ${conversationId} of account ${accountId}.`);
 }
 
 for (const line of agreements) say(`  ok    ${line}`);

@@ -20,8 +20,16 @@ const env = (name) => (process.env[name] === '' ? undefined : process.env[name])
 /** One readable line, whatever the error (Prism's start error carries its log after a newline). */
 function oneLine(error) {
   const text = error instanceof Error ? error.message : String(error);
-  const tag = typeof error?.mayHaveBeenDelivered === 'boolean' ? (error.mayHaveBeenDelivered ? ' [may have been delivered]' : ' [not delivered]') : '';
-  return `${text.split('\n--- ')[0].replace(/\s*\n\s*/g, ' ').trim()}${tag}`;
+  const tag =
+    typeof error?.mayHaveBeenDelivered === 'boolean'
+      ? error.mayHaveBeenDelivered
+        ? ' [may have been delivered]'
+        : ' [not delivered]'
+      : '';
+  return `${text
+    .split('\n--- ')[0]
+    .replace(/\s*\n\s*/g, ' ')
+    .trim()}${tag}`;
 }
 
 function fail(message) {
@@ -95,7 +103,11 @@ async function main() {
     if (useMock) {
       const { startMockServer } = await import(dist('src/testing/index.js'));
       console.log('99digital-client demo: against the built-in mock server (Prism serving openapi.yaml)');
-      console.log(env(tokenVar) === undefined ? `  ${tokenVar} is not set, so nothing leaves this machine.` : '  --mock: the token in the environment is not used.');
+      console.log(
+        env(tokenVar) === undefined
+          ? `  ${tokenVar} is not set, so nothing leaves this machine.`
+          : '  --mock: the token in the environment is not used.',
+      );
       mock = await startMockServer();
       console.log(`  mock listening on ${mock.url}`);
       console.log('  Prism checks each request against openapi.yaml; the mock answers with the message the server would create.');

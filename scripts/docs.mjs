@@ -68,15 +68,11 @@ function fail(message) {
 const started = performance.now();
 mkdirSync(dirname(outPath), { recursive: true });
 
-const cli = spawnSync(
-  process.execPath,
-  [cliBin, 'build-docs', specPath, '--config', configPath, '--inlineBundle', '--output', tmpPath],
-  {
-    cwd: root,
-    encoding: 'utf8',
-    env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' },
-  },
-);
+const cli = spawnSync(process.execPath, [cliBin, 'build-docs', specPath, '--config', configPath, '--inlineBundle', '--output', tmpPath], {
+  cwd: root,
+  encoding: 'utf8',
+  env: { ...process.env, REDOCLY_TELEMETRY: 'off', REDOCLY_SUPPRESS_UPDATE_NOTICE: 'true' },
+});
 // The CLI's boxed banners (Node 20 end of life, the Redoc 3 switch) repeat on every build, and its
 // success line names the temporary file; the rest (warnings, errors) is passed through.
 const cliOutput = `${cli.stdout ?? ''}${cli.stderr ?? ''}`
@@ -91,7 +87,9 @@ let html = readFileSync(tmpPath, 'utf8');
 for (const [from, to] of rewrites) {
   const count = html.split(from).length - 1;
   if (count !== 1) {
-    fail(`expected "${from}" once in the page built by @redocly/cli ${cliPackage.version}, found it ${count} times; re-check what the page loads before changing this script`);
+    fail(
+      `expected "${from}" once in the page built by @redocly/cli ${cliPackage.version}, found it ${count} times; re-check what the page loads before changing this script`,
+    );
   }
   html = html.replace(from, () => to);
 }

@@ -62,7 +62,14 @@ async function render() {
   const checksCode = (await transform(checks.code, { loader: 'js', format: 'esm', target: 'es2022', legalComments: 'none' })).code;
   return new Map([
     [outPath, header('openapi-typescript', spec, sha256) + astToString(ast) + specVersion],
-    [checksPath, header(`Ajv standalone code, ${checks.dialect}`, spec, sha256) + '// @ts-nocheck -- Ajv\'s code is untyped JavaScript; the exports at the end are typed.\n' + checksCode + '\n' + checks.tail],
+    [
+      checksPath,
+      header(`Ajv standalone code, ${checks.dialect}`, spec, sha256) +
+        "// @ts-nocheck -- Ajv's code is untyped JavaScript; the exports at the end are typed.\n" +
+        checksCode +
+        '\n' +
+        checks.tail,
+    ],
   ]);
 }
 

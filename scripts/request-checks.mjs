@@ -12,11 +12,33 @@ const operationId = 'createMessage';
 
 /** Annotations: they change no verdict, and would only add bytes (or trip Ajv's strict mode). */
 const annotations = new Set([
-  'description', 'title', 'example', 'examples', 'default', 'deprecated', 'readOnly', 'writeOnly',
-  'externalDocs', 'xml', 'discriminator', '$comment', 'contentMediaType', 'contentEncoding',
+  'description',
+  'title',
+  'example',
+  'examples',
+  'default',
+  'deprecated',
+  'readOnly',
+  'writeOnly',
+  'externalDocs',
+  'xml',
+  'discriminator',
+  '$comment',
+  'contentMediaType',
+  'contentEncoding',
 ]);
 /** Keywords only the 2019-09/2020-12 dialects have; a spec that uses one gets Ajv's 2020 class. */
-const keywords2020 = ['unevaluatedProperties', 'unevaluatedItems', 'prefixItems', 'dependentRequired', 'dependentSchemas', '$dynamicRef', '$dynamicAnchor', 'minContains', 'maxContains'];
+const keywords2020 = [
+  'unevaluatedProperties',
+  'unevaluatedItems',
+  'prefixItems',
+  'dependentRequired',
+  'dependentSchemas',
+  '$dynamicRef',
+  '$dynamicAnchor',
+  'minContains',
+  'maxContains',
+];
 
 function strip(node) {
   if (Array.isArray(node)) return node.map(strip);
@@ -48,7 +70,10 @@ function resolver(spec) {
     let s = schema;
     for (let hops = 0; s?.$ref; hops++) {
       if (hops > 20 || !s.$ref.startsWith('#/')) throw new Error(`cannot follow $ref ${s.$ref}`);
-      s = s.$ref.slice(2).split('/').reduce((n, k) => n?.[k.replace(/~1/g, '/').replace(/~0/g, '~')], spec);
+      s = s.$ref
+        .slice(2)
+        .split('/')
+        .reduce((n, k) => n?.[k.replace(/~1/g, '/').replace(/~0/g, '~')], spec);
     }
     return s ?? {};
   };
@@ -95,11 +120,12 @@ function tagOneOfs(document) {
       const all = parts(alt);
       const requiredNames = new Set(all.flatMap((p) => p.required ?? []));
       const tags = {};
-      for (const p of all) for (const [name, sub] of Object.entries(p.properties ?? {})) {
-        const r = resolve(sub);
-        const values = r.enum ?? (r.const !== undefined ? [r.const] : undefined);
-        if (values && requiredNames.has(name)) tags[name] = values;
-      }
+      for (const p of all)
+        for (const [name, sub] of Object.entries(p.properties ?? {})) {
+          const r = resolve(sub);
+          const values = r.enum ?? (r.const !== undefined ? [r.const] : undefined);
+          if (values && requiredNames.has(name)) tags[name] = values;
+        }
       return tags;
     });
     const name = Object.keys(tagged[0] ?? {}).find((n) => {
@@ -158,28 +184,35 @@ export function renderRequestChecks(spec) {
   const variantSchemas = top.oneOf ?? [jsonSchema];
   const constsOf = (variant) => {
     const out = {};
-    for (const p of parts(variant)) for (const [name, sub] of Object.entries(p.properties ?? {})) {
-      const r = resolve(sub);
-      if (r.const !== undefined) out[name] = r.const;
-    }
+    for (const p of parts(variant))
+      for (const [name, sub] of Object.entries(p.properties ?? {})) {
+        const r = resolve(sub);
+        if (r.const !== undefined) out[name] = r.const;
+      }
     return out;
   };
   const requiredOf = (variant) => [...new Set(parts(variant).flatMap((p) => p.required ?? []))];
   const allConsts = variantSchemas.map(constsOf);
   const candidates = top.discriminator?.propertyName
     ? [top.discriminator.propertyName]
-    : Object.keys(allConsts[0] ?? {}).filter((name) => allConsts.every((c) => typeof c[name] === 'string') && new Set(allConsts.map((c) => c[name])).size === allConsts.length);
+    : Object.keys(allConsts[0] ?? {}).filter(
+        (name) => allConsts.every((c) => typeof c[name] === 'string') && new Set(allConsts.map((c) => c[name])).size === allConsts.length,
+      );
   const discriminator = variantSchemas.length > 1 ? candidates[0] : undefined;
   if (variantSchemas.length > 1 && !discriminator) {
-    throw new Error(`${operationId}: the variants of the JSON body share no property with a distinct const in each; the checks cannot tell them apart`);
+    throw new Error(
+      `${operationId}: the variants of the JSON body share no property with a distinct const in each; the checks cannot tell them apart`,
+    );
   }
-  const variantNames = variantSchemas.map((v, i) => (discriminator ? allConsts[i][discriminator] : ''));
+  const variantNames = variantSchemas.map((_v, i) => (discriminator ? allConsts[i][discriminator] : ''));
   if (variantNames.some((name) => typeof name !== 'string')) {
     throw new Error(`${operationId}: every variant of the JSON body needs a const ${discriminator}`);
   }
-  const optional = variantSchemas.map((v, i) => variantNames[i]).filter((_n, i) => discriminator && !requiredOf(variantSchemas[i]).includes(discriminator));
+  const optional = variantSchemas
+    .map((_v, i) => variantNames[i])
+    .filter((_n, i) => discriminator && !requiredOf(variantSchemas[i]).includes(discriminator));
   if (optional.length > 1) throw new Error(`${operationId}: more than one variant leaves ${discriminator} out (${optional.join(', ')})`);
-  const defaultVariant = discriminator ? optional[0] ?? null : '';
+  const defaultVariant = discriminator ? (optional[0] ?? null) : '';
 
   // Compile: each variant is a $ref into the stripped components, so shared parts compile once.
   const components = strip(spec.components ?? {});
@@ -192,11 +225,12 @@ export function renderRequestChecks(spec) {
     const only = v.$ref ? { $ref: v.$ref } : strip(v);
     if (Object.keys(ownKeywords).length === 0 && only.$ref) return only.$ref;
     components.schemas = components.schemas ?? {};
-    components.schemas[`__check${i}`] = Object.keys(ownKeywords).length === 0 ? only : { ...ownKeywords, allOf: [...(ownKeywords.allOf ?? []), only] };
+    components.schemas[`__check${i}`] =
+      Object.keys(ownKeywords).length === 0 ? only : { ...ownKeywords, allOf: [...(ownKeywords.allOf ?? []), only] };
     return `#/components/schemas/__check${i}`;
   });
   const needs2020 = uses(components, keywords2020) || uses(strip(jsonSchema), keywords2020);
-  const Ajv = needs2020 ? Ajv2020.default ?? Ajv2020 : AjvDraft7.default ?? AjvDraft7;
+  const Ajv = needs2020 ? (Ajv2020.default ?? Ajv2020) : (AjvDraft7.default ?? AjvDraft7);
   const ajv = new Ajv({
     code: { source: true, esm: true, optimize: true },
     // Our own wording (src/messages/input-checks.ts) from each error's keyword and params.
@@ -215,7 +249,11 @@ export function renderRequestChecks(spec) {
   ajv.addSchema({ $id: 'openapi', components }, 'openapi');
   const refs = Object.fromEntries(checkPointers.map((pointer, i) => [`validate${i}`, `openapi${pointer}`]));
   // Ajv exports each validator; only the typed `variantChecks` below is this module's surface.
-  const code = inlineRuntime(standaloneCode(ajv, refs).replace(/^"use strict";/, '').replace(/export const (validate\d+) =/g, 'const $1 ='));
+  const code = inlineRuntime(
+    standaloneCode(ajv, refs)
+      .replace(/^"use strict";/, '')
+      .replace(/export const (validate\d+) =/g, 'const $1 ='),
+  );
 
   // Names and enums the wording needs. Object paths that read the same in every variant
   // (template_params, ...) are kept once, under `shared`.
@@ -226,17 +264,21 @@ export function renderRequestChecks(spec) {
     if (path === '') continue;
     const lists = found.map((f) => JSON.stringify(f[path] ?? null));
     if (lists.every((l) => l === lists[0])) names.shared[path] = found[0][path];
-    else found.forEach((f, i) => { if (f[path]) names.byVariant[variantNames[i]][path] = f[path]; });
+    else
+      found.forEach((f, i) => {
+        if (f[path]) names.byVariant[variantNames[i]][path] = f[path];
+      });
   }
   const required = {};
   const enums = {};
   variantSchemas.forEach((v, i) => {
     required[variantNames[i]] = requiredOf(v);
-    for (const p of parts(v)) for (const [name, sub] of Object.entries(p.properties ?? {})) {
-      const r = resolve(sub);
-      const values = r.enum ?? (r.const !== undefined ? [r.const] : undefined);
-      if (values) enums[name] = [...new Set([...(enums[name] ?? []), ...values])];
-    }
+    for (const p of parts(v))
+      for (const [name, sub] of Object.entries(p.properties ?? {})) {
+        const r = resolve(sub);
+        const values = r.enum ?? (r.const !== undefined ? [r.const] : undefined);
+        if (values) enums[name] = [...new Set([...(enums[name] ?? []), ...values])];
+      }
   });
 
   // multipart/form-data: which fields it carries, and the files' array (its name and limits).
@@ -265,7 +307,7 @@ export function renderRequestChecks(spec) {
     '/** A compiled check: true when valid; otherwise `errors` says why. */',
     'export type SchemaCheck = ((data: unknown) => boolean) & { errors?: SchemaError[] | null };',
     '',
-    '/** The checks of the createMessage JSON body, one per variant, keyed by the discriminator\'s value. */',
+    "/** The checks of the createMessage JSON body, one per variant, keyed by the discriminator's value. */",
     `export const variantChecks: Record<string, SchemaCheck> = { ${variantNames.map((n, i) => `${j(n)}: validate${i}`).join(', ')} };`,
     '',
     '/** What the spec says about the request, for the wording of errors and the checks Ajv cannot make (files). */',
@@ -289,5 +331,9 @@ export function renderRequestChecks(spec) {
     `} = ${j(facts)};`,
     '',
   ];
-  return { code, tail: tail.join('\n'), dialect: needs2020 ? 'JSON Schema 2020-12, ajv/dist/2020' : 'JSON Schema draft-07, as the spec uses no 2019+ keyword' };
+  return {
+    code,
+    tail: tail.join('\n'),
+    dialect: needs2020 ? 'JSON Schema 2020-12, ajv/dist/2020' : 'JSON Schema draft-07, as the spec uses no 2019+ keyword',
+  };
 }

@@ -11,7 +11,19 @@
 // (`node`, `bun`, `deno`, `workerd`) and are cached in $TMPDIR/99digital-client-runtimes (override with
 // TEST_PACKAGE_RUNTIMES_DIR). `--keep` keeps the scratch folder for a look afterwards.
 import { spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { builtinModules } from 'node:module';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -58,7 +70,8 @@ function check(name, ok, detail, required = true) {
 function cell(row, column, status, required, note = '') {
   if (!matrix.has(row)) matrix.set(row, {});
   matrix.get(row)[column] = { status, required, note };
-  const word = status === 'pass' ? 'ok  ' : status === 'skip' ? 'skip' : status === 'na' ? 'n/a ' : required ? 'FAIL' : 'fails (not required)';
+  const word =
+    status === 'pass' ? 'ok  ' : status === 'skip' ? 'skip' : status === 'na' ? 'n/a ' : required ? 'FAIL' : 'fails (not required)';
   console.log(`  ${word} ${row} × ${columnTitles[column]}${note ? `: ${note}` : ''}`);
 }
 
@@ -133,7 +146,10 @@ function why(result, limit = 600) {
 /** The line of a run's output that best says what went wrong (for the matrix notes). */
 function reasonLine(result) {
   if (result.timedOut) return `timed out after ${seconds(result.ms)}`;
-  const lines = `${result.stderr}\n${result.stdout}`.split('\n').map((l) => l.trim()).filter(Boolean);
+  const lines = `${result.stderr}\n${result.stdout}`
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
   const telling = lines.find((l) => /error|cannot|not found|unknown|unsupported|not supported|failed|denied|requires/i.test(l));
   return (telling ?? lines.at(-1) ?? `exit ${result.code}`).slice(0, 300);
 }
@@ -169,10 +185,14 @@ async function ensureRuntime(packageName, version, binName, versionText = versio
   // Installed beside the cache entry, then renamed into place: a killed run leaves no half entry.
   const partial = mkdtempSync(join(runtimeCache, `${packageName}-${version}.partial-`));
   writeFileSync(join(partial, 'package.json'), '{ "private": true }\n');
-  const install = await run('npm', ['install', '--no-audit', '--no-fund', '--no-package-lock', '--loglevel=error', `${packageName}@${version}`], {
-    cwd: partial,
-    timeoutMs: INSTALL_TIMEOUT_MS,
-  });
+  const install = await run(
+    'npm',
+    ['install', '--no-audit', '--no-fund', '--no-package-lock', '--loglevel=error', `${packageName}@${version}`],
+    {
+      cwd: partial,
+      timeoutMs: INSTALL_TIMEOUT_MS,
+    },
+  );
   const probe = install.code === 0 ? await run(join(partial, 'node_modules', '.bin', binName), ['--version'], { cwd: partial }) : undefined;
   if (install.code !== 0 || probe?.code !== 0 || !probe.stdout.includes(versionText)) {
     rmSync(partial, { recursive: true, force: true });
@@ -252,7 +272,11 @@ const unwanted = [
 function checkFileList(info) {
   const files = info.files.map((f) => f.path);
   const missing = manifestTargets().filter((f) => !files.includes(f));
-  check('every exports/bin/types target and README.md is in the tarball', missing.length === 0, missing.length ? `missing: ${missing.join(', ')}` : '');
+  check(
+    'every exports/bin/types target and README.md is in the tarball',
+    missing.length === 0,
+    missing.length ? `missing: ${missing.join(', ')}` : '',
+  );
   const extra = files.flatMap((f) => unwanted.filter(([re]) => re.test(f)).map(([, what]) => `${f} (${what})`));
   check('nothing repo-only is in the tarball', extra.length === 0, extra.length ? extra.join(', ') : `${files.length} files`);
   const license = files.some((f) => /^(license|licence)(\.|$)/i.test(f));
@@ -265,7 +289,11 @@ function checkBin(installedPackageDir) {
   for (const [name, target] of Object.entries(manifest.bin ?? {})) {
     const file = join(installedPackageDir, target);
     const firstLine = existsSync(file) ? readFileSync(file, 'utf8').split('\n')[0] : undefined;
-    check(`bin ${name} (${target}) starts with #!/usr/bin/env node`, firstLine === '#!/usr/bin/env node', firstLine === undefined ? 'file missing' : firstLine);
+    check(
+      `bin ${name} (${target}) starts with #!/usr/bin/env node`,
+      firstLine === '#!/usr/bin/env node',
+      firstLine === undefined ? 'file missing' : firstLine,
+    );
   }
 }
 
@@ -278,7 +306,7 @@ async function checkRuntimeImports(installedPackageDir) {
   const { build } = await import('esbuild');
   const entries = {};
   for (const [subpath, target] of Object.entries(manifest.exports ?? {})) {
-    const file = typeof target === 'string' ? target : target.default ?? target.import;
+    const file = typeof target === 'string' ? target : (target.default ?? target.import);
     if (typeof file === 'string' && /\.[cm]?js$/.test(file)) entries[subpath] = file;
   }
   for (const [name, target] of Object.entries(manifest.bin ?? {})) entries[`bin ${name}`] = target;
@@ -324,12 +352,19 @@ async function checkRuntimeImports(installedPackageDir) {
       if (deps[name] !== undefined) continue;
       if (optionalPeer(name) && entry !== '.') continue;
       if (optionalPeer(name)) problems.push(`${name} is an optional peer, but the main entry imports it`);
-      else if (manifest.devDependencies?.[name] !== undefined) problems.push(`${name} is needed at run time but only a devDependency: move it to dependencies`);
+      else if (manifest.devDependencies?.[name] !== undefined)
+        problems.push(`${name} is needed at run time but only a devDependency: move it to dependencies`);
       else problems.push(`${name} is imported but not declared in dependencies`);
     }
     const packages = [...bare].filter((s) => !s.startsWith('node:'));
-    summary.push(`${entry}: ${[...packages, ...(builtins.length ? [`${builtins.length} node: builtins`] : [])].join(', ') || 'no imports'}`);
-    check(`run-time imports of ${entry} are all declared`, problems.length === 0, problems.join('; ') || `${packages.join(', ') || 'no packages'}${builtins.length ? ` + ${builtins.join(', ')}` : ''}`);
+    summary.push(
+      `${entry}: ${[...packages, ...(builtins.length ? [`${builtins.length} node: builtins`] : [])].join(', ') || 'no imports'}`,
+    );
+    check(
+      `run-time imports of ${entry} are all declared`,
+      problems.length === 0,
+      problems.join('; ') || `${packages.join(', ') || 'no packages'}${builtins.length ? ` + ${builtins.join(', ')}` : ''}`,
+    );
   }
   const unused = Object.keys(deps).filter((name) => !used.has(name));
   check('every dependency is imported by some entry', unused.length === 0, unused.length ? `unused: ${unused.join(', ')}` : '', false);
@@ -405,7 +440,8 @@ async function prismOutlivesKilledParent(command, args, env) {
     const deadline = Date.now() + 60_000;
     let pid;
     while ((pid = /MOCK_PID (\d+)/.exec(output)?.[1]) === undefined) {
-      if (child.exitCode !== null || Date.now() > deadline) return `not measured: the mock did not start (${output.trim().split('\n').at(-1) ?? ''})`;
+      if (child.exitCode !== null || Date.now() > deadline)
+        return `not measured: the mock did not start (${output.trim().split('\n').at(-1) ?? ''})`;
       await new Promise((r) => setTimeout(r, 100));
     }
     child.kill('SIGKILL'); // this process only, not its group
@@ -450,7 +486,13 @@ async function runNode(node, mockUrl) {
   orphanNote(row, orphan);
 
   const help = await run('npx', [...npxLocalOnly, '99digital', '--help'], { cwd: appDir, env });
-  const send = help.code === 0 ? await run('npx', [...npxLocalOnly, '99digital', 'send', '--mock', '--account', '1', '--conversation', '42', 'Hello'], { cwd: appDir, env }) : undefined;
+  const send =
+    help.code === 0
+      ? await run('npx', [...npxLocalOnly, '99digital', 'send', '--mock', '--account', '1', '--conversation', '42', 'Hello'], {
+          cwd: appDir,
+          env,
+        })
+      : undefined;
   const helpOk = help.code === 0 && help.stdout.includes('Usage: 99digital');
   const sendOk = send?.code === 0 && send.stdout.trim() !== '';
   cell(row, 'cli', helpOk && sendOk ? 'pass' : 'fail', true, !helpOk ? `--help: ${why(help)}` : !sendOk ? `send --mock: ${why(send)}` : '');
@@ -460,8 +502,20 @@ async function runNode(node, mockUrl) {
   const cjs = await run(node.bin, ['require.cjs'], { cwd: appDir, env: { ...env, DIGITAL99_BASE_URL: mockUrl } });
   // Node prints an ExperimentalWarning for require(esm) on some versions: say so, it is what users see.
   const warned = /ExperimentalWarning[^\n]*/.exec(cjs.stderr)?.[0];
-  cell(cjsRow, 'client', ran(cjs, `${label}: require client:`) ? 'pass' : 'fail', true, ran(cjs, `${label}: require client:`) ? (warned ? `node require.cjs, which prints "${warned.trim()}"` : '') : why(cjs));
-  cell(cjsRow, 'testing', ran(cjs, `${label}: require testing helper:`) ? 'pass' : 'fail', true, ran(cjs, `${label}: require client:`) ? '' : 'not reached');
+  cell(
+    cjsRow,
+    'client',
+    ran(cjs, `${label}: require client:`) ? 'pass' : 'fail',
+    true,
+    ran(cjs, `${label}: require client:`) ? (warned ? `node require.cjs, which prints "${warned.trim()}"` : '') : why(cjs),
+  );
+  cell(
+    cjsRow,
+    'testing',
+    ran(cjs, `${label}: require testing helper:`) ? 'pass' : 'fail',
+    true,
+    ran(cjs, `${label}: require client:`) ? '' : 'not reached',
+  );
   cell(cjsRow, 'cli', 'na', false);
   return { help, send };
 }
@@ -503,7 +557,13 @@ async function runWorkers(workerd) {
       received.push({ method: req.method, url: req.url, headers: req.headers, body });
       const found = received.length === 1;
       res.writeHead(found ? 200 : 404, { 'content-type': 'application/json', 'x-request-id': `workers-${received.length}` });
-      res.end(JSON.stringify(found ? { id: 4242, content: 'Hello from a Worker', message_type: 1, created_at: 1764096000, private: false, conversation_id: 42 } : { error: 'Resource could not be found' }));
+      res.end(
+        JSON.stringify(
+          found
+            ? { id: 4242, content: 'Hello from a Worker', message_type: 1, created_at: 1764096000, private: false, conversation_id: 42 }
+            : { error: 'Resource could not be found' },
+        ),
+      );
     });
   });
   await new Promise((done) => target.listen(0, '127.0.0.1', done));
@@ -540,7 +600,12 @@ const testingWorker :Workerd.Worker = (
 `,
   );
 
-  const child = spawn(workerd.bin, ['serve', join(dir, 'config.capnp')], { cwd: dir, env: cleanEnv(), stdio: ['ignore', 'pipe', 'pipe'], detached: true });
+  const child = spawn(workerd.bin, ['serve', join(dir, 'config.capnp')], {
+    cwd: dir,
+    env: cleanEnv(),
+    stdio: ['ignore', 'pipe', 'pipe'],
+    detached: true,
+  });
   live.add(child);
   let log = '';
   child.stdout.on('data', (chunk) => (log += chunk));
@@ -552,7 +617,8 @@ const testingWorker :Workerd.Worker = (
         const response = await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(20_000) });
         return { status: response.status, body: await response.json() };
       } catch (error) {
-        if (child.exitCode !== null || Date.now() > deadline) throw new Error(`workerd did not answer on port ${port}: ${error.message}; its log: ${log.slice(-1500)}`);
+        if (child.exitCode !== null || Date.now() > deadline)
+          throw new Error(`workerd did not answer on port ${port}: ${error.message}; its log: ${log.slice(-1500)}`);
         await new Promise((r) => setTimeout(r, 200));
       }
     }
@@ -572,19 +638,33 @@ const testingWorker :Workerd.Worker = (
       if (!b.ok) problems.push(`the Worker threw ${b.name}: ${b.message}`);
       else {
         if (b.userAgent !== 'Cloudflare-Workers') problems.push(`navigator.userAgent is ${b.userAgent}: not workerd?`);
-        if (b.id !== 4242 || b.status !== 200 || b.requestId !== 'workers-1') problems.push(`withResponse gave ${JSON.stringify({ id: b.id, status: b.status, requestId: b.requestId })}`);
-        if (!(b.error?.name === 'NotFoundError' && b.error.isApiError && b.error.status === 404 && b.error.requestId === 'workers-2')) problems.push(`the 404 became ${JSON.stringify(b.error)}`);
+        if (b.id !== 4242 || b.status !== 200 || b.requestId !== 'workers-1')
+          problems.push(`withResponse gave ${JSON.stringify({ id: b.id, status: b.status, requestId: b.requestId })}`);
+        if (!(b.error?.name === 'NotFoundError' && b.error.isApiError && b.error.status === 404 && b.error.requestId === 'workers-2'))
+          problems.push(`the 404 became ${JSON.stringify(b.error)}`);
       }
-      if (!first || first.method !== 'POST' || first.url !== '/api/v1/accounts/1/conversations/42/messages') problems.push(`the server got ${first ? `${first.method} ${first.url}` : 'nothing'}`);
+      if (first?.method !== 'POST' || first.url !== '/api/v1/accounts/1/conversations/42/messages')
+        problems.push(`the server got ${first ? `${first.method} ${first.url}` : 'nothing'}`);
       else {
-        if (first.headers['api_access_token'] !== token) problems.push(`api_access_token header was ${JSON.stringify(first.headers['api_access_token'])}`);
-        if (!String(first.headers['content-type']).startsWith('application/json')) problems.push(`content-type ${first.headers['content-type']}`);
+        if (first.headers['api_access_token'] !== token)
+          problems.push(`api_access_token header was ${JSON.stringify(first.headers['api_access_token'])}`);
+        if (!String(first.headers['content-type']).startsWith('application/json'))
+          problems.push(`content-type ${first.headers['content-type']}`);
         const sent = JSON.parse(first.body || '{}');
-        if (sent.content !== 'Hello from a Worker' || sent.message_type !== 'outgoing' || 'account_id' in sent) problems.push(`body ${first.body}`);
+        if (sent.content !== 'Hello from a Worker' || sent.message_type !== 'outgoing' || 'account_id' in sent)
+          problems.push(`body ${first.body}`);
       }
       if (second?.url !== '/api/v1/accounts/1/conversations/404/messages') problems.push('the second request did not arrive');
     }
-    cell(row, 'client', problems.length === 0 ? 'pass' : 'fail', true, problems.length === 0 ? `workerd serve, Worker bundled by esbuild, no nodejs_compat${answer?.body.hasProcess ? '' : ' (no process global)'}` : problems.join('; '));
+    cell(
+      row,
+      'client',
+      problems.length === 0 ? 'pass' : 'fail',
+      true,
+      problems.length === 0
+        ? `workerd serve, Worker bundled by esbuild, no nodejs_compat${answer?.body.hasProcess ? '' : ' (no process global)'}`
+        : problems.join('; '),
+    );
 
     // The testing Worker: the helper must refuse with the package's ConfigurationError.
     let refusal;
@@ -593,9 +673,20 @@ const testingWorker :Workerd.Worker = (
     } catch (error) {
       refusal = { started: false, message: error.message };
     }
-    const clear = refusal.started === false && refusal.isConfigurationError === true && /cannot start child processes/.test(refusal.message);
-    cell(row, 'testing', 'fail', false, clear ? `startMockServer throws ConfigurationError: "${refusal.message}"` : `NOT a clear error: ${JSON.stringify(refusal)}`);
-    check('Workers: 99digital-client/testing fails with a ConfigurationError saying why (no child processes)', clear, clear ? '' : JSON.stringify(refusal));
+    const clear =
+      refusal.started === false && refusal.isConfigurationError === true && /cannot start child processes/.test(refusal.message);
+    cell(
+      row,
+      'testing',
+      'fail',
+      false,
+      clear ? `startMockServer throws ConfigurationError: "${refusal.message}"` : `NOT a clear error: ${JSON.stringify(refusal)}`,
+    );
+    check(
+      'Workers: 99digital-client/testing fails with a ConfigurationError saying why (no child processes)',
+      clear,
+      clear ? '' : JSON.stringify(refusal),
+    );
     cell(row, 'cli', 'na', false);
   } finally {
     killGroup(child);
@@ -631,10 +722,22 @@ async function runBun(bun, mockUrl) {
   const env = cleanEnv({ DO_NOT_TRACK: '1' });
 
   const client = await run(bun.bin, ['client.mjs'], { cwd: appDir, env: { ...env, DIGITAL99_BASE_URL: mockUrl } });
-  cell(row, 'client', ran(client, `${label}: client:`) ? 'pass' : 'fail', true, ran(client, `${label}: client:`) ? 'bun client.mjs' : why(client));
+  cell(
+    row,
+    'client',
+    ran(client, `${label}: client:`) ? 'pass' : 'fail',
+    true,
+    ran(client, `${label}: client:`) ? 'bun client.mjs' : why(client),
+  );
 
   const example = await run(bun.bin, ['example.mjs'], { cwd: appDir, env });
-  cell(row, 'testing', ran(example, `${label}: testing helper`) ? 'pass' : 'fail', false, ran(example, label) ? 'bun example.mjs' : reasonLine(example));
+  cell(
+    row,
+    'testing',
+    ran(example, `${label}: testing helper`) ? 'pass' : 'fail',
+    false,
+    ran(example, label) ? 'bun example.mjs' : reasonLine(example),
+  );
   const orphan = await prismOutlivesKilledParent(bun.bin, ['mock-and-wait.mjs'], env);
   orphanNote(row, orphan);
 
@@ -643,7 +746,17 @@ async function runBun(bun, mockUrl) {
   const send = await run(bun.bin, [binPath, 'send', '--mock', '--account', '1', '--conversation', '42', 'Hello'], { cwd: appDir, env });
   const helpOk = help.code === 0 && help.stdout.includes('Usage: 99digital');
   const sendOk = send.code === 0 && send.stdout.trim() !== '';
-  cell(row, 'cli', helpOk && sendOk ? 'pass' : 'fail', false, helpOk && sendOk ? 'bun node_modules/.bin/99digital' : !helpOk ? `--help: ${reasonLine(help)}` : `--help works; send --mock: ${reasonLine(send)}`);
+  cell(
+    row,
+    'cli',
+    helpOk && sendOk ? 'pass' : 'fail',
+    false,
+    helpOk && sendOk
+      ? 'bun node_modules/.bin/99digital'
+      : !helpOk
+        ? `--help: ${reasonLine(help)}`
+        : `--help works; send --mock: ${reasonLine(send)}`,
+  );
 }
 
 async function runDeno(deno, mockUrl) {
@@ -659,19 +772,44 @@ async function runDeno(deno, mockUrl) {
   const perms = [`--allow-net=${new URL(mockUrl).host}`, '--allow-env=DIGITAL99_API_ACCESS_TOKEN,DIGITAL99_BASE_URL'];
   const permsShown = perms.join(' ').replace(/:\d+/, ':<port>');
   const client = await run(deno.bin, [...base, ...perms, 'client.mjs'], { cwd: appDir, env: { ...env, DIGITAL99_BASE_URL: mockUrl } });
-  cell(row, 'client', ran(client, `${label}: client:`) ? 'pass' : 'fail', true, ran(client, `${label}: client:`) ? `deno run ${permsShown} client.mjs` : why(client));
+  cell(
+    row,
+    'client',
+    ran(client, `${label}: client:`) ? 'pass' : 'fail',
+    true,
+    ran(client, `${label}: client:`) ? `deno run ${permsShown} client.mjs` : why(client),
+  );
 
   const example = await run(deno.bin, [...base, '--allow-all', 'example.mjs'], { cwd: appDir, env });
-  cell(row, 'testing', ran(example, `${label}: testing helper`) ? 'pass' : 'fail', false, ran(example, label) ? 'deno run -A example.mjs' : reasonLine(example));
+  cell(
+    row,
+    'testing',
+    ran(example, `${label}: testing helper`) ? 'pass' : 'fail',
+    false,
+    ran(example, label) ? 'deno run -A example.mjs' : reasonLine(example),
+  );
   const orphan = await prismOutlivesKilledParent(deno.bin, [...base, '--allow-all', 'mock-and-wait.mjs'], env);
   orphanNote(row, orphan);
 
   const binPath = join('node_modules', '.bin', '99digital');
   const help = await run(deno.bin, [...base, '--allow-all', binPath, '--help'], { cwd: appDir, env });
-  const send = await run(deno.bin, [...base, '--allow-all', binPath, 'send', '--mock', '--account', '1', '--conversation', '42', 'Hello'], { cwd: appDir, env });
+  const send = await run(deno.bin, [...base, '--allow-all', binPath, 'send', '--mock', '--account', '1', '--conversation', '42', 'Hello'], {
+    cwd: appDir,
+    env,
+  });
   const helpOk = help.code === 0 && help.stdout.includes('Usage: 99digital');
   const sendOk = send.code === 0 && send.stdout.trim() !== '';
-  cell(row, 'cli', helpOk && sendOk ? 'pass' : 'fail', false, helpOk && sendOk ? 'deno run -A node_modules/.bin/99digital' : !helpOk ? `--help: ${reasonLine(help)}` : `--help works; send --mock: ${reasonLine(send)}`);
+  cell(
+    row,
+    'cli',
+    helpOk && sendOk ? 'pass' : 'fail',
+    false,
+    helpOk && sendOk
+      ? 'deno run -A node_modules/.bin/99digital'
+      : !helpOk
+        ? `--help: ${reasonLine(help)}`
+        : `--help works; send --mock: ${reasonLine(send)}`,
+  );
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -700,10 +838,15 @@ function matrixMarkdown(packInfo, notes, orphanNotes) {
   for (const [row, cells] of matrix) {
     for (const c of columns) {
       const x = cells[c];
-      if (x && x.note) why.push(`- ${row}, ${columnTitles[c]}: ${x.status === 'pass' ? 'ran as' : x.required ? 'FAILED:' : 'does not work:'} ${short(x.note)}`);
+      if (x?.note)
+        why.push(
+          `- ${row}, ${columnTitles[c]}: ${x.status === 'pass' ? 'ran as' : x.required ? 'FAILED:' : 'does not work:'} ${short(x.note)}`,
+        );
     }
   }
-  const packageLines = checks.map((c) => `- ${c.ok ? 'ok' : c.required ? '**FAIL**' : 'warning'}: ${c.name}${c.detail ? ` (${short(c.detail)})` : ''}`);
+  const packageLines = checks.map(
+    (c) => `- ${c.ok ? 'ok' : c.required ? '**FAIL**' : 'warning'}: ${c.name}${c.detail ? ` (${short(c.detail)})` : ''}`,
+  );
   return [
     '# Compatibility of the installed package',
     '',
@@ -719,8 +862,8 @@ function matrixMarkdown(packInfo, notes, orphanNotes) {
     '',
     '- Node rows: `node client.mjs`, `node example.mjs`, `npx 99digital --help` and',
     '  `npx 99digital send --mock --account 1 --conversation 42 "Hello"`, with that Node first on PATH.',
-    '- CommonJS rows: `node require.cjs`, no flags: `require(\'99digital-client\')` sends to the mock, then',
-    '  `require(\'99digital-client/testing\')` starts its own; the CLI is not a CommonJS matter (–).',
+    "- CommonJS rows: `node require.cjs`, no flags: `require('99digital-client')` sends to the mock, then",
+    "  `require('99digital-client/testing')` starts its own; the CLI is not a CommonJS matter (–).",
     '- Cloudflare Workers row: two Workers bundled from the installed package with esbuild (as wrangler',
     '  does) and served by `workerd serve`; the client Worker sends to a node:http server of the harness',
     '  on loopback, which checks the path, the api_access_token header and the JSON body, and the',
@@ -730,7 +873,7 @@ function matrixMarkdown(packInfo, notes, orphanNotes) {
     '  start their own through `startMockServer()` under the runtime in the row.',
     ...notes.map((n) => `- ${n}`),
     '',
-    '## Does the mock\'s Prism stop when the test process is killed (SIGKILL)?',
+    "## Does the mock's Prism stop when the test process is killed (SIGKILL)?",
     '',
     ...orphanNotes.map((n) => `- ${n}`),
     '',
@@ -758,7 +901,10 @@ function cleanup() {
   for (const child of live) killGroup(child);
   if (!keep) rmSync(workDir, { recursive: true, force: true });
 }
-for (const [signal, code] of [['SIGINT', 130], ['SIGTERM', 143]]) {
+for (const [signal, code] of [
+  ['SIGINT', 130],
+  ['SIGTERM', 143],
+]) {
   process.once(signal, () => {
     cleanup();
     process.exit(code);
@@ -779,12 +925,17 @@ try {
     nodeBinary(runtimeVersions.node24),
     ensureRuntime('bun', runtimeVersions.bun, 'bun').then((bin) => ({ bin, version: runtimeVersions.bun })),
     ensureRuntime('deno', runtimeVersions.deno, 'deno').then((bin) => ({ bin, version: runtimeVersions.deno })),
-    ensureRuntime('workerd', runtimeVersions.workerd, 'workerd', workerdBuildDate(runtimeVersions.workerd)).then((bin) => ({ bin, version: runtimeVersions.workerd })),
+    ensureRuntime('workerd', runtimeVersions.workerd, 'workerd', workerdBuildDate(runtimeVersions.workerd)).then((bin) => ({
+      bin,
+      version: runtimeVersions.workerd,
+    })),
   ]);
   runtimesReady.catch(() => {}); // settled below
 
   packInfo = await step('npm pack (on a copy of the working tree; runs prepare → build)', packTarball);
-  console.log(`  ${packInfo.filename}: ${packInfo.entryCount} files, ${packInfo.size} bytes packed, ${packInfo.unpackedSize} bytes unpacked`);
+  console.log(
+    `  ${packInfo.filename}: ${packInfo.entryCount} files, ${packInfo.size} bytes packed, ${packInfo.unpackedSize} bytes unpacked`,
+  );
 
   await step('tarball contents', () => checkFileList(packInfo));
 
@@ -804,7 +955,11 @@ try {
 
   await step('publint and attw on the tarball (lint:package)', async () => {
     const publint = await run(join(repo, 'node_modules', '.bin', 'publint'), ['run', packInfo.tarball, '--strict'], { cwd: workDir });
-    check('publint --strict', publint.code === 0 && !/\b(error|warning)\b/i.test(publint.stdout + publint.stderr), publint.code === 0 ? (publint.stdout.trim().split('\n').at(-1) ?? '') : why(publint, 3000));
+    check(
+      'publint --strict',
+      publint.code === 0 && !/\b(error|warning)\b/i.test(publint.stdout + publint.stderr),
+      publint.code === 0 ? (publint.stdout.trim().split('\n').at(-1) ?? '') : why(publint, 3000),
+    );
     // An ES module that CommonJS loads with require() on Node >= 20.19 (require(esm); engines says
     // so, and the CommonJS runs below prove it). attw does not know require(esm) and calls that
     // "dynamic import only" (cjs-resolves-to-esm): that one rule is ignored, every other check of
@@ -812,11 +967,19 @@ try {
     // the node16 profile) ignores "exports": it finds the main entry's types, not ./testing's.
     // openapi.yaml is exported as a file to read, not a module to import: attw has nothing to check.
     const attwArgs = ['--profile', 'node16', '--ignore-rules', 'cjs-resolves-to-esm', '--exclude-entrypoints', './openapi.yaml'];
-    const attw = await run(join(repo, 'node_modules', '.bin', 'attw'), [packInfo.tarball, ...attwArgs, '--no-color', '--no-emoji', '--format', 'table'], { cwd: workDir });
-    check(`attw ${attwArgs.join(' ')}`, attw.code === 0, attw.code === 0 ? 'no problems for node16 (from CommonJS and ESM) and bundler' : why(attw, 3000));
+    const attw = await run(
+      join(repo, 'node_modules', '.bin', 'attw'),
+      [packInfo.tarball, ...attwArgs, '--no-color', '--no-emoji', '--format', 'table'],
+      { cwd: workDir },
+    );
+    check(
+      `attw ${attwArgs.join(' ')}`,
+      attw.code === 0,
+      attw.code === 0 ? 'no problems for node16 (from CommonJS and ESM) and bundler' : why(attw, 3000),
+    );
   });
 
-  await step('type-check a user\'s TypeScript (strict; NodeNext, and bundler without @types/node)', async () => {
+  await step("type-check a user's TypeScript (strict; NodeNext, and bundler without @types/node)", async () => {
     const tsc = join(appDir, 'node_modules', 'typescript', 'bin', 'tsc');
     for (const config of ['tsconfig.nodenext.json', 'tsconfig.bundler.json']) {
       const result = await run(process.execPath, [tsc, '-p', join('types', config)], { cwd: appDir });
@@ -825,21 +988,44 @@ try {
     // A CommonJS project (cjs/package.json: "type": "commonjs").
     for (const config of ['tsconfig.nodenext.json', 'tsconfig.commonjs.json']) {
       const result = await run(process.execPath, [tsc, '-p', join('cjs', config)], { cwd: appDir });
-      check(`CommonJS project: tsc -p cjs/${config}`, result.code === 0, result.code === 0 ? (config.includes('commonjs') ? 'main entry (node10 resolution ignores exports)' : 'main and ./testing') : why(result, 3000));
+      check(
+        `CommonJS project: tsc -p cjs/${config}`,
+        result.code === 0,
+        result.code === 0
+          ? config.includes('commonjs')
+            ? 'main entry (node10 resolution ignores exports)'
+            : 'main and ./testing'
+          : why(result, 3000),
+      );
     }
     // "module": "node16" refuses to type a require() of an ES module (TS1479) whatever Node allows:
     // checked, so that the README's advice (use nodenext) stays true.
     const node16 = await run(process.execPath, [tsc, '-p', join('cjs', 'tsconfig.node16.json')], { cwd: appDir });
-    check('CommonJS project: "module": "node16" fails with TS1479, as the README says (use nodenext)', node16.code !== 0 && /TS1479/.test(node16.stdout), node16.code === 0 ? 'it now passes: update the README' : '', false);
+    check(
+      'CommonJS project: "module": "node16" fails with TS1479, as the README says (use nodenext)',
+      node16.code !== 0 && /TS1479/.test(node16.stdout),
+      node16.code === 0 ? 'it now passes: update the README' : '',
+      false,
+    );
   });
 
   await step('without the optional peer Prism', async () => {
     const prismThere = existsSync(join(bareAppDir, 'node_modules', '@stoplight', 'prism-cli'));
     const result = await run(process.execPath, ['no-peer.mjs'], { cwd: bareAppDir });
-    check('testing helper without Prism says what to install', !prismThere && result.code === 0, prismThere ? 'npm installed Prism anyway: nothing tested' : result.code === 0 ? result.stdout.trim().replace(/^node [\d.]+: /, '') : why(result));
+    check(
+      'testing helper without Prism says what to install',
+      !prismThere && result.code === 0,
+      prismThere
+        ? 'npm installed Prism anyway: nothing tested'
+        : result.code === 0
+          ? result.stdout.trim().replace(/^node [\d.]+: /, '')
+          : why(result),
+    );
     const help = await run('npx', [...npxLocalOnly, '99digital', '--help'], { cwd: bareAppDir });
     check('99digital --help without Prism', help.code === 0 && help.stdout.includes('Usage: 99digital'), help.code === 0 ? '' : why(help));
-    const send = await run('npx', [...npxLocalOnly, '99digital', 'send', '--mock', '--account', '1', '--conversation', '42', 'Hello'], { cwd: bareAppDir });
+    const send = await run('npx', [...npxLocalOnly, '99digital', 'send', '--mock', '--account', '1', '--conversation', '42', 'Hello'], {
+      cwd: bareAppDir,
+    });
     const saysWhat = send.code !== 0 && send.stderr.includes('npm install -D @stoplight/prism-cli@');
     check('99digital send --mock without Prism fails saying what to install', saysWhat, saysWhat ? `exit ${send.code}` : why(send));
   });
@@ -850,7 +1036,8 @@ try {
     const names = ['Node', 'Node', 'Node', 'Bun', 'Deno', 'workerd'];
     all.forEach((r, i) => {
       console.log(`  ${r.status === 'fulfilled' ? `${names[i]}: ${r.value.bin}` : `${names[i]}: ${r.reason.message}`}`);
-      if (r.status === 'fulfilled') notes.push(`${names[i]} ${r.value.version}: ${r.value.source ?? `npm package ${names[i].toLowerCase()}@${r.value.version}`}`);
+      if (r.status === 'fulfilled')
+        notes.push(`${names[i]} ${r.value.version}: ${r.value.source ?? `npm package ${names[i].toLowerCase()}@${r.value.version}`}`);
     });
     return all;
   });
@@ -881,7 +1068,9 @@ try {
 
 const failed = [
   ...checks.filter((c) => c.required && !c.ok).map((c) => c.name),
-  ...[...matrix].flatMap(([row, cells]) => columns.filter((c) => cells[c]?.required && cells[c].status === 'fail').map((c) => `${row} × ${columnTitles[c]}`)),
+  ...[...matrix].flatMap(([row, cells]) =>
+    columns.filter((c) => cells[c]?.required && cells[c].status === 'fail').map((c) => `${row} × ${columnTitles[c]}`),
+  ),
 ];
 
 if (packInfo !== undefined && matrix.size > 0) {

@@ -20,7 +20,14 @@ export {
   type ApiErrorDetails,
 } from './errors/classes.js';
 export { MessageType, messageTypeName } from './messages/message-type.js';
-export type { ContentType, CreateMessageBody, CreateMessageBodyFor, CreateMessageParams, Message, RequestOptions } from './messages/types.js';
+export type {
+  ContentType,
+  CreateMessageBody,
+  CreateMessageBodyFor,
+  CreateMessageParams,
+  Message,
+  RequestOptions,
+} from './messages/types.js';
 export type { AttachmentInput } from './messages/multipart.js';
 export type { Messages } from './messages/create.js';
 export type { MessagePromise, MessageWithResponse } from './messages/message-promise.js';

@@ -43,4 +43,6 @@ if (!(notFound instanceof NotFoundError && notFound.status === 404 && /Check acc
   throw new Error(`expected a NotFoundError for a 404, got ${String(notFound)}`);
 }
 
-console.log(`${runtimeName()}: client: message ${message.id} created; invalid input refused (${refused.name}); 404 answered (${notFound.name})`);
+console.log(
+  `${runtimeName()}: client: message ${message.id} created; invalid input refused (${refused.name}); 404 answered (${notFound.name})`,
+);

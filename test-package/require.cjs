@@ -7,9 +7,11 @@ const { startMockServer } = require('99digital-client/testing');
 async function main() {
   const client = createClient({ apiAccessToken: 'testToken1234567890', retry: false, timeoutMs: 10_000 });
   const message = await client.messages.create({ account_id: 1, conversation_id: 42, content: 'Hello from CommonJS' });
-  if (typeof message.id !== 'number' || typeof message.message_type !== 'number') throw new Error(`not a message: ${JSON.stringify(message)}`);
+  if (typeof message.id !== 'number' || typeof message.message_type !== 'number')
+    throw new Error(`not a message: ${JSON.stringify(message)}`);
   const refused = await client.messages.create({ account_id: '1', conversation_id: 42, content: 'x' }).catch((error) => error);
-  if (!(refused instanceof InvalidInputError && refused instanceof Digital99Error)) throw new Error(`expected an InvalidInputError, got ${refused}`);
+  if (!(refused instanceof InvalidInputError && refused instanceof Digital99Error))
+    throw new Error(`expected an InvalidInputError, got ${refused}`);
   console.log(`node ${process.versions.node}: require client: message ${message.id} created; ${refused.name} for a string id`);
 
   const mock = await startMockServer();

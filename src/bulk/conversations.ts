@@ -35,7 +35,9 @@ export type NextEntry<T> =
  */
 export function conversationOf(item: unknown, index: number): string {
   const { account_id, conversation_id } = (item ?? {}) as { account_id?: unknown; conversation_id?: unknown };
-  return Number.isSafeInteger(account_id) && Number.isSafeInteger(conversation_id) ? `${String(account_id)}/${String(conversation_id)}` : `#${index}`;
+  return Number.isSafeInteger(account_id) && Number.isSafeInteger(conversation_id)
+    ? `${String(account_id)}/${String(conversation_id)}`
+    : `#${index}`;
 }
 
 export class ConversationQueues<T> {

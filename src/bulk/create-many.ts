@@ -26,7 +26,10 @@ export function createManyWith(send: SendOne) {
    * per item as it settles: `sent` with the message, `failed` with the typed error, or `skipped`.
    * Nothing is read or sent until the results are iterated.
    */
-  return function createMany<T extends CreateManyItem>(items: CreateManyInput<T>, options?: CreateManyOptions<T>): AsyncIterable<CreateManyResult> {
+  return function createMany<T extends CreateManyItem>(
+    items: CreateManyInput<T>,
+    options?: CreateManyOptions<T>,
+  ): AsyncIterable<CreateManyResult> {
     const resolved = resolveManyOptions(options);
     const iterator = iteratorOf(items);
     let started = false;
@@ -82,7 +85,11 @@ class Batch<T extends CreateManyItem> {
   }
 
   private notStarted(entry: { index: number; key: string | undefined }): CreateManyResult {
-    const error = new AbortedError(`${keyText(entry.index, entry.key)} was not sent: the batch was stopped before it started. Nothing was posted.`, false, this.options.signal?.reason);
+    const error = new AbortedError(
+      `${keyText(entry.index, entry.key)} was not sent: the batch was stopped before it started. Nothing was posted.`,
+      false,
+      this.options.signal?.reason,
+    );
     return { index: entry.index, key: entry.key, status: 'failed', error };
   }
 
@@ -104,7 +111,10 @@ class Batch<T extends CreateManyItem> {
         const key = typeof rawKey === 'string' ? rawKey : undefined;
         if (this.stopped) this.report(this.notStarted({ index, key }));
         else if (rawKey !== undefined && typeof rawKey !== 'string') {
-          const error = new InvalidInputError('key', `${keyText(index, undefined)}: key must be a string, got ${typeof rawKey}. Nothing was sent.`);
+          const error = new InvalidInputError(
+            'key',
+            `${keyText(index, undefined)}: key must be a string, got ${typeof rawKey}. Nothing was sent.`,
+          );
           this.report({ index, key, status: 'failed', error });
         } else if (this.options.skip && (await this.options.skip(item, index))) {
           this.report({ index, key, status: 'skipped' });
@@ -150,10 +160,13 @@ class Batch<T extends CreateManyItem> {
 
   private wakeAt(at: number): void {
     if (this.wake !== undefined) clearTimeout(this.wake);
-    this.wake = setTimeout(() => {
-      this.wake = undefined;
-      this.pump();
-    }, Math.max(0, at - performance.now()) + 1);
+    this.wake = setTimeout(
+      () => {
+        this.wake = undefined;
+        this.pump();
+      },
+      Math.max(0, at - performance.now()) + 1,
+    );
   }
 
   /** One item, through its rate-limit retries, to a result (or back to its queue for the flood limit). */

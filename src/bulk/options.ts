@@ -28,7 +28,9 @@ function fail(message: string): never {
 
 function wholeNumber(value: unknown, name: string, min: number, max: number): number {
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    fail(`${name} must be a whole number from ${min} to ${max}, got ${typeof value === 'string' ? `"${value}" (a string)` : String(value)}.`);
+    fail(
+      `${name} must be a whole number from ${min} to ${max}, got ${typeof value === 'string' ? `"${value}" (a string)` : String(value)}.`,
+    );
   }
   return value;
 }
@@ -70,5 +72,7 @@ export function iteratorOf<T>(items: Iterable<T> | AsyncIterable<T>): Iterator<T
   const source = items as Partial<Iterable<T> & AsyncIterable<T>> | null | undefined;
   if (source && typeof source[Symbol.asyncIterator] === 'function') return source[Symbol.asyncIterator]!();
   if (source && typeof source[Symbol.iterator] === 'function' && typeof source !== 'string') return source[Symbol.iterator]!();
-  return fail('items must be an array, an iterable or an async iterable of create params, e.g. [{ account_id, conversation_id, content }].');
+  return fail(
+    'items must be an array, an iterable or an async iterable of create params, e.g. [{ account_id, conversation_id, content }].',
+  );
 }

@@ -74,7 +74,10 @@ export class Pacer {
   private grant(): void {
     const now = this.now();
     while (this.waiters.length > 0) {
-      if (now < this.pausedUntil) return this.wakeAt(this.pausedUntil);
+      if (now < this.pausedUntil) {
+        this.wakeAt(this.pausedUntil);
+        return;
+      }
       if (this.perWindow > 0 && this.counted(now) >= this.perWindow) {
         // Full: the next slot frees when the oldest finished request stops counting, or, if all
         // are still in flight, when one settles (release() calls grant again).
@@ -82,7 +85,10 @@ export class Pacer {
         if (next !== undefined) this.wakeAt(next);
         return;
       }
-      if (now < this.due - this.slack) return this.wakeAt(this.due - this.slack);
+      if (now < this.due - this.slack) {
+        this.wakeAt(this.due - this.slack);
+        return;
+      }
       this.due = Math.max(this.due, now) + this.interval;
       this.inFlight++;
       this.waiters.shift()!.resolve();
@@ -95,11 +101,14 @@ export class Pacer {
     this.clearTimer();
     this.timerAt = at;
     // +1: timers may fire a fraction of a millisecond early against performance.now().
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.timerAt = Infinity;
-      this.grant();
-    }, Math.max(0, at - this.now()) + 1);
+    this.timer = setTimeout(
+      () => {
+        this.timer = undefined;
+        this.timerAt = Infinity;
+        this.grant();
+      },
+      Math.max(0, at - this.now()) + 1,
+    );
   }
 
   private clearTimer(): void {

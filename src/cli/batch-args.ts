@@ -57,12 +57,26 @@ export function parseSendBatchArgs(args: readonly string[]): SendBatchCommand {
     baseUrl: values['base-url'],
   };
   if (values.help === true) {
-    return { ...flags, help: true, file: '', journal: '', account: undefined, perMinute: undefined, concurrency: undefined, timeoutMs: undefined };
+    return {
+      ...flags,
+      help: true,
+      file: '',
+      journal: '',
+      account: undefined,
+      perMinute: undefined,
+      concurrency: undefined,
+      timeoutMs: undefined,
+    };
   }
-  if (positionals.length === 0) throw new UsageError('missing the file of messages, e.g. 99digital send-batch messages.jsonl (one JSON object a line).', help);
+  if (positionals.length === 0)
+    throw new UsageError('missing the file of messages, e.g. 99digital send-batch messages.jsonl (one JSON object a line).', help);
   if (positionals.length > 1) throw new UsageError(`expected one file, got ${positionals.length}: ${positionals.join(' ')}.`, help);
   const file = resolve(positionals[0]!);
-  if (positionals[0] === '-') throw new UsageError('send-batch reads a file, not stdin: it reads the file twice (checks, then sends) and keeps a journal beside it.', help);
+  if (positionals[0] === '-')
+    throw new UsageError(
+      'send-batch reads a file, not stdin: it reads the file twice (checks, then sends) and keeps a journal beside it.',
+      help,
+    );
   if (flags.mock && flags.baseUrl !== undefined) {
     throw new UsageError('--mock and --base-url cannot be used together: --mock sends to a mock server on this machine.', help);
   }

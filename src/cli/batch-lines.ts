@@ -43,12 +43,15 @@ export function parseLine(text: string, line: number, account: number | undefine
   } catch (error) {
     throw new InvalidInputError('line', `not valid JSON (${(error as Error).message}).`);
   }
-  if (!isPlainObject(value)) throw new InvalidInputError('line', 'must be a JSON object such as {"conversation_id": 42, "content": "Hello"}.');
+  if (!isPlainObject(value))
+    throw new InvalidInputError('line', 'must be a JSON object such as {"conversation_id": 42, "content": "Hello"}.');
   const { key, ...fields } = value;
   if (key !== undefined && typeof key !== 'string') throw new InvalidInputError('key', `key must be a string, got ${JSON.stringify(key)}.`);
-  if (fields.attachments !== undefined) throw new InvalidInputError('attachments', 'attachments cannot be sent from a send-batch file; use 99digital send --attach.');
+  if (fields.attachments !== undefined)
+    throw new InvalidInputError('attachments', 'attachments cannot be sent from a send-batch file; use 99digital send --attach.');
   if (fields.account_id === undefined) {
-    if (account === undefined) throw new InvalidInputError('account_id', 'no account_id: put "account_id" in the line or pass --account <id>.');
+    if (account === undefined)
+      throw new InvalidInputError('account_id', 'no account_id: put "account_id" in the line or pass --account <id>.');
     fields.account_id = account;
   }
   checkCreateParams(fields);

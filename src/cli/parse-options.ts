@@ -11,7 +11,12 @@ type Parsed<O extends Options> = ReturnType<typeof parseArgs<{ args: string[]; o
  * The command's options and positionals. `noMatch` adds a hint to the message about an unknown
  * option that is near no known one.
  */
-export function parseOptions<const O extends Options>(args: readonly string[], options: O, help: string, noMatch: (option: string) => string = () => ''): Parsed<O> {
+export function parseOptions<const O extends Options>(
+  args: readonly string[],
+  options: O,
+  help: string,
+  noMatch: (option: string) => string = () => '',
+): Parsed<O> {
   try {
     return parseArgs({ args: [...args], options, allowPositionals: true, strict: true });
   } catch (error) {

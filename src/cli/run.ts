@@ -81,8 +81,7 @@ export async function run(argv: readonly string[], io: CliIo): Promise<number> {
   }
 }
 
-const mockNote =
-  '  (sent to the built-in mock server: it checked the request against openapi.yaml and answered as the server would)\n';
+const mockNote = '  (sent to the built-in mock server: it checked the request against openapi.yaml and answered as the server would)\n';
 
 async function send(cmd: SendCommand, signal: AbortSignal | undefined, err: (text: string) => void): Promise<Message> {
   if (!cmd.mock && !process.env[tokenEnvVar]) {

@@ -94,7 +94,10 @@ async function checkFile(cmd: SendBatchCommand, journal: JournalState, io: Batch
 export async function sendBatch(cmd: SendBatchCommand, io: BatchIo): Promise<number> {
   if (cmd.baseUrl !== undefined) checkBaseUrl(cmd.baseUrl, '--base-url', false);
   const journal = await readJournal(cmd.journal);
-  if (journal.torn > 0) io.err(`99digital: ${cmd.journal}: skipped ${journal.torn} unreadable record(s), from a crash in the middle of a write; those lines count as unknown.\n`);
+  if (journal.torn > 0)
+    io.err(
+      `99digital: ${cmd.journal}: skipped ${journal.torn} unreadable record(s), from a crash in the middle of a write; those lines count as unknown.\n`,
+    );
   const plan = await checkFile(cmd, journal, io);
   if (plan.unknownCount > 0) {
     io.err(
@@ -108,7 +111,9 @@ export async function sendBatch(cmd: SendBatchCommand, io: BatchIo): Promise<num
     );
   }
   if (cmd.dryRun) {
-    io.out(`${cmd.file}: ${plan.lines} lines, all valid: ${plan.send} to send, ${plan.alreadySent} already sent, ${plan.unknownCount} unknown. Nothing was sent (--dry-run).\n`);
+    io.out(
+      `${cmd.file}: ${plan.lines} lines, all valid: ${plan.send} to send, ${plan.alreadySent} already sent, ${plan.unknownCount} unknown. Nothing was sent (--dry-run).\n`,
+    );
     return exitCodes.ok;
   }
   if (plan.send === 0) {
@@ -150,11 +155,14 @@ async function sendLines(
     let index = 0;
     for await (const { line, text } of readLines(cmd.file)) {
       if (text.trim() === '') continue;
-      let parsed;
+      let parsed: ReturnType<typeof parseLine>;
       try {
         parsed = parseLine(text, line, cmd.account);
       } catch (error) {
-        throw new UsageError(`${cmd.file} changed while it was being sent: line ${line} is now invalid (${(error as Error).message}).`, help);
+        throw new UsageError(
+          `${cmd.file} changed while it was being sent: line ${line} is now invalid (${(error as Error).message}).`,
+          help,
+        );
       }
       const what = planFor(journal, line, parsed.hash, cmd.resendUnknown);
       meta.set(index++, { line, hash: parsed.hash, key: parsed.item.key, plan: typeof what === 'object' ? 'unknown' : what });
@@ -174,7 +182,8 @@ async function sendLines(
     });
   const print = (m: LineMeta, status: string, extra: { message_id?: number | undefined; error?: string }) => {
     if (cmd.json) io.out(`${JSON.stringify({ line: m.line, key: m.key ?? null, status, ...extra })}\n`);
-    else if (extra.error !== undefined) io.err(`99digital: line ${m.line}${m.key === undefined ? '' : ` (key ${m.key})`}: ${extra.error}\n`);
+    else if (extra.error !== undefined)
+      io.err(`99digital: line ${m.line}${m.key === undefined ? '' : ` (key ${m.key})`}: ${extra.error}\n`);
   };
 
   const progress = new Progress(counts, io.err, io.tty);

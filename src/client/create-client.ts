@@ -60,7 +60,13 @@ export function createClient(options?: ClientOptions): Digital99Client {
       // SendableRequest lets the transport send the request without fetch's copy of it (see
       // sendable-request.ts); a call may still pass its own Request class.
       (signal) => inner.request(method as never, url as never, { Request: SendableRequest, ...perCall, signal } as never),
-      { ...resolved, policy: resolved.retry, signal: init?.signal as AbortSignal | undefined, what: `${method.toUpperCase()} ${url}`, ...ctx },
+      {
+        ...resolved,
+        policy: resolved.retry,
+        signal: init?.signal as AbortSignal | undefined,
+        what: `${method.toUpperCase()} ${url}`,
+        ...ctx,
+      },
     );
   });
   const api: Record<string, unknown> = { ...inner, request: (method: string, url: string, init?: Init) => send(method, url, init) };

@@ -26,9 +26,14 @@ export function describeHeaders(headers: Headers): string {
 }
 
 /** Writes the request's line and returns what writes the response's. */
-export function logExchange(log: (line: string) => void, request: Pick<Request, 'method' | 'url' | 'headers'>): (response: Response) => void {
+export function logExchange(
+  log: (line: string) => void,
+  request: Pick<Request, 'method' | 'url' | 'headers'>,
+): (response: Response) => void {
   const started = performance.now();
   log(`→ ${request.method} ${request.url} ${describeHeaders(request.headers)}`);
   return (response) =>
-    log(`← ${response.status} ${request.method} ${request.url} in ${Math.round(performance.now() - started)} ms ${describeHeaders(response.headers)}`);
+    log(
+      `← ${response.status} ${request.method} ${request.url} in ${Math.round(performance.now() - started)} ms ${describeHeaders(response.headers)}`,
+    );
 }

@@ -66,7 +66,10 @@ export function debugRequested(): boolean {
   // On Deno, only when env access to it is already granted: reading it would otherwise prompt (or,
   // without a terminal, throw) in a program that allowed just the token and base URL.
   const deno = (globalThis as { Deno?: { permissions: { querySync(d: object): { state: string } } } }).Deno;
-  return (!deno || deno.permissions.querySync({ name: 'env', variable: debugEnvVar }).state === 'granted') && /^(1|true)$/i.test(env(debugEnvVar) ?? '');
+  return (
+    (!deno || deno.permissions.querySync({ name: 'env', variable: debugEnvVar }).state === 'granted') &&
+    /^(1|true)$/i.test(env(debugEnvVar) ?? '')
+  );
 }
 
 function fail(message: string): never {
@@ -79,7 +82,9 @@ export const maxTokenLength = 256;
 /** Checks a token is one a server could have issued, naming the problem but never the token. */
 export function checkToken(token: unknown, source: string): string {
   if (token === undefined || token === null || token === '') {
-    fail(`Missing API access token: pass createClient({ apiAccessToken }) or set ${tokenEnvVar}. Find the token on your 99digital profile page.`);
+    fail(
+      `Missing API access token: pass createClient({ apiAccessToken }) or set ${tokenEnvVar}. Find the token on your 99digital profile page.`,
+    );
   }
   const what = `The API access token (${source})`;
   if (typeof token !== 'string') fail(`${what} must be a string, got ${typeof token}.`);
@@ -147,11 +152,14 @@ export function checkBaseUrl(raw: unknown, source: string, allowInsecureHttp: bo
 }
 
 export function resolveOptions(options: ClientOptions = {}): ResolvedOptions {
-  if (typeof options !== 'object' || options === null) fail('createClient expects an options object, e.g. createClient({ apiAccessToken }).');
+  if (typeof options !== 'object' || options === null)
+    fail('createClient expects an options object, e.g. createClient({ apiAccessToken }).');
   // A page in a browser (or a DOM-like test environment): both globals are there, as in every browser.
   const { window, document } = globalThis as { window?: unknown; document?: unknown };
   if (window && document && options.dangerouslyAllowBrowser !== true) {
-    fail('createClient in a browser would show the API token to anyone using the page: call the API from your server, or pass dangerouslyAllowBrowser: true.');
+    fail(
+      'createClient in a browser would show the API token to anyone using the page: call the API from your server, or pass dangerouslyAllowBrowser: true.',
+    );
   }
   const { apiAccessToken } = options;
   // console.error is stderr on Node, Bun and Deno, and the log on Workers.

@@ -50,7 +50,10 @@ export function classify(error: unknown, timedOut: boolean, ctx: FailureContext)
   const messages = [...new Set(links.map((e) => e.message).filter((m): m is string => typeof m === 'string' && m !== ''))];
   const cause = messages.join(': ') || String(error);
   if (isNotSentCode(code)) {
-    return new ConnectionError(`${ctx.what} could not connect (${code}): nothing was sent. ${cause}`, { mayHaveBeenDelivered: false, code });
+    return new ConnectionError(`${ctx.what} could not connect (${code}): nothing was sent. ${cause}`, {
+      mayHaveBeenDelivered: false,
+      code,
+    });
   }
   return new ConnectionError(`${ctx.what} failed without a complete response (${code ?? 'network error'}: ${cause}).${check}`, {
     mayHaveBeenDelivered: true,

@@ -39,7 +39,11 @@ function quote(text: string, redactor: Redactor): string {
 function htmlText(html: string): string {
   const title = /<title[^>]*>([^<]*)<\/title>/i.exec(html)?.[1]?.trim();
   if (title) return title;
-  return html.replace(/<(script|style)[^>]*>[\s\S]*?<\/\1>/gi, ' ').replace(/<[^>]*>/g, ' ').replace(/\s+/g, ' ').trim();
+  return html
+    .replace(/<(script|style)[^>]*>[\s\S]*?<\/\1>/gi, ' ')
+    .replace(/<[^>]*>/g, ' ')
+    .replace(/\s+/g, ' ')
+    .trim();
 }
 
 /** The server's own words: `{error}`, `{errors: [...]}`, Prism's problem+json, an HTML page's title, or plain text. */
@@ -99,7 +103,10 @@ export function errorFromResponse(
     );
   }
   if (status === 404) {
-    return new NotFoundError(`${base} Check account_id and conversation_id (the conversation's display id, the #number in the dashboard).`, details);
+    return new NotFoundError(
+      `${base} Check account_id and conversation_id (the conversation's display id, the #number in the dashboard).`,
+      details,
+    );
   }
   if (status === 422 && isFloodLimit(body)) {
     const { ms } = rateLimitWait(response.headers, false);
@@ -121,7 +128,9 @@ export function errorFromResponse(
     const processed = status === 303;
     return new RedirectError(
       `${what} was answered with a redirect (${status})${ref} to ${location ?? 'an unknown location'}. ` +
-        (processed ? 'A 303 answers a request the server processed: the message was probably posted; check the conversation before sending it again. ' : '') +
+        (processed
+          ? 'A 303 answers a request the server processed: the message was probably posted; check the conversation before sending it again. '
+          : '') +
         'Redirects are not followed so that the API token never goes to another server: set baseUrl to the final address.',
       details,
       location,

@@ -13,7 +13,12 @@ import type { ContentType, CreateMessageParams, Message, RequestOptions } from '
 type Init = Record<string, unknown> | undefined;
 
 /** One request through the client's openapi-fetch client, with its attempts; `ctx` overrides the client's policy. */
-export type Send = (method: string, url: string, init: Init, ctx?: Partial<AttemptContext>) => Promise<{ data?: unknown; error?: unknown; response: Response }>;
+export type Send = (
+  method: string,
+  url: string,
+  init: Init,
+  ctx?: Partial<AttemptContext>,
+) => Promise<{ data?: unknown; error?: unknown; response: Response }>;
 
 /** What messages need of the client's resolved options. */
 export interface MessagesOptions {
@@ -36,14 +41,19 @@ export interface Messages {
 }
 
 export function createMessages(send: Send, options: MessagesOptions) {
-  async function post(params: CreateMessageParams<ContentType | undefined>, requestOptions: RequestOptions, leaveRateLimits: boolean): Promise<MessageWithResponse> {
+  async function post(
+    params: CreateMessageParams<ContentType | undefined>,
+    requestOptions: RequestOptions,
+    leaveRateLimits: boolean,
+  ): Promise<MessageWithResponse> {
     // The per-call options first: nothing (no timer, no request) starts with a bad one.
     if (typeof requestOptions !== 'object' || requestOptions === null) {
       throw new ConfigurationError('messages.create(params, options): options must be an object such as { signal, timeoutMs, retry }.');
     }
     const signal = checkSignal(requestOptions.signal);
     const policy = requestOptions.retry === undefined ? options.retry : resolveRetry(requestOptions.retry, 'retry (per call)');
-    const timeoutMs = requestOptions.timeoutMs === undefined ? options.timeoutMs : resolveTimeout(requestOptions.timeoutMs, 'timeoutMs (per call)');
+    const timeoutMs =
+      requestOptions.timeoutMs === undefined ? options.timeoutMs : resolveTimeout(requestOptions.timeoutMs, 'timeoutMs (per call)');
     const { url, init, path } = await checkedRequest(params);
     const result = await send('POST', url, { ...init, signal }, { policy, timeoutMs, what: `POST ${path}`, leaveRateLimits });
     const { response } = result;
@@ -51,7 +61,10 @@ export function createMessages(send: Send, options: MessagesOptions) {
   }
   return {
     /** What create() resolves to with `.withResponse()`; the client wraps it in a MessagePromise. */
-    createWithResponse(params: CreateMessageParams<ContentType | undefined>, requestOptions: RequestOptions = {}): Promise<MessageWithResponse> {
+    createWithResponse(
+      params: CreateMessageParams<ContentType | undefined>,
+      requestOptions: RequestOptions = {},
+    ): Promise<MessageWithResponse> {
       return post(params, requestOptions, false);
     },
     /**

@@ -66,7 +66,13 @@ const typeWords: Record<string, string> = {
 };
 
 /** The segments of an Ajv instancePath (a JSON pointer). */
-const segments = (pointer: string) => (pointer === '' ? [] : pointer.slice(1).split('/').map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~')));
+const segments = (pointer: string) =>
+  pointer === ''
+    ? []
+    : pointer
+        .slice(1)
+        .split('/')
+        .map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~'));
 
 /** `content_attributes.items[0].value` for ["content_attributes", "items", "0", "value"] of `body`. */
 function pathOf(body: unknown, parts: readonly string[]): { field: string; shape: string; value: unknown } {
@@ -118,10 +124,15 @@ function explain(error: SchemaError, body: Record<string, unknown>, variant: str
     case 'required': {
       const child = pathOf(body, [...parts, params.missingProperty as string]);
       const onlyHere =
-        discriminator && parts.length === 0 && variant !== defaultVariant && !(required[defaultVariant ?? '']?.includes(child.field) ?? false);
+        discriminator &&
+        parts.length === 0 &&
+        variant !== defaultVariant &&
+        !(required[defaultVariant ?? '']?.includes(child.field) ?? false);
       // A key beside it that is one typo away ("titel") is the likely cause.
       const missing = String(params.missingProperty);
-      const typo = isPlainObject(at.value) ? Object.keys(at.value).find((key) => key !== missing && closestName(key, [missing])) : undefined;
+      const typo = isPlainObject(at.value)
+        ? Object.keys(at.value).find((key) => key !== missing && closestName(key, [missing]))
+        : undefined;
       const hint = typo === undefined ? '' : ` ("${typo}" is given: did you mean "${missing}"?)`;
       fail(child.field, `is required${onlyHere ? ` when ${discriminator} is "${variant}"` : ''}${hint}.`);
     }
@@ -144,7 +155,9 @@ function explain(error: SchemaError, body: Record<string, unknown>, variant: str
     case 'type': {
       const allowed = parts.length === 1 ? enums[at.field] : undefined;
       if (allowed) fail(at.field, `must be one of ${quoted(allowed)}, ${got}.`);
-      const words = String(params.type).split(',').map((t) => typeWords[t] ?? t);
+      const words = String(params.type)
+        .split(',')
+        .map((t) => typeWords[t] ?? t);
       fail(at.field, `must be ${words.join(' or ')}, ${got}.`);
     }
     case 'enum':
@@ -152,11 +165,21 @@ function explain(error: SchemaError, body: Record<string, unknown>, variant: str
     case 'const':
       fail(at.field, `must be ${JSON.stringify(params.allowedValue)}, ${got}.`);
     case 'minLength':
-      fail(at.field, params.limit === 1 ? 'must not be empty.' : `must be at least ${count(params.limit)} characters, got ${count(characters(String(at.value)))}.`);
+      fail(
+        at.field,
+        params.limit === 1
+          ? 'must not be empty.'
+          : `must be at least ${count(params.limit)} characters, got ${count(characters(String(at.value)))}.`,
+      );
     case 'maxLength':
       fail(at.field, `must be at most ${count(params.limit)} characters, got ${count(characters(String(at.value)))}.`);
     case 'minItems':
-      fail(at.field, params.limit === 1 ? `must be a non-empty array, ${got}.` : `must have at least ${params.limit} items, got ${(at.value as unknown[]).length}.`);
+      fail(
+        at.field,
+        params.limit === 1
+          ? `must be a non-empty array, ${got}.`
+          : `must have at least ${params.limit} items, got ${(at.value as unknown[]).length}.`,
+      );
     case 'maxItems':
       fail(at.field, `must have at most ${params.limit} items, got ${(at.value as unknown[]).length}.`);
     case 'minimum':
@@ -198,7 +221,10 @@ function checkFiles(attachments: unknown, body: Record<string, unknown>): void {
 /** Checks everything create() takes except the attachments' contents (see multipart.ts). */
 export function checkCreateParams(params: unknown): Record<string, unknown> {
   if (!isPlainObject(params)) {
-    throw new InvalidInputError('params', `messages.create expects an object such as { account_id, conversation_id, content }, got ${describe(params)}.`);
+    throw new InvalidInputError(
+      'params',
+      `messages.create expects an object such as { account_id, conversation_id, content }, got ${describe(params)}.`,
+    );
   }
   checkNames(params);
   checkId(params.account_id, 'account_id', 'the numeric id of the account');

@@ -33,7 +33,10 @@ type Part = { blob: Blob; filename: string } | { stream: ReadableStream<Uint8Arr
 
 function checkSize(bytes: number, field: string, filename: string): void {
   if (bytes > maxFileBytes) {
-    throw new InvalidInputError(field, `${field}: "${filename}" is ${bytes} bytes; the server takes at most 40 MB (${maxFileBytes}) a file.`);
+    throw new InvalidInputError(
+      field,
+      `${field}: "${filename}" is ${bytes} bytes; the server takes at most 40 MB (${maxFileBytes}) a file.`,
+    );
   }
 }
 
@@ -86,7 +89,9 @@ async function readStream({ stream, field, filename, type }: Extract<Part, { str
       checkSize((total += chunk.byteLength), field, filename);
     }
   } catch (error) {
-    throw error instanceof InvalidInputError ? error : new InvalidInputError(field, `${field}: reading the stream of "${filename}" failed: ${String(error)}`);
+    throw error instanceof InvalidInputError
+      ? error
+      : new InvalidInputError(field, `${field}: reading the stream of "${filename}" failed: ${String(error)}`);
   }
   return new Blob(chunks as BlobPart[], { type });
 }

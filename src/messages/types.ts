@@ -10,7 +10,14 @@ export type CreateMessageBody = components['schemas']['CreateMessageRequest'];
 export type ContentType = NonNullable<CreateMessageBody['content_type']>;
 
 /** The variant that may leave content_type out (text): the one whose content_type is optional. */
-type DefaultBody = CreateMessageBody extends infer B ? (B extends unknown ? ({} extends Pick<B, 'content_type' & keyof B> ? B : never) : never) : never;
+type DefaultBody = CreateMessageBody extends infer B
+  ? B extends unknown
+    ? // biome-ignore lint/complexity/noBannedTypes: {} extends it exactly when content_type may be left out
+      {} extends Pick<B, 'content_type' & keyof B>
+      ? B
+      : never
+    : never
+  : never;
 
 /**
  * The body for content_type `T`, picked from the spec's union: the default variant when `T` is
@@ -25,14 +32,16 @@ export type CreateMessageBodyFor<T extends ContentType | undefined> = T extends 
  * The path ids plus the body; `attachments` switches the request to multipart/form-data. Without
  * a type argument: any content_type (the union of every variant).
  */
-export type CreateMessageParams<T extends ContentType | undefined = ContentType | undefined> = { content_type?: T } & CreateMessageBodyFor<T> & {
-  /** The numeric id of the account. */
-  account_id: number;
-  /** The conversation's display id (the #number in the dashboard). */
-  conversation_id: number;
-  /** Files to attach (at most as many as the spec allows, 15 today). Sends multipart/form-data. */
-  attachments?: readonly AttachmentInput[];
-};
+export type CreateMessageParams<T extends ContentType | undefined = ContentType | undefined> = {
+  content_type?: T;
+} & CreateMessageBodyFor<T> & {
+    /** The numeric id of the account. */
+    account_id: number;
+    /** The conversation's display id (the #number in the dashboard). */
+    conversation_id: number;
+    /** Files to attach (at most as many as the spec allows, 15 today). Sends multipart/form-data. */
+    attachments?: readonly AttachmentInput[];
+  };
 
 export interface RequestOptions {
   /** Abort the call (all attempts and waits). */

@@ -33,10 +33,13 @@ export async function runAttempts<T extends { response: Response; error?: unknow
     // caller may abort with any reason, even another call's Digital99Error).
     let stoppedBy: 'timeout' | 'caller' | undefined;
     // A longer delay would make setTimeout fire at once: a timeout of weeks is no timeout at all.
-    const timer = setTimeout(() => {
-      stoppedBy ??= 'timeout';
-      controller.abort(timeoutReason);
-    }, Math.min(ctx.timeoutMs, maxTimerMs));
+    const timer = setTimeout(
+      () => {
+        stoppedBy ??= 'timeout';
+        controller.abort(timeoutReason);
+      },
+      Math.min(ctx.timeoutMs, maxTimerMs),
+    );
     const onAbort = () => {
       stoppedBy ??= 'caller';
       controller.abort(callerSignal?.reason);
@@ -61,7 +64,11 @@ export async function runAttempts<T extends { response: Response; error?: unknow
       if (!(await waitToRetry(ctx, attempt, { response: result.response, body: result.error }))) return result;
     } else if (stoppedBy === 'caller') {
       // In flight: the server may have the whole request, whatever the reason object says.
-      throw new AbortedError(`${ctx.what} was aborted by the caller while in flight; the server may have posted the message.`, true, callerSignal?.reason);
+      throw new AbortedError(
+        `${ctx.what} was aborted by the caller while in flight; the server may have posted the message.`,
+        true,
+        callerSignal?.reason,
+      );
     } else {
       await waitToRetry(ctx, attempt, { error: outcome.error, timedOut: stoppedBy === 'timeout' });
     }

@@ -40,7 +40,8 @@ export function resolveRetry(retry: RetryOptions | false = {}, name = 'retry'): 
   if (typeof retry !== 'object' || retry === null) fail(`${name} must be false or { retries, minDelayMs, maxDelayMs }.`);
   // The defaults (an option left out, or no retry option at all: {}).
   const retries = retry.retries ?? 2;
-  if (!Number.isInteger(retries) || retries < 0 || retries > 10) fail(`${name}.retries must be a whole number from 0 to 10, got ${String(retries)}.`);
+  if (!Number.isInteger(retries) || retries < 0 || retries > 10)
+    fail(`${name}.retries must be a whole number from 0 to 10, got ${String(retries)}.`);
   const minDelayMs = checkMs(retry.minDelayMs ?? 500, `${name}.minDelayMs`, true);
   const maxDelayMs = checkMs(retry.maxDelayMs ?? 8_000, `${name}.maxDelayMs`, true);
   if (maxDelayMs < minDelayMs) fail(`${name}.maxDelayMs (${maxDelayMs}) must not be smaller than minDelayMs (${minDelayMs}).`);
@@ -79,6 +80,11 @@ export function backoffDelay(policy: RetryPolicy, retryNumber: number, random = 
 /** A per-call `signal` must be a real AbortSignal: checked before anything starts (fetch would throw later). */
 export function checkSignal(signal: unknown, name = 'signal (per call)'): AbortSignal | undefined {
   if (signal === undefined || signal instanceof AbortSignal) return signal;
-  const got = signal === null ? 'null' : typeof signal === 'object' ? `an object (${Object.prototype.toString.call(signal).slice(8, -1)})` : typeof signal;
+  const got =
+    signal === null
+      ? 'null'
+      : typeof signal === 'object'
+        ? `an object (${Object.prototype.toString.call(signal).slice(8, -1)})`
+        : typeof signal;
   fail(`${name} must be an AbortSignal, e.g. new AbortController().signal or AbortSignal.timeout(ms), got ${got}.`);
 }

@@ -33,7 +33,18 @@ export interface FrontServer {
 const MESSAGES_PATH = /^\/api\/v1\/accounts\/(\d+)\/conversations\/(\d+)\/messages\/?$/;
 // Headers that belong to one connection (the body is read whole before it is passed on, so no
 // `expect: 100-continue` either), and the length, which is recomputed for the new body.
-const NOT_FORWARDED = new Set(['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'upgrade', 'te', 'trailer', 'expect', 'content-length', 'host']);
+const NOT_FORWARDED = new Set([
+  'connection',
+  'keep-alive',
+  'proxy-connection',
+  'transfer-encoding',
+  'upgrade',
+  'te',
+  'trailer',
+  'expect',
+  'content-length',
+  'host',
+]);
 
 export async function startFrontServer(options: FrontServerOptions): Promise<FrontServer> {
   let upstream: URL | undefined;
@@ -57,7 +68,15 @@ export async function startFrontServer(options: FrontServerOptions): Promise<Fro
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = req.url ?? '/';
-    const record: RequestRecord = { method: req.method ?? 'GET', path, headers: flatHeaders(req.headers), body: undefined, parts: undefined, answeredBy: 'prism', status: undefined };
+    const record: RequestRecord = {
+      method: req.method ?? 'GET',
+      path,
+      headers: flatHeaders(req.headers),
+      body: undefined,
+      parts: undefined,
+      answeredBy: 'prism',
+      status: undefined,
+    };
     records.push(record);
     const blob = req.method === 'GET' ? blobs.get(path.split('?')[0] ?? path) : undefined;
     // Queued answers are for API requests, in arrival order, before Prism sees them (as a proxy or
@@ -100,7 +119,13 @@ export async function startFrontServer(options: FrontServerOptions): Promise<Fro
     try {
       answer = await askPrism(upstream, req, bytes);
     } catch (error) {
-      send(res, record, 502, { 'content-type': 'text/plain; charset=utf-8' }, `The mock's Prism process did not answer: ${(error as Error).message}`);
+      send(
+        res,
+        record,
+        502,
+        { 'content-type': 'text/plain; charset=utf-8' },
+        `The mock's Prism process did not answer: ${(error as Error).message}`,
+      );
       return;
     }
     const match = MESSAGES_PATH.exec(record.path.split('?')[0] ?? '');
@@ -119,7 +144,10 @@ export async function startFrontServer(options: FrontServerOptions): Promise<Fro
     const key = `${accountId}/${conversationId}`;
     const conversation = created.get(key) ?? new Map<number, { id: number; source_id: string | null }>();
     created.set(key, conversation);
-    const fields = record.body !== null && typeof record.body === 'object' && !Array.isArray(record.body) ? (record.body as Record<string, unknown>) : {};
+    const fields =
+      record.body !== null && typeof record.body === 'object' && !Array.isArray(record.body)
+        ? (record.body as Record<string, unknown>)
+        : {};
     const files = (record.parts ?? []).filter(isFile).filter((part) => part.name === 'attachments[]');
     const uploads: UploadedFile[] = files.map((file) => ({ filename: file.filename, type: file.type, size: file.size }));
     const message = buildCreatedMessage(
@@ -143,19 +171,27 @@ export async function startFrontServer(options: FrontServerOptions): Promise<Fro
     return message;
   }
 
-  function askPrism(target: URL, req: IncomingMessage, bytes: Buffer): Promise<{ status: number; headers: Record<string, string>; body: Buffer }> {
+  function askPrism(
+    target: URL,
+    req: IncomingMessage,
+    bytes: Buffer,
+  ): Promise<{ status: number; headers: Record<string, string>; body: Buffer }> {
     const headers: Record<string, string> = {};
     for (const [name, value] of Object.entries(flatHeaders(req.headers))) if (!NOT_FORWARDED.has(name)) headers[name] = value;
     headers['host'] = target.host;
     headers['content-length'] = String(bytes.byteLength);
     return new Promise((resolve, reject) => {
-      const outgoing = httpRequest({ hostname: target.hostname, port: target.port, method: req.method, path: req.url, headers, agent }, (incoming) => {
-        readAll(incoming).then((body) => {
-          const answerHeaders: Record<string, string> = {};
-          for (const [name, value] of Object.entries(flatHeaders(incoming.headers))) if (!NOT_FORWARDED.has(name)) answerHeaders[name] = value;
-          resolve({ status: incoming.statusCode ?? 502, headers: answerHeaders, body });
-        }, reject);
-      });
+      const outgoing = httpRequest(
+        { hostname: target.hostname, port: target.port, method: req.method, path: req.url, headers, agent },
+        (incoming) => {
+          readAll(incoming).then((body) => {
+            const answerHeaders: Record<string, string> = {};
+            for (const [name, value] of Object.entries(flatHeaders(incoming.headers)))
+              if (!NOT_FORWARDED.has(name)) answerHeaders[name] = value;
+            resolve({ status: incoming.statusCode ?? 502, headers: answerHeaders, body });
+          }, reject);
+        },
+      );
       outgoing.on('error', reject);
       outgoing.end(bytes);
     });
@@ -235,7 +271,13 @@ function asksForExample(req: IncomingMessage): boolean {
   return typeof prefer === 'string' && /\b(example|dynamic)=/.test(prefer);
 }
 
-function send(res: ServerResponse, record: RequestRecord | undefined, status: number, headers: Record<string, string>, body: string | Uint8Array): void {
+function send(
+  res: ServerResponse,
+  record: RequestRecord | undefined,
+  status: number,
+  headers: Record<string, string>,
+  body: string | Uint8Array,
+): void {
   if (record !== undefined) record.status = status;
   if (status === 204 || status === 304 || res.req.method === 'HEAD') {
     // Answers that carry no body (Prism's 204 to a CORS preflight, for one).

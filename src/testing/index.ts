@@ -97,7 +97,9 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   }
   const respond = options.respond ?? 'message';
   if (!RESPONDS.includes(respond)) {
-    throw new ConfigurationError(`respond must be one of ${RESPONDS.map((mode) => `'${mode}'`).join(', ')}, got ${JSON.stringify(respond)}.`);
+    throw new ConfigurationError(
+      `respond must be one of ${RESPONDS.map((mode) => `'${mode}'`).join(', ')}, got ${JSON.stringify(respond)}.`,
+    );
   }
   const host = options.host ?? '127.0.0.1';
   // The front server first: a taken port fails at once, before Prism's slow start.
@@ -144,7 +146,12 @@ const RESPONDS: readonly Respond[] = ['message', 'examples'];
  */
 function checkCanSpawn(): void {
   const g = globalThis as { navigator?: { userAgent?: unknown }; process?: { versions?: { node?: unknown } } };
-  const runtime = g.navigator?.userAgent === 'Cloudflare-Workers' ? 'Cloudflare Workers' : typeof g.process?.versions?.node === 'string' ? undefined : 'this runtime';
+  const runtime =
+    g.navigator?.userAgent === 'Cloudflare-Workers'
+      ? 'Cloudflare Workers'
+      : typeof g.process?.versions?.node === 'string'
+        ? undefined
+        : 'this runtime';
   if (runtime !== undefined) {
     throw new ConfigurationError(
       `startMockServer runs Prism as a child process, and ${runtime} cannot start child processes. ` +
@@ -168,7 +175,9 @@ export function packagedSpecPath(): string {
     }
     const parent = dirname(dir);
     if (parent === dir) {
-      throw new ConfigurationError(`Cannot find the 99digital-client package (and its openapi.yaml) above ${fileURLToPath(import.meta.url)}.`);
+      throw new ConfigurationError(
+        `Cannot find the 99digital-client package (and its openapi.yaml) above ${fileURLToPath(import.meta.url)}.`,
+      );
     }
     dir = parent;
   }

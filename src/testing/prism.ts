@@ -246,6 +246,5 @@ function sleep(ms: number): Promise<void> {
 }
 
 function stripAnsi(text: string): string {
-  // eslint-disable-next-line no-control-regex
   return text.replace(/\u001b\[[0-9;]*m/g, '');
 }

@@ -38,7 +38,9 @@ export function checkQueuedAnswer(answer: unknown, index: number): QueuedAnswer 
   }
   const unknown = Object.keys(answer).filter((key) => !KEYS.has(key));
   if (unknown.length > 0) {
-    throw new ConfigurationError(`${where} has unknown field ${unknown.map((key) => `"${key}"`).join(', ')}; the fields are status, body, headers, delayMs and drop.`);
+    throw new ConfigurationError(
+      `${where} has unknown field ${unknown.map((key) => `"${key}"`).join(', ')}; the fields are status, body, headers, delayMs and drop.`,
+    );
   }
   const { status, headers, delayMs, drop } = answer as QueuedAnswer;
   if (status !== undefined && !(Number.isInteger(status) && status >= 200 && status <= 599)) {
@@ -51,7 +53,8 @@ export function checkQueuedAnswer(answer: unknown, index: number): QueuedAnswer 
     throw new ConfigurationError(`${where}: drop must be true or false, got ${describe(drop)}.`);
   }
   if (headers !== undefined) {
-    const bad = headers === null || typeof headers !== 'object' ? [] : Object.entries(headers).filter(([, value]) => typeof value !== 'string');
+    const bad =
+      headers === null || typeof headers !== 'object' ? [] : Object.entries(headers).filter(([, value]) => typeof value !== 'string');
     if (headers === null || typeof headers !== 'object' || bad.length > 0) {
       throw new ConfigurationError(`${where}: headers must map header names to strings, e.g. { 'retry-after': '1' }.`);
     }
@@ -70,7 +73,8 @@ export function queuedResponse(answer: QueuedAnswer & { status: number }): { hea
   const given = Object.fromEntries(Object.entries(answer.headers ?? {}).map(([name, value]) => [name.toLowerCase(), value]));
   const body = 'body' in answer ? answer.body : defaultBody(answer.status);
   const isText = typeof body === 'string' || body instanceof Uint8Array;
-  const bytes = body instanceof Uint8Array ? body : new TextEncoder().encode(typeof body === 'string' ? body : JSON.stringify(body ?? null));
+  const bytes =
+    body instanceof Uint8Array ? body : new TextEncoder().encode(typeof body === 'string' ? body : JSON.stringify(body ?? null));
   const headers = { 'content-type': isText ? 'text/plain; charset=utf-8' : 'application/json; charset=utf-8', ...given };
   return { headers, body: bytes };
 }

@@ -93,7 +93,11 @@ export async function readBody(record: RequestRecord, bytes: Uint8Array, content
 
 async function multipartParts(bytes: Uint8Array, contentType: string): Promise<RecordedPart[]> {
   // The platform's multipart parser (undici's Request#formData), rather than a dependency.
-  const form = await new Request('http://mock.invalid/', { method: 'POST', headers: { 'content-type': contentType }, body: bytes.slice() }).formData();
+  const form = await new Request('http://mock.invalid/', {
+    method: 'POST',
+    headers: { 'content-type': contentType },
+    body: bytes.slice(),
+  }).formData();
   const parts: RecordedPart[] = [];
   for (const [name, value] of form.entries()) {
     if (typeof value === 'string') {

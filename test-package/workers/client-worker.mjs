@@ -3,7 +3,7 @@
 import { ApiError, createClient, Digital99Error } from '99digital-client';
 
 export default {
-  async fetch(request, env) {
+  async fetch(_request, env) {
     const client = createClient({ apiAccessToken: env.TOKEN, baseUrl: env.TARGET, retry: false });
     try {
       const { data, response, requestId } = await client.messages
@@ -18,7 +18,12 @@ export default {
         id: data.id,
         status: response.status,
         requestId,
-        error: { name: failed.name, isApiError: failed instanceof ApiError && failed instanceof Digital99Error, status: failed.status, requestId: failed.requestId },
+        error: {
+          name: failed.name,
+          isApiError: failed instanceof ApiError && failed instanceof Digital99Error,
+          status: failed.status,
+          requestId: failed.requestId,
+        },
       });
     } catch (error) {
       return Response.json({ ok: false, name: error?.name, message: String(error?.message ?? error) }, { status: 500 });

@@ -10,7 +10,12 @@ export default {
       await mock.close();
       return Response.json({ started: true });
     } catch (error) {
-      return Response.json({ started: false, name: error?.name, isConfigurationError: error instanceof ConfigurationError, message: String(error?.message ?? error) });
+      return Response.json({
+        started: false,
+        name: error?.name,
+        isConfigurationError: error instanceof ConfigurationError,
+        message: String(error?.message ?? error),
+      });
     }
   },
 };

@@ -51,7 +51,10 @@ function expectEachOnce(results: CreateManyResult[], count: number): void {
 
 /** The contents the server saved for a conversation, in arrival order. */
 function savedIn(s: LimitsServer, conversation: number): string[] {
-  return s.saved().filter((a) => a.conversation === conversation).map((a) => a.content);
+  return s
+    .saved()
+    .filter((a) => a.conversation === conversation)
+    .map((a) => a.content);
 }
 
 describe('createMany: pacing', () => {
@@ -109,7 +112,12 @@ describe('createMany: pacing', () => {
     expect(floods.length).toBeGreaterThan(0);
     expect(floods.every((a) => a.conversation === 1)).toBe(true);
     // Conversation 2 went on while conversation 1 waited out its window.
-    const lastOf2 = Math.max(...s.saved().filter((a) => a.conversation === 2).map((a) => a.at));
+    const lastOf2 = Math.max(
+      ...s
+        .saved()
+        .filter((a) => a.conversation === 2)
+        .map((a) => a.at),
+    );
     expect(lastOf2).toBeLessThan(floods[0]!.at + windowMs);
   });
 });
@@ -178,10 +186,12 @@ describe('createMany: results', () => {
     expectEachOnce(results, 5);
     expect(results.find((r) => r.key === 'c7-m1')).toEqual({ index: 1, key: 'c7-m1', status: 'skipped' });
     const bad = results.filter((r) => r.status === 'failed').sort((a, b) => a.index - b.index);
-    expect(bad.map((r) => [r.index, r.status === 'failed' && r.error.name, r.status === 'failed' && r.error.mayHaveBeenDelivered])).toEqual([
-      [3, 'InvalidInputError', false],
-      [4, 'InvalidInputError', false],
-    ]);
+    expect(bad.map((r) => [r.index, r.status === 'failed' && r.error.name, r.status === 'failed' && r.error.mayHaveBeenDelivered])).toEqual(
+      [
+        [3, 'InvalidInputError', false],
+        [4, 'InvalidInputError', false],
+      ],
+    );
     expect(s.saved().map((a) => a.content)).toEqual(['c7-m0', 'c7-m2']);
     // beforeSend ran for each item that was going to be sent, before the server had it.
     expect(announced.map((a) => a.key).sort()).toEqual(['bad', 'c7-m0', 'c7-m2']);
@@ -194,7 +204,11 @@ describe('createMany: results', () => {
     const s = await serve({ windowMs: 60_000, latencyMs: () => 30 });
     const controller = new AbortController();
     const results: CreateManyResult[] = [];
-    for await (const r of clientFor(s.url).messages.createMany(items([1, 2, 3, 4], 50), { perMinute: 0, concurrency: 4, signal: controller.signal })) {
+    for await (const r of clientFor(s.url).messages.createMany(items([1, 2, 3, 4], 50), {
+      perMinute: 0,
+      concurrency: 4,
+      signal: controller.signal,
+    })) {
       results.push(r);
       if (results.length === 6) controller.abort(new Error('enough'));
     }
@@ -208,7 +222,12 @@ describe('createMany: results', () => {
     expect(sent.length).toBeGreaterThanOrEqual(6);
     expect(notSent.every((r) => r.status === 'failed' && r.error instanceof AbortedError && !r.error.mayHaveBeenDelivered)).toBe(true);
     // The server got exactly the ones reported sent.
-    expect(s.saved().map((a) => a.content).sort()).toEqual(sent.map((r) => r.key).sort());
+    expect(
+      s
+        .saved()
+        .map((a) => a.content)
+        .sort(),
+    ).toEqual(sent.map((r) => r.key).sort());
   });
 
   it('reads a long async input only a bounded look-ahead in front of the results taken', async () => {

@@ -7,7 +7,12 @@ import { createInterface } from 'node:readline';
 const [distIndex, url, redisPort, id, name, count, minTime, windowMs] = process.argv.slice(2);
 const { createClient } = await import(distIndex);
 
-const limiter = new Bottleneck({ id, datastore: 'ioredis', clientOptions: { host: '127.0.0.1', port: Number(redisPort) }, minTime: Number(minTime) });
+const limiter = new Bottleneck({
+  id,
+  datastore: 'ioredis',
+  clientOptions: { host: '127.0.0.1', port: Number(redisPort) },
+  minTime: Number(minTime),
+});
 limiter.on('error', (error) => process.stderr.write(`limiter error: ${error}\n`));
 await limiter.ready();
 const client = createClient({ apiAccessToken: 'WorkerToken000000001', baseUrl: url });

@@ -3,7 +3,13 @@ import { describe, expect, it } from 'vitest';
 import { ApiError, ConversationRateLimitError, RateLimitError, UnprocessableEntityError } from '../../src/index.js';
 import { nextWindowWait, rateLimitOf } from '../../src/bulk/rate-limits.js';
 
-const details = (status: number, body: unknown, headers: Record<string, string> = {}) => ({ status, body, headers, method: 'POST', url: '/x' });
+const details = (status: number, body: unknown, headers: Record<string, string> = {}) => ({
+  status,
+  body,
+  headers,
+  method: 'POST',
+  url: '/x',
+});
 const noJitter = () => 0;
 
 describe('rate limits in a batch', () => {

@@ -39,7 +39,17 @@ interface Worker {
 function startWorker(server: LimitsServer, id: string, name: string): Worker {
   const child = spawn(
     process.execPath,
-    [join(root, 'test/bulk/limiter-worker.mjs'), join(root, 'dist/src/index.js'), server.url, String(redis!.port), id, name, String(perWorker), String(minTime), String(windowMs)],
+    [
+      join(root, 'test/bulk/limiter-worker.mjs'),
+      join(root, 'dist/src/index.js'),
+      server.url,
+      String(redis!.port),
+      id,
+      name,
+      String(perWorker),
+      String(minTime),
+      String(windowMs),
+    ],
     { cwd: root, stdio: ['pipe', 'pipe', 'pipe'] },
   );
   let out = '';
@@ -83,7 +93,10 @@ describe.skipIf(redisTool.skipReason !== undefined)('createMany with a Bottlenec
     expect(server.arrivals.filter((a) => a.status === 429)).toEqual([]);
     expect(Math.max(...server.perFixedWindow())).toBeLessThanOrEqual(budget);
     // Both were sending at once (their requests interleave), so the limiter really was shared.
-    const order = server.saved().map((a) => a.content[0]).join('');
+    const order = server
+      .saved()
+      .map((a) => a.content[0])
+      .join('');
     expect(order).toMatch(/a.*b.*a|b.*a.*b/);
   }, 30_000);
 

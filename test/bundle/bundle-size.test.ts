@@ -67,7 +67,9 @@ beforeAll(async () => {
     .filter(([, input]) => input.bytesInOutput > 0)
     .map(([input]) => input)
     .sort();
-  console.log(`runtime bundle (an app that sends one message): ${gzipped} bytes gzipped, ${file!.contents.length} minified (budget ${budgetBytes})`);
+  console.log(
+    `runtime bundle (an app that sends one message): ${gzipped} bytes gzipped, ${file!.contents.length} minified (budget ${budgetBytes})`,
+  );
   dir = mkdtempSync(join(tmpdir(), 'bundle-'));
   writeFileSync(join(dir, 'app.mjs'), code);
 }, 60_000);

@@ -79,11 +79,18 @@ describe('npm start (scripts/demo.mjs)', () => {
       response.end('{"error":"Resource could not be found"}');
     });
     const result = await runNode(['scripts/demo.mjs'], {
-      env: { DIGITAL99_API_ACCESS_TOKEN: secretToken, DIGITAL99_BASE_URL: server.url, DIGITAL99_ACCOUNT_ID: '7', DIGITAL99_CONVERSATION_ID: '99' },
+      env: {
+        DIGITAL99_API_ACCESS_TOKEN: secretToken,
+        DIGITAL99_BASE_URL: server.url,
+        DIGITAL99_ACCOUNT_ID: '7',
+        DIGITAL99_CONVERSATION_ID: '99',
+      },
     });
 
     expect(result.code).toBe(1);
-    expect(result.stderr).toMatch(/^demo: POST \/api\/v1\/accounts\/7\/conversations\/99\/messages failed with 404 [^\n]* \[not delivered\]\n$/);
+    expect(result.stderr).toMatch(
+      /^demo: POST \/api\/v1\/accounts\/7\/conversations\/99\/messages failed with 404 [^\n]* \[not delivered\]\n$/,
+    );
     expect(server.requests).toHaveLength(1);
     expect(result.stdout + result.stderr).not.toContain(secretToken);
   });

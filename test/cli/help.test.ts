@@ -23,11 +23,24 @@ describe('99digital help and version', () => {
     expect(result.code).toBe(0);
     expect(result.stderr).toBe('');
     expect(result.stdout).toMatch(/^Usage: 99digital send-batch <file.jsonl> \[options\]\n/);
-    for (const option of ['--journal <path>', '--resend-unknown', '--dry-run', '--account <id>', '--per-minute <n>', '--concurrency <n>',
-      '--continue-after-failure', '--base-url <url>', '--timeout <seconds>', '--mock', '--json', '--help']) {
+    for (const option of [
+      '--journal <path>',
+      '--resend-unknown',
+      '--dry-run',
+      '--account <id>',
+      '--per-minute <n>',
+      '--concurrency <n>',
+      '--continue-after-failure',
+      '--base-url <url>',
+      '--timeout <seconds>',
+      '--mock',
+      '--json',
+      '--help',
+    ]) {
       expect(result.stdout).toContain(option);
     }
-    for (const code of ['0  every line sent', '2  bad usage', '5  some lines failed', '130 interrupted']) expect(result.stdout).toContain(code);
+    for (const code of ['0  every line sent', '2  bad usage', '5  some lines failed', '130 interrupted'])
+      expect(result.stdout).toContain(code);
     expect((await runCli(['help', 'send-batch'])).stdout).toBe(result.stdout);
   });
 
@@ -56,7 +69,7 @@ describe('99digital help and version', () => {
       expect(result.stdout).toContain(`  ${option}`);
     }
     expect(result.stdout).toContain('The token is read from DIGITAL99_API_ACCESS_TOKEN only.');
-    expect(result.stdout).toMatch(/Exit codes:\n  0  sent\n  2 .*\n  3 .*\n  4 /);
+    expect(result.stdout).toMatch(/Exit codes:\n {2}0 {2}sent\n {2}2 .*\n {2}3 .*\n {2}4 /);
     expect((await runCli(['help', 'send'])).stdout).toBe(result.stdout);
   });
 
@@ -64,7 +77,9 @@ describe('99digital help and version', () => {
     const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
     const result = await runCli(['--version']);
     expect(result.code).toBe(0);
-    expect(result.stdout).toMatch(new RegExp(`^99digital-client ${version.replace(/\./g, '\\.')} \\(API description \\d+\\.\\d+\\.\\d+\\)\\n$`));
+    expect(result.stdout).toMatch(
+      new RegExp(`^99digital-client ${version.replace(/\./g, '\\.')} \\(API description \\d+\\.\\d+\\.\\d+\\)\\n$`),
+    );
   });
 
   it('no command: the usage on stderr, exit 2', async () => {

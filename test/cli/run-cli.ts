@@ -35,7 +35,10 @@ export function cleanEnv(env: Record<string, string> = {}): NodeJS.ProcessEnv {
   return { ...base, NO_COLOR: '1', ...env };
 }
 
-export function runNode(args: readonly string[], options: { env?: Record<string, string>; input?: string; killAfterMs?: number } = {}): Promise<CliResult> {
+export function runNode(
+  args: readonly string[],
+  options: { env?: Record<string, string>; input?: string; killAfterMs?: number } = {},
+): Promise<CliResult> {
   return new Promise((resolveRun, reject) => {
     const child = spawn(process.execPath, [...args], { cwd: root, env: cleanEnv(options.env), stdio: ['pipe', 'pipe', 'pipe'] });
     let stdout = '';

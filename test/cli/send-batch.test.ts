@@ -113,7 +113,12 @@ describe('99digital send-batch', () => {
     expect(results.map((r) => [r.line, r.key, r.status])).toEqual(Array.from({ length: 12 }, (_, i) => [i + 1, `k${i + 1}`, 'sent']));
     expect(results.every((r) => typeof r.message_id === 'number')).toBe(true);
     for (const c of [1, 2, 3]) {
-      expect(s.saved().filter((a) => a.conversation === c).map((a) => a.content)).toEqual([1, 2, 3, 4].map((n) => `L${(n - 1) * 3 + c}`));
+      expect(
+        s
+          .saved()
+          .filter((a) => a.conversation === c)
+          .map((a) => a.content),
+      ).toEqual([1, 2, 3, 4].map((n) => `L${(n - 1) * 3 + c}`));
     }
     expect(s.arrivals.every((a) => a.account === 1 && a.token === secretToken)).toBe(true);
     // "sending" before, "sent" after, for every line.
@@ -198,7 +203,11 @@ describe('99digital send-batch', () => {
 
     const third = await sendBatch([file, '--account', '1', '--json', '--per-minute', '0', '--resend-unknown']);
     expect(third.code, third.stderr).toBe(0);
-    expect(jsonResults(third.stdout).filter((r) => r.status === 'sent').map((r) => r.line)).toEqual([2, 4]);
+    expect(
+      jsonResults(third.stdout)
+        .filter((r) => r.status === 'sent')
+        .map((r) => r.line),
+    ).toEqual([2, 4]);
     expect(s.arrivals.map((a) => a.content).sort()).toEqual(['L2', 'L3', 'L4']);
 
     // A changed line no longer matches its journal entry: refused before anything is sent.
@@ -211,8 +220,10 @@ describe('99digital send-batch', () => {
   it('reports failures per line (not delivered → failed, may have been → unknown), keeps the conversation in order, exits 5', async () => {
     const s = await serve({
       override: (a, res) => {
-        if (a.content === 'L1') return (res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"Resource could not be found"}'), 404);
-        if (a.content === 'L2') return (res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: `boom ${a.token ?? ''}` })), 500);
+        if (a.content === 'L1')
+          return (res.writeHead(404, { 'content-type': 'application/json' }).end('{"error":"Resource could not be found"}'), 404);
+        if (a.content === 'L2')
+          return (res.writeHead(500, { 'content-type': 'application/json' }).end(JSON.stringify({ error: `boom ${a.token ?? ''}` })), 500);
         return undefined;
       },
     });
@@ -316,8 +327,12 @@ describe('99digital send-batch', () => {
   });
 
   it('draws progress as sent/failed counts, rate and ETA', () => {
-    expect(progressLine({ total: 100, sent: 40, failed: 2, skipped: 5 }, 10_000, undefined)).toBe('42/100 lines: 40 sent, 2 failed, 5 skipped; 4.2/s, ETA 14s');
-    expect(progressLine({ total: 10, sent: 5, failed: 0, skipped: 0 }, 1_000, 10)).toBe('[#####-----] 5/10 lines: 5 sent, 0 failed; 5.0/s, ETA 1s');
+    expect(progressLine({ total: 100, sent: 40, failed: 2, skipped: 5 }, 10_000, undefined)).toBe(
+      '42/100 lines: 40 sent, 2 failed, 5 skipped; 4.2/s, ETA 14s',
+    );
+    expect(progressLine({ total: 10, sent: 5, failed: 0, skipped: 0 }, 1_000, 10)).toBe(
+      '[#####-----] 5/10 lines: 5 sent, 0 failed; 5.0/s, ETA 1s',
+    );
   });
 
   it('writes a plain line every few seconds when stderr is not a terminal, and redraws a bar in place when it is', async () => {

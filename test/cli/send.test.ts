@@ -125,7 +125,12 @@ describe('99digital send: what is sent and printed', () => {
 
   it('--attributes @file reads the JSON from a file', async () => {
     await serve();
-    const attributes = { items: [{ title: 'Sales', value: 'sales' }, { title: 'Support', value: 'support' }] };
+    const attributes = {
+      items: [
+        { title: 'Sales', value: 'sales' },
+        { title: 'Support', value: 'support' },
+      ],
+    };
     const path = join(files, 'items.json');
     writeFileSync(path, JSON.stringify(attributes));
     const result = await send([...ids, '--content-type', 'input_select', '--attributes', `@${path}`, 'Which team?']);
@@ -221,16 +226,52 @@ describe('99digital send: usage errors exit 2 and send nothing', () => {
     ['a --token flag (the token is read from the environment only)', [...ids, '--token', 'abc', 'Hi'], /unknown option '--token'/],
     ['no text', [...ids], /missing the message text/],
     ['unquoted words', [...ids, 'Hello', 'world'], /quote the text, e.g. "Hello world"/],
-    ['an unknown --type', [...ids, '--type', 'outgoin', 'Hi'], /--type must be one of incoming, outgoing, activity, template; got "outgoin"/],
-    ['an unknown --content-type', [...ids, '--content-type', 'buttons', 'Hi'], /--content-type must be one of text, input_select, cards, form/],
-    ['--attributes that are not JSON', [...ids, '--content-type', 'cards', '--attributes', '{items:', 'Hi'], /--attributes: its value is not valid JSON/],
-    ['--attributes @ a missing file', [...ids, '--attributes', '@/nonexistent/items.json', 'Hi'], /--attributes: cannot read \/nonexistent\/items.json \(ENOENT\)/],
-    ['cards without --attributes', [...ids, '--content-type', 'cards', 'Hi'], /invalid --attributes: content_attributes: is required when content_type is "cards"/],
-    ['cards with empty items', [...ids, '--content-type', 'cards', '--attributes', '{"items":[]}', 'Hi'], /invalid --attributes: content_attributes.items: must be a non-empty array/],
-    ['--attach a missing file', [...ids, '--attach', '/nonexistent/file.pdf', 'Hi'], /--attach \/nonexistent\/file.pdf: cannot read the file \(ENOENT\)/],
-    ['16 attachments', [...ids, ...Array.from({ length: 16 }, () => ['--attach', 'package.json']).flat(), 'Hi'], /at most 15 files per message, got 16/],
+    [
+      'an unknown --type',
+      [...ids, '--type', 'outgoin', 'Hi'],
+      /--type must be one of incoming, outgoing, activity, template; got "outgoin"/,
+    ],
+    [
+      'an unknown --content-type',
+      [...ids, '--content-type', 'buttons', 'Hi'],
+      /--content-type must be one of text, input_select, cards, form/,
+    ],
+    [
+      '--attributes that are not JSON',
+      [...ids, '--content-type', 'cards', '--attributes', '{items:', 'Hi'],
+      /--attributes: its value is not valid JSON/,
+    ],
+    [
+      '--attributes @ a missing file',
+      [...ids, '--attributes', '@/nonexistent/items.json', 'Hi'],
+      /--attributes: cannot read \/nonexistent\/items.json \(ENOENT\)/,
+    ],
+    [
+      'cards without --attributes',
+      [...ids, '--content-type', 'cards', 'Hi'],
+      /invalid --attributes: content_attributes: is required when content_type is "cards"/,
+    ],
+    [
+      'cards with empty items',
+      [...ids, '--content-type', 'cards', '--attributes', '{"items":[]}', 'Hi'],
+      /invalid --attributes: content_attributes.items: must be a non-empty array/,
+    ],
+    [
+      '--attach a missing file',
+      [...ids, '--attach', '/nonexistent/file.pdf', 'Hi'],
+      /--attach \/nonexistent\/file.pdf: cannot read the file \(ENOENT\)/,
+    ],
+    [
+      '16 attachments',
+      [...ids, ...Array.from({ length: 16 }, () => ['--attach', 'package.json']).flat(), 'Hi'],
+      /at most 15 files per message, got 16/,
+    ],
     ['--timeout 0', [...ids, '--timeout', '0', 'Hi'], /--timeout is a number of seconds greater than 0/],
-    ['--mock with --base-url', [...ids, '--mock', '--base-url', 'http://127.0.0.1:1', 'Hi'], /--mock and --base-url cannot be used together/],
+    [
+      '--mock with --base-url',
+      [...ids, '--mock', '--base-url', 'http://127.0.0.1:1', 'Hi'],
+      /--mock and --base-url cannot be used together/,
+    ],
     ['plain http to another host', [...ids, '--base-url', 'http://example.com', 'Hi'], /uses plain http to example.com/],
   ];
 
@@ -264,7 +305,10 @@ describe('99digital send: usage errors exit 2 and send nothing', () => {
 
   it('a token with a character real tokens do not have is refused, naming the character only', async () => {
     const { requests } = await serve();
-    const stderr = expectFailure(await send([...ids, 'Hi'], { env: { DIGITAL99_API_ACCESS_TOKEN: `${secretToken.slice(0, 10)}-${secretToken.slice(10)}` } }), 2);
+    const stderr = expectFailure(
+      await send([...ids, 'Hi'], { env: { DIGITAL99_API_ACCESS_TOKEN: `${secretToken.slice(0, 10)}-${secretToken.slice(10)}` } }),
+      2,
+    );
     expect(stderr).toContain('contains "-" at position 11');
     for (let i = 0; i + 8 <= secretToken.length; i++) expect(stderr).not.toContain(secretToken.slice(i, i + 8));
     expect(requests).toHaveLength(0);
@@ -278,7 +322,9 @@ describe('99digital send: usage errors exit 2 and send nothing', () => {
       ['only-token.json', secretToken],
     ] as const) {
       writeFileSync(join(files, name), text);
-      const result = await send([...ids, '--content-type', 'input_select', '--attributes', `@${join(files, name)}`, 'Pick'], { env: { DIGITAL99_API_ACCESS_TOKEN: 'anotherToken0123456789' } });
+      const result = await send([...ids, '--content-type', 'input_select', '--attributes', `@${join(files, name)}`, 'Pick'], {
+        env: { DIGITAL99_API_ACCESS_TOKEN: 'anotherToken0123456789' },
+      });
       const stderr = expectFailure(result, 2);
       expect(stderr).toMatch(/--attributes: .* is not valid JSON/);
       for (let i = 0; i + 8 <= secretToken.length; i++) expect(stderr, name).not.toContain(secretToken.slice(i, i + 8));
@@ -296,9 +342,21 @@ describe('99digital send: usage errors exit 2 and send nothing', () => {
 
 describe('99digital send: API errors exit 3', () => {
   const answers: [number, unknown, RegExp][] = [
-    [401, { error: `Invalid Access Token ${secretToken}` }, /failed with 401 Unauthorized: Invalid Access Token \[redacted\]\. Check the API access token/],
-    [404, { error: 'Resource could not be found' }, /failed with 404 Not Found: Resource could not be found\. Check account_id and conversation_id/],
-    [422, { error: 'Validation failed: Content is too long' }, /failed with 422 Unprocessable Entity: Validation failed: Content is too long\./],
+    [
+      401,
+      { error: `Invalid Access Token ${secretToken}` },
+      /failed with 401 Unauthorized: Invalid Access Token \[redacted\]\. Check the API access token/,
+    ],
+    [
+      404,
+      { error: 'Resource could not be found' },
+      /failed with 404 Not Found: Resource could not be found\. Check account_id and conversation_id/,
+    ],
+    [
+      422,
+      { error: 'Validation failed: Content is too long' },
+      /failed with 422 Unprocessable Entity: Validation failed: Content is too long\./,
+    ],
   ];
 
   it.each(answers)('%i: one line with the status, not delivered, sent once', async (status, body, expected) => {

@@ -3,7 +3,7 @@
 // (the operation, its body, examples, code samples, auth, errors) and that it fetches nothing from
 // any other host, so it works offline and tells no one it was opened.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, resolve } from 'node:path';
@@ -93,10 +93,12 @@ describe.skipIf(skipReason !== undefined)(
           // Taken here, so it exists when a test failed too; it shows the state the tests left.
           mkdirSync(dirname(screenshotPath), { recursive: true });
           const title = page.locator('h2', { hasText: /^Create a message$/ }).first();
-          await title.evaluate((element) => {
-            element.scrollIntoView({ block: 'start' });
-            window.scrollBy(0, -24);
-          }).catch(() => {});
+          await title
+            .evaluate((element) => {
+              element.scrollIntoView({ block: 'start' });
+              window.scrollBy(0, -24);
+            })
+            .catch(() => {});
           await page.screenshot({ path: screenshotPath, animations: 'disabled' }).catch(() => {});
         }
       } finally {
@@ -142,8 +144,14 @@ describe.skipIf(skipReason !== undefined)(
         await visible(section.getByText(`"${type}"`, { exact: true }));
       }
       // content_type picks the body's shape (oneOf); each shape shows its content_type value.
-      const shapes = [['Input select message', 'input_select'], ['Cards message', 'cards'],
-        ['Form message', 'form'], ['Article message', 'article'], ['Email prompt', 'input_email'], ['Text message', 'text']] as const;
+      const shapes = [
+        ['Input select message', 'input_select'],
+        ['Cards message', 'cards'],
+        ['Form message', 'form'],
+        ['Article message', 'article'],
+        ['Email prompt', 'input_email'],
+        ['Text message', 'text'],
+      ] as const;
       let current = 'Text message';
       for (const [shape, contentType] of shapes) {
         await choose(section, current, shape);
@@ -158,7 +166,7 @@ describe.skipIf(skipReason !== undefined)(
       // The scheme's card in the dialog: the innermost element holding its label and its text.
       const scheme = page
         .locator('div', { has: page.getByText('Header parameter name:') })
-        .filter({ hasText: 'The user API key from the user\'s profile page.' })
+        .filter({ hasText: "The user API key from the user's profile page." })
         .last();
       await visible(scheme.getByText('api_access_token', { exact: true }));
       await visible(scheme.getByText(/also accepts the header Api-Access-Token/));

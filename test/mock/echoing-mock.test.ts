@@ -70,7 +70,10 @@ describe('valid requests are answered with the message built from them', () => {
     expect(message).toMatchObject({
       content: body.content,
       content_type: body.content_type ?? 'text',
-      content_attributes: { ...attributes, ...(body.external_created_at === undefined ? {} : { external_created_at: body.external_created_at }) },
+      content_attributes: {
+        ...attributes,
+        ...(body.external_created_at === undefined ? {} : { external_created_at: body.external_created_at }),
+      },
       private: body.private ?? false,
       conversation_id: 77,
       message_type: serverMessageType[type],
@@ -92,7 +95,12 @@ describe('valid requests are answered with the message built from them', () => {
   it('numbers message_type as the server does; the sender is the agent for outgoing, else the contact', async () => {
     const sent = [];
     for (const type of ['incoming', 'outgoing', 'activity', 'template'] as const) {
-      const message = await client().messages.create({ account_id: 1, conversation_id: 42, content: `a ${type} message`, message_type: type });
+      const message = await client().messages.create({
+        account_id: 1,
+        conversation_id: 42,
+        content: `a ${type} message`,
+        message_type: type,
+      });
       expectValidMessage(message);
       sent.push([message.message_type, (message.sender as Json | undefined)?.type]);
     }
@@ -106,8 +114,18 @@ describe('valid requests are answered with the message built from them', () => {
 
   it('ids increase; a reply to a message of the same conversation keeps its id', async () => {
     const first = await client().messages.create({ account_id: 1, conversation_id: 42, content: 'first' });
-    const second = await client().messages.create({ account_id: 1, conversation_id: 42, content: 'second', content_attributes: { in_reply_to: first.id } });
-    const elsewhere = await client().messages.create({ account_id: 1, conversation_id: 43, content: 'elsewhere', content_attributes: { in_reply_to: first.id } });
+    const second = await client().messages.create({
+      account_id: 1,
+      conversation_id: 42,
+      content: 'second',
+      content_attributes: { in_reply_to: first.id },
+    });
+    const elsewhere = await client().messages.create({
+      account_id: 1,
+      conversation_id: 43,
+      content: 'elsewhere',
+      content_attributes: { in_reply_to: first.id },
+    });
     expect(second.id).toBeGreaterThan(first.id);
     expect(elsewhere.id).toBeGreaterThan(second.id);
     expect(second.content_attributes).toEqual({ in_reply_to: first.id, in_reply_to_external_id: null });
@@ -205,7 +223,13 @@ describe('valid requests are answered with the message built from them', () => {
 
 describe('requests: what reached the mock', () => {
   it('lists method, path, headers (the token as sent) and the parsed body, in order; reset() clears them', async () => {
-    await client().messages.create({ account_id: 1, conversation_id: 42, content: 'Order 4411 shipped', private: true, content_type: 'text' });
+    await client().messages.create({
+      account_id: 1,
+      conversation_id: 42,
+      content: 'Order 4411 shipped',
+      private: true,
+      content_type: 'text',
+    });
     await client({ authHeader: 'Api-Access-Token' }).messages.create({ account_id: 2, conversation_id: 9, content: 'second' });
     const requests = mock.requests;
     expect(requests.map((r) => [r.method, r.path, r.answeredBy, r.status])).toEqual([
@@ -234,7 +258,9 @@ describe('queued failures reach the client as its typed errors', () => {
 
   it('429: RateLimitError with the server\'s "Retry later" text, waiting for the next one-minute window', async () => {
     mock.enqueue({ status: 429 });
-    const error = await client().messages.create(params).catch((e: unknown) => e);
+    const error = await client()
+      .messages.create(params)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RateLimitError);
     expect(error).toMatchObject({ status: 429, body: 'Retry later\n', mayHaveBeenDelivered: false });
     // No Retry-After, as the server sends it: the wait runs to the next window by the Date header.
@@ -243,15 +269,19 @@ describe('queued failures reach the client as its typed errors', () => {
     expect(mock.requests.map((r) => [r.answeredBy, r.status])).toEqual([['queue', 429]]);
   });
 
-  it('422 flood limit: ConversationRateLimitError with the server\'s body; another 422: UnprocessableEntityError', async () => {
+  it("422 flood limit: ConversationRateLimitError with the server's body; another 422: UnprocessableEntityError", async () => {
     mock.enqueue({ status: 422, body: { error: 'Validation failed: Too many messages' } });
-    const error = await client().messages.create(params).catch((e: unknown) => e);
+    const error = await client()
+      .messages.create(params)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConversationRateLimitError);
     expect(error).toMatchObject({ status: 422, body: { error: 'Validation failed: Too many messages' } });
     expect((error as Error).message).toContain('Too many messages');
 
     mock.enqueue({ status: 422, body: { error: 'Invalid email address' } });
-    const refused = await client().messages.create(params).catch((e: unknown) => e);
+    const refused = await client()
+      .messages.create(params)
+      .catch((e: unknown) => e);
     expect(refused).toBeInstanceOf(UnprocessableEntityError);
     expect(refused).not.toBeInstanceOf(ConversationRateLimitError);
     expect(refused).toMatchObject({ status: 422, body: { error: 'Invalid email address' }, mayHaveBeenDelivered: false });
@@ -259,7 +289,9 @@ describe('queued failures reach the client as its typed errors', () => {
 
   it('503: ApiError 503; with Retry-After the client retries and the next answer is the message', async () => {
     mock.enqueue({ status: 503 });
-    const error = await client().messages.create(params).catch((e: unknown) => e);
+    const error = await client()
+      .messages.create(params)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiError);
     expect(error).toMatchObject({ status: 503 });
 
@@ -277,7 +309,9 @@ describe('queued failures reach the client as its typed errors', () => {
 
   it('a delay longer than timeoutMs: TimeoutError; a shorter one: the message, late', async () => {
     mock.enqueue({ delayMs: 2_000 });
-    const error = await client({ timeoutMs: 200 }).messages.create(params).catch((e: unknown) => e);
+    const error = await client({ timeoutMs: 200 })
+      .messages.create(params)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TimeoutError);
     expect(error).toMatchObject({ timeoutMs: 200, mayHaveBeenDelivered: true });
 
@@ -295,7 +329,9 @@ describe('queued failures reach the client as its typed errors', () => {
 
   it('a dropped connection: ConnectionError, may have been delivered', async () => {
     mock.enqueue({ drop: true });
-    const error = await client().messages.create(params).catch((e: unknown) => e);
+    const error = await client()
+      .messages.create(params)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConnectionError);
     expect(error).toMatchObject({ mayHaveBeenDelivered: true });
     expect(mock.requests.map((r) => [r.answeredBy, r.status, r.body])).toEqual([['queue', undefined, { content: 'Hello' }]]);
@@ -304,7 +340,10 @@ describe('queued failures reach the client as its typed errors', () => {
   it('a CORS preflight and a file download leave the queue for the next API request', async () => {
     const first = await client().messages.create({ ...params, attachments: [{ data: 'x', filename: 'x.txt', contentType: 'text/plain' }] });
     mock.enqueue({ status: 503 });
-    const preflight = await fetch(messagesUrl(mock.url), { method: 'OPTIONS', headers: { origin: 'http://localhost:3000', 'access-control-request-method': 'POST' } });
+    const preflight = await fetch(messagesUrl(mock.url), {
+      method: 'OPTIONS',
+      headers: { origin: 'http://localhost:3000', 'access-control-request-method': 'POST' },
+    });
     expect(preflight.status).toBe(204);
     const download = await fetch(((first.attachments ?? []) as Json[])[0]?.data_url as string);
     expect(await download.text()).toBe('x');
@@ -329,17 +368,25 @@ describe('queued failures reach the client as its typed errors', () => {
 });
 
 describe('Prism still judges the requests it sees', () => {
-  it('an invalid body: Prism\'s 422, unchanged (the spec\'s 422 example, the violations in sl-violations)', async () => {
+  it("an invalid body: Prism's 422, unchanged (the spec's 422 example, the violations in sl-violations)", async () => {
     const answer = await postMessage(mock.url, { content: 'Pick', content_type: 'input_select', content_attributes: { items: [] } });
     expect(answer.status).toBe(422);
-    expect(answer.body).toEqual(deref({ $ref: '#/components/responses/UnprocessableEntity' }).content['application/json'].examples.too_long.value);
-    const found = answer.violations.some((v) => v.location.join('.') === 'request.body.content_attributes.items' && v.message.includes('must NOT have fewer than 1 items'));
+    expect(answer.body).toEqual(
+      deref({ $ref: '#/components/responses/UnprocessableEntity' }).content['application/json'].examples.too_long.value,
+    );
+    const found = answer.violations.some(
+      (v) => v.location.join('.') === 'request.body.content_attributes.items' && v.message.includes('must NOT have fewer than 1 items'),
+    );
     expect(found, formatViolations(answer.violations)).toBe(true);
     expect(mock.requests.map((r) => [r.answeredBy, r.status])).toEqual([['prism', 422]]);
   });
 
   it('no token: 401', async () => {
-    const response = await fetch(messagesUrl(mock.url), { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"content":"x"}' });
+    const response = await fetch(messagesUrl(mock.url), {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: '{"content":"x"}',
+    });
     await response.arrayBuffer();
     expect(response.status).toBe(401);
   });

@@ -31,7 +31,9 @@ describe('startMockServer from 99digital-client/testing', () => {
     expect(response.status).toBe(200);
     expect(response.headers.get('sl-violations')).toBeNull();
     expect(await response.json()).toEqual(deref({ $ref: '#/components/examples/TextMessageResponse' }).value);
-    expect(mock.requests.map((r) => [r.method, r.path, r.status, r.body])).toEqual([['POST', '/api/v1/accounts/1/conversations/42/messages', 200, textExample]]);
+    expect(mock.requests.map((r) => [r.method, r.path, r.status, r.body])).toEqual([
+      ['POST', '/api/v1/accounts/1/conversations/42/messages', 200, textExample],
+    ]);
 
     // Prism's log shows the request it served.
     expect(mock.log()).toContain('post /api/v1/accounts/1/conversations/42/messages');

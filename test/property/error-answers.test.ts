@@ -27,7 +27,10 @@ const headerValue = fc.oneof(
   fc.constantFrom('-1', 'wait 60', 'Retry in 5', '5, 10', '1.5', ''),
 );
 const headers = fc.dictionary(
-  fc.oneof(fc.constantFrom('retry-after', 'date', 'location', 'content-type', 'x-echo', 'set-cookie'), fc.stringMatching(/^x-[a-z0-9-]{1,12}$/)),
+  fc.oneof(
+    fc.constantFrom('retry-after', 'date', 'location', 'content-type', 'x-echo', 'set-cookie'),
+    fc.stringMatching(/^x-[a-z0-9-]{1,12}$/),
+  ),
   headerValue,
   { maxKeys: 6 },
 );
@@ -41,7 +44,14 @@ function deep(depth: number, inner: unknown): unknown {
 /** The same nesting as JSON text (JSON.stringify itself overflows the stack on it). */
 function deepText(depth: number, inner: unknown): string {
   const open = Array.from({ length: depth }, (_, i) => (i % 2 ? '[' : '{"error":')).reverse();
-  return open.join('') + JSON.stringify(inner) + open.map((o) => (o === '[' ? ']' : '}')).reverse().join('');
+  return (
+    open.join('') +
+    JSON.stringify(inner) +
+    open
+      .map((o) => (o === '[' ? ']' : '}'))
+      .reverse()
+      .join('')
+  );
 }
 
 const deepNesting = fc.tuple(fc.integer({ min: 50, max: 6_000 }), tokenBearing);
@@ -52,13 +62,16 @@ const shallowBody = fc.oneof(
   tokenBearing,
   fc.record({ error: tokenBearing, errors: fc.array(tokenBearing, { maxLength: 3 }) }),
   // Huge: the token at any place, also across the 64 KiB and 200-character cuts.
-  fc.tuple(fc.integer({ min: 0, max: 140_000 }), fc.constantFrom(200, maxErrorBodyChars), fc.integer({ min: -40, max: 40 })).map(
-    ([size, cut, shift]) => `${'x'.repeat(Math.max(0, Math.min(size, cut + shift)))}${secretToken}${'y'.repeat(size)}`,
-  ),
+  fc
+    .tuple(fc.integer({ min: 0, max: 140_000 }), fc.constantFrom(200, maxErrorBodyChars), fc.integer({ min: -40, max: 40 }))
+    .map(([size, cut, shift]) => `${'x'.repeat(Math.max(0, Math.min(size, cut + shift)))}${secretToken}${'y'.repeat(size)}`),
   // Binary: any code units, lone surrogates included.
   fc.string({ unit: 'binary', maxLength: 200 }).map((s) => s + secretToken + s),
 );
-const parsedBody = fc.oneof(shallowBody, deepNesting.map(([depth, inner]) => deep(depth, inner)));
+const parsedBody = fc.oneof(
+  shallowBody,
+  deepNesting.map(([depth, inner]) => deep(depth, inner)),
+);
 
 function fakeResponse(status: number, statusText: string, headerInit: Record<string, string>): Response {
   return { status, statusText, headers: new Headers(headerInit), type: 'default' } as Response;
@@ -69,11 +82,17 @@ describe('errorFromResponse, for any answer', () => {
     fc.assert(
       fc.property(
         fc.integer({ min: 100, max: 999 }),
-        fc.oneof(printable, tokenBearing.map((t) => t.replace(/[^\x20-\x7e]/g, ' '))),
+        fc.oneof(
+          printable,
+          tokenBearing.map((t) => t.replace(/[^\x20-\x7e]/g, ' ')),
+        ),
         headers,
         parsedBody,
         (status, statusText, headerInit, body) => {
-          const error = errorFromResponse(fakeResponse(status, statusText, headerInit), body, request, { authHeader: 'api_access_token', redactor });
+          const error = errorFromResponse(fakeResponse(status, statusText, headerInit), body, request, {
+            authHeader: 'api_access_token',
+            redactor,
+          });
           expect(error).toBeInstanceOf(Digital99Error);
           expect(typeof error.mayHaveBeenDelivered).toBe('boolean');
           expect(error.status).toBe(status);
@@ -110,7 +129,15 @@ describe('the client and transport, against a real server answering anything', (
       const { status, encoding } = answer;
       const plain = answer.body === 'bomb' ? undefined : answer.body;
       const wire =
-        encoding === 'identity' ? plain! : answer.body === 'bomb' ? bombs[encoding] : encoding === 'gzip' ? gzipSync(plain!) : encoding === 'deflate' ? deflateSync(plain!) : brotliCompressSync(plain!);
+        encoding === 'identity'
+          ? plain!
+          : answer.body === 'bomb'
+            ? bombs[encoding]
+            : encoding === 'gzip'
+              ? gzipSync(plain!)
+              : encoding === 'deflate'
+                ? deflateSync(plain!)
+                : brotliCompressSync(plain!);
       const head: Record<string, string> = { ...answer.headers, 'content-length': String(wire.length) };
       if (encoding !== 'identity') head['content-encoding'] = encoding;
       res.writeHead(status, head);
@@ -125,7 +152,7 @@ describe('the client and transport, against a real server answering anything', (
     { weight: 1, arbitrary: fc.integer({ min: 600, max: 999 }) },
   );
   const wireBody: fc.Arbitrary<Buffer | 'bomb'> = fc.oneof(
-    shallowBody.map((b) => Buffer.from(typeof b === 'string' ? b : JSON.stringify(b) ?? '')),
+    shallowBody.map((b) => Buffer.from(typeof b === 'string' ? b : (JSON.stringify(b) ?? ''))),
     deepNesting.map(([depth, inner]) => Buffer.from(deepText(depth, inner))),
     fc.constant('{"error":"Validation failed: Too many messages"}').map((t) => Buffer.from(t)),
     fc.constant('{"id":1e400,"message_type":1,"created_at":1}').map((t) => Buffer.from(t)),
@@ -143,7 +170,12 @@ describe('the client and transport, against a real server answering anything', (
     .map((a) => (a.body === 'bomb' && a.encoding === 'identity' ? { ...a, encoding: 'gzip' as const } : a));
 
   it('every answer ends in the message or a Digital99Error without the token, and memory stays bounded', async () => {
-    const client = createClient({ apiAccessToken: secretToken, baseUrl: server.url, retry: { retries: 1, minDelayMs: 0, maxDelayMs: 0 }, timeoutMs: 5_000 });
+    const client = createClient({
+      apiAccessToken: secretToken,
+      baseUrl: server.url,
+      retry: { retries: 1, minDelayMs: 0, maxDelayMs: 0 },
+      timeoutMs: 5_000,
+    });
     const rssBefore = process.memoryUsage().rss;
     let peak = rssBefore;
     await fc.assert(
@@ -159,7 +191,8 @@ describe('the client and transport, against a real server answering anything', (
         expect(tokenExposures(outcome instanceof Error ? outcome : undefined)).toEqual([]);
         // A 2xx bomb fails at the cap (204 and 205 carry no body on the wire); an error answer's body
         // is read only 68 KiB far anyway.
-        if (generated.body === 'bomb' && generated.status < 300 && generated.status !== 204 && generated.status !== 205) expect((outcome as Error).message).toMatch(/past the 16777216-byte limit/);
+        if (generated.body === 'bomb' && generated.status < 300 && generated.status !== 204 && generated.status !== 205)
+          expect((outcome as Error).message).toMatch(/past the 16777216-byte limit/);
         peak = Math.max(peak, process.memoryUsage().rss);
       }),
       { numRuns: 80 },

@@ -3,13 +3,7 @@
 // mutation says, never answered 200, and never crash the client.
 import fc from 'fast-check';
 import { describe, expect, inject, it } from 'vitest';
-import {
-  Digital99Error,
-  InvalidInputError,
-  UnprocessableEntityError,
-  createClient,
-  type CreateMessageParams,
-} from '../../src/index.js';
+import { Digital99Error, InvalidInputError, UnprocessableEntityError, createClient, type CreateMessageParams } from '../../src/index.js';
 import { mutations, validBody, type Body } from './request-bodies.js';
 
 const prismUrl = inject('prismUrl');
@@ -74,9 +68,10 @@ describe('bodies with one rule broken', () => {
           exchanges.length = 0;
           const body = mutation.apply(valid);
           const pathIds = mutation.ids ?? validIds;
-          const outcome = await client.messages
-            .create({ ...pathIds, ...body } as unknown as CreateMessageParams)
-            .then((message) => ({ message }), (error: unknown) => ({ error }));
+          const outcome = await client.messages.create({ ...pathIds, ...body } as unknown as CreateMessageParams).then(
+            (message) => ({ message }),
+            (error: unknown) => ({ error }),
+          );
 
           // Never a 200, never anything but a typed error.
           expect(outcome).not.toHaveProperty('message');

@@ -37,10 +37,16 @@ const processedParams = fc.oneof(
   placeholders,
   fc.record(
     {
-      header: fc.record({ media_url: uri, media_type: fc.constantFrom('image', 'video', 'document'), media_name: text() }, { requiredKeys: [] }),
+      header: fc.record(
+        { media_url: uri, media_type: fc.constantFrom('image', 'video', 'document'), media_name: text() },
+        { requiredKeys: [] },
+      ),
       body: placeholders,
       footer: placeholders,
-      buttons: fc.array(fc.record({ type: fc.constantFrom('url', 'copy_code', 'quick_reply'), parameter: text() }, { requiredKeys: ['type'] }), { maxLength: 3 }),
+      buttons: fc.array(
+        fc.record({ type: fc.constantFrom('url', 'copy_code', 'quick_reply'), parameter: text() }, { requiredKeys: ['type'] }),
+        { maxLength: 3 },
+      ),
     },
     { requiredKeys: [] },
   ),
@@ -80,7 +86,10 @@ const textMessage = fc.record(
   {
     ...messageFields,
     content_type: fc.constant('text' as const),
-    content_attributes: fc.record({ in_reply_to: fc.integer({ min: 1, max: 2 ** 31 }), in_reply_to_external_id: nonEmpty() }, { requiredKeys: [] }),
+    content_attributes: fc.record(
+      { in_reply_to: fc.integer({ min: 1, max: 2 ** 31 }), in_reply_to_external_id: nonEmpty() },
+      { requiredKeys: [] },
+    ),
   },
   optionalFields,
 );
@@ -115,9 +124,12 @@ const cardsMessage = fc.record(
 
 const fieldCommon = { name: nonEmpty(), label: text(), placeholder: text(), default: text(), required: fc.boolean() };
 const formField = fc.oneof(
-  fc.record({ ...fieldCommon, type: fc.constantFrom('text' as const, 'email' as const, 'text_area' as const) }, {
-    requiredKeys: ['name', 'label', 'type'],
-  }),
+  fc.record(
+    { ...fieldCommon, type: fc.constantFrom('text' as const, 'email' as const, 'text_area' as const) },
+    {
+      requiredKeys: ['name', 'label', 'type'],
+    },
+  ),
   fc.record(
     {
       ...fieldCommon,
@@ -141,7 +153,10 @@ const articleMessage = fc.record(
     ...messageFields,
     content_type: fc.constant('article' as const),
     content_attributes: fc.record({
-      items: fc.array(fc.record({ title: nonEmpty(), description: text(), link: uri }, { requiredKeys: ['title', 'link'] }), { minLength: 1, maxLength: 3 }),
+      items: fc.array(fc.record({ title: nonEmpty(), description: text(), link: uri }, { requiredKeys: ['title', 'link'] }), {
+        minLength: 1,
+        maxLength: 3,
+      }),
     }),
   },
   { requiredKeys: ['content', 'content_type', 'content_attributes'] },
@@ -152,7 +167,10 @@ const promptMessage = fc.record(
   {
     ...messageFields,
     content_type: fc.constantFrom('input_email' as const, 'input_text' as const, 'input_textarea' as const),
-    content_attributes: fc.record({ in_reply_to: fc.integer({ min: 1, max: 2 ** 31 }), in_reply_to_external_id: nonEmpty() }, { requiredKeys: [] }),
+    content_attributes: fc.record(
+      { in_reply_to: fc.integer({ min: 1, max: 2 ** 31 }), in_reply_to_external_id: nonEmpty() },
+      { requiredKeys: [] },
+    ),
   },
   { requiredKeys: ['content', 'content_type'] },
 );
@@ -160,7 +178,14 @@ const promptMessage = fc.record(
 export type Body = Record<string, unknown>;
 
 /** A valid CreateMessageRequest of any content_type. */
-export const validBody: fc.Arbitrary<Body> = fc.oneof(textMessage, inputSelectMessage, cardsMessage, formMessage, articleMessage, promptMessage);
+export const validBody: fc.Arbitrary<Body> = fc.oneof(
+  textMessage,
+  inputSelectMessage,
+  cardsMessage,
+  formMessage,
+  articleMessage,
+  promptMessage,
+);
 
 /** A valid interactive body (it has content_attributes.items). */
 export const interactiveBody: fc.Arbitrary<Body> = fc.oneof(inputSelectMessage, cardsMessage, formMessage, articleMessage);
@@ -195,7 +220,9 @@ function withAttributes(body: Body, change: (attributes: { items: Record<string,
 const cardsWithLink = cardsMessage.filter((body) =>
   (body.content_attributes.items as Array<{ actions: Array<{ type: string }> }>)[0]!.actions.some((a) => a.type === 'link'),
 );
-const formWithSelect = formMessage.filter((body) => (body.content_attributes.items as Array<{ type: string }>).some((f) => f.type === 'select'));
+const formWithSelect = formMessage.filter((body) =>
+  (body.content_attributes.items as Array<{ type: string }>).some((f) => f.type === 'select'),
+);
 
 export const mutations: Mutation[] = [
   { name: 'message_type outside the enum', caughtBy: 'both', base: validBody, apply: (b) => ({ ...b, message_type: 'outgoin' }) },
@@ -347,6 +374,10 @@ export const mutations: Mutation[] = [
     name: 'form select option without value',
     caughtBy: 'both',
     base: formWithSelect,
-    apply: (b) => withAttributes(b, (a) => void delete (a.items.find((f) => f['type'] === 'select')!['options'] as Array<Record<string, unknown>>)[0]!['value']),
+    apply: (b) =>
+      withAttributes(
+        b,
+        (a) => void delete (a.items.find((f) => f['type'] === 'select')!['options'] as Array<Record<string, unknown>>)[0]!['value'],
+      ),
   },
 ];

@@ -9,7 +9,11 @@ import { backoffDelay, retryWait } from '../../src/retry/policy.js';
 import { messageJson, reply, startServer, type LoopbackServer } from '../reliability/loopback-server.js';
 
 const policy = fc
-  .record({ retries: fc.integer({ min: 0, max: 10 }), minDelayMs: fc.integer({ min: 0, max: 10_000 }), spread: fc.integer({ min: 0, max: 60_000 }) })
+  .record({
+    retries: fc.integer({ min: 0, max: 10 }),
+    minDelayMs: fc.integer({ min: 0, max: 10_000 }),
+    spread: fc.integer({ min: 0, max: 60_000 }),
+  })
   .map(({ retries, minDelayMs, spread }) => ({ retries, minDelayMs, maxDelayMs: minDelayMs + spread }));
 const unit = fc.double({ min: 0, max: 1, maxExcluded: true, noNaN: true });
 
@@ -74,7 +78,19 @@ describe('parseRetryAfter', () => {
   });
 
   it('refuses what is neither delta-seconds nor an IMF-fixdate (Date.parse reads several as past dates)', () => {
-    for (const value of ['-1', 'wait 60', 'Retry in 5', '5, 10', '1.5', '+5', '0x10', 'soon', '2026-01-15T12:00:05Z', 'Thu, 15 Jan 2026 12:00:05 +0000', 'Thu, 31 Feb 2026 12:00:05 GMT']) {
+    for (const value of [
+      '-1',
+      'wait 60',
+      'Retry in 5',
+      '5, 10',
+      '1.5',
+      '+5',
+      '0x10',
+      'soon',
+      '2026-01-15T12:00:05Z',
+      'Thu, 15 Jan 2026 12:00:05 +0000',
+      'Thu, 31 Feb 2026 12:00:05 GMT',
+    ]) {
       expect(parseRetryAfter(value, now), value).toBeUndefined();
     }
   });
@@ -122,43 +138,67 @@ describe('which answers are retried', () => {
         if (answer === '200') return reply(res, 200, messageJson());
         const status = Number(answer.slice(0, 3));
         const headers: Record<string, string> = answer.includes('retry-after') ? { 'retry-after': '0' } : {};
-        reply(res, status, answer.includes('flood') ? '{"error":"Validation failed: Too many messages"}' : status === 429 ? 'Retry later' : '{"error":"no"}', headers);
+        reply(
+          res,
+          status,
+          answer.includes('flood') ? '{"error":"Validation failed: Too many messages"}' : status === 429 ? 'Retry later' : '{"error":"no"}',
+          headers,
+        );
       });
     });
     afterAll(() => server.close());
 
     type Answer = (typeof kinds)[number];
-    const kinds = ['200', '429', '429 retry-after', '503', '503 retry-after', '500', '502', '504', '401', '404', '422', '422 flood retry-after', '600'] as const;
+    const kinds = [
+      '200',
+      '429',
+      '429 retry-after',
+      '503',
+      '503 retry-after',
+      '500',
+      '502',
+      '504',
+      '401',
+      '404',
+      '422',
+      '422 flood retry-after',
+      '600',
+    ] as const;
     /** Retried within maxDelayMs 0: the server said 0, or nothing at all (429 waits for the next minute, past 0). */
     const retried = (a: Answer) => a === '429 retry-after' || a === '503 retry-after' || a === '422 flood retry-after';
 
     it('requests = up to and including the first answer that is not retried, at most retries + 1', async () => {
       await fc.assert(
-        fc.asyncProperty(fc.array(fc.constantFrom(...kinds), { minLength: 1, maxLength: 6 }), fc.integer({ min: 0, max: 4 }), async (sequence, retries) => {
-          answers = sequence;
-          offset = server.requests.length;
-          const client = createClient({
-            apiAccessToken: 'propertyTestToken12345',
-            baseUrl: server.url,
-            retry: { retries, minDelayMs: 0, maxDelayMs: 0 },
-          });
-          const outcome = await client.messages
-            .create({ account_id: 1, conversation_id: 42, content: 'property' })
-            .then((message) => ({ status: 200, message }), (error: unknown) => ({ status: (error as ApiError).status, error }));
+        fc.asyncProperty(
+          fc.array(fc.constantFrom(...kinds), { minLength: 1, maxLength: 6 }),
+          fc.integer({ min: 0, max: 4 }),
+          async (sequence, retries) => {
+            answers = sequence;
+            offset = server.requests.length;
+            const client = createClient({
+              apiAccessToken: 'propertyTestToken12345',
+              baseUrl: server.url,
+              retry: { retries, minDelayMs: 0, maxDelayMs: 0 },
+            });
+            const outcome = await client.messages.create({ account_id: 1, conversation_id: 42, content: 'property' }).then(
+              (message) => ({ status: 200, message }),
+              (error: unknown) => ({ status: (error as ApiError).status, error }),
+            );
 
-          const full: Answer[] = [...sequence, '200'];
-          const decisive = full.findIndex((a) => !retried(a));
-          const expectedRequests = Math.min(decisive + 1, retries + 1);
-          expect(server.requests.length - offset).toBe(expectedRequests);
-          const last = full[expectedRequests - 1]!;
-          expect(outcome.status).toBe(Number(last.slice(0, 3)));
-          if ('error' in outcome) {
-            expect(outcome.error).toBeInstanceOf(ApiError);
-            // Delivered is possible exactly when the last answer was a 5xx (or worse) that did not say "come back later".
-            const status = Number(last.slice(0, 3));
-            expect((outcome.error as ApiError).mayHaveBeenDelivered).toBe(status >= 500 && last !== '503 retry-after');
-          }
-        }),
+            const full: Answer[] = [...sequence, '200'];
+            const decisive = full.findIndex((a) => !retried(a));
+            const expectedRequests = Math.min(decisive + 1, retries + 1);
+            expect(server.requests.length - offset).toBe(expectedRequests);
+            const last = full[expectedRequests - 1]!;
+            expect(outcome.status).toBe(Number(last.slice(0, 3)));
+            if ('error' in outcome) {
+              expect(outcome.error).toBeInstanceOf(ApiError);
+              // Delivered is possible exactly when the last answer was a 5xx (or worse) that did not say "come back later".
+              const status = Number(last.slice(0, 3));
+              expect((outcome.error as ApiError).mayHaveBeenDelivered).toBe(status >= 500 && last !== '503 retry-after');
+            }
+          },
+        ),
         { numRuns: 60 },
       );
     });

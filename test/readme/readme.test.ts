@@ -106,21 +106,25 @@ describe('README.md', () => {
       noEmit: true,
     });
     const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => {
-      const where = d.file ? `${d.file.fileName.replace(snippetDir + '/', '')}:${d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}` : '';
+      const where = d.file
+        ? `${d.file.fileName.replace(snippetDir + '/', '')}:${d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}`
+        : '';
       return `${where} ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
     });
     expect(diagnostics).toEqual([]);
   });
 
   it('every npm script a shell block names exists', () => {
-    const named = shBlocks.flatMap((b) => commands(b.code)).flatMap((c) => {
-      const out: string[] = [];
-      for (const m of c.matchAll(/npm (?:run )?([\w:-]+)/g)) {
-        const name = m[1] ?? '';
-        if (!['ci', 'install', 'i', 'run', 'pack', 'view'].includes(name)) out.push(name);
-      }
-      return out;
-    });
+    const named = shBlocks
+      .flatMap((b) => commands(b.code))
+      .flatMap((c) => {
+        const out: string[] = [];
+        for (const m of c.matchAll(/npm (?:run )?([\w:-]+)/g)) {
+          const name = m[1] ?? '';
+          if (!['ci', 'install', 'i', 'run', 'pack', 'view'].includes(name)) out.push(name);
+        }
+        return out;
+      });
     expect(named.length).toBeGreaterThan(3);
     for (const name of named) expect(scripts, `npm script "${name}"`).toContain(name);
   });

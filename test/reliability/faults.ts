@@ -279,7 +279,9 @@ export const faults: Fault[] = [
     delivered: true,
     requests: 2,
     server: () => (_req, res, i) =>
-      i === 0 ? reply(res, 422, '{"error":"Validation failed: Too many messages"}', { 'retry-after': '0' }) : reply(res, 200, messageJson()),
+      i === 0
+        ? reply(res, 422, '{"error":"Validation failed: Too many messages"}', { 'retry-after': '0' })
+        : reply(res, 200, messageJson()),
     check: ({ requests }) => expect(requests.map((r) => r.body.toString())).toEqual([sentBody, sentBody]),
   },
   {
@@ -307,7 +309,9 @@ export const faults: Fault[] = [
     delivered: true,
     requests: 1,
     server: () => (_req, res) =>
-      reply(res, 503, 'upstream connect error or disconnect/reset before headers. reset reason: connection termination', { 'content-type': 'text/plain' }),
+      reply(res, 503, 'upstream connect error or disconnect/reset before headers. reset reason: connection termination', {
+        'content-type': 'text/plain',
+      }),
     check: ({ error }) => {
       expect(as<ApiError>(error).status).toBe(503);
       expect(as<ApiError>(error).message).toMatch(/may have posted the message/);
@@ -355,7 +359,8 @@ export const faults: Fault[] = [
     retried: false,
     delivered: false,
     requests: 1,
-    server: () => (req, res) => reply(res, 401, JSON.stringify({ errors: [`Invalid Access Token ${String(req.headers['api_access_token'])}`] })),
+    server: () => (req, res) =>
+      reply(res, 401, JSON.stringify({ errors: [`Invalid Access Token ${String(req.headers['api_access_token'])}`] })),
     check: ({ error }) => expect(as<ApiError>(error).body).toEqual({ errors: ['Invalid Access Token [redacted]'] }),
   },
   {
@@ -741,7 +746,8 @@ export const faults: Fault[] = [
     requests: 1,
     clientCloses: true,
     // The fan-out pattern: the first failure aborts the siblings with itself.
-    server: (env) => () => env.caller.abort(new SiblingError('sibling call: could not connect', { mayHaveBeenDelivered: false, code: 'ECONNREFUSED' })),
+    server: (env) => () =>
+      env.caller.abort(new SiblingError('sibling call: could not connect', { mayHaveBeenDelivered: false, code: 'ECONNREFUSED' })),
     check: ({ error }) => {
       const e = as<AbortedError>(error);
       expect(e.message).toMatch(/while in flight; the server may have posted the message/);

@@ -20,7 +20,11 @@ export function clientResources(servers: readonly LoopbackServer[]): ResourceCou
 }
 
 function describe(counts: ResourceCounts): string {
-  return [...counts].filter(([, n]) => n !== 0).map(([type, n]) => `${type}×${n}`).sort().join(', ');
+  return [...counts]
+    .filter(([, n]) => n !== 0)
+    .map(([type, n]) => `${type}×${n}`)
+    .sort()
+    .join(', ');
 }
 
 function tick(ms: number): Promise<void> {
@@ -55,11 +59,7 @@ function excess(before: ResourceCounts, after: ResourceCounts): string {
  * Resolves once the client holds no more of any resource than `before`; rejects naming what is
  * left if that takes longer than the bound. Sockets close asynchronously, hence the polling.
  */
-export async function expectNothingLeft(
-  before: ResourceCounts,
-  servers: readonly LoopbackServer[],
-  boundMs = 2_000,
-): Promise<void> {
+export async function expectNothingLeft(before: ResourceCounts, servers: readonly LoopbackServer[], boundMs = 2_000): Promise<void> {
   const deadline = Date.now() + boundMs;
   for (;;) {
     const left = excess(before, clientResources(servers));

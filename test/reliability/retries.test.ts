@@ -19,7 +19,7 @@ const params = { account_id: 1, conversation_id: 42, content: 'Shalom 👋 — r
 const path = '/api/v1/accounts/1/conversations/42/messages';
 const fast = { retries: 2, minDelayMs: 5, maxDelayMs: 50 };
 
-const { servers, serve } = serversClosedAfterEach();
+const { serve } = serversClosedAfterEach();
 
 function clientFor(server: { url: string }, options: Partial<ClientOptions> = {}) {
   return createClient({ apiAccessToken: secretToken, baseUrl: server.url, retry: fast, timeoutMs: 2_000, ...options });
@@ -28,7 +28,12 @@ function clientFor(server: { url: string }, options: Partial<ClientOptions> = {}
 /** An answer; 429 and 503 say "come back now" (Retry-After: 0), the one form of 503 that is retried. */
 function status(res: ServerResponse, code: number): void {
   const retryable: Record<string, string> = code === 429 || code === 503 ? { 'retry-after': '0' } : {};
-  reply(res, code, code === 429 ? 'Retry later' : `{"error":"status ${code}"}`, code === 429 ? { 'content-type': 'text/plain', ...retryable } : retryable);
+  reply(
+    res,
+    code,
+    code === 429 ? 'Retry later' : `{"error":"status ${code}"}`,
+    code === 429 ? { 'content-type': 'text/plain', ...retryable } : retryable,
+  );
 }
 
 /** Answers with the listed statuses in turn (then 200 with a message). */
@@ -54,7 +59,9 @@ describe('the required exact checks', () => {
 
   it('a server that answers 500 receives exactly one request', async () => {
     const server = await serve(sequence(500, 500, 500));
-    const error = await clientFor(server).messages.create(params).catch((e: unknown) => e);
+    const error = await clientFor(server)
+      .messages.create(params)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ApiError);
     expect(error).toMatchObject({ status: 500, mayHaveBeenDelivered: true, body: { error: 'status 500' } });
     expect(server.requests).toHaveLength(1);
@@ -65,7 +72,9 @@ describe('never retried: the server may have processed the request', () => {
   for (const code of [500, 502, 504]) {
     it(`${code}: one request, ApiError, may have been delivered`, async () => {
       const server = await serve(sequence(code, code, code));
-      const error = await clientFor(server).messages.create(params).catch((e: unknown) => e);
+      const error = await clientFor(server)
+        .messages.create(params)
+        .catch((e: unknown) => e);
       expect(error).toMatchObject({ name: 'ApiError', status: code, mayHaveBeenDelivered: true });
       expect(server.requests).toHaveLength(1);
     });
@@ -73,7 +82,9 @@ describe('never retried: the server may have processed the request', () => {
 
   it('a timeout: one request, TimeoutError, may have been delivered', async () => {
     const server = await serve(() => {});
-    const error = await clientFor(server, { timeoutMs: 200 }).messages.create(params).catch((e: unknown) => e);
+    const error = await clientFor(server, { timeoutMs: 200 })
+      .messages.create(params)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TimeoutError);
     expect(error).toMatchObject({ mayHaveBeenDelivered: true, timeoutMs: 200 });
     expect(server.requests).toHaveLength(1);
@@ -82,7 +93,9 @@ describe('never retried: the server may have processed the request', () => {
 
   it('a connection dropped after the request was sent: one request, outcome unknown', async () => {
     const server = await serve((req) => void req.socket.destroy());
-    const error = await clientFor(server).messages.create(params).catch((e: unknown) => e);
+    const error = await clientFor(server)
+      .messages.create(params)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConnectionError);
     expect(error).toMatchObject({ mayHaveBeenDelivered: true });
     expect((error as Error).message).toMatch(/may have posted the message/);
@@ -102,7 +115,9 @@ describe('retried: the server turned the request away', () => {
 
   it('429 on every attempt: retries + 1 requests, then RateLimitError (nothing posted)', async () => {
     const server = await serve(sequence(429, 429, 429, 429, 429));
-    const error = await clientFor(server, { retry: { ...fast, retries: 3 } }).messages.create(params).catch((e: unknown) => e);
+    const error = await clientFor(server, { retry: { ...fast, retries: 3 } })
+      .messages.create(params)
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(RateLimitError);
     expect(error).toMatchObject({ status: 429, mayHaveBeenDelivered: false, body: 'Retry later' });
     expect(server.requests).toHaveLength(4);
@@ -145,7 +160,12 @@ describe('retried: the server turned the request away', () => {
   it('a connection refused on every attempt: ConnectionError ECONNREFUSED, nothing sent', async () => {
     const port = await closedPort();
     const lines: string[] = [];
-    const client = createClient({ apiAccessToken: secretToken, baseUrl: `http://127.0.0.1:${port}`, retry: fast, debug: (l) => lines.push(l) });
+    const client = createClient({
+      apiAccessToken: secretToken,
+      baseUrl: `http://127.0.0.1:${port}`,
+      retry: fast,
+      debug: (l) => lines.push(l),
+    });
     const error = await client.messages.create(params).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConnectionError);
     expect(error).toMatchObject({ code: 'ECONNREFUSED', mayHaveBeenDelivered: false });
@@ -169,7 +189,9 @@ describe('how long to wait', () => {
       debug: (l) => lines.push(l),
     });
     await expect(client.messages.create(params)).rejects.toMatchObject({ code: 'ECONNREFUSED' });
-    const waits = lines.flatMap((l) => /^retry: ECONNREFUSED before sending; attempt \d of 5 in (\d+) ms$/.exec(l)?.slice(1) ?? []).map(Number);
+    const waits = lines
+      .flatMap((l) => /^retry: ECONNREFUSED before sending; attempt \d of 5 in (\d+) ms$/.exec(l)?.slice(1) ?? [])
+      .map(Number);
     expect(waits).toHaveLength(4);
     // The doubled delay: 40, 80, then capped at maxDelayMs (100).
     [40, 80, 100, 100].forEach((cap, i) => {
@@ -181,33 +203,47 @@ describe('how long to wait', () => {
   // Date.parse reads several of these as dates in the past, which made them "retry now".
   for (const value of ['-1', 'wait 60', 'Retry in 5', '5, 10', 'soon, maybe', '1.5']) {
     it(`a 429 with an unreadable Retry-After (${value}) waits for the next minute by the server's Date`, async () => {
-      const server = await serve((_req, res) => reply(res, 429, 'Retry later', { 'retry-after': value, date: 'Sun, 29 Nov 2026 14:00:30 GMT' }));
-      const error = await clientFor(server).messages.create(params).catch((e: unknown) => e);
+      const server = await serve((_req, res) =>
+        reply(res, 429, 'Retry later', { 'retry-after': value, date: 'Sun, 29 Nov 2026 14:00:30 GMT' }),
+      );
+      const error = await clientFor(server)
+        .messages.create(params)
+        .catch((e: unknown) => e);
       expect(error).toMatchObject({ name: 'RateLimitError', retryAfterMs: 30_000, mayHaveBeenDelivered: false });
       expect(server.requests).toHaveLength(1);
     });
 
     it(`a 503 with an unreadable Retry-After (${value}) is not retried: the POST may have been forwarded`, async () => {
       const server = await serve((_req, res) => reply(res, 503, 'busy', { 'retry-after': value, 'content-type': 'text/plain' }));
-      const error = await clientFor(server).messages.create(params).catch((e: unknown) => e);
+      const error = await clientFor(server)
+        .messages.create(params)
+        .catch((e: unknown) => e);
       expect(error).toMatchObject({ name: 'ApiError', status: 503, mayHaveBeenDelivered: true });
       expect(server.requests).toHaveLength(1);
     });
   }
 
   it('a 503 asking to wait longer than maxDelayMs is given up at once', async () => {
-    const server = await serve((_req, res) => reply(res, 503, 'down for maintenance', { 'retry-after': '120', 'content-type': 'text/plain' }));
-    const error = await clientFor(server).messages.create(params).catch((e: unknown) => e);
+    const server = await serve((_req, res) =>
+      reply(res, 503, 'down for maintenance', { 'retry-after': '120', 'content-type': 'text/plain' }),
+    );
+    const error = await clientFor(server)
+      .messages.create(params)
+      .catch((e: unknown) => e);
     expect(error).toMatchObject({ name: 'ApiError', status: 503, mayHaveBeenDelivered: false });
     expect(server.requests).toHaveLength(1);
   });
 
   it('a Retry-After date in the past retries without waiting for backoff', async () => {
     const server = await serve((_req, res, i) =>
-      i === 0 ? reply(res, 429, 'Retry later', { 'retry-after': new Date(Date.now() - 60_000).toUTCString() }) : reply(res, 200, messageJson()),
+      i === 0
+        ? reply(res, 429, 'Retry later', { 'retry-after': new Date(Date.now() - 60_000).toUTCString() })
+        : reply(res, 200, messageJson()),
     );
     const lines: string[] = [];
-    await clientFor(server, { retry: { retries: 1, minDelayMs: 60_000, maxDelayMs: 60_000 }, debug: (l) => lines.push(l) }).messages.create(params);
+    await clientFor(server, { retry: { retries: 1, minDelayMs: 60_000, maxDelayMs: 60_000 }, debug: (l) => lines.push(l) }).messages.create(
+      params,
+    );
     expect(lines).toContain('retry: 429; attempt 2 of 2 in 0 ms');
     expect(server.requests).toHaveLength(2);
   });
@@ -242,7 +278,9 @@ describe('a fresh copy of the body on every attempt', () => {
 
     // And the body is complete: it parses, and every part holds what was given.
     for (const request of server.requests) {
-      const form = await new Response(new Uint8Array(request.body), { headers: { 'content-type': request.headers['content-type']! } }).formData();
+      const form = await new Response(new Uint8Array(request.body), {
+        headers: { 'content-type': request.headers['content-type']! },
+      }).formData();
       expect(form.get('content')).toBe(params.content);
       expect(form.get('message_type')).toBe('outgoing');
       expect(form.get('content_attributes')).toBe('{"in_reply_to":7}');

@@ -13,7 +13,13 @@ const params = { account_id: 1, conversation_id: 42, content: 'cancel me' };
 const { servers, serve } = serversClosedAfterEach();
 
 function clientFor(server: LoopbackServer, options: Partial<ClientOptions> = {}) {
-  return createClient({ apiAccessToken: secretToken, baseUrl: server.url, timeoutMs: 5_000, retry: { retries: 2, minDelayMs: 5, maxDelayMs: 50 }, ...options });
+  return createClient({
+    apiAccessToken: secretToken,
+    baseUrl: server.url,
+    timeoutMs: 5_000,
+    retry: { retries: 2, minDelayMs: 5, maxDelayMs: 50 },
+    ...options,
+  });
 }
 
 /**
@@ -104,7 +110,8 @@ describe('the caller aborts', () => {
 
 describe('the abort is classified by when it happened, whatever the reason', () => {
   // The fan-out pattern: the first failure aborts its siblings with itself.
-  const sibling = () => new RateLimitError('a sibling was rate limited', { status: 429, body: '', headers: {}, method: 'POST', url: '' }, 1_000);
+  const sibling = () =>
+    new RateLimitError('a sibling was rate limited', { status: 429, body: '', headers: {}, method: 'POST', url: '' }, 1_000);
 
   it('before sending, with a Digital99Error reason: AbortedError, nothing posted, the reason as cause', async () => {
     const server = await serve((_req, res) => reply(res, 200, messageJson()));
@@ -141,9 +148,13 @@ describe('a signal that is not an AbortSignal', () => {
   it('messages.create: ConfigurationError before the params are checked, before any timer or request', async () => {
     const server = await serve((_req, res) => reply(res, 200, messageJson()));
     // The params are wrong too: the options are checked first.
-    const { error } = await settle(server, () => clientFor(server).messages.create({ ...params, account_id: 'x' as never }, { signal: fake as never }), {
-      answered: true,
-    });
+    const { error } = await settle(
+      server,
+      () => clientFor(server).messages.create({ ...params, account_id: 'x' as never }, { signal: fake as never }),
+      {
+        answered: true,
+      },
+    );
     expect(error).toBeInstanceOf(ConfigurationError);
     expect((error as Error).message).toBe(
       'signal (per call) must be an AbortSignal, e.g. new AbortController().signal or AbortSignal.timeout(ms), got an object (Object).',
@@ -226,7 +237,11 @@ describe('nothing outlives a call', () => {
     const sent = await settle(server, () => client.messages.create(params, { signal: caller.signal }), { answered: true });
     const failed = await settle(server, () => client.messages.create(params, { signal: caller.signal }), { answered: true });
     const timedOut = await settle(server, () => client.messages.create(params, { signal: caller.signal }));
-    expect([sent.value?.id, failed.error, timedOut.error]).toEqual([1022, expect.objectContaining({ status: 500 }), expect.any(TimeoutError)]);
+    expect([sent.value?.id, failed.error, timedOut.error]).toEqual([
+      1022,
+      expect.objectContaining({ status: 500 }),
+      expect.any(TimeoutError),
+    ]);
     expect(server.requests).toHaveLength(5);
     expect(getEventListeners(caller.signal, 'abort')).toHaveLength(0);
   });

@@ -93,7 +93,9 @@ describe('only to the configured origin', () => {
   });
 
   it('client.api: a 200 that is not JSON and echoes the token gives an error without it', async () => {
-    const server = await serve((req, res) => reply(res, 200, String(req.headers['api_access_token']), { 'content-type': 'application/json' }));
+    const server = await serve((req, res) =>
+      reply(res, 200, String(req.headers['api_access_token']), { 'content-type': 'application/json' }),
+    );
     const client = createClient({ apiAccessToken: secretToken, baseUrl: server.url, retry: false });
     const error = await client.api.POST(route, apiInit).catch((e: unknown) => e);
     expect(error).toMatchObject({ name: 'UnexpectedResponseError', mayHaveBeenDelivered: true });
@@ -133,7 +135,11 @@ describe('plain http only to loopback', () => {
 
   it('allowInsecureHttp: true lets it through (the user asked for it)', async () => {
     const server = await serve();
-    const client = createClient({ apiAccessToken: secretToken, baseUrl: `http://[::ffff:127.0.0.1]:${server.port}`, allowInsecureHttp: true });
+    const client = createClient({
+      apiAccessToken: secretToken,
+      baseUrl: `http://[::ffff:127.0.0.1]:${server.port}`,
+      allowInsecureHttp: true,
+    });
     await expect(client.messages.create(params)).resolves.toMatchObject({ id: 1022 });
     expect(server.requests[0]!.headers['api_access_token']).toBe(secretToken);
   });

@@ -19,7 +19,9 @@ describe('createClient in a browser-like global', () => {
       error = e;
     }
     expect(error).toBeInstanceOf(ConfigurationError);
-    expect((error as Error).message).toMatch(/in a browser would show the API token to anyone using the page: call the API from your server.*dangerouslyAllowBrowser: true/s);
+    expect((error as Error).message).toMatch(
+      /in a browser would show the API token to anyone using the page: call the API from your server.*dangerouslyAllowBrowser: true/s,
+    );
     expect((error as Error).message).not.toContain('tokBrowserSECRET0001abcdefgh');
   });
 
@@ -55,14 +57,17 @@ describe.skipIf(chromiumTool.skipReason !== undefined)('createClient in headless
       await page.setContent('<!doctype html><title>app</title>');
       await page.addScriptTag({ content: bundle.outputFiles[0]?.text ?? '' });
       const result = await page.evaluate(() => {
-        const { createClient } = (globalThis as unknown as { Digital99: { createClient: typeof import('../../src/index.js').createClient } }).Digital99;
+        const { createClient } = (
+          globalThis as unknown as { Digital99: { createClient: typeof import('../../src/index.js').createClient } }
+        ).Digital99;
         let refused: [string, string] | undefined;
         try {
           createClient({ apiAccessToken: 'tokPageTest0001abcdefghijk', baseUrl: 'https://online.99digital.co.il' });
         } catch (error) {
           refused = [(error as Error).name, (error as Error).message];
         }
-        const allowed = typeof createClient({ apiAccessToken: 'tokPageTest0001abcdefghijk', dangerouslyAllowBrowser: true }).messages.create;
+        const allowed = typeof createClient({ apiAccessToken: 'tokPageTest0001abcdefghijk', dangerouslyAllowBrowser: true }).messages
+          .create;
         return { refused, allowed };
       });
       expect(result.refused?.[0]).toBe('ConfigurationError');

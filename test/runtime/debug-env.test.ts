@@ -55,9 +55,13 @@ describe('DIGITAL99_DEBUG in the CLI', () => {
     checkBuilt();
     server = await startServer((_req, res) => reply(res, 200, message, { 'content-type': 'application/json' }));
     const env = { DIGITAL99_API_ACCESS_TOKEN: secretToken, DIGITAL99_BASE_URL: server.url };
-    const viaEnv = await runNode([cliPath, 'send', '--account', '1', '--conversation', '42', 'Hello'], { env: { ...env, DIGITAL99_DEBUG: '1' } });
+    const viaEnv = await runNode([cliPath, 'send', '--account', '1', '--conversation', '42', 'Hello'], {
+      env: { ...env, DIGITAL99_DEBUG: '1' },
+    });
     expect(viaEnv.code).toBe(0);
-    expect(viaEnv.stderr).toMatch(/^99digital: debug: → POST http:\/\/127\.0\.0\.1:\d+\/api\/v1\/accounts\/1\/conversations\/42\/messages /m);
+    expect(viaEnv.stderr).toMatch(
+      /^99digital: debug: → POST http:\/\/127\.0\.0\.1:\d+\/api\/v1\/accounts\/1\/conversations\/42\/messages /m,
+    );
     expect(viaEnv.stderr).toMatch(/^99digital: debug: ← 200 POST /m);
     expect(viaEnv.stderr + viaEnv.stdout).not.toContain(secretToken);
     const quiet = await runNode([cliPath, 'send', '--account', '1', '--conversation', '42', 'Hello'], { env });

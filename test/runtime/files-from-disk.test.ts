@@ -1,7 +1,3 @@
-// Files from disk and streams as attachments: fs.openAsBlob(path) is sent without reading the
-// file into memory first; a ReadableStream part is read (up to the limit) before the upload starts;
-// each file's size (the server's 40 MB, app/models/attachment.rb) is checked before anything is sent.
-import { createHash } from 'node:crypto';
 import { closeSync, mkdtempSync, openAsBlob, openSync, rmSync, writeSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -106,7 +102,9 @@ describe('fs.openAsBlob(path) as an attachment', () => {
 describe('a ReadableStream as an attachment', () => {
   it('is read before the upload and sent as one part, and sent again as is on a retry', async () => {
     server = await startServer((_req, res, index) =>
-      index === 0 ? reply(res, 429, 'Retry later', { 'content-type': 'text/plain', 'retry-after': '0' }) : reply(res, 200, message, { 'content-type': 'application/json' }),
+      index === 0
+        ? reply(res, 429, 'Retry later', { 'content-type': 'text/plain', 'retry-after': '0' })
+        : reply(res, 200, message, { 'content-type': 'application/json' }),
     );
     const client = createClient({ apiAccessToken: token, baseUrl: server.url, retry: { retries: 1, minDelayMs: 1, maxDelayMs: 5 } });
     await client.messages.create({
@@ -115,7 +113,9 @@ describe('a ReadableStream as an attachment', () => {
     });
     expect(server.requests).toHaveLength(2);
     for (const request of server.requests) {
-      const form = await new Response(new Uint8Array(request.body), { headers: { 'content-type': String(request.headers['content-type']) } }).formData();
+      const form = await new Response(new Uint8Array(request.body), {
+        headers: { 'content-type': String(request.headers['content-type']) },
+      }).formData();
       const part = form.get('attachments[]') as File;
       expect(part.name).toBe('log.txt');
       expect(part.type).toBe('text/plain');
@@ -128,7 +128,9 @@ describe('a ReadableStream as an attachment', () => {
     const client = createClient({ apiAccessToken: token, baseUrl: server.url, retry: false });
     let pulled = false;
     const stream = new ReadableStream<Uint8Array>({ pull: () => void (pulled = true) }, { highWaterMark: 0 });
-    const error = await client.messages.create({ ...params, attachments: [{ data: stream, filename: 'big.mp4', size: maxFileBytes + 1 }] }).catch((e: unknown) => e);
+    const error = await client.messages
+      .create({ ...params, attachments: [{ data: stream, filename: 'big.mp4', size: maxFileBytes + 1 }] })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InvalidInputError);
     expect((error as InvalidInputError).field).toBe('attachments[0].size');
     expect((error as Error).message).toMatch(/"big\.mp4" is 41943041 bytes; the server takes at most 40 MB \(41943040\) a file\./);
@@ -142,8 +144,13 @@ describe('a ReadableStream as an attachment', () => {
     const chunk = new Uint8Array(1024 * 1024);
     let pulls = 0;
     let cancelled = false;
-    const endless = new ReadableStream<Uint8Array>({ pull: (c) => void (pulls++, c.enqueue(chunk)), cancel: () => void (cancelled = true) });
-    const error = await client.messages.create({ ...params, attachments: [{ data: endless, filename: 'endless.bin' }] }).catch((e: unknown) => e);
+    const endless = new ReadableStream<Uint8Array>({
+      pull: (c) => void (pulls++, c.enqueue(chunk)),
+      cancel: () => void (cancelled = true),
+    });
+    const error = await client.messages
+      .create({ ...params, attachments: [{ data: endless, filename: 'endless.bin' }] })
+      .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InvalidInputError);
     expect((error as InvalidInputError).field).toBe('attachments[0].data');
     expect((error as Error).message).toMatch(/"endless\.bin" is \d+ bytes; the server takes at most 40 MB/);
@@ -173,7 +180,10 @@ describe('the size of each file, checked before the upload starts', () => {
     writeSync(fd, Buffer.from('x'), 0, 1, maxFileBytes);
     closeSync(fd);
     const error = await client.messages
-      .create({ ...params, attachments: [new Blob(['small']), { data: await openAsBlob(path), filename: 'huge.mov', contentType: 'video/quicktime' }] })
+      .create({
+        ...params,
+        attachments: [new Blob(['small']), { data: await openAsBlob(path), filename: 'huge.mov', contentType: 'video/quicktime' }],
+      })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(InvalidInputError);
     expect((error as InvalidInputError).field).toBe('attachments[1].data');

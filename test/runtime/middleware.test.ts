@@ -16,7 +16,9 @@ afterEach(async () => {
 describe('client.api.use() around messages.create', () => {
   it('adds a tracing header to every attempt and times each one (429, then 200)', async () => {
     server = await startServer((_req, res, index) =>
-      index === 0 ? reply(res, 429, 'Retry later', { 'content-type': 'text/plain', 'retry-after': '0' }) : reply(res, 200, message, { 'content-type': 'application/json' }),
+      index === 0
+        ? reply(res, 429, 'Retry later', { 'content-type': 'text/plain', 'retry-after': '0' })
+        : reply(res, 200, message, { 'content-type': 'application/json' }),
     );
     const client = createClient({ apiAccessToken: token, baseUrl: server.url, retry: { retries: 2, minDelayMs: 10, maxDelayMs: 20 } });
 
@@ -52,7 +54,9 @@ describe('client.api.use() around messages.create', () => {
     server = await startServer((_req, res) => reply(res, 200, message, { 'content-type': 'application/json' }));
     const client = createClient({ apiAccessToken: token, baseUrl: server.url, retry: false });
     const seen: string[] = [];
-    const record = (request: Request) => request.headers.forEach((value, name) => seen.push(`${name}: ${value}`));
+    const record = (request: Request) => {
+      for (const [name, value] of request.headers) seen.push(`${name}: ${value}`);
+    };
     client.api.use({
       onRequest({ request }) {
         record(request);

@@ -15,7 +15,9 @@ afterEach(async () => {
 
 describe('create(params).withResponse()', () => {
   it('gives the typed message, the Response and its X-Request-Id', async () => {
-    server = await startServer((_req, res) => reply(res, 200, JSON.stringify(message), { 'content-type': 'application/json', 'x-request-id': 'req-4f2a' }));
+    server = await startServer((_req, res) =>
+      reply(res, 200, JSON.stringify(message), { 'content-type': 'application/json', 'x-request-id': 'req-4f2a' }),
+    );
     const client = createClient({ apiAccessToken: token, baseUrl: server.url, retry: false });
     const { data, response, requestId } = await client.messages.create(params).withResponse();
     expect(data).toEqual(message);
@@ -40,11 +42,18 @@ describe('create(params).withResponse()', () => {
   });
 
   it('rejects with the typed error, and the bad input is refused before anything is sent', async () => {
-    server = await startServer((_req, res) => reply(res, 404, '{"error":"Resource could not be found"}', { 'content-type': 'application/json', 'x-request-id': 'req-404' }));
+    server = await startServer((_req, res) =>
+      reply(res, 404, '{"error":"Resource could not be found"}', { 'content-type': 'application/json', 'x-request-id': 'req-404' }),
+    );
     const client = createClient({ apiAccessToken: token, baseUrl: server.url, retry: false });
     await expect(client.messages.create(params).withResponse()).rejects.toBeInstanceOf(NotFoundError);
-    await expect(client.messages.create({ ...params, account_id: 0 }).withResponse()).rejects.toMatchObject({ name: 'InvalidInputError', field: 'account_id' });
-    await expect(client.messages.create({ ...params, account_id: 0 }).catch((e: unknown) => (e as Error).name)).resolves.toBe('InvalidInputError');
+    await expect(client.messages.create({ ...params, account_id: 0 }).withResponse()).rejects.toMatchObject({
+      name: 'InvalidInputError',
+      field: 'account_id',
+    });
+    await expect(client.messages.create({ ...params, account_id: 0 }).catch((e: unknown) => (e as Error).name)).resolves.toBe(
+      'InvalidInputError',
+    );
     expect(server.requests).toHaveLength(1); // only the valid call reached the server
   });
 });

@@ -21,7 +21,10 @@ function systemTool(path: string, install: string): SystemTool {
   return { path, missing, skipReason };
 }
 
-export const chromiumTool = systemTool(process.env['CHROMIUM_PATH'] || '/usr/bin/chromium', 'apt-get install -y chromium (or set CHROMIUM_PATH)');
+export const chromiumTool = systemTool(
+  process.env['CHROMIUM_PATH'] || '/usr/bin/chromium',
+  'apt-get install -y chromium (or set CHROMIUM_PATH)',
+);
 export const redisTool = systemTool('/usr/bin/redis-server', 'apt-get install -y redis-server');
 
 /** Headless Chromium with the flags this machine needs: no sandbox (root), no background connections. */
@@ -29,6 +32,14 @@ export function launchChromium(): Promise<Browser> {
   if (chromiumTool.missing !== undefined) throw new Error(`CI is set and ${chromiumTool.missing}`);
   return chromium.launch({
     executablePath: chromiumTool.path,
-    args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-quic'],
+    args: [
+      '--no-sandbox',
+      '--disable-gpu',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+      '--disable-quic',
+    ],
   });
 }

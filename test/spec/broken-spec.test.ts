@@ -55,7 +55,10 @@ describe('a broken response example is caught', () => {
     expect(broken.status).toBe(500);
     expect(broken.contentType).toMatch(/^application\/problem\+json/);
     expect(broken.violations).toContainEqual(
-      expect.objectContaining({ location: ['response', 'body', 'message_type'], message: 'Response body property message_type must be integer' }),
+      expect.objectContaining({
+        location: ['response', 'body', 'message_type'],
+        message: 'Response body property message_type must be integer',
+      }),
     );
     expect(broken.body).toMatchObject({ type: 'https://stoplight.io/prism/errors#VIOLATIONS', status: 500 });
 

@@ -70,14 +70,20 @@ function expectOneNote(received: Received[]): void {
   expect(request?.method).toBe('POST');
   expect(request?.url).toBe('/api/v1/accounts/7/conversations/99/messages');
   expect(request?.headers['api_access_token']).toBe(TOKEN);
-  expect(request?.body).toEqual({ content: expect.stringMatching(/^99digital-client contract test \d{4}-\d\d-\d\dT/), message_type: 'outgoing', private: true });
+  expect(request?.body).toEqual({
+    content: expect.stringMatching(/^99digital-client contract test \d{4}-\d\d-\d\dT/),
+    message_type: 'outgoing',
+    private: true,
+  });
 }
 
 describe('npm run test:contract', () => {
   it('is skipped (exit 0) and names every missing variable when none is set', async () => {
     const run = await runContract({});
     expect(run.code).toBe(0);
-    expect(run.stdout).toMatch(/^Contract test SKIPPED: DIGITAL99_BASE_URL, DIGITAL99_API_ACCESS_TOKEN, DIGITAL99_ACCOUNT_ID, DIGITAL99_CONVERSATION_ID are not set\./);
+    expect(run.stdout).toMatch(
+      /^Contract test SKIPPED: DIGITAL99_BASE_URL, DIGITAL99_API_ACCESS_TOKEN, DIGITAL99_ACCOUNT_ID, DIGITAL99_CONVERSATION_ID are not set\./,
+    );
   });
 
   it('is skipped naming only the missing ones, without printing the token that is set', async () => {
@@ -90,17 +96,33 @@ describe('npm run test:contract', () => {
   it("reports the reference table's numbering and a missing field, exit 1, token never shown", async () => {
     // Answers as the 99digital reference's table would: outgoing = 2; and no source_id.
     const fake = await fakeServer((sent) => ({
-      id: 5001, content: sent['content'], inbox_id: 3, conversation_id: 99, message_type: 2, content_type: 'text',
-      status: 'sent', content_attributes: {}, created_at: 1764096000, private: true, conversation: { id: 1 },
+      id: 5001,
+      content: sent['content'],
+      inbox_id: 3,
+      conversation_id: 99,
+      message_type: 2,
+      content_type: 'text',
+      status: 'sent',
+      content_attributes: {},
+      created_at: 1764096000,
+      private: true,
+      conversation: { id: 1 },
     }));
     servers.push(fake.server);
-    const run = await runContract({ DIGITAL99_BASE_URL: fake.url, DIGITAL99_API_ACCESS_TOKEN: TOKEN, DIGITAL99_ACCOUNT_ID: '7', DIGITAL99_CONVERSATION_ID: '99' });
+    const run = await runContract({
+      DIGITAL99_BASE_URL: fake.url,
+      DIGITAL99_API_ACCESS_TOKEN: TOKEN,
+      DIGITAL99_ACCOUNT_ID: '7',
+      DIGITAL99_CONVERSATION_ID: '99',
+    });
 
     expect(run.code, run.stdout + run.stderr).toBe(1);
     expectOneNote(fake.received);
     expect(run.stdout).toContain('Server answered 200.');
     expect(run.stdout).toContain("DIFF  response.body: Response body must have required property 'source_id'");
-    expect(run.stdout).toMatch(/DIFF {2}message_type: the server answered 2 for an outgoing message\. It numbers message types like the 99digital reference's table \(1 incoming, 2 outgoing, 3 activity, 4 template\), not like Chatwoot's enum that openapi\.yaml follows/);
+    expect(run.stdout).toMatch(
+      /DIFF {2}message_type: the server answered 2 for an outgoing message\. It numbers message types like the 99digital reference's table \(1 incoming, 2 outgoing, 3 activity, 4 template\), not like Chatwoot's enum that openapi\.yaml follows/,
+    );
     expect(run.stdout).toContain('2 differences between the server and openapi.yaml');
     expect(run.stdout).toContain('does not describe (allowed, not a difference): conversation');
     expectNoToken(run);
@@ -110,12 +132,19 @@ describe('npm run test:contract', () => {
     const example = deref({ $ref: '#/components/examples/PrivateNoteResponse' }).value as Json;
     const fake = await fakeServer((sent) => ({ ...example, content: sent['content'] }));
     servers.push(fake.server);
-    const run = await runContract({ DIGITAL99_BASE_URL: fake.url, DIGITAL99_API_ACCESS_TOKEN: TOKEN, DIGITAL99_ACCOUNT_ID: '7', DIGITAL99_CONVERSATION_ID: '99' });
+    const run = await runContract({
+      DIGITAL99_BASE_URL: fake.url,
+      DIGITAL99_API_ACCESS_TOKEN: TOKEN,
+      DIGITAL99_ACCOUNT_ID: '7',
+      DIGITAL99_CONVERSATION_ID: '99',
+    });
 
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expectOneNote(fake.received);
     expect(example['message_type']).toBe(1);
-    expect(run.stdout).toContain("ok    message_type: 1 for an outgoing message, the server's numbering (0 incoming, 1 outgoing, 2 activity, 3 template)");
+    expect(run.stdout).toContain(
+      "ok    message_type: 1 for an outgoing message, the server's numbering (0 incoming, 1 outgoing, 2 activity, 3 template)",
+    );
     expect(run.stdout).toContain('No differences between the server and openapi.yaml.');
     expect(run.stdout).not.toContain('DIFF');
     expectNoToken(run);

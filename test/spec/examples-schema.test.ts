@@ -16,11 +16,11 @@ function schemaPointer(mediaType: Json, inlinePointer: string): string {
   return typeof mediaType.schema?.$ref === 'string' ? mediaType.schema.$ref : inlinePointer;
 }
 
-function escape(segment: string): string {
+function escapePointer(segment: string): string {
   return segment.replaceAll('~', '~0').replaceAll('/', '~1');
 }
 
-const operationPointer = `#/paths/${escape('/api/v1/accounts/{account_id}/conversations/{conversation_id}/messages')}/post`;
+const operationPointer = `#/paths/${escapePointer('/api/v1/accounts/{account_id}/conversations/{conversation_id}/messages')}/post`;
 
 function responseExamples(): ExampleCase[] {
   const cases: ExampleCase[] = [];
@@ -29,7 +29,7 @@ function responseExamples(): ExampleCase[] {
     const responsePointer = responseRef ?? `${operationPointer}/responses/${status}`;
     const response = deref(responseOrRef as Json);
     for (const [mediaTypeName, mediaType] of Object.entries((response.content ?? {}) as Json)) {
-      const pointer = schemaPointer(mediaType as Json, `${responsePointer}/content/${escape(mediaTypeName)}/schema`);
+      const pointer = schemaPointer(mediaType as Json, `${responsePointer}/content/${escapePointer(mediaTypeName)}/schema`);
       for (const [name, example] of Object.entries(((mediaType as Json).examples ?? {}) as Json)) {
         const via = typeof (example as Json).$ref === 'string' ? ` (${(example as Json).$ref as string})` : '';
         cases.push({ where: `${status} ${mediaTypeName} ${name}${via}`, schemaPointer: pointer, value: deref(example as Json).value });
@@ -42,7 +42,7 @@ function responseExamples(): ExampleCase[] {
 function requestExamples(): ExampleCase[] {
   const cases: ExampleCase[] = [];
   for (const [mediaTypeName, mediaType] of Object.entries(createMessage.requestBody.content as Json)) {
-    const pointer = schemaPointer(mediaType as Json, `${operationPointer}/requestBody/content/${escape(mediaTypeName)}/schema`);
+    const pointer = schemaPointer(mediaType as Json, `${operationPointer}/requestBody/content/${escapePointer(mediaTypeName)}/schema`);
     for (const [name, example] of Object.entries(((mediaType as Json).examples ?? {}) as Json)) {
       cases.push({ where: `request ${mediaTypeName} ${name}`, schemaPointer: pointer, value: deref(example as Json).value });
     }
@@ -145,10 +145,21 @@ describe('response shapes the server sends', () => {
     expect(example('TemplateMessageResponse')['message_type']).toBe(3);
   });
 
-  it.each(['text', 'input_text', 'input_textarea', 'input_email', 'input_select', 'cards', 'form', 'article', 'incoming_email', 'input_csat', 'integrations', 'sticker', 'voice_call'])(
-    'content_type %s',
-    (contentType) => accepts({ ...user, content_type: contentType }),
-  );
+  it.each([
+    'text',
+    'input_text',
+    'input_textarea',
+    'input_email',
+    'input_select',
+    'cards',
+    'form',
+    'article',
+    'incoming_email',
+    'input_csat',
+    'integrations',
+    'sticker',
+    'voice_call',
+  ])('content_type %s', (contentType) => accepts({ ...user, content_type: contentType }));
 
   it('refuses a content_type the server does not have', () => {
     refuses({ ...user, content_type: 'video' }, '/content_type', 'enum');
@@ -185,7 +196,10 @@ describe('response shapes the server sends', () => {
   });
 
   it('content_attributes come back whole, with keys the spec does not list', () => {
-    accepts({ ...user, content_attributes: { in_reply_to: null, in_reply_to_external_id: null, automation_rule_id: 4, anything: { nested: true } } });
+    accepts({
+      ...user,
+      content_attributes: { in_reply_to: null, in_reply_to_external_id: null, automation_rule_id: 4, anything: { nested: true } },
+    });
     refuses({ ...user, content_attributes: { in_reply_to: 'x' } }, '/content_attributes/in_reply_to', 'type');
   });
 
@@ -196,9 +210,12 @@ describe('response shapes the server sends', () => {
     const location = (example('LocationMessageResponse')['attachments'] as Json[])[0] as Json;
     const withAttachment = (attachment: Json): Json => ({ ...user, attachments: [attachment] });
 
-    it.each(['image', 'video', 'file', 'share', 'story_mention', 'ig_reel', 'ig_post', 'ig_story'])('%s: the stored-file fields', (fileType) => {
-      accepts(withAttachment({ ...file, file_type: fileType }));
-    });
+    it.each(['image', 'video', 'file', 'share', 'story_mention', 'ig_reel', 'ig_post', 'ig_story'])(
+      '%s: the stored-file fields',
+      (fileType) => {
+        accepts(withAttachment({ ...file, file_type: fileType }));
+      },
+    );
 
     it('image: thumb_url, width and height', () => {
       expect(image).toMatchObject({ file_type: 'image', width: 1280, height: 960 });
@@ -224,7 +241,11 @@ describe('response shapes the server sends', () => {
       accepts(withAttachment({ id: 1, message_id: 2, file_type: 'fallback', account_id: 1, fallback_title: null, data_url: null }));
       accepts(withAttachment({ id: 1, message_id: 2, file_type: 'contact', account_id: 1, fallback_title: '+972501234567', meta: {} }));
       accepts(withAttachment({ id: 1, message_id: 2, file_type: 'embed', account_id: 1, data_url: 'https://example.com/e' }));
-      refuses(withAttachment({ id: 1, message_id: 2, file_type: 'contact', account_id: 1, fallback_title: 'x' }), '/attachments/0', 'oneOf');
+      refuses(
+        withAttachment({ id: 1, message_id: 2, file_type: 'contact', account_id: 1, fallback_title: 'x' }),
+        '/attachments/0',
+        'oneOf',
+      );
     });
 
     it('refuses an unknown file_type and a stored file without file_size', () => {

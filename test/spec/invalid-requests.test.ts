@@ -27,32 +27,106 @@ const card = (actions?: unknown[]): Json => ({ title: 'Basic', ...(actions === u
 const link = { type: 'link', text: 'See pricing', uri: 'https://online.99digital.co.il/pricing' };
 
 describe('JSON bodies that break the spec get 422', () => {
-  it('the 422 is the spec\'s UnprocessableEntity example, as JSON', async () => {
+  it("the 422 is the spec's UnprocessableEntity example, as JSON", async () => {
     const answer = await postMessage(prismUrl, { content: 'x', message_type: 'two' });
     expect(answer.status).toBe(422);
     expect(answer.contentType).toMatch(/^application\/json/);
-    expect(answer.body).toEqual(deref({ $ref: '#/components/responses/UnprocessableEntity' }).content['application/json'].examples.too_long.value);
+    expect(answer.body).toEqual(
+      deref({ $ref: '#/components/responses/UnprocessableEntity' }).content['application/json'].examples.too_long.value,
+    );
   });
 
   it.each<[string, Json, Expected[]]>([
-    ['unknown message_type', { content: 'x', message_type: 'two' }, [{ at: 'request.body.message_type', says: 'allowed values: incoming, outgoing, activity, template' }]],
-    ['unknown content_type', { content: 'x', content_type: 'video', content_attributes: {} }, [{ at: 'request.body.content_type', says: 'must be equal to constant' }]],
+    [
+      'unknown message_type',
+      { content: 'x', message_type: 'two' },
+      [{ at: 'request.body.message_type', says: 'allowed values: incoming, outgoing, activity, template' }],
+    ],
+    [
+      'unknown content_type',
+      { content: 'x', content_type: 'video', content_attributes: {} },
+      [{ at: 'request.body.content_type', says: 'must be equal to constant' }],
+    ],
     ['missing content', { message_type: 'outgoing' }, [{ at: 'request.body', says: "must have required property 'content'" }]],
-    ['content over 150,000 characters', { content: 'x'.repeat(150_001) }, [{ at: 'request.body.content', says: 'must NOT have more than 150000 characters' }]],
-    ['text content_attributes with items', { content: 'x', content_type: 'text', content_attributes: { items: [{ title: 'a', value: 'a' }] } }, [{ at: 'request.body.content_attributes', says: "must NOT have additional properties; found 'items'" }]],
-    ['items with no content_type (text by default)', { content: 'x', content_attributes: { items: [{ title: 'a', value: 'a' }] } }, [{ at: 'request.body.content_attributes', says: "found 'items'" }]],
-    ['input_select with empty items', { content: 'x', content_type: 'input_select', content_attributes: { items: [] } }, [{ at: 'request.body.content_attributes.items', says: 'must NOT have fewer than 1 items' }]],
-    ['input_select without content_attributes', { content: 'x', content_type: 'input_select' }, [{ at: 'request.body', says: "must have required property 'content_attributes'" }]],
-    ['cards with empty items', { content: 'x', content_type: 'cards', content_attributes: { items: [] } }, [{ at: 'request.body.content_attributes.items', says: 'must NOT have fewer than 1 items' }]],
-    ['a card without actions', { content: 'x', content_type: 'cards', content_attributes: { items: [card()] } }, [{ at: 'request.body.content_attributes.items.0', says: "must have required property 'actions'" }]],
-    ['a card with empty actions', { content: 'x', content_type: 'cards', content_attributes: { items: [card([])] } }, [{ at: 'request.body.content_attributes.items.0.actions', says: 'must NOT have fewer than 1 items' }]],
-    ['a link action without uri', { content: 'x', content_type: 'cards', content_attributes: { items: [card([{ type: 'link', text: 'Go' }])] } }, [{ at: 'request.body.content_attributes.items.0.actions.0', says: "must have required property 'uri'" }]],
-    ['an action of unknown type', { content: 'x', content_type: 'cards', content_attributes: { items: [card([{ type: 'call', text: 'Call', payload: 'p' }])] } }, [{ at: 'request.body.content_attributes.items.0.actions.0', says: 'must match exactly one schema in oneOf' }]],
-    ['form with empty items', { content: 'x', content_type: 'form', content_attributes: { items: [] } }, [{ at: 'request.body.content_attributes.items', says: 'must NOT have fewer than 1 items' }]],
-    ['a select field without options', { content: 'x', content_type: 'form', content_attributes: { items: [{ name: 'topic', label: 'Topic', type: 'select' }] } }, [{ at: 'request.body.content_attributes.items.0', says: "must have required property 'options'" }]],
-    ['a select field with empty options', { content: 'x', content_type: 'form', content_attributes: { items: [{ name: 'topic', label: 'Topic', type: 'select', options: [] }] } }, [{ at: 'request.body.content_attributes.items.0.options', says: 'must NOT have fewer than 1 items' }]],
-    ['a form field of unknown type', { content: 'x', content_type: 'form', content_attributes: { items: [{ name: 'n', label: 'N', type: 'checkbox' }] } }, [{ at: 'request.body.content_attributes.items.0', says: 'must match exactly one schema in oneOf' }]],
-    ['private as the string "true" (JSON is not coerced)', { content: 'x', private: 'true' }, [{ at: 'request.body.private', says: 'must be boolean' }]],
+    [
+      'content over 150,000 characters',
+      { content: 'x'.repeat(150_001) },
+      [{ at: 'request.body.content', says: 'must NOT have more than 150000 characters' }],
+    ],
+    [
+      'text content_attributes with items',
+      { content: 'x', content_type: 'text', content_attributes: { items: [{ title: 'a', value: 'a' }] } },
+      [{ at: 'request.body.content_attributes', says: "must NOT have additional properties; found 'items'" }],
+    ],
+    [
+      'items with no content_type (text by default)',
+      { content: 'x', content_attributes: { items: [{ title: 'a', value: 'a' }] } },
+      [{ at: 'request.body.content_attributes', says: "found 'items'" }],
+    ],
+    [
+      'input_select with empty items',
+      { content: 'x', content_type: 'input_select', content_attributes: { items: [] } },
+      [{ at: 'request.body.content_attributes.items', says: 'must NOT have fewer than 1 items' }],
+    ],
+    [
+      'input_select without content_attributes',
+      { content: 'x', content_type: 'input_select' },
+      [{ at: 'request.body', says: "must have required property 'content_attributes'" }],
+    ],
+    [
+      'cards with empty items',
+      { content: 'x', content_type: 'cards', content_attributes: { items: [] } },
+      [{ at: 'request.body.content_attributes.items', says: 'must NOT have fewer than 1 items' }],
+    ],
+    [
+      'a card without actions',
+      { content: 'x', content_type: 'cards', content_attributes: { items: [card()] } },
+      [{ at: 'request.body.content_attributes.items.0', says: "must have required property 'actions'" }],
+    ],
+    [
+      'a card with empty actions',
+      { content: 'x', content_type: 'cards', content_attributes: { items: [card([])] } },
+      [{ at: 'request.body.content_attributes.items.0.actions', says: 'must NOT have fewer than 1 items' }],
+    ],
+    [
+      'a link action without uri',
+      { content: 'x', content_type: 'cards', content_attributes: { items: [card([{ type: 'link', text: 'Go' }])] } },
+      [{ at: 'request.body.content_attributes.items.0.actions.0', says: "must have required property 'uri'" }],
+    ],
+    [
+      'an action of unknown type',
+      { content: 'x', content_type: 'cards', content_attributes: { items: [card([{ type: 'call', text: 'Call', payload: 'p' }])] } },
+      [{ at: 'request.body.content_attributes.items.0.actions.0', says: 'must match exactly one schema in oneOf' }],
+    ],
+    [
+      'form with empty items',
+      { content: 'x', content_type: 'form', content_attributes: { items: [] } },
+      [{ at: 'request.body.content_attributes.items', says: 'must NOT have fewer than 1 items' }],
+    ],
+    [
+      'a select field without options',
+      { content: 'x', content_type: 'form', content_attributes: { items: [{ name: 'topic', label: 'Topic', type: 'select' }] } },
+      [{ at: 'request.body.content_attributes.items.0', says: "must have required property 'options'" }],
+    ],
+    [
+      'a select field with empty options',
+      {
+        content: 'x',
+        content_type: 'form',
+        content_attributes: { items: [{ name: 'topic', label: 'Topic', type: 'select', options: [] }] },
+      },
+      [{ at: 'request.body.content_attributes.items.0.options', says: 'must NOT have fewer than 1 items' }],
+    ],
+    [
+      'a form field of unknown type',
+      { content: 'x', content_type: 'form', content_attributes: { items: [{ name: 'n', label: 'N', type: 'checkbox' }] } },
+      [{ at: 'request.body.content_attributes.items.0', says: 'must match exactly one schema in oneOf' }],
+    ],
+    [
+      'private as the string "true" (JSON is not coerced)',
+      { content: 'x', private: 'true' },
+      [{ at: 'request.body.private', says: 'must be boolean' }],
+    ],
   ])('%s', async (_case, body, expected) => {
     expectRefused(await postMessage(prismUrl, body), ...expected);
   });
@@ -68,21 +142,73 @@ describe("the server's refusals are the spec's (422)", () => {
   const extra = (key: string) => `must NOT have additional properties; found '${key}'`;
 
   it.each<[string, Json, Expected[]]>([
-    ['input_select item with a key other than title, value', select({ title: 'A', value: 'a', description: 'd' }), [{ at: 'request.body.content_attributes.items.0', says: extra('description') }]],
-    ['input_select item that is not an object', select('Sales'), [{ at: 'request.body.content_attributes.items.0', says: 'must be object' }]],
-    ['card with a key other than title, description, media_url, actions', cards({ title: 'C', subtitle: 's', actions: [link] }), [{ at: 'request.body.content_attributes.items.0', says: extra('subtitle') }]],
-    ['card action with a key other than text, type, payload, uri', cards({ title: 'C', actions: [{ ...link, style: 'primary' }] }), [{ at: 'request.body.content_attributes.items.0.actions.0', says: extra('style') }]],
+    [
+      'input_select item with a key other than title, value',
+      select({ title: 'A', value: 'a', description: 'd' }),
+      [{ at: 'request.body.content_attributes.items.0', says: extra('description') }],
+    ],
+    [
+      'input_select item that is not an object',
+      select('Sales'),
+      [{ at: 'request.body.content_attributes.items.0', says: 'must be object' }],
+    ],
+    [
+      'card with a key other than title, description, media_url, actions',
+      cards({ title: 'C', subtitle: 's', actions: [link] }),
+      [{ at: 'request.body.content_attributes.items.0', says: extra('subtitle') }],
+    ],
+    [
+      'card action with a key other than text, type, payload, uri',
+      cards({ title: 'C', actions: [{ ...link, style: 'primary' }] }),
+      [{ at: 'request.body.content_attributes.items.0.actions.0', says: extra('style') }],
+    ],
     ['card item that is not an object', cards(['Basic']), [{ at: 'request.body.content_attributes.items.0', says: 'must be object' }]],
-    ['form item with a key outside the validator\'s ten', form({ name: 'n', label: 'N', type: 'text', min: 3 }), [{ at: 'request.body.content_attributes.items.0', says: extra('min') }]],
-    ['article item with a key other than title, description, link', article([{ title: 'T', link: 'https://online.99digital.co.il/hc/t', image: 'i.png' }]), [{ at: 'request.body.content_attributes.items.0', says: extra('image') }]],
+    [
+      "form item with a key outside the validator's ten",
+      form({ name: 'n', label: 'N', type: 'text', min: 3 }),
+      [{ at: 'request.body.content_attributes.items.0', says: extra('min') }],
+    ],
+    [
+      'article item with a key other than title, description, link',
+      article([{ title: 'T', link: 'https://online.99digital.co.il/hc/t', image: 'i.png' }]),
+      [{ at: 'request.body.content_attributes.items.0', says: extra('image') }],
+    ],
     ['article with empty items', article([]), [{ at: 'request.body.content_attributes.items', says: 'must NOT have fewer than 1 items' }]],
-    ['article item that is not an object', article(['Track your order']), [{ at: 'request.body.content_attributes.items.0', says: 'must be object' }]],
-    ['article without content_attributes', { content: 'x', content_type: 'article' }, [{ at: 'request.body', says: "must have required property 'content_attributes'" }]],
-    ['content_type the server has no such value for', { content: 'x', content_type: 'carousel' }, [{ at: 'request.body.content_type', says: 'must be equal to constant' }]],
-    ['message_type the server has no such value for', { content: 'x', message_type: 'outbound' }, [{ at: 'request.body.message_type', says: 'must be equal to one of the allowed values' }]],
-    ['template_params without name', { content: 'x', template_params: { language: 'en_US', processed_params: { '1': 'Noa' } } }, [{ at: 'request.body.template_params', says: "must have required property 'name'" }]],
-    ['template_params.processed_params as an array (not an object)', { content: 'x', template_params: { name: 't', processed_params: ['Noa', '1234'] } }, [{ at: 'request.body.template_params.processed_params', says: 'must be object' }]],
-    ['template_params.name that is not a string', { content: 'x', template_params: { name: 7 } }, [{ at: 'request.body.template_params.name', says: 'must be string' }]],
+    [
+      'article item that is not an object',
+      article(['Track your order']),
+      [{ at: 'request.body.content_attributes.items.0', says: 'must be object' }],
+    ],
+    [
+      'article without content_attributes',
+      { content: 'x', content_type: 'article' },
+      [{ at: 'request.body', says: "must have required property 'content_attributes'" }],
+    ],
+    [
+      'content_type the server has no such value for',
+      { content: 'x', content_type: 'carousel' },
+      [{ at: 'request.body.content_type', says: 'must be equal to constant' }],
+    ],
+    [
+      'message_type the server has no such value for',
+      { content: 'x', message_type: 'outbound' },
+      [{ at: 'request.body.message_type', says: 'must be equal to one of the allowed values' }],
+    ],
+    [
+      'template_params without name',
+      { content: 'x', template_params: { language: 'en_US', processed_params: { '1': 'Noa' } } },
+      [{ at: 'request.body.template_params', says: "must have required property 'name'" }],
+    ],
+    [
+      'template_params.processed_params as an array (not an object)',
+      { content: 'x', template_params: { name: 't', processed_params: ['Noa', '1234'] } },
+      [{ at: 'request.body.template_params.processed_params', says: 'must be object' }],
+    ],
+    [
+      'template_params.name that is not a string',
+      { content: 'x', template_params: { name: 7 } },
+      [{ at: 'request.body.template_params.name', says: 'must be string' }],
+    ],
   ])('%s', async (_case, body, expected) => {
     expectRefused(await postMessage(prismUrl, body), ...expected);
   });
@@ -108,10 +234,26 @@ describe('multipart/form-data bodies that break the spec get 422', () => {
   const file = ['invoice.pdf'];
 
   it.each<[string, Json, Expected[]]>([
-    ['unknown message_type', { content: 'x', message_type: 'two', 'attachments[]': file }, [{ at: 'request.body.message_type', says: 'allowed values' }]],
-    ['unknown content_type', { content: 'x', content_type: 'video', 'attachments[]': file }, [{ at: 'request.body.content_type', says: 'allowed values' }]],
-    ['content over 150,000 characters', { content: 'x'.repeat(150_001), 'attachments[]': file }, [{ at: 'request.body.content', says: 'must NOT have more than 150000 characters' }]],
-    ['private that is not a boolean', { content: 'x', private: 'yes', 'attachments[]': file }, [{ at: 'request.body.private', says: 'must be boolean' }]],
+    [
+      'unknown message_type',
+      { content: 'x', message_type: 'two', 'attachments[]': file },
+      [{ at: 'request.body.message_type', says: 'allowed values' }],
+    ],
+    [
+      'unknown content_type',
+      { content: 'x', content_type: 'video', 'attachments[]': file },
+      [{ at: 'request.body.content_type', says: 'allowed values' }],
+    ],
+    [
+      'content over 150,000 characters',
+      { content: 'x'.repeat(150_001), 'attachments[]': file },
+      [{ at: 'request.body.content', says: 'must NOT have more than 150000 characters' }],
+    ],
+    [
+      'private that is not a boolean',
+      { content: 'x', private: 'yes', 'attachments[]': file },
+      [{ at: 'request.body.private', says: 'must be boolean' }],
+    ],
   ])('%s', async (_case, fields, expected) => {
     expectRefused(await postMultipart(prismUrl, fields), ...expected);
   });

@@ -9,7 +9,9 @@ describe('MessageType', () => {
   const request = deref({ $ref: '#/components/schemas/RequestMessageType' });
 
   it("is the spec's numbering: 0 incoming, 1 outgoing, 2 activity, 3 template", () => {
-    const fromSpec = Object.fromEntries((response['x-enum-varnames'] as string[]).map((name, i) => [name, (response['enum'] as number[])[i]]));
+    const fromSpec = Object.fromEntries(
+      (response['x-enum-varnames'] as string[]).map((name, i) => [name, (response['enum'] as number[])[i]]),
+    );
     expect(MessageType).toEqual(fromSpec);
     expect(MessageType).toEqual({ incoming: 0, outgoing: 1, activity: 2, template: 3 });
     expect(Object.keys(MessageType)).toEqual(request['enum']);

@@ -47,7 +47,7 @@ describe('startMockServer failures', () => {
     expect(packagedSpecPath()).toBe(specPath);
   });
 
-  it('a file Prism cannot load: PrismStartError with Prism\'s log, no process left', async () => {
+  it("a file Prism cannot load: PrismStartError with Prism's log, no process left", async () => {
     const notAnApi = join(scratch, 'not-an-api.yaml');
     writeFileSync(notAnApi, 'hello: world\n');
     const error = await rejection(startMockServer({ specPath: notAnApi }));
@@ -75,7 +75,9 @@ describe('startMockServer failures', () => {
     await expect(startMockServer({ specPath: missing })).rejects.toThrow(`The OpenAPI file to mock does not exist: ${missing}`);
     await expect(startMockServer({ port: 70_000 })).rejects.toBeInstanceOf(ConfigurationError);
     await expect(startMockServer({ port: 1.5 })).rejects.toThrow('port must be an integer from 1 to 65535');
-    await expect(startMockServer({ respond: 'echo' as never })).rejects.toThrow(`respond must be one of 'message', 'examples', got "echo".`);
+    await expect(startMockServer({ respond: 'echo' as never })).rejects.toThrow(
+      `respond must be one of 'message', 'examples', got "echo".`,
+    );
   });
 
   it('when Prism fails to start, the port the mock took is let go', async () => {

@@ -29,17 +29,92 @@ const postback = { type: 'postback', text: 'Choose Basic', payload: 'PLAN_BASIC'
 
 const requestCases: RequestCase[] = [
   { name: 'text, nothing but content', body: { content: 'Hi' }, variants: ['TextMessageRequest'] },
-  { name: 'text, every field', body: { content: 'Hi', message_type: 'incoming', private: true, content_type: 'text', content_attributes: { in_reply_to: 7 }, echo_id: 'e-1', template_params: { name: 't', language: 'he' } }, variants: ['TextMessageRequest'] },
-  { name: 'input_select', body: { content: 'Pick', content_type: 'input_select', content_attributes: { items: [{ title: 'A', value: 'a' }] } }, variants: ['InputSelectMessageRequest'] },
-  { name: 'cards with a link action', body: { content: 'Cards', content_type: 'cards', content_attributes: { items: [{ title: 'C', actions: [link] }] } }, variants: ['CardsMessageRequest', 'CardLinkAction'] },
-  { name: 'cards with a postback action', body: { content: 'Cards', content_type: 'cards', content_attributes: { items: [{ title: 'C', actions: [postback] }] } }, variants: ['CardsMessageRequest', 'CardPostbackAction'] },
-  { name: 'cards mixing both actions on several cards', body: { content: 'Cards', content_type: 'cards', content_attributes: { items: [{ title: 'A', actions: [postback, link] }, { title: 'B', description: 'b', media_url: 'https://online.99digital.co.il/b.png', actions: [link] }] } }, variants: ['CardsMessageRequest', 'CardLinkAction', 'CardPostbackAction'] },
-  { name: 'form with text, email and text_area fields', body: { content: 'Form', content_type: 'form', content_attributes: { items: [{ name: 'a', label: 'A', type: 'text' }, { name: 'b', label: 'B', type: 'email', required: true, placeholder: 'you@example.com' }, { name: 'c', label: 'C', type: 'text_area', default: 'hi' }] } }, variants: ['FormMessageRequest', 'FormInputField'] },
-  { name: 'form with only a select field', body: { content: 'Form', content_type: 'form', content_attributes: { items: [{ name: 's', label: 'S', type: 'select', options: [{ label: 'One', value: '1' }] }] } }, variants: ['FormMessageRequest', 'FormSelectField'] },
-  { name: 'article', body: { content: 'Read', content_type: 'article', content_attributes: { items: [{ title: 'T', description: 'd', link: 'https://online.99digital.co.il/hc/t' }] } }, variants: ['ArticleMessageRequest'] },
+  {
+    name: 'text, every field',
+    body: {
+      content: 'Hi',
+      message_type: 'incoming',
+      private: true,
+      content_type: 'text',
+      content_attributes: { in_reply_to: 7 },
+      echo_id: 'e-1',
+      template_params: { name: 't', language: 'he' },
+    },
+    variants: ['TextMessageRequest'],
+  },
+  {
+    name: 'input_select',
+    body: { content: 'Pick', content_type: 'input_select', content_attributes: { items: [{ title: 'A', value: 'a' }] } },
+    variants: ['InputSelectMessageRequest'],
+  },
+  {
+    name: 'cards with a link action',
+    body: { content: 'Cards', content_type: 'cards', content_attributes: { items: [{ title: 'C', actions: [link] }] } },
+    variants: ['CardsMessageRequest', 'CardLinkAction'],
+  },
+  {
+    name: 'cards with a postback action',
+    body: { content: 'Cards', content_type: 'cards', content_attributes: { items: [{ title: 'C', actions: [postback] }] } },
+    variants: ['CardsMessageRequest', 'CardPostbackAction'],
+  },
+  {
+    name: 'cards mixing both actions on several cards',
+    body: {
+      content: 'Cards',
+      content_type: 'cards',
+      content_attributes: {
+        items: [
+          { title: 'A', actions: [postback, link] },
+          { title: 'B', description: 'b', media_url: 'https://online.99digital.co.il/b.png', actions: [link] },
+        ],
+      },
+    },
+    variants: ['CardsMessageRequest', 'CardLinkAction', 'CardPostbackAction'],
+  },
+  {
+    name: 'form with text, email and text_area fields',
+    body: {
+      content: 'Form',
+      content_type: 'form',
+      content_attributes: {
+        items: [
+          { name: 'a', label: 'A', type: 'text' },
+          { name: 'b', label: 'B', type: 'email', required: true, placeholder: 'you@example.com' },
+          { name: 'c', label: 'C', type: 'text_area', default: 'hi' },
+        ],
+      },
+    },
+    variants: ['FormMessageRequest', 'FormInputField'],
+  },
+  {
+    name: 'form with only a select field',
+    body: {
+      content: 'Form',
+      content_type: 'form',
+      content_attributes: { items: [{ name: 's', label: 'S', type: 'select', options: [{ label: 'One', value: '1' }] }] },
+    },
+    variants: ['FormMessageRequest', 'FormSelectField'],
+  },
+  {
+    name: 'article',
+    body: {
+      content: 'Read',
+      content_type: 'article',
+      content_attributes: { items: [{ title: 'T', description: 'd', link: 'https://online.99digital.co.il/hc/t' }] },
+    },
+    variants: ['ArticleMessageRequest'],
+  },
   { name: 'input_email', body: { content: 'Your email?', content_type: 'input_email' }, variants: ['InputEmailMessageRequest'] },
-  { name: 'input_text', body: { content: 'Order number?', content_type: 'input_text', content_attributes: { in_reply_to: 7 } }, variants: ['InputTextMessageRequest'] },
-  { name: 'input_textarea', body: { content: 'Tell us more', content_type: 'input_textarea', content_attributes: {} }, variants: ['InputTextareaMessageRequest'] },
+  {
+    name: 'input_text',
+    body: { content: 'Order number?', content_type: 'input_text', content_attributes: { in_reply_to: 7 } },
+    variants: ['InputTextMessageRequest'],
+  },
+  {
+    name: 'input_textarea',
+    body: { content: 'Tell us more', content_type: 'input_textarea', content_attributes: {} },
+    variants: ['InputTextareaMessageRequest'],
+  },
 ];
 
 const responseCases: ResponseCase[] = [
@@ -51,7 +126,12 @@ const responseCases: ResponseCase[] = [
   { name: 'an image attachment', prefer: 'example=image', status: 200, variants: [['FileAttachment', 'attachments.0']] },
   { name: 'an audio attachment', prefer: 'example=audio', status: 200, variants: [['AudioAttachment', 'attachments.0']] },
   { name: 'a location attachment', prefer: 'example=location', status: 200, variants: [['LocationAttachment', 'attachments.0']] },
-  { name: 'a shared contact attachment', prefer: 'example=shared_contact', status: 200, variants: [['ContactAttachment', 'attachments.0']] },
+  {
+    name: 'a shared contact attachment',
+    prefer: 'example=shared_contact',
+    status: 200,
+    variants: [['ContactAttachment', 'attachments.0']],
+  },
   { name: 'a fallback attachment', prefer: 'example=fallback', status: 200, variants: [['FallbackAttachment', 'attachments.0']] },
   { name: 'an embed attachment', prefer: 'example=embed', status: 200, variants: [['EmbedAttachment', 'attachments.0']] },
   { name: '401 {"errors": [...]} (no token)', prefer: 'code=401, example=no_token', status: 401, variants: [['Errors', '']] },
@@ -64,7 +144,11 @@ function oneOfVariants(): Map<string, string[]> {
   const found = new Map<string, string[]>();
   for (const [name, schema] of Object.entries(spec.components.schemas as Json)) {
     const oneOf = (schema as Json).oneOf as Json[] | undefined;
-    if (oneOf !== undefined) found.set(name, oneOf.map((variant) => String(variant.$ref).split('/').pop() ?? ''));
+    if (oneOf !== undefined)
+      found.set(
+        name,
+        oneOf.map((variant) => String(variant.$ref).split('/').pop() ?? ''),
+      );
   }
   return found;
 }

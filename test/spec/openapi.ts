@@ -10,7 +10,7 @@ export const specSource = readFileSync(specPath, 'utf8');
 /** The whole of openapi.yaml, parsed. Typed loosely: tests walk it like JSON. */
 export const spec = parse(specSource) as Json;
 
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: parsed YAML of any shape, read by tests that know it
 export type Json = { [key: string]: any };
 
 export const MESSAGES_PATH = '/api/v1/accounts/{account_id}/conversations/{conversation_id}/messages';
@@ -107,7 +107,11 @@ export async function postMultipart(baseUrl: string, fields: Json, headers: Reco
       form.append(name, typeof value === 'string' ? value : JSON.stringify(value));
     }
   }
-  const response = await fetch(messagesUrl(baseUrl), { method: 'POST', headers: { api_access_token: 'testToken1234567890', ...headers }, body: form });
+  const response = await fetch(messagesUrl(baseUrl), {
+    method: 'POST',
+    headers: { api_access_token: 'testToken1234567890', ...headers },
+    body: form,
+  });
   return readAnswer(response);
 }
 

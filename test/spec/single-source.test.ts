@@ -35,7 +35,11 @@ function hashTree(dir: string): string {
     for (const name of readdirSync(d).sort()) {
       const path = join(d, name);
       if (statSync(path).isDirectory()) walk(path);
-      else hash.update(`${relative(dir, path)}\0`).update(readFileSync(path)).update('\0');
+      else
+        hash
+          .update(`${relative(dir, path)}\0`)
+          .update(readFileSync(path))
+          .update('\0');
     }
   };
   walk(dir);
@@ -53,11 +57,14 @@ beforeAll(async () => {
 
   const specPath = join(scratch, 'openapi.yaml');
   const spec = parseDocument(readFileSync(specPath, 'utf8'));
-  spec.setIn(['components', 'schemas', 'MessageFields', 'properties', newField], spec.createNode({
-    type: 'integer',
-    minimum: 1,
-    description: 'The ticket this message answers, in your help desk.',
-  }));
+  spec.setIn(
+    ['components', 'schemas', 'MessageFields', 'properties', newField],
+    spec.createNode({
+      type: 'integer',
+      minimum: 1,
+      description: 'The ticket this message answers, in your help desk.',
+    }),
+  );
   const messageTypes = spec.getIn(['components', 'schemas', 'RequestMessageType', 'enum']) as { add(value: unknown): void };
   messageTypes.add(newMessageType);
   spec.setIn(['components', 'schemas', 'Content', 'maxLength'], newContentLimit);
@@ -88,7 +95,11 @@ describe('after editing the spec and running npm run generate', () => {
       [join(scratch, 'snippet-wrong-type.ts'), call(join(scratch, 'src/index.js'), `${newField}: 'T-7'`)],
       [join(scratch, 'snippet-real-repo.ts'), call(join(root, 'src/index.js'), `message_type: '${newMessageType}', ${newField}: 7`)],
     ]);
-    const parsed = ts.getParsedCommandLineOfConfigFile(join(root, 'tsconfig.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} })!;
+    const parsed = ts.getParsedCommandLineOfConfigFile(
+      join(root, 'tsconfig.json'),
+      {},
+      { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} },
+    )!;
     const host = ts.createCompilerHost(parsed.options);
     const readFile = host.readFile.bind(host);
     const fileExists = host.fileExists.bind(host);
@@ -107,31 +118,65 @@ describe('after editing the spec and running npm run generate', () => {
   it('messages.create accepts the new field and enum value, and refuses past the new limit', async () => {
     // The scratch client, bundled from the scratch src/ and generated/ and loaded fresh.
     const bundled = join(scratch, 'client.mjs');
-    await build({ entryPoints: [join(scratch, 'src/index.ts')], bundle: true, format: 'esm', platform: 'node', outfile: bundled, logLevel: 'silent' });
+    await build({
+      entryPoints: [join(scratch, 'src/index.ts')],
+      bundle: true,
+      format: 'esm',
+      platform: 'node',
+      outfile: bundled,
+      logLevel: 'silent',
+    });
     const scratchModule = (await import(pathToFileURL(bundled).href)) as { createClient: typeof createRealClient };
     const bodies: unknown[] = [];
     const fetch = async (input: RequestInfo | URL, init?: RequestInit) => {
       const request = new Request(input, init);
       bodies.push(JSON.parse(await request.text()));
-      return new Response(JSON.stringify({ id: 1, content: 'x', inbox_id: 1, conversation_id: 2, message_type: 1, created_at: 1, private: false, source_id: null, content_type: 'text', status: 'sent', account_id: 1 }), {
-        status: 200,
-        headers: { 'content-type': 'application/json' },
-      });
+      return new Response(
+        JSON.stringify({
+          id: 1,
+          content: 'x',
+          inbox_id: 1,
+          conversation_id: 2,
+          message_type: 1,
+          created_at: 1,
+          private: false,
+          source_id: null,
+          content_type: 'text',
+          status: 'sent',
+          account_id: 1,
+        }),
+        {
+          status: 200,
+          headers: { 'content-type': 'application/json' },
+        },
+      );
     };
     const options = { apiAccessToken: 'singleSourceTestToken1234', baseUrl: 'https://chat.example.com', retry: false as const, fetch };
     const scratchClient = scratchModule.createClient(options);
     const realClient = createRealClient(options);
     const ids = { account_id: 1, conversation_id: 2 };
-    const refusal = (promise: Promise<unknown>) => promise.then(() => undefined, (error: { name: string; field: string; message: string }) => error);
+    const refusal = (promise: Promise<unknown>) =>
+      promise.then(
+        () => undefined,
+        (error: { name: string; field: string; message: string }) => error,
+      );
 
     await scratchClient.messages.create({ ...ids, content: 'x', message_type: newMessageType, [newField]: 7 } as never);
     expect(bodies).toEqual([{ content: 'x', message_type: newMessageType, [newField]: 7 }]);
 
     const tooLong = 'a'.repeat(newContentLimit + 1);
     const long = await refusal(scratchClient.messages.create({ ...ids, content: tooLong }));
-    expect(long).toMatchObject({ name: 'InvalidInputError', field: 'content', message: `content: must be at most ${newContentLimit} characters, got ${newContentLimit + 1}.` });
+    expect(long).toMatchObject({
+      name: 'InvalidInputError',
+      field: 'content',
+      message: `content: must be at most ${newContentLimit} characters, got ${newContentLimit + 1}.`,
+    });
     const wrongType = await refusal(scratchClient.messages.create({ ...ids, content: 'x', [newField]: 'T-7' } as never));
-    expect(wrongType).toMatchObject({ name: 'InvalidInputError', field: newField, message: `${newField}: must be a whole number, got "T-7" (a string).` });
+    expect(wrongType).toMatchObject({
+      name: 'InvalidInputError',
+      field: newField,
+      message: `${newField}: must be a whole number, got "T-7" (a string).`,
+    });
 
     const unknown = await refusal(scratchClient.messages.create({ ...ids, content: 'x', colour: 'red' } as never));
     expect(unknown).toMatchObject({ name: 'InvalidInputError', field: 'colour', message: 'colour: is not a field of Create a Message.' });

@@ -1,14 +1,14 @@
 // createClient's options, client.api's typing and the error classes' fields, checked by the compiler.
 import { describe, expectTypeOf, it } from 'vitest';
 import {
-  ApiError,
-  ConversationRateLimitError,
+  type ApiError,
+  type ConversationRateLimitError,
   createClient,
-  Digital99Error,
-  InvalidInputError,
-  RateLimitError,
-  RedirectError,
-  UnexpectedResponseError,
+  type Digital99Error,
+  type InvalidInputError,
+  type RateLimitError,
+  type RedirectError,
+  type UnexpectedResponseError,
   type ClientOptions,
   type Message,
 } from '../../src/index.js';

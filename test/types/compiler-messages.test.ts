@@ -31,8 +31,14 @@ type Name = keyof typeof snippets;
 const diagnostics = new Map<Name, string>();
 
 beforeAll(() => {
-  const files = new Map(Object.entries(snippets).map(([name, code]) => [resolve(root, `test/types/__snippet_${name}.ts`), prelude + code + '\n']));
-  const parsed = ts.getParsedCommandLineOfConfigFile(resolve(root, 'tsconfig.json'), {}, { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} })!;
+  const files = new Map(
+    Object.entries(snippets).map(([name, code]) => [resolve(root, `test/types/__snippet_${name}.ts`), prelude + code + '\n']),
+  );
+  const parsed = ts.getParsedCommandLineOfConfigFile(
+    resolve(root, 'tsconfig.json'),
+    {},
+    { ...ts.sys, onUnRecoverableConfigFileDiagnostic: () => {} },
+  )!;
   const options = { ...parsed.options, noEmit: true };
   const host = ts.createCompilerHost(options);
   const readFile = host.readFile.bind(host);
@@ -65,12 +71,16 @@ describe('compiler messages name the variant the caller chose', () => {
 
   it('a card without title: the card type, not the form field', () => {
     const text = said('cardWithoutTitle');
-    expect(text).toMatch(/^Property 'title' is missing in type '\{ description: string; actions: .*' but required in type '\{ title: string; .*actions: /);
+    expect(text).toMatch(
+      /^Property 'title' is missing in type '\{ description: string; actions: .*' but required in type '\{ title: string; .*actions: /,
+    );
     expect(text).not.toMatch(formFieldType);
   });
 
   it('an input_select item without value: the option type', () => {
-    expect(said('choiceWithoutValue')).toBe("Property 'value' is missing in type '{ title: string; }' but required in type '{ title: string; value: string; }'.");
+    expect(said('choiceWithoutValue')).toBe(
+      "Property 'value' is missing in type '{ title: string; }' but required in type '{ title: string; value: string; }'.",
+    );
   });
 
   it('a card action of an unknown type: the action types', () => {
@@ -80,12 +90,16 @@ describe('compiler messages name the variant the caller chose', () => {
 
   it('form fields under content_type input_select: the option type', () => {
     const text = said('formItemsOnSelect');
-    expect(text).toBe("Object literal may only specify known properties, and 'name' does not exist in type '{ title: string; value: string; }'.");
+    expect(text).toBe(
+      "Object literal may only specify known properties, and 'name' does not exist in type '{ title: string; value: string; }'.",
+    );
   });
 
   it('items with no content_type: the text message attributes', () => {
     const text = said('itemsOnText');
-    expect(text).toMatch(/^Object literal may only specify known properties, and 'items' does not exist in type '\{ in_reply_to\?: number \| undefined;/);
+    expect(text).toMatch(
+      /^Object literal may only specify known properties, and 'items' does not exist in type '\{ in_reply_to\?: number \| undefined;/,
+    );
     expect(text).not.toMatch(formFieldType);
   });
 

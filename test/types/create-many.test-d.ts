@@ -12,9 +12,11 @@ describe('messages.createMany', () => {
   it('takes arrays, iterables and async iterables of create params with an optional key', () => {
     void client.messages.createMany([item]);
     void client.messages.createMany(new Set([item]));
-    void client.messages.createMany((async function* () {
-      yield item;
-    })());
+    void client.messages.createMany(
+      (async function* () {
+        yield item;
+      })(),
+    );
     // @ts-expect-error content_type is checked as in create
     void client.messages.createMany([{ ...item, content_type: 'video' }]);
     // @ts-expect-error key is a string

@@ -3,7 +3,7 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import {
   createClient,
-  MessageType,
+  type MessageType,
   type ApiError,
   type AttachmentInput,
   type MessageWithResponse,
@@ -35,8 +35,19 @@ describe('messages.create returns the typed Message', () => {
     expectTypeOf<Message['private']>().toEqualTypeOf<boolean>();
     expectTypeOf<Message['source_id']>().toEqualTypeOf<string | null>();
     expectTypeOf<Message['content_type']>().toEqualTypeOf<
-      | 'text' | 'input_text' | 'input_textarea' | 'input_email' | 'input_select' | 'cards' | 'form' | 'article'
-      | 'incoming_email' | 'input_csat' | 'integrations' | 'sticker' | 'voice_call'
+      | 'text'
+      | 'input_text'
+      | 'input_textarea'
+      | 'input_email'
+      | 'input_select'
+      | 'cards'
+      | 'form'
+      | 'article'
+      | 'incoming_email'
+      | 'input_csat'
+      | 'integrations'
+      | 'sticker'
+      | 'voice_call'
     >();
     expectTypeOf<Message['echo_id']>().toEqualTypeOf<string | undefined>();
     expectTypeOf<Message['created_at_exact']>().toEqualTypeOf<string | undefined>();
@@ -75,8 +86,20 @@ describe('messages.create returns the typed Message', () => {
     expectTypeOf<undefined>().toExtend<Message['attachments']>();
     const first = message.attachments?.[0];
     expectTypeOf(first?.file_type).toEqualTypeOf<
-      | 'image' | 'audio' | 'video' | 'file' | 'location' | 'fallback' | 'share' | 'story_mention' | 'contact'
-      | 'ig_reel' | 'ig_post' | 'ig_story' | 'embed' | undefined
+      | 'image'
+      | 'audio'
+      | 'video'
+      | 'file'
+      | 'location'
+      | 'fallback'
+      | 'share'
+      | 'story_mention'
+      | 'contact'
+      | 'ig_reel'
+      | 'ig_post'
+      | 'ig_story'
+      | 'embed'
+      | undefined
     >();
     expectTypeOf(first?.id).toEqualTypeOf<number | undefined>();
     // Told apart by file_type: audio has transcribed_text, a location its coordinates.
@@ -88,9 +111,19 @@ describe('messages.create returns the typed Message', () => {
 
 describe('what compiles', () => {
   it('takes params built ahead as CreateMessageParams (any content_type), or narrowed to one', () => {
-    const params: CreateMessageParams = { ...ids, content: 'x', content_type: 'cards', content_attributes: { items: [{ title: 'A', actions: [button] }] } };
+    const params: CreateMessageParams = {
+      ...ids,
+      content: 'x',
+      content_type: 'cards',
+      content_attributes: { items: [{ title: 'A', actions: [button] }] },
+    };
     void client.messages.create(params);
-    const cards: CreateMessageParams<'cards'> = { ...ids, content: 'x', content_type: 'cards', content_attributes: { items: [{ title: 'A', actions: [button] }] } };
+    const cards: CreateMessageParams<'cards'> = {
+      ...ids,
+      content: 'x',
+      content_type: 'cards',
+      content_attributes: { items: [{ title: 'A', actions: [button] }] },
+    };
     void client.messages.create(cards);
     const text: CreateMessageParams<undefined> = { ...ids, content: 'x', content_attributes: { in_reply_to: 7 } };
     void client.messages.create(text);
@@ -102,12 +135,34 @@ describe('what compiles', () => {
   it('accepts every content_type with its own content_attributes', () => {
     // The README example: content_type may be left out (the server defaults it to text).
     void client.messages.create({ account_id: 1, conversation_id: 42, content: 'Hello from the API', message_type: 'outgoing' });
-    void client.messages.create({ ...ids, content: 'x', content_type: 'text', content_attributes: { in_reply_to: 7 }, private: true, echo_id: 'e' });
+    void client.messages.create({
+      ...ids,
+      content: 'x',
+      content_type: 'text',
+      content_attributes: { in_reply_to: 7 },
+      private: true,
+      echo_id: 'e',
+    });
     void client.messages.create({ ...ids, content: 'x', content_type: 'input_select', content_attributes: { items: [choice] } });
-    void client.messages.create({ ...ids, content: 'x', content_type: 'cards', content_attributes: { items: [{ title: 'A', actions: [button] }] } });
+    void client.messages.create({
+      ...ids,
+      content: 'x',
+      content_type: 'cards',
+      content_attributes: { items: [{ title: 'A', actions: [button] }] },
+    });
     void client.messages.create({ ...ids, content: 'x', content_type: 'form', content_attributes: { items: [field] } });
-    void client.messages.create({ ...ids, content: 'x', content_type: 'form', content_attributes: { items: [{ name: 's', label: 'S', type: 'select', options: [{ label: 'A', value: 'a' }] }] } });
-    void client.messages.create({ ...ids, content: 'x', message_type: 'template', template_params: { name: 'n', language: 'en_US', processed_params: { '1': 'v' } } });
+    void client.messages.create({
+      ...ids,
+      content: 'x',
+      content_type: 'form',
+      content_attributes: { items: [{ name: 's', label: 'S', type: 'select', options: [{ label: 'A', value: 'a' }] }] },
+    });
+    void client.messages.create({
+      ...ids,
+      content: 'x',
+      message_type: 'template',
+      template_params: { name: 'n', language: 'en_US', processed_params: { '1': 'v' } },
+    });
     void client.messages.create({ ...ids, content: 'x' }, { signal: new AbortController().signal, timeoutMs: 5_000, retry: false });
   });
 
@@ -138,18 +193,33 @@ describe('what must not compile', () => {
     void client.messages.create({ ...ids, content: 'x', content_type: 'form', content_attributes: { items: [choice] } });
     // @ts-expect-error cards items without actions
     void client.messages.create({ ...ids, content: 'x', content_type: 'cards', content_attributes: { items: [{ title: 'A' }] } });
-    // @ts-expect-error a link action needs a uri, not a payload
-    void client.messages.create({ ...ids, content: 'x', content_type: 'cards', content_attributes: { items: [{ title: 'A', actions: [{ type: 'link', text: 'Go', payload: 'GO' }] }] } });
+    void client.messages.create({
+      ...ids,
+      content: 'x',
+      content_type: 'cards',
+      // @ts-expect-error a link action needs a uri, not a payload
+      content_attributes: { items: [{ title: 'A', actions: [{ type: 'link', text: 'Go', payload: 'GO' }] }] },
+    });
     // @ts-expect-error form fields under content_type input_select
     void client.messages.create({ ...ids, content: 'x', content_type: 'input_select', content_attributes: { items: [field] } });
-    // @ts-expect-error a select form field needs options
-    void client.messages.create({ ...ids, content: 'x', content_type: 'form', content_attributes: { items: [{ name: 's', label: 'S', type: 'select' }] } });
+    void client.messages.create({
+      ...ids,
+      content: 'x',
+      content_type: 'form',
+      // @ts-expect-error a select form field needs options
+      content_attributes: { items: [{ name: 's', label: 'S', type: 'select' }] },
+    });
     // @ts-expect-error a form field key the server's validator does not allow
     void client.messages.create({ ...ids, content: 'x', content_type: 'form', content_attributes: { items: [{ ...field, min: 3 }] } });
     // @ts-expect-error input_select without content_attributes
     void client.messages.create({ ...ids, content: 'x', content_type: 'input_select' });
-    // @ts-expect-error in_reply_to on an input_select message
-    void client.messages.create({ ...ids, content: 'x', content_type: 'input_select', content_attributes: { in_reply_to: 1, items: [choice] } });
+    void client.messages.create({
+      ...ids,
+      content: 'x',
+      content_type: 'input_select',
+      // @ts-expect-error in_reply_to on an input_select message
+      content_attributes: { in_reply_to: 1, items: [choice] },
+    });
     // @ts-expect-error in_reply_to must be a number
     void client.messages.create({ ...ids, content: 'x', content_attributes: { in_reply_to: '7' } });
   });

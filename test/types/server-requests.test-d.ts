@@ -25,7 +25,14 @@ describe('requests the server accepts compile', () => {
   });
 
   it('source_id, external_created_at, campaign_id', () => {
-    void client.messages.create({ ...ids, content: 'x', message_type: 'incoming', source_id: 'crm-1', external_created_at: 1764090000, campaign_id: 12 });
+    void client.messages.create({
+      ...ids,
+      content: 'x',
+      message_type: 'incoming',
+      source_id: 'crm-1',
+      external_created_at: 1764090000,
+      campaign_id: 12,
+    });
   });
 
   it('sender_type AgentBot with sender_id', () => {
@@ -33,12 +40,23 @@ describe('requests the server accepts compile', () => {
   });
 
   it('cc_emails, bcc_emails, to_emails, email_html_content', () => {
-    void client.messages.create({ ...ids, content: 'x', cc_emails: 'a@example.com, b@example.com', bcc_emails: 'c@example.com', to_emails: 'd@example.com', email_html_content: '<p>x</p>' });
+    void client.messages.create({
+      ...ids,
+      content: 'x',
+      cc_emails: 'a@example.com, b@example.com',
+      bcc_emails: 'c@example.com',
+      to_emails: 'd@example.com',
+      email_html_content: '<p>x</p>',
+    });
   });
 
   it('template_params: only name required; structured and legacy processed_params', () => {
     void client.messages.create({ ...ids, content: 'x', template_params: { name: 'hello_world' } });
-    void client.messages.create({ ...ids, content: 'x', template_params: { name: 't', category: 'UTILITY', language: 'he', namespace: 'ns' } });
+    void client.messages.create({
+      ...ids,
+      content: 'x',
+      template_params: { name: 't', category: 'UTILITY', language: 'he', namespace: 'ns' },
+    });
     void client.messages.create({
       ...ids,
       content: 'x',
@@ -60,7 +78,9 @@ describe('requests the server accepts compile', () => {
       ...ids,
       content: 'x',
       content_type: 'form',
-      content_attributes: { items: [{ name: 'zip', label: 'ZIP', type: 'text', pattern: '^\\d{7}$', pattern_error: 'Seven digits', title: 'ZIP' }] },
+      content_attributes: {
+        items: [{ name: 'zip', label: 'ZIP', type: 'text', pattern: '^\\d{7}$', pattern_error: 'Seven digits', title: 'ZIP' }],
+      },
     });
   });
 
@@ -80,11 +100,20 @@ describe('near misses do not compile', () => {
     void client.messages.create({ ...ids, content: 'x', content_type: 'article' });
     // @ts-expect-error processed_params is an object, not the legacy array
     void client.messages.create({ ...ids, content: 'x', template_params: { name: 't', processed_params: ['Noa'] } });
-    // @ts-expect-error a button needs a type
-    void client.messages.create({ ...ids, content: 'x', template_params: { name: 't', processed_params: { buttons: [{ parameter: 'p' }] } } });
+    void client.messages.create({
+      ...ids,
+      content: 'x',
+      // @ts-expect-error a button needs a type
+      template_params: { name: 't', processed_params: { buttons: [{ parameter: 'p' }] } },
+    });
     // @ts-expect-error campaign_id is a number
     void client.messages.create({ ...ids, content: 'x', campaign_id: '12' });
-    // @ts-expect-error items on an input_email prompt
-    void client.messages.create({ ...ids, content: 'x', content_type: 'input_email', content_attributes: { items: [{ title: 'a', value: 'a' }] } });
+    void client.messages.create({
+      ...ids,
+      content: 'x',
+      content_type: 'input_email',
+      // @ts-expect-error items on an input_email prompt
+      content_attributes: { items: [{ title: 'a', value: 'a' }] },
+    });
   });
 });

@@ -24,7 +24,12 @@ describe('the handle', () => {
   });
 
   it('queues answers', () => {
-    mock.enqueue({ status: 429 }, { status: 422, body: { error: 'Validation failed: Too many messages' } }, { delayMs: 100 }, { drop: true });
+    mock.enqueue(
+      { status: 429 },
+      { status: 422, body: { error: 'Validation failed: Too many messages' } },
+      { delayMs: 100 },
+      { drop: true },
+    );
     expectTypeOf<QueuedAnswer>().toHaveProperty('headers').toEqualTypeOf<Record<string, string> | undefined>();
     // @ts-expect-error a typo is caught (and refused at run time too)
     mock.enqueue({ statu: 429 });

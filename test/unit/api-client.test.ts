@@ -2,7 +2,18 @@
 // origin guard as client.messages.
 import { describe, expect, it } from 'vitest';
 import { ConfigurationError, ConnectionError, createClient } from '../../src/index.js';
-import { answers, baseUrl, fakeFetch, jsonResponse, messagesUrl, rejectionOf, sampleMessage, textResponse, token, type Answer } from './fake-fetch.js';
+import {
+  answers,
+  baseUrl,
+  fakeFetch,
+  jsonResponse,
+  messagesUrl,
+  rejectionOf,
+  sampleMessage,
+  textResponse,
+  token,
+  type Answer,
+} from './fake-fetch.js';
 
 const path = '/api/v1/accounts/{account_id}/conversations/{conversation_id}/messages';
 const ids = { path: { account_id: 1, conversation_id: 42 } };
@@ -39,7 +50,12 @@ describe('client.api', () => {
   });
 
   it('retries 429 like messages.create', async () => {
-    const { client, sent } = setup(answers(() => textResponse('Retry later', 429, { 'retry-after': '0' }), () => jsonResponse(sampleMessage)));
+    const { client, sent } = setup(
+      answers(
+        () => textResponse('Retry later', 429, { 'retry-after': '0' }),
+        () => jsonResponse(sampleMessage),
+      ),
+    );
     const { data } = await client.api.POST(path, { params: ids, body: { content: 'Hi' } });
     expect(data).toEqual(sampleMessage);
     expect(sent).toHaveLength(2);
@@ -47,9 +63,16 @@ describe('client.api', () => {
 
   it('throws a ConnectionError (nothing delivered) when the connection is refused every time', async () => {
     const server = fakeFetch(() => {
-      throw new TypeError('fetch failed', { cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' }) });
+      throw new TypeError('fetch failed', {
+        cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:1'), { code: 'ECONNREFUSED' }),
+      });
     });
-    const client = createClient({ apiAccessToken: token, baseUrl, retry: { retries: 1, minDelayMs: 1, maxDelayMs: 5 }, fetch: server.fetch });
+    const client = createClient({
+      apiAccessToken: token,
+      baseUrl,
+      retry: { retries: 1, minDelayMs: 1, maxDelayMs: 5 },
+      fetch: server.fetch,
+    });
     const error = await rejectionOf(client.api.POST(path, { params: ids, body: { content: 'Hi' } }));
     expect(error).toBeInstanceOf(ConnectionError);
     expect((error as ConnectionError).code).toBe('ECONNREFUSED');
@@ -74,7 +97,9 @@ describe('client.api', () => {
     const error = await rejectionOf(client.api.POST(path, { baseUrl: otherBaseUrl, params: ids, body: { content: 'Hi' } }));
     expect(sent).toEqual([]);
     expect(error).toBeInstanceOf(ConfigurationError);
-    expect((error as Error).message).toMatch(/^Refusing to send the API token to .*: this client is configured for https:\/\/online\.99digital\.co\.il\. Create another client for that server\.$/);
+    expect((error as Error).message).toMatch(
+      /^Refusing to send the API token to .*: this client is configured for https:\/\/online\.99digital\.co\.il\. Create another client for that server\.$/,
+    );
     expect((error as Error).message).not.toContain(token);
   });
 

@@ -41,7 +41,12 @@ const cases: Array<[string, CreateMessageParams]> = [
       conversation_id: 42,
       content: 'Pick a size',
       content_type: 'input_select',
-      content_attributes: { items: [{ title: 'Small', value: 's' }, { title: 'Large', value: 'l' }] },
+      content_attributes: {
+        items: [
+          { title: 'Small', value: 's' },
+          { title: 'Large', value: 'l' },
+        ],
+      },
     },
   ],
   [
@@ -111,8 +116,14 @@ const cases: Array<[string, CreateMessageParams]> = [
       },
     },
   ],
-  ['WhatsApp template with only a name', { account_id: 1, conversation_id: 42, content: 'Hello', template_params: { name: 'hello_world' } }],
-  ['reply by the channel message id', { account_id: 1, conversation_id: 42, content: 'Got it', content_attributes: { in_reply_to_external_id: 'wamid.1' } }],
+  [
+    'WhatsApp template with only a name',
+    { account_id: 1, conversation_id: 42, content: 'Hello', template_params: { name: 'hello_world' } },
+  ],
+  [
+    'reply by the channel message id',
+    { account_id: 1, conversation_id: 42, content: 'Got it', content_attributes: { in_reply_to_external_id: 'wamid.1' } },
+  ],
   [
     'article',
     {
@@ -125,10 +136,20 @@ const cases: Array<[string, CreateMessageParams]> = [
   ],
   ['input_email', { account_id: 1, conversation_id: 42, content: 'Your email?', content_type: 'input_email' }],
   ['input_text', { account_id: 1, conversation_id: 42, content: 'Order number?', content_type: 'input_text' }],
-  ['input_textarea', { account_id: 1, conversation_id: 42, content: 'Tell us more', content_type: 'input_textarea', content_attributes: {} }],
+  [
+    'input_textarea',
+    { account_id: 1, conversation_id: 42, content: 'Tell us more', content_type: 'input_textarea', content_attributes: {} },
+  ],
   [
     'imported: source_id and external_created_at',
-    { account_id: 1, conversation_id: 42, content: 'Old message', message_type: 'incoming', source_id: 'crm-1', external_created_at: 1764090000 },
+    {
+      account_id: 1,
+      conversation_id: 42,
+      content: 'Old message',
+      message_type: 'incoming',
+      source_id: 'crm-1',
+      external_created_at: 1764090000,
+    },
   ],
   ['campaign_id', { account_id: 1, conversation_id: 42, content: 'Sale today', campaign_id: 12 }],
   ['as an agent bot', { account_id: 1, conversation_id: 42, content: 'Hi, I am a bot', sender_type: 'AgentBot', sender_id: 2 }],

@@ -68,7 +68,10 @@ describe('messages.create with attachments sends multipart/form-data', () => {
 
   it('sends plain fields as text, private as "true"/"false" and content_attributes as JSON text', async () => {
     const { client, sent } = setup();
-    const items = [{ title: 'Yes', value: 'y' }, { title: 'No', value: 'n' }];
+    const items = [
+      { title: 'Yes', value: 'y' },
+      { title: 'No', value: 'n' },
+    ];
     await client.messages.create({
       account_id: 3,
       conversation_id: 9,

@@ -12,7 +12,18 @@ import {
   UnprocessableEntityError,
   type RetryOptions,
 } from '../../src/index.js';
-import { answers, baseUrl, fakeFetch, jsonResponse, messagesUrl, rejectionOf, sampleMessage, textResponse, token, type Answer } from './fake-fetch.js';
+import {
+  answers,
+  baseUrl,
+  fakeFetch,
+  jsonResponse,
+  messagesUrl,
+  rejectionOf,
+  sampleMessage,
+  textResponse,
+  token,
+  type Answer,
+} from './fake-fetch.js';
 
 const fast: RetryOptions = { retries: 2, minDelayMs: 1, maxDelayMs: 5 };
 const params = { account_id: 1, conversation_id: 42, content: 'Hello' };
@@ -34,10 +45,34 @@ const problem = {
 
 describe('HTTP errors', () => {
   it.each([
-    ['401 {error}', 401, { error: 'Invalid Access Token' }, AuthenticationError, /failed with 401: Invalid Access Token\. Check the API access token/],
-    ['401 {errors: [...]}', 401, { errors: ['You are not authorized', 'Token expired'] }, AuthenticationError, /failed with 401: You are not authorized; Token expired\./],
-    ['404', 404, { error: 'Resource could not be found' }, NotFoundError, /failed with 404: Resource could not be found\. Check account_id and conversation_id/],
-    ['422 {error}', 422, { error: 'Content is too long (maximum is 150000 characters)' }, UnprocessableEntityError, /failed with 422: Content is too long.*nothing was posted/],
+    [
+      '401 {error}',
+      401,
+      { error: 'Invalid Access Token' },
+      AuthenticationError,
+      /failed with 401: Invalid Access Token\. Check the API access token/,
+    ],
+    [
+      '401 {errors: [...]}',
+      401,
+      { errors: ['You are not authorized', 'Token expired'] },
+      AuthenticationError,
+      /failed with 401: You are not authorized; Token expired\./,
+    ],
+    [
+      '404',
+      404,
+      { error: 'Resource could not be found' },
+      NotFoundError,
+      /failed with 404: Resource could not be found\. Check account_id and conversation_id/,
+    ],
+    [
+      '422 {error}',
+      422,
+      { error: 'Content is too long (maximum is 150000 characters)' },
+      UnprocessableEntityError,
+      /failed with 422: Content is too long.*nothing was posted/,
+    ],
     ['400', 400, { error: 'Bad request' }, ApiError, /failed with 400: Bad request\.$/],
     ['403', 403, { error: 'Forbidden' }, ApiError, /failed with 403: Forbidden\.$/],
     ['409', 409, { message: 'Conflict' }, ApiError, /failed with 409: Conflict\.$/],
@@ -94,7 +129,13 @@ describe('HTTP errors', () => {
   });
 
   it('429 is retried: 429, 429, then 200 returns the message after three identical requests', async () => {
-    const server = fakeFetch(answers(() => textResponse('Retry later', 429, { 'retry-after': '0' }), () => textResponse('Retry later', 429, { 'retry-after': '0' }), () => jsonResponse(sampleMessage)));
+    const server = fakeFetch(
+      answers(
+        () => textResponse('Retry later', 429, { 'retry-after': '0' }),
+        () => textResponse('Retry later', 429, { 'retry-after': '0' }),
+        () => jsonResponse(sampleMessage),
+      ),
+    );
     const client = createClient({ apiAccessToken: token, baseUrl, retry: fast, fetch: server.fetch });
     await expect(client.messages.create(params)).resolves.toEqual(sampleMessage);
     expect(server.sent).toHaveLength(3);
@@ -115,7 +156,12 @@ describe('HTTP errors', () => {
   });
 
   it('503 with Retry-After is retried, then 200 returns the message', async () => {
-    const server = fakeFetch(answers(() => textResponse('Service Unavailable', 503, { 'retry-after': '0' }), () => jsonResponse(sampleMessage)));
+    const server = fakeFetch(
+      answers(
+        () => textResponse('Service Unavailable', 503, { 'retry-after': '0' }),
+        () => jsonResponse(sampleMessage),
+      ),
+    );
     const client = createClient({ apiAccessToken: token, baseUrl, retry: fast, fetch: server.fetch });
     await expect(client.messages.create(params)).resolves.toEqual(sampleMessage);
     expect(server.sent).toHaveLength(2);
@@ -163,7 +209,12 @@ describe('HTTP errors', () => {
   });
 
   it('retries a multipart message with the same parts', async () => {
-    const server = fakeFetch(answers(() => textResponse('Retry later', 429, { 'retry-after': '0' }), () => jsonResponse(sampleMessage)));
+    const server = fakeFetch(
+      answers(
+        () => textResponse('Retry later', 429, { 'retry-after': '0' }),
+        () => jsonResponse(sampleMessage),
+      ),
+    );
     const client = createClient({ apiAccessToken: token, baseUrl, retry: fast, fetch: server.fetch });
     await client.messages.create({ ...params, attachments: [{ data: 'abc', filename: 'a.txt', contentType: 'text/plain' }] });
     expect(server.sent).toHaveLength(2);
@@ -205,12 +256,36 @@ describe('redirects are not followed', () => {
 
 describe('a 2xx that is not a message → UnexpectedResponseError (probably posted)', () => {
   it.each([
-    ['an empty body', () => new Response('', { status: 200 }), 200, '', /answered 200 with an empty body; the message was probably posted\./],
-    ['Content-Length: 0', () => new Response('', { status: 201, headers: { 'content-length': '0' } }), 201, '', /answered 201 with an empty body/],
+    [
+      'an empty body',
+      () => new Response('', { status: 200 }),
+      200,
+      '',
+      /answered 200 with an empty body; the message was probably posted\./,
+    ],
+    [
+      'Content-Length: 0',
+      () => new Response('', { status: 201, headers: { 'content-length': '0' } }),
+      201,
+      '',
+      /answered 201 with an empty body/,
+    ],
     ['204 No Content', () => new Response(null, { status: 204 }), 204, '', /answered 204 with an empty body/],
     ['a body that is not JSON', () => textResponse('OK', 200), 200, 'OK', /answered 200 with a body that is not JSON \(OK\)/],
-    ['an HTML page', () => new Response('<html>login</html>', { status: 200, headers: { 'content-type': 'text/html' } }), 200, '<html>login</html>', /not JSON/],
-    ['a JSON array', () => jsonResponse([{ id: 1 }]), 200, '[{"id":1}]', /JSON that is not a message \(expected id, message_type, created_at\)/],
+    [
+      'an HTML page',
+      () => new Response('<html>login</html>', { status: 200, headers: { 'content-type': 'text/html' } }),
+      200,
+      '<html>login</html>',
+      /not JSON/,
+    ],
+    [
+      'a JSON array',
+      () => jsonResponse([{ id: 1 }]),
+      200,
+      '[{"id":1}]',
+      /JSON that is not a message \(expected id, message_type, created_at\)/,
+    ],
     ['JSON without an id', () => jsonResponse({ ...sampleMessage, id: undefined }), 200, undefined, /JSON that is not a message/],
     ['JSON with a string id', () => jsonResponse({ ...sampleMessage, id: '101' }), 200, undefined, /JSON that is not a message/],
     ['JSON null', () => jsonResponse(null), 200, 'null', /JSON that is not a message/],

@@ -44,14 +44,16 @@ describe('ids', () => {
     expect(error.message).toMatch(message);
   });
 
-  it.each([['a string', '42'], ['zero', 0], ['a float', 4.2], ['NaN', Number.NaN]])(
-    'refuses conversation_id that is %s, and says it is the display id',
-    async (_name, value) => {
-      const error = await refusal({ account_id: 1, conversation_id: value, content: 'x' });
-      expect(error.field).toBe('conversation_id');
-      expect(error.message).toMatch(/display id, as shown in the dashboard/);
-    },
-  );
+  it.each([
+    ['a string', '42'],
+    ['zero', 0],
+    ['a float', 4.2],
+    ['NaN', Number.NaN],
+  ])('refuses conversation_id that is %s, and says it is the display id', async (_name, value) => {
+    const error = await refusal({ account_id: 1, conversation_id: value, content: 'x' });
+    expect(error.field).toBe('conversation_id');
+    expect(error.message).toMatch(/display id, as shown in the dashboard/);
+  });
 
   it('accepts MAX_SAFE_INTEGER as an id', async () => {
     const { client, sent } = setup();
@@ -61,14 +63,16 @@ describe('ids', () => {
 });
 
 describe('params and fields', () => {
-  it.each([['null', null], ['a string', 'hello'], ['an array', []], ['undefined', undefined]])(
-    'refuses params that are %s',
-    async (_name, params) => {
-      const error = await refusal(params);
-      expect(error.field).toBe('params');
-      expect(error.message).toMatch(/messages\.create expects an object such as \{ account_id, conversation_id, content \}/);
-    },
-  );
+  it.each([
+    ['null', null],
+    ['a string', 'hello'],
+    ['an array', []],
+    ['undefined', undefined],
+  ])('refuses params that are %s', async (_name, params) => {
+    const error = await refusal(params);
+    expect(error.field).toBe('params');
+    expect(error.message).toMatch(/messages\.create expects an object such as \{ account_id, conversation_id, content \}/);
+  });
 
   it.each([
     ['contnet', 'content'],
@@ -90,14 +94,16 @@ describe('params and fields', () => {
     expect(JSON.parse(sent[0]?.body ?? '')).toEqual({ content: 'x', colour: 'red' });
   });
 
-  it.each([['in_reply_to', 5], ['items', [{ title: 'a', value: 'b' }]]])(
-    'says that a top-level %s belongs in content_attributes',
-    async (field, value) => {
-      const error = await refusal({ ...ids, content: 'x', [field]: value });
-      expect(error.field).toBe(field);
-      expect(error.message).toMatch(new RegExp(`^${field}: is not a field of Create a Message\\. It goes in content_attributes: \\{ ${field} \\}`));
-    },
-  );
+  it.each([
+    ['in_reply_to', 5],
+    ['items', [{ title: 'a', value: 'b' }]],
+  ])('says that a top-level %s belongs in content_attributes', async (field, value) => {
+    const error = await refusal({ ...ids, content: 'x', [field]: value });
+    expect(error.field).toBe(field);
+    expect(error.message).toMatch(
+      new RegExp(`^${field}: is not a field of Create a Message\\. It goes in content_attributes: \\{ ${field} \\}`),
+    );
+  });
 
   it('ignores an unknown field that is undefined', async () => {
     const { client, sent } = setup();
@@ -135,7 +141,11 @@ describe('content', () => {
     expect(error.message).toMatch(/^content: is required/);
   });
 
-  it.each([['a number', 5], ['null', null], ['an object', { text: 'x' }]])('refuses content that is %s', async (_name, value) => {
+  it.each([
+    ['a number', 5],
+    ['null', null],
+    ['an object', { text: 'x' }],
+  ])('refuses content that is %s', async (_name, value) => {
     const error = await refusal({ ...ids, content: value });
     expect(error.field).toBe('content');
     expect(error.message).toMatch(/^content: must be a string, got /);
@@ -174,20 +184,85 @@ describe('content_attributes must fit content_type', () => {
   const form = { items: [{ name: 'email', label: 'Email', type: 'email' }] };
 
   it.each([
-    ['items on a text message', { content_attributes: select }, 'content_attributes.items', /^content_attributes\.items: is not accepted here; content_attributes takes in_reply_to[^.]*\. It belongs to content_type "input_select", .*: did you mean to set content_type\?$/],
-    ['a string in_reply_to', { content_attributes: { in_reply_to: '5' } }, 'content_attributes.in_reply_to', /must be a whole number, got "5" \(a string\)\./],
+    [
+      'items on a text message',
+      { content_attributes: select },
+      'content_attributes.items',
+      /^content_attributes\.items: is not accepted here; content_attributes takes in_reply_to[^.]*\. It belongs to content_type "input_select", .*: did you mean to set content_type\?$/,
+    ],
+    [
+      'a string in_reply_to',
+      { content_attributes: { in_reply_to: '5' } },
+      'content_attributes.in_reply_to',
+      /must be a whole number, got "5" \(a string\)\./,
+    ],
     ['content_attributes that is not an object', { content_attributes: 'x' }, 'content_attributes', /must be an object, got "x"/],
-    ['input_select without content_attributes', { content_type: 'input_select' }, 'content_attributes', /is required when content_type is "input_select"/],
-    ['input_select with no items', { content_type: 'input_select', content_attributes: { items: [] } }, 'content_attributes.items', /must be a non-empty array, got an empty array/],
-    ['input_select items shaped like cards', { content_type: 'input_select', content_attributes: cards }, 'content_attributes.items[0].value', /^content_attributes\.items\[0\]\.value: is required\.$/],
-    ['input_select item with an empty title', { content_type: 'input_select', content_attributes: { items: [{ title: '', value: 'v' }] } }, 'content_attributes.items[0].title', /must not be empty/],
-    ['cards item without actions', { content_type: 'cards', content_attributes: { items: [{ title: 'A' }] } }, 'content_attributes.items[0].actions', /is required\./],
-    ['cards action of an unknown type', { content_type: 'cards', content_attributes: { items: [{ title: 'A', actions: [{ type: 'call', text: 'x' }] }] } }, 'content_attributes.items[0].actions[0].type', /must be one of "link", "postback"/],
-    ['cards link action without uri', { content_type: 'cards', content_attributes: { items: [{ title: 'A', actions: [{ type: 'link', text: 'x' }] }] } }, 'content_attributes.items[0].actions[0].uri', /is required\./],
-    ['input_select items under content_type form', { content_type: 'form', content_attributes: select }, 'content_attributes.items[0].type', /is required\./],
-    ['form field of an unknown type', { content_type: 'form', content_attributes: { items: [{ name: 'n', label: 'N', type: 'date' }] } }, 'content_attributes.items[0].type', /must be one of "text", "email", "text_area", "select"/],
-    ['form select without options', { content_type: 'form', content_attributes: { items: [{ name: 'n', label: 'N', type: 'select' }] } }, 'content_attributes.items[0].options', /is required\./],
-    ['form items given to cards', { content_type: 'cards', content_attributes: form }, 'content_attributes.items[0].title', /is required\./],
+    [
+      'input_select without content_attributes',
+      { content_type: 'input_select' },
+      'content_attributes',
+      /is required when content_type is "input_select"/,
+    ],
+    [
+      'input_select with no items',
+      { content_type: 'input_select', content_attributes: { items: [] } },
+      'content_attributes.items',
+      /must be a non-empty array, got an empty array/,
+    ],
+    [
+      'input_select items shaped like cards',
+      { content_type: 'input_select', content_attributes: cards },
+      'content_attributes.items[0].value',
+      /^content_attributes\.items\[0\]\.value: is required\.$/,
+    ],
+    [
+      'input_select item with an empty title',
+      { content_type: 'input_select', content_attributes: { items: [{ title: '', value: 'v' }] } },
+      'content_attributes.items[0].title',
+      /must not be empty/,
+    ],
+    [
+      'cards item without actions',
+      { content_type: 'cards', content_attributes: { items: [{ title: 'A' }] } },
+      'content_attributes.items[0].actions',
+      /is required\./,
+    ],
+    [
+      'cards action of an unknown type',
+      { content_type: 'cards', content_attributes: { items: [{ title: 'A', actions: [{ type: 'call', text: 'x' }] }] } },
+      'content_attributes.items[0].actions[0].type',
+      /must be one of "link", "postback"/,
+    ],
+    [
+      'cards link action without uri',
+      { content_type: 'cards', content_attributes: { items: [{ title: 'A', actions: [{ type: 'link', text: 'x' }] }] } },
+      'content_attributes.items[0].actions[0].uri',
+      /is required\./,
+    ],
+    [
+      'input_select items under content_type form',
+      { content_type: 'form', content_attributes: select },
+      'content_attributes.items[0].type',
+      /is required\./,
+    ],
+    [
+      'form field of an unknown type',
+      { content_type: 'form', content_attributes: { items: [{ name: 'n', label: 'N', type: 'date' }] } },
+      'content_attributes.items[0].type',
+      /must be one of "text", "email", "text_area", "select"/,
+    ],
+    [
+      'form select without options',
+      { content_type: 'form', content_attributes: { items: [{ name: 'n', label: 'N', type: 'select' }] } },
+      'content_attributes.items[0].options',
+      /is required\./,
+    ],
+    [
+      'form items given to cards',
+      { content_type: 'cards', content_attributes: form },
+      'content_attributes.items[0].title',
+      /is required\./,
+    ],
   ])('refuses %s', async (_name, extra, field, message) => {
     const error = await refusal({ ...ids, content: 'x', ...extra });
     expect(error.field).toBe(field);
@@ -201,7 +276,11 @@ describe('template_params, echo_id, attachments', () => {
     ['not an object', 'order_shipped', 'template_params'],
     ['without name', { language: 'en_US' }, 'template_params.name'],
     ['with a language that is not a string', { name: 'order_shipped', language: 5 }, 'template_params.language'],
-    ['with processed_params as an array (the server wants an object)', { name: 'n', processed_params: ['Noa'] }, 'template_params.processed_params'],
+    [
+      'with processed_params as an array (the server wants an object)',
+      { name: 'n', processed_params: ['Noa'] },
+      'template_params.processed_params',
+    ],
   ])('refuses template_params %s', async (_name, value, field) => {
     const error = await refusal({ ...ids, content: 'x', template_params: value });
     expect(error.field).toBe(field);
@@ -275,20 +354,34 @@ describe('the wording of errors from the spec-compiled checks', () => {
 
   it('a field the multipart body does not carry, sent with files: says so', async () => {
     const error = await refusal({ ...ids, content: 'x', template_params: { name: 'n', language: 'en' }, attachments: [new Blob(['x'])] });
-    expect(error.message).toBe('template_params: cannot be sent with attachments: a message with files (multipart/form-data) has no such field.');
+    expect(error.message).toBe(
+      'template_params: cannot be sent with attachments: a message with files (multipart/form-data) has no such field.',
+    );
   });
 });
 
 describe('typos in nested objects', () => {
   it('a misspelt required item key: "is required", and the key given instead', async () => {
-    const error = await refusal({ ...ids, content: 'x', content_type: 'input_select', content_attributes: { items: [{ titel: 'A', value: 'v' }] } });
+    const error = await refusal({
+      ...ids,
+      content: 'x',
+      content_type: 'input_select',
+      content_attributes: { items: [{ titel: 'A', value: 'v' }] },
+    });
     expect(error.message).toBe('content_attributes.items[0].title: is required ("titel" is given: did you mean "title"?).');
   });
 
   it('a misspelt optional key of a closed object: the keys it takes, and the nearest', async () => {
-    const error = await refusal({ ...ids, content: 'x', content_type: 'article', content_attributes: { items: [{ title: 'A', link: 'https://example.com/a', descripton: 'd' }] } });
+    const error = await refusal({
+      ...ids,
+      content: 'x',
+      content_type: 'article',
+      content_attributes: { items: [{ title: 'A', link: 'https://example.com/a', descripton: 'd' }] },
+    });
     expect(error.field).toBe('content_attributes.items[0].descripton');
-    expect(error.message).toBe('content_attributes.items[0].descripton: is not accepted here; content_attributes.items[0] takes title, description, link. Did you mean "description"?');
+    expect(error.message).toBe(
+      'content_attributes.items[0].descripton: is not accepted here; content_attributes.items[0] takes title, description, link. Did you mean "description"?',
+    );
   });
 
   it('template parameters in neither form the spec allows: the error of the form that got furthest', async () => {

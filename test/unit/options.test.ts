@@ -93,15 +93,18 @@ describe('the API token', () => {
 
   // Real tokens are letters and digits: refusing the rest makes every encoding of an accepted token
   // (URL, form, JSON, HTML) the token itself, so an echo in any of them is redacted.
-  it.each(['-', '_', '~', '+', '/', '=', '.', '%', '&', '<', '"', "'", '\\'])('is refused when it contains %j, naming that character only', (char) => {
-    const bad = `tokSECRET5a5a${char}5a5a5a`;
-    const error = configurationError({ apiAccessToken: bad, fetch: fakeFetch().fetch });
-    expect(error.message).toBe(
-      `The API access token (apiAccessToken) contains "${char}" at position 14 of 20; API access tokens are letters and digits only. ` +
-        'Copy the whole token again from your 99digital profile page.',
-    );
-    expect(error.message).not.toContain('tokSECRET');
-  });
+  it.each(['-', '_', '~', '+', '/', '=', '.', '%', '&', '<', '"', "'", '\\'])(
+    'is refused when it contains %j, naming that character only',
+    (char) => {
+      const bad = `tokSECRET5a5a${char}5a5a5a`;
+      const error = configurationError({ apiAccessToken: bad, fetch: fakeFetch().fetch });
+      expect(error.message).toBe(
+        `The API access token (apiAccessToken) contains "${char}" at position 14 of 20; API access tokens are letters and digits only. ` +
+          'Copy the whole token again from your 99digital profile page.',
+      );
+      expect(error.message).not.toContain('tokSECRET');
+    },
+  );
 
   it.each([
     ['too short', 'abc123', 6],
@@ -109,7 +112,11 @@ describe('the API token', () => {
     ['257 characters', 'a'.repeat(257), 257],
   ])('is refused when %s, saying the length only', (_name, bad, length) => {
     const error = configurationError({ apiAccessToken: bad, fetch: fakeFetch().fetch });
-    expect(error.message).toMatch(new RegExp(`^The API access token \\(apiAccessToken\\) is ${length} characters long; API access tokens are 16 to 256 letters and digits`));
+    expect(error.message).toMatch(
+      new RegExp(
+        `^The API access token \\(apiAccessToken\\) is ${length} characters long; API access tokens are 16 to 256 letters and digits`,
+      ),
+    );
     expect(error.message).not.toContain(bad);
   });
 
@@ -135,11 +142,23 @@ describe('baseUrl', () => {
   });
 
   it.each([
-    ['not a URL', 'online.99digital.co.il', /is not a valid URL: "online\.99digital\.co\.il"\. Use a URL such as https:\/\/online\.99digital\.co\.il/],
-    ['not a URL, with what may be a password (not repeated)', '//me:hunter2@online.99digital.co.il', /^baseUrl \(baseUrl\) is not a valid URL\. Use a URL such as https:\/\/online\.99digital\.co\.il\.$/],
+    [
+      'not a URL',
+      'online.99digital.co.il',
+      /is not a valid URL: "online\.99digital\.co\.il"\. Use a URL such as https:\/\/online\.99digital\.co\.il/,
+    ],
+    [
+      'not a URL, with what may be a password (not repeated)',
+      '//me:hunter2@online.99digital.co.il',
+      /^baseUrl \(baseUrl\) is not a valid URL\. Use a URL such as https:\/\/online\.99digital\.co\.il\.$/,
+    ],
     ['empty', '   ', /must be a URL such as/],
     ['ftp', 'ftp://online.99digital.co.il', /must use https \(or http to a loopback host\), not ftp\.$/],
-    ['plain http to a public host', 'http://online.99digital.co.il', /uses plain http to online\.99digital\.co\.il, which would send the API token unencrypted\. Use https, or pass allowInsecureHttp: true/],
+    [
+      'plain http to a public host',
+      'http://online.99digital.co.il',
+      /uses plain http to online\.99digital\.co\.il, which would send the API token unencrypted\. Use https, or pass allowInsecureHttp: true/,
+    ],
     ['plain http to a private address', 'http://10.0.0.5:3000', /uses plain http to 10\.0\.0\.5/],
     ['plain http to a *.localhost name (some resolvers ask DNS)', 'http://mock.localhost:4010', /uses plain http to mock\.localhost/],
     ['with credentials', 'https://me:hunter2@online.99digital.co.il', /must not contain a user name or password/],
@@ -195,15 +214,31 @@ describe('other options', () => {
     ['timeoutMs 0', { timeoutMs: 0 }, 'timeoutMs must be a positive finite number of milliseconds, got 0.'],
     ['timeoutMs -1', { timeoutMs: -1 }, 'timeoutMs must be a positive finite number of milliseconds, got -1.'],
     ['timeoutMs NaN', { timeoutMs: Number.NaN }, 'timeoutMs must be a positive finite number of milliseconds, got NaN.'],
-    ['timeoutMs Infinity', { timeoutMs: Number.POSITIVE_INFINITY }, 'timeoutMs must be a positive finite number of milliseconds, got Infinity.'],
+    [
+      'timeoutMs Infinity',
+      { timeoutMs: Number.POSITIVE_INFINITY },
+      'timeoutMs must be a positive finite number of milliseconds, got Infinity.',
+    ],
     ['timeoutMs as a string', { timeoutMs: '5000' }, 'timeoutMs must be a positive finite number of milliseconds, got "5000" (a string).'],
     ['retry: true', { retry: true }, 'retry must be false or { retries, minDelayMs, maxDelayMs }.'],
     ['retries 11', { retry: { retries: 11 } }, 'retry.retries must be a whole number from 0 to 10, got 11.'],
     ['retries 1.5', { retry: { retries: 1.5 } }, 'retry.retries must be a whole number from 0 to 10, got 1.5.'],
     ['retries -1', { retry: { retries: -1 } }, 'retry.retries must be a whole number from 0 to 10, got -1.'],
-    ['a negative minDelayMs', { retry: { minDelayMs: -5 } }, 'retry.minDelayMs must be a non-negative finite number of milliseconds, got -5.'],
-    ['maxDelayMs below minDelayMs', { retry: { minDelayMs: 100, maxDelayMs: 10 } }, 'retry.maxDelayMs (10) must not be smaller than minDelayMs (100).'],
-    ['an unknown authHeader', { authHeader: 'Authorization' }, 'authHeader must be "api_access_token" or "Api-Access-Token", got "Authorization".'],
+    [
+      'a negative minDelayMs',
+      { retry: { minDelayMs: -5 } },
+      'retry.minDelayMs must be a non-negative finite number of milliseconds, got -5.',
+    ],
+    [
+      'maxDelayMs below minDelayMs',
+      { retry: { minDelayMs: 100, maxDelayMs: 10 } },
+      'retry.maxDelayMs (10) must not be smaller than minDelayMs (100).',
+    ],
+    [
+      'an unknown authHeader',
+      { authHeader: 'Authorization' },
+      'authHeader must be "api_access_token" or "Api-Access-Token", got "Authorization".',
+    ],
     ['a debug that is not a function', { debug: true }, 'debug must be a function that takes one line of text, e.g. console.error.'],
     ['a fetch that is not a function', { fetch: 'fetch' }, 'No fetch available: pass createClient({ fetch }) or use Node.js 20 or later.'],
   ])('refuses %s', (_name, options, message) => {

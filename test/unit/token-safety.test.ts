@@ -70,7 +70,11 @@ describe('errors never show the token', () => {
     ['422 echoing the token', () => jsonResponse({ error: `bad ${secret}` }, 422), UnprocessableEntityError],
     ['429 echoing the token as text', () => textResponse(`Retry later, ${secret}`, 429), RateLimitError],
     ['500 echoing the token as text', () => textResponse(`NoMethodError for ${secret}`, 500), ApiError],
-    ['401 echoing the token in a response header', () => jsonResponse({ error: 'no' }, 401, { 'x-debug-token': secret }), AuthenticationError],
+    [
+      '401 echoing the token in a response header',
+      () => jsonResponse({ error: 'no' }, 401, { 'x-debug-token': secret }),
+      AuthenticationError,
+    ],
   ])('%s: the server saw the token, the error never shows it', async (_name, answer, errorClass) => {
     const { error, lines, sent } = await failure(answer);
     expect(sent[0]?.headers.get('api_access_token')).toBe(secret);
@@ -162,8 +166,10 @@ describe('errors never show the token', () => {
   });
 
   it('InvalidInputError', async () => {
-    const { error, sent } = await failure(() => jsonResponse({}), {}, (client) =>
-      client.messages.create({ account_id: '1', conversation_id: 42, content: 'x' } as never),
+    const { error, sent } = await failure(
+      () => jsonResponse({}),
+      {},
+      (client) => client.messages.create({ account_id: '1', conversation_id: 42, content: 'x' } as never),
     );
     expect(sent).toEqual([]);
     expect(error).toBeInstanceOf(InvalidInputError);
@@ -171,12 +177,15 @@ describe('errors never show the token', () => {
   });
 
   it('ConfigurationError for a per-call baseUrl of another origin', async () => {
-    const { error, sent } = await failure(() => jsonResponse({}), {}, (client) =>
-      client.api.POST('/api/v1/accounts/{account_id}/conversations/{conversation_id}/messages', {
-        baseUrl: 'https://evil.example.com',
-        params: { path: { account_id: 1, conversation_id: 42 } },
-        body: { content: 'x' },
-      }),
+    const { error, sent } = await failure(
+      () => jsonResponse({}),
+      {},
+      (client) =>
+        client.api.POST('/api/v1/accounts/{account_id}/conversations/{conversation_id}/messages', {
+          baseUrl: 'https://evil.example.com',
+          params: { path: { account_id: 1, conversation_id: 42 } },
+          body: { content: 'x' },
+        }),
     );
     expect(sent).toEqual([]);
     expect(error).toBeInstanceOf(ConfigurationError);
@@ -205,12 +214,15 @@ describe('redaction is for errors only', () => {
 });
 
 describe('the client and debug lines never show the token', () => {
-  it.each(['api_access_token', 'Api-Access-Token'] as const)('util.inspect and JSON.stringify of a client (authHeader %s)', (authHeader) => {
-    const client = createClient({ apiAccessToken: secret, baseUrl, authHeader, fetch: fakeFetch().fetch });
-    expectNoToken(client);
-    expectNoToken(client.messages);
-    expectNoToken(client.api);
-  });
+  it.each(['api_access_token', 'Api-Access-Token'] as const)(
+    'util.inspect and JSON.stringify of a client (authHeader %s)',
+    (authHeader) => {
+      const client = createClient({ apiAccessToken: secret, baseUrl, authHeader, fetch: fakeFetch().fetch });
+      expectNoToken(client);
+      expectNoToken(client.messages);
+      expectNoToken(client.api);
+    },
+  );
 
   it.each(['api_access_token', 'Api-Access-Token'] as const)('debug lines of a sent message redact the %s header', async (authHeader) => {
     const server = fakeFetch();
@@ -221,13 +233,17 @@ describe('the client and debug lines never show the token', () => {
     expect(lines).toHaveLength(2);
     expect(lines[0]).toMatch(/^→ POST https:\/\/online\.99digital\.co\.il\/api\/v1\/accounts\/1\/conversations\/42\/messages \{/);
     expect(lines[0]).toContain(`${authHeader.toLowerCase()}: [redacted]`);
-    expect(lines[1]).toMatch(/^← 200 POST https:\/\/online\.99digital\.co\.il\/api\/v1\/accounts\/1\/conversations\/42\/messages in \d+ ms/);
+    expect(lines[1]).toMatch(
+      /^← 200 POST https:\/\/online\.99digital\.co\.il\/api\/v1\/accounts\/1\/conversations\/42\/messages in \d+ ms/,
+    );
     expect(lines.join('\n')).not.toContain(secret);
   });
 
   it('debug lines of retries and of a response header echoing the token', async () => {
     const server = fakeFetch((_request, call) =>
-      call === 1 ? textResponse('Retry later', 429, { 'retry-after': '0', 'x-echo': secret, 'set-cookie': `t=${secret}` }) : jsonResponse({}, 200),
+      call === 1
+        ? textResponse('Retry later', 429, { 'retry-after': '0', 'x-echo': secret, 'set-cookie': `t=${secret}` })
+        : jsonResponse({}, 200),
     );
     const lines: string[] = [];
     const client = createClient({
