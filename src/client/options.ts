@@ -3,7 +3,7 @@
 // and the redactor that every error and debug line passes through.
 import { ConfigurationError } from '../errors/classes.js';
 import { createRedactor, type Redactor } from '../errors/redaction.js';
-import { resolveRetry, resolveTimeout, type RetryOptions, type RetryPolicy } from '../retry/policy.js';
+import { resolveRetry, resolveTimeout, type RetryOptions, type RetryPolicy } from '../core/retry-options.js';
 
 export const defaultBaseUrl = 'https://online.99digital.co.il';
 export const tokenEnvVar = 'DIGITAL99_API_ACCESS_TOKEN';

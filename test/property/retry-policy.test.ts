@@ -4,8 +4,8 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ApiError, createClient } from '../../src/index.js';
-import { parseRetryAfter, untilNextWindow } from '../../src/errors/retry-after.js';
-import { backoffDelay, retryWait } from '../../src/retry/policy.js';
+import { parseRetryAfter, untilNextWindow } from '../../src/internal/retry-after.js';
+import { backoffDelay, retryWait } from '../../src/core/request.js';
 import { messageJson, reply, startServer, type LoopbackServer } from '../reliability/loopback-server.js';
 
 const policy = fc
