@@ -20,8 +20,9 @@ import {
 } from '../../src/index.js';
 import { expectNothingLeft, settledResources, watchUnhandledRejections } from './leftovers.js';
 import * as errors from '../../src/errors/classes.js';
-import { closedPort, messageJson, reply, startServer, type Handler, type LoopbackServer } from './loopback-server.js';
+import { closedPort, reply, startServer, type Handler, type LoopbackServer } from './loopback-server.js';
 import { secretToken } from './token-exposure.js';
+import { messageJson } from '../support/sample-message.js';
 
 export interface FaultEnv {
   /** The port the client is pointed at (nothing may be listening on it). */

@@ -19,20 +19,11 @@ import {
   type RetryOptions,
 } from '../../src/index.js';
 import { parseRetryAfter, untilNextWindow } from '../../src/internal/retry-after.js';
-import {
-  answers,
-  baseUrl,
-  fakeFetch,
-  jsonResponse,
-  rejectionOf,
-  sampleMessage,
-  textResponse,
-  token,
-  type Answer,
-} from '../unit/fake-fetch.js';
+import { answers, baseUrl, fakeFetch, jsonResponse, rejectionOf, textResponse, token, type Answer } from '../unit/fake-fetch.js';
 import { serversClosedAfterEach } from './leftovers.js';
-import { closedPort, messageJson, reply, startServer, type Handler, type LoopbackServer } from './loopback-server.js';
+import { closedPort, reply, startServer, type Handler, type LoopbackServer } from './loopback-server.js';
 import { secretToken } from './token-exposure.js';
+import { messageJson, sampleMessage } from '../support/sample-message.js';
 
 const params = { account_id: 1, conversation_id: 42, content: 'Shalom 👋 — retried?', message_type: 'outgoing' } as const;
 const path = '/api/v1/accounts/1/conversations/42/messages';

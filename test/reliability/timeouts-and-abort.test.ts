@@ -5,8 +5,9 @@ import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { AbortedError, ConfigurationError, RateLimitError, TimeoutError, createClient, type ClientOptions } from '../../src/index.js';
 import { expectNothingLeft, serversClosedAfterEach, settledResources } from './leftovers.js';
-import { messageJson, reply, type LoopbackServer } from './loopback-server.js';
+import { reply, type LoopbackServer } from './loopback-server.js';
 import { secretToken } from './token-exposure.js';
+import { messageJson } from '../support/sample-message.js';
 
 const params = { account_id: 1, conversation_id: 42, content: 'cancel me' };
 

@@ -23,9 +23,10 @@ import {
   type Digital99Client,
 } from '../../src/index.js';
 import { baseUrl, fakeFetch, jsonResponse, rejectionOf, textResponse, type Answer } from '../unit/fake-fetch.js';
-import { messageJson, reply, startServer, type Handler, type LoopbackServer } from './loopback-server.js';
+import { reply, startServer, type Handler, type LoopbackServer } from './loopback-server.js';
 import { watchUnhandledRejections } from './leftovers.js';
 import { linesWithToken, secretToken, tokenExposures } from './token-exposure.js';
+import { messageJson } from '../support/sample-message.js';
 
 const params = { account_id: 1, conversation_id: 42, content: 'secret-free content' };
 const route = '/api/v1/accounts/{account_id}/conversations/{conversation_id}/messages' as const;

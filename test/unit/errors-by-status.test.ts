@@ -12,18 +12,8 @@ import {
   UnprocessableEntityError,
   type RetryOptions,
 } from '../../src/index.js';
-import {
-  answers,
-  baseUrl,
-  fakeFetch,
-  jsonResponse,
-  messagesUrl,
-  rejectionOf,
-  sampleMessage,
-  textResponse,
-  token,
-  type Answer,
-} from './fake-fetch.js';
+import { answers, baseUrl, fakeFetch, jsonResponse, messagesUrl, rejectionOf, textResponse, token, type Answer } from './fake-fetch.js';
+import { sampleMessage } from '../support/sample-message.js';
 
 const fast: RetryOptions = { retries: 2, minDelayMs: 1, maxDelayMs: 5 };
 const params = { account_id: 1, conversation_id: 42, content: 'Hello' };
