@@ -252,18 +252,33 @@ class Batch<T extends CreateManyItem> {
     };
   }
 
-  /** A turn for one attempt, from the limiter when there is one, else from the pacer; resolves to its release. */
+  /**
+   * A turn for one attempt: from the pacer (its pace, or with a limiter only its pause after a 429),
+   * then from the limiter when there is one. Resolves to what gives the turn back.
+   */
   private async acquire(): Promise<() => void> {
+    await this.pacer.acquire();
     const { limiter } = this.options;
-    if (!limiter) {
-      await this.pacer.acquire();
-      return () => this.pacer.release();
-    }
+    if (!limiter) return () => this.pacer.release();
     // The limiter paces jobs: each attempt is one, running until it settles.
     return new Promise((resolve, reject) => {
-      limiter
-        .schedule(() => new Promise<void>((release) => (this.stopped ? (reject(new Error('stopped')), release()) : resolve(release))))
-        .catch(reject);
+      const fail = (error: unknown) => {
+        this.pacer.release();
+        reject(error);
+      };
+      const job = () =>
+        new Promise<void>((done) => {
+          if (this.stopped) {
+            done();
+            fail(new Error('stopped'));
+          } else {
+            resolve(() => {
+              done();
+              this.pacer.release();
+            });
+          }
+        });
+      limiter.schedule(job).catch(fail);
     });
   }
 
