@@ -1,12 +1,7 @@
 import { defineConfig } from 'vitest/config';
 
 /** Tests that need no Prism, no build and no child process: the inner loop (`npm run test:unit`, `npm run test:watch`). */
-const unit = [
-  'test/unit/**/*.test.ts',
-  'test/structure/**/*.test.ts',
-  'test/bulk/rate-limits.test.ts',
-  'test/property/retry-policy.test.ts',
-];
+const unit = ['test/unit/**/*.test.ts', 'test/structure/**/*.test.ts'];
 
 export default defineConfig({
   test: {

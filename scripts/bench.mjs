@@ -213,7 +213,7 @@ async function makeVariants(baseUrl) {
 
 /** What separates raw fetch from openapi-fetch, and openapi-fetch from this client, one step at a time. */
 function decomposeVariants({ url, headers, bare, params, check }) {
-  // A per-attempt timeout the way runAttempts makes one: a controller, a timer, the signal on the call.
+  // A per-attempt timeout the way sendWithRetries makes one: a controller, a timer, the signal on the call.
   const withTimeout = async (call) => {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), 30_000);

@@ -32,6 +32,6 @@ export type { AttachmentInput } from './messages/multipart.js';
 export type { Messages } from './messages/create.js';
 export type { MessagePromise, MessageWithResponse } from './messages/message-promise.js';
 export type { BatchLimiter, CreateManyInput, CreateManyItem, CreateManyOptions, CreateManyResult } from './bulk/types.js';
-export type { RetryOptions } from './retry/policy.js';
+export type { RetryOptions } from './core/retry-options.js';
 export type { components, paths } from '../generated/schema.js';
 export { specVersion } from '../generated/schema.js';

@@ -10,8 +10,6 @@ export interface Entry<T> {
   conversation: string;
   /** beforeSend has run for it. */
   announced: boolean;
-  /** Rate-limit answers it has had so far. */
-  rateLimited: number;
 }
 
 interface Conversation {
@@ -41,7 +39,7 @@ export function conversationOf(item: unknown, index: number): string {
 }
 
 export class ConversationQueues<T> {
-  /** In input order; a requeued entry goes back to its place. At most the batch's look-ahead long. */
+  /** In input order. At most the batch's look-ahead long. */
   private readonly waiting: Array<Entry<T>> = [];
   private readonly conversations = new Map<string, Conversation>();
 
@@ -95,15 +93,10 @@ export class ConversationQueues<T> {
     state.waiting--;
   }
 
-  /** A started entry goes back, first of its conversation, which waits `pausedUntil` (the flood limit). */
-  requeue(entry: Entry<T>, pausedUntil: number): void {
-    let at = this.waiting.findIndex((other) => other.index > entry.index);
-    if (at < 0) at = this.waiting.length;
-    this.waiting.splice(at, 0, entry);
-    const state = this.state(entry.conversation);
-    state.waiting++;
-    state.busy = false;
-    state.pausedUntil = pausedUntil;
+  /** The conversation starts nothing before `until` (the flood limit turned it away). */
+  pause(conversation: string, until: number): void {
+    const state = this.state(conversation);
+    state.pausedUntil = Math.max(state.pausedUntil, until);
   }
 
   /** A started entry settled; a failure stops the conversation's later entries. */

@@ -1,45 +1,54 @@
-// messages.createMany: many messages through messages.create, paced under the server's limits, one
-// at a time per conversation in input order, with results as they settle. The input is read only a
-// bounded look-ahead in front of what is in flight, so its length does not matter.
+// createMany(client, items, options): many messages through the client's create, paced under the
+// server's limits, one at a time per conversation in input order, with results as they settle. It
+// keeps no retry or wait rule of its own: every attempt of every item (retries included) passes this
+// batch's pacer hook (core/request.ts AttemptHooks), which tells the pacer of rate limits. The input
+// is read only a bounded look-ahead in front of what is in flight, so its length does not matter.
+import type { AttemptHooks, Decision } from '../core/request.js';
+import type { RetryPolicy } from '../core/retry-options.js';
 import { AbortedError, ConfigurationError, Digital99Error, EarlierMessageFailedError, InvalidInputError } from '../errors/classes.js';
-import type { CreateMessageParams, Message } from '../messages/types.js';
+import { type CreateWithHooks, createWithHooks } from '../messages/create.js';
+import type { CreateMessageParams } from '../messages/types.js';
 import { conversationOf, ConversationQueues, type Entry } from './conversations.js';
 import { iteratorOf, resolveManyOptions, type ResolvedManyOptions } from './options.js';
 import { Pacer } from './pacer.js';
-import { rateLimitOf } from './rate-limits.js';
 import { ResultStream } from './result-stream.js';
 import type { CreateManyInput, CreateManyItem, CreateManyOptions, CreateManyResult } from './types.js';
 
-/** messages.create, leaving rate-limit answers to the batch (its errors already redacted by the client). */
-export type SendOne = (params: CreateMessageParams) => Promise<Message>;
-
 /** Rate-limit answers one item may get before it is reported failed (each is followed by a wait of up to a window). */
 export const maxRateLimitWaits = 10;
+
+/** A batch item's retry policy: the client's, plus rate-limit waits of their own, each up to a window. */
+export function batchPolicy(clientPolicy: RetryPolicy, windowMs: number): RetryPolicy {
+  // A window, plus the Date header's second and the jitter: what the next window may take.
+  const windowWait = windowMs + 1_000 + 500;
+  return { ...clientPolicy, rateLimitWaits: maxRateLimitWaits, windowMs, maxDelayMs: Math.max(clientPolicy.maxDelayMs, windowWait) };
+}
 
 function keyText(index: number, key: string | undefined): string {
   return `message ${index}${key === undefined ? '' : ` (key ${JSON.stringify(key)})`}`;
 }
 
-export function createManyWith(send: SendOne) {
-  /**
-   * Sends every item (create's params, each with an optional `key` of yours) and yields one result
-   * per item as it settles: `sent` with the message, `failed` with the typed error, or `skipped`.
-   * Nothing is read or sent until the results are iterated.
-   */
-  return function createMany<T extends CreateManyItem>(
-    items: CreateManyInput<T>,
-    options?: CreateManyOptions<T>,
-  ): AsyncIterable<CreateManyResult> {
-    const resolved = resolveManyOptions(options);
-    const iterator = iteratorOf(items);
-    let started = false;
-    return {
-      [Symbol.asyncIterator]() {
-        if (started) throw new ConfigurationError('createMany: its results can be iterated once; call createMany again for another batch.');
-        started = true;
-        return new Batch(iterator, resolved, send).results;
-      },
-    };
+/**
+ * Sends every item (create's params, each with an optional `key` of yours) through `client` and
+ * yields one result per item as it settles: `sent` with the message, `failed` with the typed error,
+ * or `skipped`. Nothing is read or sent until the results are iterated.
+ */
+export function createMany<T extends CreateManyItem>(
+  client: { messages: object },
+  items: CreateManyInput<T>,
+  options?: CreateManyOptions<T>,
+): AsyncIterable<CreateManyResult> {
+  const send = (client?.messages as { [createWithHooks]?: CreateWithHooks } | undefined)?.[createWithHooks];
+  if (typeof send !== 'function') throw new ConfigurationError('createMany: client must be made by createClient().');
+  const resolved = resolveManyOptions(options);
+  const iterator = iteratorOf(items);
+  let started = false;
+  return {
+    [Symbol.asyncIterator]() {
+      if (started) throw new ConfigurationError('createMany: its results can be iterated once; call createMany again for another batch.');
+      started = true;
+      return new Batch(iterator, resolved, send).results;
+    },
   };
 }
 
@@ -60,11 +69,13 @@ class Batch<T extends CreateManyItem> {
   private onFinished: Array<() => void> = [];
   private wake: ReturnType<typeof setTimeout> | undefined;
   private readonly onAbort = () => this.stop();
+  /** Aborted when the batch stops: cuts the items' waits between attempts short. */
+  private readonly stopping = new AbortController();
 
   constructor(
     private readonly iterator: Iterator<T> | AsyncIterator<T>,
     private readonly options: ResolvedManyOptions<T>,
-    private readonly send: SendOne,
+    private readonly send: CreateWithHooks,
   ) {
     this.queues = new ConversationQueues(options.continueAfterFailure);
     this.pacer = new Pacer(options.perWindow, options.windowMs);
@@ -84,13 +95,16 @@ class Batch<T extends CreateManyItem> {
     this.results.push(result);
   }
 
-  private notStarted(entry: { index: number; key: string | undefined }): CreateManyResult {
-    const error = new AbortedError(
+  private notStartedError(entry: { index: number; key: string | undefined }): AbortedError {
+    return new AbortedError(
       `${keyText(entry.index, entry.key)} was not sent: the batch was stopped before it started. Nothing was posted.`,
       false,
       this.options.signal?.reason,
     );
-    return { index: entry.index, key: entry.key, status: 'failed', error };
+  }
+
+  private notStarted(entry: { index: number; key: string | undefined }): CreateManyResult {
+    return { index: entry.index, key: entry.key, status: 'failed', error: this.notStartedError(entry) };
   }
 
   /** Reads items while the look-ahead has room; one reader at a time. */
@@ -119,7 +133,7 @@ class Batch<T extends CreateManyItem> {
         } else if (this.options.skip && (await this.options.skip(item, index))) {
           this.report({ index, key, status: 'skipped' });
         } else {
-          this.queues.add({ index, item, key, conversation: conversationOf(item, index), announced: false, rateLimited: 0 });
+          this.queues.add({ index, item, key, conversation: conversationOf(item, index), announced: false });
           this.pump();
         }
       }
@@ -169,94 +183,109 @@ class Batch<T extends CreateManyItem> {
     );
   }
 
-  /** One item, through its rate-limit retries, to a result (or back to its queue for the flood limit). */
+  /** One item, through all its attempts (each paced by hooksFor), to its result. */
   private async run(entry: Entry<T>): Promise<void> {
     const { item, index, key } = entry;
     let failed = false;
-    let handedBack = false;
+    const hookFailure: { error?: unknown } = {};
     try {
       const { key: _key, ...params } = item as CreateManyItem;
-      for (;;) {
-        if (this.stopped) {
-          this.report(this.notStarted(entry));
-          return;
-        }
-        try {
-          await this.pacer.acquire();
-        } catch {
-          this.report(this.notStarted(entry));
-          return;
-        }
-        if (!entry.announced) {
-          // Once it has a slot: a journal then says "sending" only of what is about to be sent.
-          entry.announced = true;
-          try {
-            await this.options.beforeSend?.(item, index);
-          } catch (error) {
-            this.pacer.release();
-            throw error;
-          }
-        }
-        let outcome: { message: Message } | { error: unknown };
-        try {
-          outcome = { message: await this.sendOnce(params as CreateMessageParams, entry) };
-        } catch (error) {
-          outcome = { error };
-        } finally {
-          this.pacer.release();
-        }
-        if ('message' in outcome) {
-          this.report({ index, key, status: 'sent', message: outcome.message });
-          return;
-        }
-        const error = outcome.error;
-        if (!(error instanceof Digital99Error)) throw error;
-        const limit = rateLimitOf(error, this.options.windowMs);
-        if (limit && !this.stopped && entry.rateLimited < maxRateLimitWaits) {
-          entry.rateLimited++;
-          if (limit.scope === 'client') {
-            this.pacer.pause(limit.waitMs);
-            continue;
-          }
-          // Only this conversation waits; the slot goes to other conversations meanwhile.
-          handedBack = true;
-          this.queues.requeue(entry, performance.now() + limit.waitMs);
-          this.running--;
-          this.pump();
-          return;
-        }
+      const message = await this.send(params as CreateMessageParams, this.hooksFor(entry, hookFailure), (policy) =>
+        batchPolicy(policy, this.options.windowMs),
+      );
+      this.report({ index, key, status: 'sent', message });
+    } catch (error) {
+      if (error instanceof Digital99Error && !('error' in hookFailure)) {
         failed = true;
         this.report({ index, key, status: 'failed', error });
-        return;
+      } else {
+        // From beforeSend or the input, or not a Digital99Error (a bug): the batch stops and the results end with it.
+        this.fatal ??= { error };
+        failed = true;
+        this.stop();
       }
-    } catch (error) {
-      // From beforeSend, or not a Digital99Error (a bug): the batch stops and the results end with it.
-      this.fatal ??= { error };
-      failed = true;
-      this.stop();
     } finally {
-      if (!handedBack) {
-        this.queues.settled(entry, failed);
-        this.running--;
-        this.pump();
-      }
+      this.queues.settled(entry, failed);
+      this.running--;
+      this.pump();
     }
   }
 
-  private sendOnce(params: CreateMessageParams, entry: Entry<T>): Promise<Message> {
+  /**
+   * The pacer hook of one item: each attempt waits for the batch's pace (or its limiter) and counts
+   * in it; a 429 pauses every item until the window the wait was decided for, a flood limit only
+   * this conversation (which this item holds until it settles).
+   */
+  private hooksFor(entry: Entry<T>, hookFailure: { error?: unknown }): AttemptHooks {
+    let done: (() => void) | undefined;
+    const notStarted = () => this.notStartedError(entry);
+    return {
+      waitSignal: this.stopping.signal,
+      beforeAttempt: async () => {
+        if (this.stopped) throw notStarted();
+        done = await this.acquire().catch(() => {
+          throw notStarted();
+        });
+        if (this.stopped) {
+          done();
+          throw notStarted();
+        }
+        if (entry.announced) return;
+        // Once it has a slot: a journal then says "sending" only of what is about to be sent.
+        entry.announced = true;
+        try {
+          await this.options.beforeSend?.(entry.item, entry.index);
+        } catch (error) {
+          done();
+          hookFailure.error = error;
+          throw error;
+        }
+      },
+      afterAttempt: (decision: Decision) => {
+        done?.();
+        done = undefined;
+        if (!decision.retry) return;
+        if (decision.rateLimit === 'client') this.pacer.pause(decision.waitMs);
+        // The item keeps its conversation (and its place in `concurrency`) through the wait.
+        if (decision.rateLimit === 'conversation') this.queues.pause(entry.conversation, performance.now() + decision.waitMs);
+      },
+    };
+  }
+
+  /**
+   * A turn for one attempt: from the pacer (its pace, or with a limiter only its pause after a 429),
+   * then from the limiter when there is one. Resolves to what gives the turn back.
+   */
+  private async acquire(): Promise<() => void> {
+    await this.pacer.acquire();
     const { limiter } = this.options;
-    if (!limiter) return this.send(params);
-    // The limiter may run this long after it was queued: not once the batch has stopped.
-    return limiter.schedule(() => {
-      if (!this.stopped) return this.send(params);
-      const result = this.notStarted(entry);
-      return Promise.reject('error' in result ? result.error : new Error('stopped'));
+    if (!limiter) return () => this.pacer.release();
+    // The limiter paces jobs: each attempt is one, running until it settles.
+    return new Promise((resolve, reject) => {
+      const fail = (error: unknown) => {
+        this.pacer.release();
+        reject(error);
+      };
+      const job = () =>
+        new Promise<void>((done) => {
+          if (this.stopped) {
+            done();
+            fail(new Error('stopped'));
+          } else {
+            resolve(() => {
+              done();
+              this.pacer.release();
+            });
+          }
+        });
+      limiter.schedule(job).catch(fail);
     });
   }
 
   private stop(): void {
     if (this.stopped) return;
     this.stopped = true;
+    this.stopping.abort();
     this.pacer.cancelWaiting(new Error('stopped'));
     for (const entry of this.queues.drain()) this.report(this.notStarted(entry));
     if (!this.inputDone) {

@@ -1,7 +1,7 @@
 // createMany's options and input, checked before anything is read or sent, with messages that say
 // how to fix them.
 import { ConfigurationError } from '../errors/classes.js';
-import { checkSignal } from '../retry/policy.js';
+import { checkSignal } from '../core/retry-options.js';
 import type { BatchLimiter, CreateManyItem, CreateManyOptions } from './types.js';
 
 export const defaultPerMinute = 2_400;

@@ -5,7 +5,8 @@ import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
 import type { CreateManyItem } from '../bulk/types.js';
 import { InvalidInputError } from '../errors/classes.js';
-import { checkCreateParams, isPlainObject } from '../messages/input-checks.js';
+import { isPlainObject } from '../internal/plain-object.js';
+import { checkCreateParams } from '../messages/input-checks.js';
 
 export interface BatchLine {
   /** From 1, as an editor numbers lines. */

@@ -1,7 +1,7 @@
 // node:util's parseArgs for each command, with "did you mean --x?" for a misspelt option and every
 // mistake as a UsageError pointing at the command's help.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
-import { closestName } from '../messages/closest-name.js';
+import { closestName } from '../internal/closest-name.js';
 import { UsageError } from './exit-codes.js';
 
 type Options = NonNullable<ParseArgsConfig['options']>;

@@ -1,16 +1,16 @@
-// createClient: one openapi-fetch client with the token header and a guarded transport, shared by
-// client.messages (the friendly API) and client.api (the raw typed client), both with the same
-// timeout and retry policy. Every error either throws leaves through the client's redactor.
+// createClient: one openapi-fetch client, wrapped once. Every request of client.messages and
+// client.api goes through `send`: openapi-fetch builds it, core/request.ts sendWithRetries runs its
+// attempts, each sent by the guarded transport (client/transport.ts). Each public method is the
+// redaction boundary of its call: whatever it throws has the token cut out of it, once.
 import createOpenApiClient, { type Client } from 'openapi-fetch';
 import type { paths } from '../../generated/schema.js';
-import { createManyWith } from '../bulk/create-many.js';
+import { createMany } from '../bulk/create-many.js';
 import type { CreateManyInput, CreateManyItem, CreateManyOptions, CreateManyResult } from '../bulk/types.js';
-import { createMessages, type Messages, type Send } from '../messages/create.js';
+import { type AttemptResult, sendWithRetries } from '../core/request.js';
+import type { Redactor } from '../errors/redaction.js';
+import { createMessages, createWithHooks, type Messages, type Send } from '../messages/create.js';
 import { messagePromise } from '../messages/message-promise.js';
-import type { CreateMessageParams } from '../messages/types.js';
-import { runAttempts } from '../retry/attempts.js';
 import { resolveOptions, type ClientOptions } from './options.js';
-import { SendableRequest } from './sendable-request.js';
 import { createTransport, guardPerCallInit } from './transport.js';
 
 export interface Digital99Client {
@@ -32,57 +32,52 @@ export interface Digital99Client {
 
 type Init = Record<string, unknown> | undefined;
 
+/** openapi-fetch's request(), called with the method and path as strings (its typed overloads are for users). */
+type UntypedRequest = (method: string, url: string, init: Record<string, unknown>) => Promise<AttemptResult>;
+
+/** The redaction boundary: whatever a call throws has the token cut out of it on the way out. */
+function redacting<A extends unknown[], R>(redactor: Redactor, call: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
+  return async (...args) => {
+    try {
+      return await call(...args);
+    } catch (error) {
+      throw redactor.error(error);
+    }
+  };
+}
+
 export function createClient(options?: ClientOptions): Digital99Client {
   const resolved = resolveOptions(options);
-  const { redactor } = resolved;
-  const inner = createOpenApiClient<paths>({
-    baseUrl: resolved.baseUrl,
-    // The token header is added by the transport, after middleware (client.api.use) ran.
-    fetch: createTransport(resolved),
-    // A redirect is answered as an error: following it could carry the token to another origin.
-    redirect: 'manual',
-  });
+  // A redirect is answered as an error: following it could carry the token to another origin.
+  const inner = createOpenApiClient<paths>({ baseUrl: resolved.baseUrl, redirect: 'manual' });
+  const request = inner.request as unknown as UntypedRequest;
+  const transport = createTransport(resolved);
 
-  /** The redaction boundary: whatever a call throws has the token cut out of it on the way out. */
-  function redacting<A extends unknown[], R>(call: (...args: A) => Promise<R>): (...args: A) => Promise<R> {
-    return async (...args) => {
-      try {
-        return await call(...args);
-      } catch (error) {
-        throw redactor.error(error);
-      }
-    };
-  }
-
-  const send: Send = redacting(async (method, url, init, ctx) => {
-    const perCall = guardPerCallInit(init, resolved);
-    return runAttempts(
-      // SendableRequest lets the transport send the request without fetch's copy of it (see
-      // sendable-request.ts); a call may still pass its own Request class.
-      (signal) => inner.request(method as never, url as never, { Request: SendableRequest, ...perCall, signal } as never),
-      {
-        ...resolved,
-        policy: resolved.retry,
-        signal: init?.signal as AbortSignal | undefined,
-        what: `${method.toUpperCase()} ${url}`,
-        ...ctx,
-      },
-    );
-  });
-  const api: Record<string, unknown> = { ...inner, request: (method: string, url: string, init?: Init) => send(method, url, init) };
+  const send: Send = async (method, url, init, ctx) => {
+    const perCall = guardPerCallInit(init, resolved, transport);
+    const context = { ...resolved, policy: resolved.retry, signal: init?.signal as AbortSignal | undefined, what: `${method} ${url}` };
+    // openapi-fetch gets the attempt's fetch: the only Request with the attempt's signal is the one sent.
+    return sendWithRetries((fetch) => request(method, url, { ...perCall.init, fetch }), {
+      ...context,
+      ...ctx,
+      transport: perCall.transport,
+    });
+  };
+  const sendApi = redacting(resolved.redactor, (method: string, url: string, init?: Init) => send(method.toUpperCase(), url, init));
+  const api: Record<string, unknown> = { ...inner, request: sendApi };
   for (const method of ['GET', 'PUT', 'POST', 'DELETE', 'OPTIONS', 'HEAD', 'PATCH', 'TRACE']) {
-    api[method] = (url: string, init?: Init) => send(method, url, init);
+    api[method] = (url: string, init?: Init) => sendApi(method, url, init);
   }
   const created = createMessages(send, resolved);
-  const createWithResponse = redacting(created.createWithResponse);
-  // createMany sends through create (rate limits left to it): its errors pass the same boundary.
-  const createMany = createManyWith(redacting((params: CreateMessageParams) => created.createLeavingRateLimits(params)));
-  const messages: Digital99Client['messages'] = {
+  const createWithResponse = redacting(resolved.redactor, created.createWithResponse);
+  const messages = {
     create: (params, requestOptions) => messagePromise(createWithResponse(params, requestOptions)),
-    createMany,
-  };
-
+    createMany: (items, manyOptions) => createMany(client, items, manyOptions),
+  } as Digital99Client['messages'];
+  // For createMany (src/bulk), which paces every attempt: kept off what console.log or JSON shows.
+  Object.defineProperty(messages, createWithHooks, { value: redacting(resolved.redactor, created.createWithHooks) });
+  const client: Digital99Client = { messages, api: api as unknown as Client<paths> };
   // The token lives only in closures: nothing on this object shows it to console.log, util.inspect
   // or JSON.stringify.
-  return { messages, api: api as unknown as Client<paths> };
+  return client;
 }

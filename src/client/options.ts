@@ -3,10 +3,11 @@
 // and the redactor that every error and debug line passes through.
 import { ConfigurationError } from '../errors/classes.js';
 import { createRedactor, type Redactor } from '../errors/redaction.js';
-import { resolveRetry, resolveTimeout, type RetryOptions, type RetryPolicy } from '../retry/policy.js';
+import { missingTokenMessage, tokenEnvVar } from '../internal/missing-token.js';
+import { resolveRetry, resolveTimeout, type RetryOptions, type RetryPolicy } from '../core/retry-options.js';
 
 export const defaultBaseUrl = 'https://online.99digital.co.il';
-export const tokenEnvVar = 'DIGITAL99_API_ACCESS_TOKEN';
+export { tokenEnvVar };
 export const baseUrlEnvVar = 'DIGITAL99_BASE_URL';
 export const debugEnvVar = 'DIGITAL99_DEBUG';
 
@@ -82,9 +83,7 @@ export const maxTokenLength = 256;
 /** Checks a token is one a server could have issued, naming the problem but never the token. */
 export function checkToken(token: unknown, source: string): string {
   if (token === undefined || token === null || token === '') {
-    fail(
-      `Missing API access token: pass createClient({ apiAccessToken }) or set ${tokenEnvVar}. Find the token on your 99digital profile page.`,
-    );
+    fail(missingTokenMessage);
   }
   const what = `The API access token (${source})`;
   if (typeof token !== 'string') fail(`${what} must be a string, got ${typeof token}.`);

@@ -1,12 +1,12 @@
-// The fetch that openapi-fetch calls: it adds the token header (after every middleware ran, so that
-// no middleware ever sees the token), refuses to send it anywhere but the configured origin, never
-// follows redirects (whatever a call asks for), caps response size and writes debug lines. And the
-// check of what one call of client.api may override.
+// What sends each attempt: the Request openapi-fetch built (after every middleware ran, so that no
+// middleware ever sees the token) goes out with the token header and the attempt's signal, only to
+// the configured origin, never following redirects (whatever a call asks for); the answer's size is
+// capped and debug lines are written. And the check of what one call of client.api may override.
+import { checkSignal } from '../core/retry-options.js';
 import { ConfigurationError, UnexpectedResponseError } from '../errors/classes.js';
-import { maxErrorBodyBytes } from '../errors/from-response.js';
-import { checkSignal } from '../retry/policy.js';
+import { errorFromResponse, maxErrorBodyBytes } from '../errors/from-response.js';
+import type { Redactor } from '../errors/redaction.js';
 import { logExchange } from './debug-log.js';
-import { sendableInit } from './sendable-request.js';
 
 /** A message is a few KB; anything past this is not an answer of the messages API. */
 export const maxResponseBytes = 16 * 1024 * 1024;
@@ -19,7 +19,12 @@ export interface TransportOptions {
   fetch: typeof globalThis.fetch;
   /** Already redacting (client/options.ts). */
   debug: ((line: string) => void) | undefined;
+  /** For the error an answer with a status past 599 becomes here. */
+  redactor: Redactor;
 }
+
+/** Sends one attempt's request with the attempt's signal (core/request.ts gives it to openapi-fetch as its fetch). */
+export type Transport = (request: Request, signal: AbortSignal) => Promise<Response>;
 
 const tooLarge = (status: number, size: string) =>
   new UnexpectedResponseError(
@@ -37,9 +42,14 @@ function refuseOrigin(target: string, origin: string): ConfigurationError {
 /**
  * openapi-fetch lets one call override baseUrl and fetch. Either could carry the token elsewhere or
  * skip the guarded transport: the origin is checked before anything is built (so that even a URL
- * with credentials is refused by name), and a per-call fetch is wrapped in the guarded transport.
+ * with credentials is refused by name), and a per-call fetch gets a guarded transport of its own.
+ * What openapi-fetch is given has neither `fetch` nor `signal`: both belong to each attempt.
  */
-export function guardPerCallInit<T extends Record<string, unknown> | undefined>(init: T, options: TransportOptions): T {
+export function guardPerCallInit(
+  init: Record<string, unknown> | undefined,
+  options: TransportOptions,
+  transport: Transport,
+): { init: Record<string, unknown>; transport: Transport } {
   const { origin } = options;
   if (init?.baseUrl !== undefined) {
     let target: string;
@@ -52,65 +62,64 @@ export function guardPerCallInit<T extends Record<string, unknown> | undefined>(
     if (target !== origin) throw refuseOrigin(target, origin);
   }
   checkSignal(init?.signal);
-  if (init?.fetch === undefined) return init;
-  if (typeof init.fetch !== 'function') throw new ConfigurationError('A per-call fetch must be a function.');
-  return { ...init, fetch: createTransport({ ...options, fetch: init.fetch as typeof globalThis.fetch }) };
+  const { fetch, signal: _signal, ...rest } = init ?? {};
+  if (fetch === undefined) return { init: rest, transport };
+  if (typeof fetch !== 'function') throw new ConfigurationError('A per-call fetch must be a function.');
+  return { init: rest, transport: createTransport({ ...options, fetch: fetch as typeof globalThis.fetch }) };
 }
 
-export function createTransport({ origin, authHeader, token, fetch: fetchImpl, debug }: TransportOptions) {
-  // The platform's fetch takes (url, init) as it takes a Request; a fetch passed in may be a wrapper
-  // that only forwards its first argument, so it always gets the Request.
+export function createTransport(options: TransportOptions): Transport {
+  const { origin, authHeader, token, fetch: fetchImpl, debug } = options;
+  // The platform's fetch takes (request, init) and builds the Request it sends from both; a fetch
+  // passed in may be a wrapper that only forwards its first argument, so it gets one Request.
   const platformFetch = fetchImpl === globalThis.fetch;
-  return async function transport(input: Request, init?: RequestInit): Promise<Response> {
+  return async function transport(input: Request, signal: AbortSignal): Promise<Response> {
     // openapi-fetch lets a call override baseUrl; the token must not follow it elsewhere.
     if (!input.url.startsWith(origin + '/')) throw refuseOrigin(new URL(input.url).origin, origin);
     // The token goes on a copy of the headers: the Request that middleware saw (and sees again in
-    // onResponse) never holds it.
+    // onResponse) never holds it. A call may ask for redirect: 'follow'; fetch would then carry the
+    // token header to whatever origin the Location names: never.
     const headers = new Headers(input.headers);
     headers.set(authHeader, token);
-    // Without the copy fetch(request) would make (see sendable-request.ts): ~15% less CPU a call.
-    const direct = init === undefined && platformFetch ? sendableInit(input) : undefined;
-    // A call may ask for redirect: 'follow'; fetch would then carry the token header to whatever
-    // origin the Location names (only Authorization is dropped on a cross-origin redirect).
-    const request = direct ? undefined : new Request(input, { redirect: 'manual', headers });
+    const init: RequestInit = { headers, redirect: 'manual', signal };
     const logResponse = debug && logExchange(debug, { method: input.method, url: input.url, headers });
-    const response = await (direct
-      ? fetchImpl(input.url, { ...direct, headers, redirect: 'manual' })
-      : fetchImpl(request as Request, init === undefined ? undefined : { ...init, headers, redirect: 'manual' }));
+    const response = await (platformFetch ? fetchImpl(input, init) : fetchImpl(new Request(input, init)));
     logResponse?.(response);
-    // The status decides (an error class, a retry); a huge error page must not turn a 503 into
-    // something else, nor be read to the end. (errors/from-response.ts redacts it, then cuts it.)
-    if (!response.ok) return capBody(response, maxErrorBodyBytes);
-    const length = response.headers.get('content-length');
-    if (Number(length) > maxResponseBytes) {
-      await response.body?.cancel().catch(() => {});
-      throw tooLarge(response.status, `(${length} bytes) is over`);
-    }
-    // Content-Length counts the bytes on the wire: a gzip, deflate or br body decodes to far more
-    // (a 400 KiB answer can inflate to 400 MiB), so the decoded bytes are counted whenever it is encoded.
-    const encoded = (response.headers.get('content-encoding') ?? 'identity').trim().toLowerCase() !== 'identity';
-    return length === null || encoded ? capBody(response, maxResponseBytes, () => tooLarge(response.status, 'grew past')) : response;
+    return limitSize(response, input, options);
   };
 }
 
 /**
- * A Response that reports a status the Response constructor refuses (it takes 200 to 599 only, and
- * a server can send 600 or 999): such an answer is an error like any other, with its own status.
+ * The status decides (an error class, a retry): a huge error page must not turn a 503 into something
+ * else, nor be read to the end (errors/from-response.ts redacts it, then cuts it). A status the
+ * Response class refuses (past 599: a broken server) cannot be passed on as a Response: it becomes
+ * its ApiError here, with its own status.
  */
-const oddStatus = Symbol('status');
-class OddStatusResponse extends Response {
-  // Not a #private field: Response's own constructor reads `status` before this class's fields exist.
-  declare readonly [oddStatus]: number | undefined;
-  constructor(body: ReadableStream<Uint8Array> | null, from: Response) {
-    super(body, { status: 500, statusText: from.statusText, headers: from.headers });
-    Object.defineProperty(this, oddStatus, { value: from.status });
+async function limitSize(response: Response, request: Request, options: TransportOptions): Promise<Response> {
+  if (response.status > 599) throw await oddStatusError(response, request, options);
+  if (!response.ok) return capBody(response, maxErrorBodyBytes);
+  const length = response.headers.get('content-length');
+  if (Number(length) > maxResponseBytes) {
+    await response.body?.cancel().catch(() => {});
+    throw tooLarge(response.status, `(${length} bytes) is over`);
   }
-  override get status(): number {
-    return this[oddStatus] ?? super.status;
+  // Content-Length counts the bytes on the wire: a gzip, deflate or br body decodes to far more
+  // (a 400 KiB answer can inflate to 400 MiB), so the decoded bytes are counted whenever it is encoded.
+  const encoded = (response.headers.get('content-encoding') ?? 'identity').trim().toLowerCase() !== 'identity';
+  return length === null || encoded ? capBody(response, maxResponseBytes, () => tooLarge(response.status, 'grew past')) : response;
+}
+
+async function oddStatusError(response: Response, request: Request, options: TransportOptions) {
+  const text = response.body ? await new Response(capped(response.body, maxErrorBodyBytes)).text() : '';
+  let body: unknown = text;
+  try {
+    body = JSON.parse(text);
+  } catch {
+    // Not JSON: quoted as text.
   }
-  override get ok(): boolean {
-    return false;
-  }
+  const path = new URL(request.url).pathname;
+  const what = `${request.method} ${path}`;
+  return errorFromResponse(response, body, { what, method: request.method, url: request.url }, options);
 }
 
 /**
@@ -118,9 +127,12 @@ class OddStatusResponse extends Response {
  * what `tooLong` makes or, without it, simply ends there (the rest is cancelled).
  */
 function capBody(response: Response, limit: number, tooLong?: () => Error): Response {
-  if (!response.body) return response;
+  return response.body ? new Response(capped(response.body, limit, tooLong), response) : response;
+}
+
+function capped(body: ReadableStream<Uint8Array>, limit: number, tooLong?: () => Error): ReadableStream<Uint8Array> {
   let seen = 0;
-  const body = response.body.pipeThrough(
+  return body.pipeThrough(
     new TransformStream<Uint8Array, Uint8Array>({
       transform(chunk, controller) {
         const room = limit - seen;
@@ -131,5 +143,4 @@ function capBody(response: Response, limit: number, tooLong?: () => Error): Resp
       },
     }),
   );
-  return response.status >= 200 && response.status <= 599 ? new Response(body, response) : new OddStatusResponse(body, response);
 }

@@ -35,7 +35,7 @@ export function abortedError(ctx: FailureContext, when: 'before it was sent' | '
 
 /**
  * Turns what a failed attempt threw into a typed error. The caller's abort is decided before this,
- * by when it happened (retry/attempts.ts), so a Digital99Error here is one of ours: the transport's.
+ * by when it happened (core/request.ts), so a Digital99Error here is one of ours: the transport's.
  */
 export function classify(error: unknown, timedOut: boolean, ctx: FailureContext): Digital99Error {
   const check = ' The server may have posted the message: check the conversation before sending it again.';

@@ -13,7 +13,7 @@ import {
   type ApiErrorDetails,
 } from './classes.js';
 import type { Redactor } from './redaction.js';
-import { isFloodLimit, parseRetryAfter, rateLimitWait } from './retry-after.js';
+import { isFloodLimit, parseRetryAfter, rateLimitWait } from '../internal/retry-after.js';
 
 /** The X-Request-Id of an answer, for support tickets. */
 export function requestIdOf(response: Response): string | undefined {

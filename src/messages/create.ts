@@ -1,10 +1,10 @@
 // client.messages.create: check, send (JSON, or multipart with files), and return the typed
 // message (with the answer it came in) or throw a typed error. Never returns undefined.
+import type { AttemptHooks, AttemptResult, CallContext } from '../core/request.js';
+import { checkSignal, resolveRetry, resolveTimeout, type RetryPolicy } from '../core/retry-options.js';
+import { ConfigurationError } from '../errors/classes.js';
 import { requestIdOf } from '../errors/from-response.js';
 import type { Redactor } from '../errors/redaction.js';
-import type { AttemptContext } from '../retry/attempts.js';
-import { ConfigurationError } from '../errors/classes.js';
-import { checkSignal, resolveRetry, resolveTimeout, type RetryPolicy } from '../retry/policy.js';
 import type { MessagePromise, MessageWithResponse } from './message-promise.js';
 import { messageFrom } from './read-message.js';
 import { checkedRequest } from './request.js';
@@ -13,12 +13,20 @@ import type { ContentType, CreateMessageParams, Message, RequestOptions } from '
 type Init = Record<string, unknown> | undefined;
 
 /** One request through the client's openapi-fetch client, with its attempts; `ctx` overrides the client's policy. */
-export type Send = (
-  method: string,
-  url: string,
-  init: Init,
-  ctx?: Partial<AttemptContext>,
-) => Promise<{ data?: unknown; error?: unknown; response: Response }>;
+export type Send = (method: string, url: string, init: Init, ctx?: Partial<CallContext>) => Promise<AttemptResult>;
+
+/**
+ * Where the client keeps create with the pacer hook (core/request.ts AttemptHooks) and a policy of
+ * the caller's making: not enumerable, under this module-private key, for createMany (src/bulk) only.
+ */
+export const createWithHooks = Symbol('99digital.createWithHooks');
+
+/** create(params) with every attempt passing `hooks`, under the policy `policy` makes of the client's. */
+export type CreateWithHooks = (
+  params: CreateMessageParams,
+  hooks: AttemptHooks,
+  policy: (clientPolicy: RetryPolicy) => RetryPolicy,
+) => Promise<Message>;
 
 /** What messages need of the client's resolved options. */
 export interface MessagesOptions {
@@ -41,38 +49,31 @@ export interface Messages {
 }
 
 export function createMessages(send: Send, options: MessagesOptions) {
-  async function post(
-    params: CreateMessageParams<ContentType | undefined>,
-    requestOptions: RequestOptions,
-    leaveRateLimits: boolean,
-  ): Promise<MessageWithResponse> {
-    // The per-call options first: nothing (no timer, no request) starts with a bad one.
-    if (typeof requestOptions !== 'object' || requestOptions === null) {
-      throw new ConfigurationError('messages.create(params, options): options must be an object such as { signal, timeoutMs, retry }.');
-    }
-    const signal = checkSignal(requestOptions.signal);
-    const policy = requestOptions.retry === undefined ? options.retry : resolveRetry(requestOptions.retry, 'retry (per call)');
-    const timeoutMs =
-      requestOptions.timeoutMs === undefined ? options.timeoutMs : resolveTimeout(requestOptions.timeoutMs, 'timeoutMs (per call)');
+  async function post(params: CreateMessageParams<ContentType | undefined>, ctx: Partial<CallContext>): Promise<MessageWithResponse> {
     const { url, init, path } = await checkedRequest(params);
-    const result = await send('POST', url, { ...init, signal }, { policy, timeoutMs, what: `POST ${path}`, leaveRateLimits });
+    const result = await send('POST', url, init, { what: `POST ${path}`, ...ctx });
     const { response } = result;
     return { data: messageFrom(result, path, options), response, requestId: requestIdOf(response) };
   }
   return {
     /** What create() resolves to with `.withResponse()`; the client wraps it in a MessagePromise. */
-    createWithResponse(
+    async createWithResponse(
       params: CreateMessageParams<ContentType | undefined>,
       requestOptions: RequestOptions = {},
     ): Promise<MessageWithResponse> {
-      return post(params, requestOptions, false);
+      // The per-call options first: nothing (no timer, no request) starts with a bad one.
+      if (typeof requestOptions !== 'object' || requestOptions === null) {
+        throw new ConfigurationError('messages.create(params, options): options must be an object such as { signal, timeoutMs, retry }.');
+      }
+      const signal = checkSignal(requestOptions.signal);
+      const policy = requestOptions.retry === undefined ? options.retry : resolveRetry(requestOptions.retry, 'retry (per call)');
+      const timeoutMs =
+        requestOptions.timeoutMs === undefined ? options.timeoutMs : resolveTimeout(requestOptions.timeoutMs, 'timeoutMs (per call)');
+      return post(params, { signal, policy, timeoutMs });
     },
-    /**
-     * create, except that a rate-limit answer is thrown at once instead of retried: for
-     * messages.createMany, which waits out rate limits for the whole batch (src/bulk).
-     */
-    async createLeavingRateLimits(params: CreateMessageParams<ContentType | undefined>): Promise<Message> {
-      return (await post(params, {}, true)).data;
+    /** create with the pacer hook, for createMany (see createWithHooks). */
+    async createWithHooks(...[params, hooks, policy]: Parameters<CreateWithHooks>): Promise<Message> {
+      return (await post(params, { hooks, policy: policy(options.retry) })).data;
     },
   };
 }

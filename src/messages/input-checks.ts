@@ -5,7 +5,8 @@
 // What is not schema stays here: the path ids, the files, and which fields a multipart body carries.
 import { requestFacts, variantChecks, type SchemaError } from '../../generated/request-checks.js';
 import { InvalidInputError } from '../errors/classes.js';
-import { closestName } from './closest-name.js';
+import { closestName } from '../internal/closest-name.js';
+import { isPlainObject } from '../internal/plain-object.js';
 
 const { discriminator, defaultVariant, fields, enums, required, names, files, multipartFields } = requestFacts;
 
@@ -36,10 +37,6 @@ function describe(value: unknown): string {
 
 function fail(field: string, message: string): never {
   throw new InvalidInputError(field, `${field}: ${message}`);
-}
-
-export function isPlainObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 export function checkId(value: unknown, field: string, what: string): number {

@@ -2,7 +2,7 @@
 // one `attachments[]` part per file, plain fields as text, content_attributes as JSON. Each file's
 // size is checked before anything is sent.
 import { InvalidInputError } from '../errors/classes.js';
-import { isPlainObject } from './input-checks.js';
+import { isPlainObject } from '../internal/plain-object.js';
 
 /**
  * The server's limit on one file: Chatwoot's Attachment#validate_file_size refuses a file over

@@ -1,6 +1,6 @@
 // The types of messages.create: its parameters and options, and the message it returns (from the spec).
 import type { components } from '../../generated/schema.js';
-import type { RetryOptions } from '../retry/policy.js';
+import type { RetryOptions } from '../core/retry-options.js';
 import type { AttachmentInput } from './multipart.js';
 
 export type Message = components['schemas']['Message'];

@@ -2,10 +2,11 @@
 // requests against the packaged openapi.yaml) behind a small server that records each request,
 // answers with the message built from it, and serves queued failures on demand. Prism
 // (@stoplight/prism-cli) is an optional peer dependency: install it to use this entry.
-import { existsSync, readFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigurationError } from '../errors/classes.js';
+import { ownPackage } from '../internal/own-package.js';
 import { startFrontServer, type Respond } from './front-server.js';
 import { DEFAULT_START_TIMEOUT_MS, startPrism, type PrismProcess } from './prism.js';
 import type { QueuedAnswer } from './queued-answers.js';
@@ -162,23 +163,7 @@ function checkCanSpawn(): void {
 
 /** The openapi.yaml at the root of this package, found from this file (src/ or dist/src/). */
 export function packagedSpecPath(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const manifest = join(dir, 'package.json');
-    if (existsSync(manifest)) {
-      try {
-        const { name } = JSON.parse(readFileSync(manifest, 'utf8')) as { name?: unknown };
-        if (name === '99digital-client') return join(dir, 'openapi.yaml');
-      } catch {
-        // Not JSON: not our package.json; keep walking up.
-      }
-    }
-    const parent = dirname(dir);
-    if (parent === dir) {
-      throw new ConfigurationError(
-        `Cannot find the 99digital-client package (and its openapi.yaml) above ${fileURLToPath(import.meta.url)}.`,
-      );
-    }
-    dir = parent;
-  }
+  const own = ownPackage();
+  if (own) return join(own.dir, 'openapi.yaml');
+  throw new ConfigurationError(`Cannot find the 99digital-client package (and its openapi.yaml) above ${fileURLToPath(import.meta.url)}.`);
 }

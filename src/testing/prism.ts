@@ -7,6 +7,7 @@ import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { ConfigurationError } from '../errors/classes.js';
+import { sleep } from '../internal/sleep.js';
 import { PrismStartError } from './errors.js';
 
 export const PRISM_PACKAGE = '@stoplight/prism-cli';
@@ -239,10 +240,6 @@ async function answersPreflight(url: string): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolveSleep) => setTimeout(resolveSleep, ms));
 }
 
 function stripAnsi(text: string): string {

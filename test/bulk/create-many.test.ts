@@ -77,6 +77,32 @@ describe('createMany: pacing', () => {
     expect(first).toMatchObject({ status: 'sent', index: 2, message: { conversation_id: 3, content: 'c3-m0' } });
   });
 
+  it("keeps the pace when create retries: every attempt (503 + Retry-After, then the retry) counts in the batch's window", async () => {
+    const windowMs = 400;
+    const turnedAway = new Set<string>();
+    const s = await serve({
+      windowMs,
+      // Each item's first attempt: "come back later" (retried at once, Retry-After: 0).
+      override: ({ content }, res) => {
+        if (turnedAway.has(content)) return undefined;
+        turnedAway.add(content);
+        res.writeHead(503, { 'content-type': 'text/plain', 'retry-after': '0' });
+        res.end('busy');
+        return 503;
+      },
+    });
+    const results = await collect(
+      clientFor(s.url).messages.createMany(items([1, 2, 3, 4, 5, 6], 4), { perMinute: 12, windowMs, concurrency: 6 }),
+    );
+
+    expectEachOnce(results, 24);
+    expect(results.every((r) => r.status === 'sent')).toBe(true);
+    expect(s.arrivals).toHaveLength(48);
+    expect(s.arrivals.filter((a) => a.status === 503)).toHaveLength(24);
+    // What the server received: never more than perMinute (12) in any window, retries included.
+    expect(s.maxInAnyWindow()).toBeLessThanOrEqual(12);
+  });
+
   it('pauses every item until the next window after a 429, and loses no message to it', async () => {
     // Windows of a second, and the batch started at the start of one, so that the sixth request lands
     // in the first window (and is refused) however slowly a loaded machine sends the first five.
@@ -193,8 +219,9 @@ describe('createMany: results', () => {
       ],
     );
     expect(s.saved().map((a) => a.content)).toEqual(['c7-m0', 'c7-m2']);
-    // beforeSend ran for each item that was going to be sent, before the server had it.
-    expect(announced.map((a) => a.key).sort()).toEqual(['bad', 'c7-m0', 'c7-m2']);
+    // beforeSend ran for each item that was going to be sent, before the server had it (an item
+    // that fails its input checks is refused before it takes a turn, so it is not announced).
+    expect(announced.map((a) => a.key).sort()).toEqual(['c7-m0', 'c7-m2']);
     for (const arrival of s.saved()) {
       expect(announced.find((a) => a.key === arrival.content)!.at).toBeLessThanOrEqual(arrival.at);
     }

@@ -3,8 +3,10 @@
 // Date header and no Retry-After, as rack-attack answers; and the per-conversation flood limit,
 // a sliding window of saved messages → 422 {"error":"Validation failed: Too many messages"}.
 // It records every request with its arrival time and answer, so tests count what it received.
-import { createServer, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+// Built on the tests' one loopback server (test/reliability/loopback-server.ts).
+import type { ServerResponse } from 'node:http';
+import { startServer, type LoopbackServer } from '../reliability/loopback-server.js';
+import { messageJson } from '../support/sample-message.js';
 
 export interface Arrival {
   /** Date.now() when the whole body had arrived. */
@@ -47,68 +49,48 @@ export async function startLimitsServer(options: LimitsServerOptions): Promise<L
   const savedAt = new Map<number, number[]>();
   let nextId = 1;
 
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const at = Date.now();
-      const [, account = '0', conversation = '0'] = /accounts\/(\d+)\/conversations\/(\d+)\/messages/.exec(req.url ?? '') ?? [];
-      let content = '';
-      try {
-        content = String((JSON.parse(Buffer.concat(chunks).toString('utf8')) as { content?: unknown }).content ?? '');
-      } catch {
-        // Not JSON: recorded with no content.
+  const server: LoopbackServer = await startServer((req, res, index) => {
+    const { body, receivedAt: at } = server.requests[index]!;
+    const [, account = '0', conversation = '0'] = /accounts\/(\d+)\/conversations\/(\d+)\/messages/.exec(req.url ?? '') ?? [];
+    let content = '';
+    try {
+      content = String((JSON.parse(body.toString('utf8')) as { content?: unknown }).content ?? '');
+    } catch {
+      // Not JSON: recorded with no content.
+    }
+    const token = req.headers['api_access_token'] as string | undefined;
+    const base = { at, account: Number(account), conversation: Number(conversation), content, token };
+    const window = Math.floor(at / windowMs);
+    const count = (windows.get(window) ?? 0) + 1;
+    windows.set(window, count);
+    const answer = (): number => {
+      const overridden = options.override?.(base, res);
+      if (overridden !== undefined) return overridden;
+      if (count > perWindow) {
+        res.writeHead(429, { 'content-type': 'text/plain' });
+        res.end('Retry later\n');
+        return 429;
       }
-      const token = req.headers['api_access_token'] as string | undefined;
-      const base = { at, account: Number(account), conversation: Number(conversation), content, token };
-      const window = Math.floor(at / windowMs);
-      const count = (windows.get(window) ?? 0) + 1;
-      windows.set(window, count);
-      const answer = (): number => {
-        const overridden = options.override?.(base, res);
-        if (overridden !== undefined) return overridden;
-        if (count > perWindow) {
-          res.writeHead(429, { 'content-type': 'text/plain' });
-          res.end('Retry later\n');
-          return 429;
-        }
-        const recent = (savedAt.get(base.conversation) ?? []).filter((t) => t > at - windowMs);
-        if (recent.length >= perConversation) {
-          savedAt.set(base.conversation, recent);
-          res.writeHead(422, { 'content-type': 'application/json; charset=utf-8' });
-          res.end(JSON.stringify({ error: 'Validation failed: Too many messages' }));
-          return 422;
-        }
-        savedAt.set(base.conversation, [...recent, at]);
-        res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
-        res.end(
-          JSON.stringify({
-            id: nextId++,
-            content,
-            inbox_id: 1,
-            conversation_id: base.conversation,
-            message_type: 1,
-            content_type: 'text',
-            status: 'sent',
-            content_attributes: {},
-            created_at: Math.floor(at / 1000),
-            private: false,
-            source_id: null,
-          }),
-        );
-        return 200;
-      };
-      const respond = () => arrivals.push({ ...base, status: answer() });
-      const delay = options.latencyMs?.() ?? 0;
-      if (delay > 0) setTimeout(respond, delay);
-      else respond();
-    });
+      const recent = (savedAt.get(base.conversation) ?? []).filter((t) => t > at - windowMs);
+      if (recent.length >= perConversation) {
+        savedAt.set(base.conversation, recent);
+        res.writeHead(422, { 'content-type': 'application/json; charset=utf-8' });
+        res.end(JSON.stringify({ error: 'Validation failed: Too many messages' }));
+        return 422;
+      }
+      savedAt.set(base.conversation, [...recent, at]);
+      res.writeHead(200, { 'content-type': 'application/json; charset=utf-8' });
+      res.end(JSON.stringify({ ...JSON.parse(messageJson(content, nextId++)), conversation_id: base.conversation }));
+      return 200;
+    };
+    const respond = () => arrivals.push({ ...base, status: answer() });
+    const delay = options.latencyMs?.() ?? 0;
+    if (delay > 0) setTimeout(respond, delay);
+    else respond();
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const { port } = server.address() as AddressInfo;
   const sorted = () => [...arrivals].sort((a, b) => a.at - b.at);
   return {
-    url: `http://127.0.0.1:${port}`,
+    url: server.url,
     arrivals,
     saved: () => sorted().filter((a) => a.status === 200),
     maxInAnyWindow(length = windowMs, of = sorted()) {
@@ -120,10 +102,6 @@ export async function startLimitsServer(options: LimitsServerOptions): Promise<L
       return max;
     },
     perFixedWindow: () => [...windows.values()],
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
+    close: () => server.close(),
   };
 }

@@ -1,9 +1,9 @@
 // Real HTTP servers on 127.0.0.1 (port 0) that misbehave on purpose. Each records every request it
 // received in full and every connection it saw, so tests can assert what reached the server (and
-// that a connection was closed) rather than what the client says it did.
+// that a connection was closed) rather than what the client says it did. The one test HTTP server
+// of the library's tests (test/bulk/limits-server.ts emulates the server's limits on it).
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
-import { MessageType } from '../../src/index.js';
 
 export interface ReceivedRequest {
   method: string;
@@ -121,21 +121,4 @@ export async function closedPort(): Promise<number> {
 export function reply(res: ServerResponse, status: number, body = '', headers: Record<string, string> = {}): void {
   res.writeHead(status, { 'content-type': 'application/json', ...headers });
   res.end(body);
-}
-
-/** A message as the 99digital server answers 200 (the spec's TextMessageResponse, trimmed). */
-export function messageJson(content = 'Hello from the API', id = 1022): string {
-  return JSON.stringify({
-    id,
-    content,
-    inbox_id: 3,
-    conversation_id: 42,
-    message_type: MessageType.outgoing,
-    content_type: 'text',
-    status: 'sent',
-    content_attributes: {},
-    created_at: 1764096000,
-    private: false,
-    source_id: null,
-  });
 }

@@ -5,8 +5,9 @@ import { connect } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { AbortedError, ConfigurationError, RateLimitError, TimeoutError, createClient, type ClientOptions } from '../../src/index.js';
 import { expectNothingLeft, serversClosedAfterEach, settledResources } from './leftovers.js';
-import { messageJson, reply, type LoopbackServer } from './loopback-server.js';
+import { reply, type LoopbackServer } from './loopback-server.js';
 import { secretToken } from './token-exposure.js';
+import { messageJson } from '../support/sample-message.js';
 
 const params = { account_id: 1, conversation_id: 42, content: 'cancel me' };
 
@@ -233,10 +234,11 @@ describe('nothing outlives a call', () => {
       if (i === 4) return; // times out
       reply(res, 200, messageJson());
     });
-    const client = clientFor(server, { timeoutMs: 150 });
+    // Only the call meant to time out has a short timeout: on a loaded machine the others must not.
+    const client = clientFor(server, { timeoutMs: 10_000 });
     const sent = await settle(server, () => client.messages.create(params, { signal: caller.signal }), { answered: true });
     const failed = await settle(server, () => client.messages.create(params, { signal: caller.signal }), { answered: true });
-    const timedOut = await settle(server, () => client.messages.create(params, { signal: caller.signal }));
+    const timedOut = await settle(server, () => client.messages.create(params, { signal: caller.signal, timeoutMs: 150 }));
     expect([sent.value?.id, failed.error, timedOut.error]).toEqual([
       1022,
       expect.objectContaining({ status: 500 }),

@@ -3,10 +3,30 @@
 // errors or the client object. (Every fault of the catalogue is also checked for it.)
 import { inspect } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
-import { ConfigurationError, RedirectError, createClient, type Digital99Client } from '../../src/index.js';
-import { messageJson, reply, startServer, type Handler, type LoopbackServer } from './loopback-server.js';
+import {
+  AbortedError,
+  ApiError,
+  AuthenticationError,
+  ConfigurationError,
+  ConnectionError,
+  createClient,
+  Digital99Error,
+  InvalidInputError,
+  MessageType,
+  NotFoundError,
+  RateLimitError,
+  RedirectError,
+  TimeoutError,
+  UnexpectedResponseError,
+  UnprocessableEntityError,
+  type ClientOptions,
+  type Digital99Client,
+} from '../../src/index.js';
+import { baseUrl, fakeFetch, jsonResponse, rejectionOf, textResponse, type Answer } from '../unit/fake-fetch.js';
+import { reply, startServer, type Handler, type LoopbackServer } from './loopback-server.js';
 import { watchUnhandledRejections } from './leftovers.js';
 import { linesWithToken, secretToken, tokenExposures } from './token-exposure.js';
+import { messageJson } from '../support/sample-message.js';
 
 const params = { account_id: 1, conversation_id: 42, content: 'secret-free content' };
 const route = '/api/v1/accounts/{account_id}/conversations/{conversation_id}/messages' as const;
@@ -180,7 +200,7 @@ describe('never in debug lines, errors or the client object', () => {
   }
 
   it('a ConfigurationError about a malformed token does not quote it', () => {
-    for (const bad of [`${secretToken}\n`, ` ${secretToken}`, `${secretToken}\u0007`, `${secretToken}é`]) {
+    for (const bad of [`${secretToken}\n`, ` ${secretToken}`, `${secretToken}\u0000`, `${secretToken}\u0007`, `${secretToken}é`]) {
       let error: unknown;
       try {
         createClient({ apiAccessToken: bad, baseUrl: 'https://online.99digital.co.il' });
@@ -192,9 +212,183 @@ describe('never in debug lines, errors or the client object', () => {
     }
   });
 
-  it('the client object shows no token to util.inspect or JSON.stringify', () => {
-    const client = createClient({ apiAccessToken: secretToken, baseUrl: 'https://online.99digital.co.il' });
-    expect(tokenExposures(client)).toEqual([]);
-    expect(linesWithToken([inspect(client.messages, { showHidden: true, depth: Infinity })])).toEqual([]);
+  it.each(['api_access_token', 'Api-Access-Token'] as const)(
+    'the client object (authHeader %s) shows no token to util.inspect or JSON.stringify',
+    (authHeader) => {
+      const client = createClient({ apiAccessToken: secretToken, baseUrl: 'https://online.99digital.co.il', authHeader });
+      expect(tokenExposures(client)).toEqual([]);
+      expect(tokenExposures(client.api)).toEqual([]);
+      expect(linesWithToken([inspect(client.messages, { showHidden: true, depth: Infinity })])).toEqual([]);
+    },
+  );
+});
+
+async function failure(answer: Answer, options: ClientOptions = {}, call?: (client: ReturnType<typeof createClient>) => Promise<unknown>) {
+  const server = fakeFetch(answer);
+  const lines: string[] = [];
+  const client = createClient({
+    apiAccessToken: secretToken,
+    baseUrl,
+    retry: false,
+    fetch: server.fetch,
+    debug: (line) => lines.push(line),
+    ...options,
+  });
+  const error = await rejectionOf(call ? call(client) : client.messages.create({ account_id: 1, conversation_id: 42, content: 'Hello' }));
+  expect(error).toBeInstanceOf(Digital99Error);
+  return { error, lines, sent: server.sent, client };
+}
+
+const echoJson = { error: `Invalid Access Token ${secretToken}`, errors: [`token ${secretToken} is not valid`], token: secretToken };
+
+describe('errors never show the token, whatever the server echoes (injected fetch)', () => {
+  it.each([
+    ['401 echoing the token in JSON', () => jsonResponse(echoJson, 401), AuthenticationError],
+    ['404 echoing the token', () => jsonResponse({ error: `no conversation for ${secretToken}` }, 404), NotFoundError],
+    ['422 echoing the token', () => jsonResponse({ error: `bad ${secretToken}` }, 422), UnprocessableEntityError],
+    ['429 echoing the token as text', () => textResponse(`Retry later, ${secretToken}`, 429), RateLimitError],
+    ['500 echoing the token as text', () => textResponse(`NoMethodError for ${secretToken}`, 500), ApiError],
+    [
+      '401 echoing the token in a response header',
+      () => jsonResponse({ error: 'no' }, 401, { 'x-debug-token': secretToken }),
+      AuthenticationError,
+    ],
+  ])('%s: the server saw the token, the error never shows it', async (_name, answer, errorClass) => {
+    const { error, lines, sent } = await failure(answer);
+    expect(sent[0]?.headers.get('api_access_token')).toBe(secretToken);
+    expect(error).toBeInstanceOf(errorClass);
+    expect(tokenExposures(error)).toEqual([]);
+    expect(lines.join('\n')).not.toContain(secretToken);
+  });
+
+  it('redacts the echoed token in the body and message, keeping the rest', async () => {
+    const { error } = await failure(() => jsonResponse(echoJson, 401));
+    const e = error as AuthenticationError;
+    expect(e.body).toEqual({ error: 'Invalid Access Token [redacted]', errors: ['token [redacted] is not valid'], token: '[redacted]' });
+    expect(e.message).toContain('failed with 401: Invalid Access Token [redacted].');
+  });
+
+  it('a redirect whose Location carries the token', async () => {
+    const location = `https://login.example.com/?api_access_token=${secretToken}`;
+    const { error, lines } = await failure(() => new Response(null, { status: 302, headers: { location } }));
+    expect(error).toBeInstanceOf(RedirectError);
+    expect(tokenExposures(error)).toEqual([]);
+    expect(lines.join('\n')).not.toContain(secretToken);
+  });
+
+  it.each([
+    ['an empty 200', () => new Response('', { status: 200 })],
+    ['a 200 text body echoing the token', () => textResponse(`ok ${secretToken}`, 200)],
+    ['a 200 JSON body echoing the token', () => jsonResponse({ headers: { api_access_token: secretToken } })],
+  ])('UnexpectedResponseError for %s', async (_name, answer) => {
+    const { error } = await failure(answer);
+    expect(error).toBeInstanceOf(UnexpectedResponseError);
+    expect(tokenExposures(error)).toEqual([]);
+  });
+
+  it('ConnectionError from a failing fetch', async () => {
+    const { error } = await failure(() => {
+      throw new TypeError('fetch failed', { cause: Object.assign(new Error('read ECONNRESET'), { code: 'ECONNRESET' }) });
+    });
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect(tokenExposures(error)).toEqual([]);
+  });
+
+  it('ConnectionError from a fetch whose own error quotes the token', async () => {
+    const { error } = await failure((request) => {
+      throw new TypeError(`proxy refused request with headers ${JSON.stringify(Object.fromEntries(request.headers))}`);
+    });
+    expect(error).toBeInstanceOf(ConnectionError);
+    expect(tokenExposures(error)).toEqual([]);
+  });
+
+  it('TimeoutError', async () => {
+    const { error } = await failure(
+      (request) =>
+        new Promise<Response>((_resolve, reject) => {
+          request.signal.addEventListener('abort', () => reject(request.signal.reason));
+        }),
+      { timeoutMs: 20 },
+    );
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect(tokenExposures(error)).toEqual([]);
+  });
+
+  it('AbortedError', async () => {
+    const controller = new AbortController();
+    const { error } = await failure(
+      (request) =>
+        new Promise<Response>((_resolve, reject) => {
+          request.signal.addEventListener('abort', () => reject(request.signal.reason));
+          controller.abort(new Error('user cancelled'));
+        }),
+      {},
+      (client) => client.messages.create({ account_id: 1, conversation_id: 42, content: 'x' }, { signal: controller.signal }),
+    );
+    expect(error).toBeInstanceOf(AbortedError);
+    expect(tokenExposures(error)).toEqual([]);
+  });
+
+  it('InvalidInputError', async () => {
+    const { error, sent } = await failure(
+      () => jsonResponse({}),
+      {},
+      (client) => client.messages.create({ account_id: '1', conversation_id: 42, content: 'x' } as never),
+    );
+    expect(sent).toEqual([]);
+    expect(error).toBeInstanceOf(InvalidInputError);
+    expect(tokenExposures(error)).toEqual([]);
+  });
+});
+
+describe('redaction is for errors only', () => {
+  it('returns a message whose content holds the token unchanged', async () => {
+    const answered = { id: 1, content: `my token is ${secretToken}`, message_type: MessageType.outgoing, created_at: 1 };
+    const server = fakeFetch(() => jsonResponse(answered));
+    const client = createClient({ apiAccessToken: secretToken, baseUrl, retry: false, fetch: server.fetch });
+    await expect(client.messages.create({ account_id: 1, conversation_id: 42, content: answered.content })).resolves.toEqual(answered);
+  });
+});
+
+describe('debug lines never show the token', () => {
+  it.each(['api_access_token', 'Api-Access-Token'] as const)('debug lines of a sent message redact the %s header', async (authHeader) => {
+    const server = fakeFetch();
+    const lines: string[] = [];
+    const client = createClient({
+      apiAccessToken: secretToken,
+      baseUrl,
+      authHeader,
+      fetch: server.fetch,
+      debug: (line) => lines.push(line),
+    });
+    await client.messages.create({ account_id: 1, conversation_id: 42, content: 'x' });
+    expect(server.sent[0]?.headers.get(authHeader)).toBe(secretToken);
+    expect(lines).toHaveLength(2);
+    expect(lines[0]).toMatch(/^→ POST https:\/\/online\.99digital\.co\.il\/api\/v1\/accounts\/1\/conversations\/42\/messages \{/);
+    expect(lines[0]).toContain(`${authHeader.toLowerCase()}: [redacted]`);
+    expect(lines[1]).toMatch(
+      /^← 200 POST https:\/\/online\.99digital\.co\.il\/api\/v1\/accounts\/1\/conversations\/42\/messages in \d+ ms/,
+    );
+    expect(lines.join('\n')).not.toContain(secretToken);
+  });
+
+  it('debug lines of retries and of a response header echoing the token', async () => {
+    const server = fakeFetch((_request, call) =>
+      call === 1
+        ? textResponse('Retry later', 429, { 'retry-after': '0', 'x-echo': secretToken, 'set-cookie': `t=${secretToken}` })
+        : jsonResponse({}, 200),
+    );
+    const lines: string[] = [];
+    const client = createClient({
+      apiAccessToken: secretToken,
+      baseUrl,
+      retry: { retries: 1, minDelayMs: 1, maxDelayMs: 5 },
+      fetch: server.fetch,
+      debug: (line) => lines.push(line),
+    });
+    await rejectionOf(client.messages.create({ account_id: 1, conversation_id: 42, content: 'x' }));
+    expect(server.sent).toHaveLength(2);
+    expect(lines.some((line) => line.startsWith('retry: 429; attempt 2 of 2 in '))).toBe(true);
+    expect(lines.join('\n')).not.toContain(secretToken);
   });
 });

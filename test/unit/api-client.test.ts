@@ -2,18 +2,8 @@
 // origin guard as client.messages.
 import { describe, expect, it } from 'vitest';
 import { ConfigurationError, ConnectionError, createClient } from '../../src/index.js';
-import {
-  answers,
-  baseUrl,
-  fakeFetch,
-  jsonResponse,
-  messagesUrl,
-  rejectionOf,
-  sampleMessage,
-  textResponse,
-  token,
-  type Answer,
-} from './fake-fetch.js';
+import { answers, baseUrl, fakeFetch, jsonResponse, messagesUrl, rejectionOf, textResponse, token, type Answer } from './fake-fetch.js';
+import { sampleMessage } from '../support/sample-message.js';
 
 const path = '/api/v1/accounts/{account_id}/conversations/{conversation_id}/messages';
 const ids = { path: { account_id: 1, conversation_id: 42 } };

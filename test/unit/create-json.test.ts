@@ -2,7 +2,8 @@
 // the caller gets back, for every content_type and the optional fields.
 import { describe, expect, it } from 'vitest';
 import { createClient, type CreateMessageParams } from '../../src/index.js';
-import { baseUrl, fakeFetch, jsonResponse, messagesUrl, sampleMessage, token } from './fake-fetch.js';
+import { baseUrl, fakeFetch, jsonResponse, messagesUrl, token } from './fake-fetch.js';
+import { sampleMessage } from '../support/sample-message.js';
 
 function setup(options: Parameters<typeof createClient>[0] = {}) {
   const server = fakeFetch();

@@ -2,7 +2,8 @@
 // fields as text, content_attributes as JSON text.
 import { describe, expect, it } from 'vitest';
 import { createClient, InvalidInputError } from '../../src/index.js';
-import { baseUrl, fakeFetch, messagesUrl, rejectionOf, sampleMessage, token } from './fake-fetch.js';
+import { baseUrl, fakeFetch, messagesUrl, rejectionOf, token } from './fake-fetch.js';
+import { sampleMessage } from '../support/sample-message.js';
 
 function setup() {
   const server = fakeFetch();

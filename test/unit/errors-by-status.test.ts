@@ -12,18 +12,8 @@ import {
   UnprocessableEntityError,
   type RetryOptions,
 } from '../../src/index.js';
-import {
-  answers,
-  baseUrl,
-  fakeFetch,
-  jsonResponse,
-  messagesUrl,
-  rejectionOf,
-  sampleMessage,
-  textResponse,
-  token,
-  type Answer,
-} from './fake-fetch.js';
+import { answers, baseUrl, fakeFetch, jsonResponse, messagesUrl, rejectionOf, textResponse, token, type Answer } from './fake-fetch.js';
+import { sampleMessage } from '../support/sample-message.js';
 
 const fast: RetryOptions = { retries: 2, minDelayMs: 1, maxDelayMs: 5 };
 const params = { account_id: 1, conversation_id: 42, content: 'Hello' };
@@ -126,69 +116,6 @@ describe('HTTP errors', () => {
     expect(e.retryAfterMs).toBe(7000);
     expect(e.headers['retry-after']).toBe('7');
     expect(e.message).toContain('send again in 7 s');
-  });
-
-  it('429 is retried: 429, 429, then 200 returns the message after three identical requests', async () => {
-    const server = fakeFetch(
-      answers(
-        () => textResponse('Retry later', 429, { 'retry-after': '0' }),
-        () => textResponse('Retry later', 429, { 'retry-after': '0' }),
-        () => jsonResponse(sampleMessage),
-      ),
-    );
-    const client = createClient({ apiAccessToken: token, baseUrl, retry: fast, fetch: server.fetch });
-    await expect(client.messages.create(params)).resolves.toEqual(sampleMessage);
-    expect(server.sent).toHaveLength(3);
-    expect(new Set(server.sent.map((r) => `${r.method} ${r.url} ${r.body}`)).size).toBe(1);
-  });
-
-  it('429 every time: gives up after retries + 1 requests with a RateLimitError', async () => {
-    const { error, sent } = await callWith(() => textResponse('Retry later', 429, { 'retry-after': '0' }), fast);
-    expect(sent).toHaveLength(3);
-    expect(error).toBeInstanceOf(RateLimitError);
-    expect((error as RateLimitError).mayHaveBeenDelivered).toBe(false);
-  });
-
-  it('429 asking to wait longer than maxDelayMs: gives up at once instead of retrying early', async () => {
-    const { error, sent } = await callWith(() => textResponse('Retry later', 429, { 'retry-after': '60' }), fast);
-    expect(sent).toHaveLength(1);
-    expect((error as RateLimitError).retryAfterMs).toBe(60_000);
-  });
-
-  it('503 with Retry-After is retried, then 200 returns the message', async () => {
-    const server = fakeFetch(
-      answers(
-        () => textResponse('Service Unavailable', 503, { 'retry-after': '0' }),
-        () => jsonResponse(sampleMessage),
-      ),
-    );
-    const client = createClient({ apiAccessToken: token, baseUrl, retry: fast, fetch: server.fetch });
-    await expect(client.messages.create(params)).resolves.toEqual(sampleMessage);
-    expect(server.sent).toHaveLength(2);
-  });
-
-  it('503 without Retry-After (a proxy may have forwarded the POST) → ApiError 503 at once, may have been delivered', async () => {
-    const { error, sent } = await callWith(() => textResponse('Service Unavailable', 503), fast);
-    expect(sent).toHaveLength(1);
-    expect((error as ApiError).status).toBe(503);
-    expect((error as ApiError).mayHaveBeenDelivered).toBe(true);
-  });
-
-  it('503 with Retry-After every time → ApiError 503, nothing delivered', async () => {
-    const { error, sent } = await callWith(() => textResponse('Service Unavailable', 503, { 'retry-after': '0' }), fast);
-    expect(sent).toHaveLength(3);
-    expect((error as object).constructor).toBe(ApiError);
-    expect((error as ApiError).status).toBe(503);
-    expect((error as ApiError).body).toBe('Service Unavailable');
-    expect((error as ApiError).mayHaveBeenDelivered).toBe(false);
-  });
-
-  it('a per-call retry: false overrides the client policy', async () => {
-    const server = fakeFetch(() => textResponse('Service Unavailable', 503));
-    const client = createClient({ apiAccessToken: token, baseUrl, retry: fast, fetch: server.fetch });
-    const error = await rejectionOf(client.messages.create(params, { retry: false }));
-    expect((error as ApiError).status).toBe(503);
-    expect(server.sent).toHaveLength(1);
   });
 
   it.each([500, 502, 504])('%i → ApiError that may have been delivered, never retried', async (status) => {

@@ -1,6 +1,6 @@
 // An injected fetch for unit tests: it records what the server would have received and answers
 // with Responses the test builds. No globals are patched, so tests cannot leak into each other.
-import { MessageType, type Message } from '../../src/index.js';
+import { sampleMessage } from '../support/sample-message.js';
 
 export interface SentRequest {
   method: string;
@@ -52,22 +52,6 @@ export const token = 'tokUNIT9f8e7d6c5b4a';
 export const baseUrl = 'https://online.99digital.co.il';
 export const messagesUrl = (account: number, conversation: number, base = baseUrl) =>
   `${base}/api/v1/accounts/${account}/conversations/${conversation}/messages`;
-
-/** A message as the server returns it (fields the spec marks optional: sender, echo_id). */
-export const sampleMessage = {
-  id: 101,
-  content: 'Hello from the API',
-  inbox_id: 3,
-  conversation_id: 42,
-  message_type: MessageType.outgoing,
-  content_type: 'text',
-  status: 'sent',
-  content_attributes: {},
-  created_at: 1_700_000_000,
-  private: false,
-  source_id: null,
-  sender: { id: 7, name: 'Dana Levi', available_name: 'Dana', avatar_url: '', type: 'user', availability_status: 'online', thumbnail: '' },
-} satisfies Message;
 
 /** Catches what a promise rejects with, for assertions on the error object itself. */
 export async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {

@@ -1,5 +1,5 @@
-// How long an answer asks the client to wait before trying again, read both by the error it becomes
-// (RateLimitError.retryAfterMs) and by the retry policy, so the two always agree.
+// Reading how long an answer asks the client to wait before trying again, for both the error it becomes
+// (RateLimitError.retryAfterMs) and core/request.ts decideRetry, so the two always agree.
 //
 // The real server's limits say nothing of when to come back: rack-attack's 429 (3,000 requests per IP
 // in fixed one-minute windows, keyed on the server's clock) has no Retry-After, and the flood limit's

@@ -1,8 +1,7 @@
 // The retry policy and the per-attempt timeout: their options, checked with messages that say how to
-// fix them, and the rules they stand for. Creating a message is not idempotent, so a retry is only
-// ever made when the server cannot have processed the request.
+// fix them. What they mean for a request is decided in core/request.ts (decideRetry).
 import { ConfigurationError } from '../errors/classes.js';
-import { parseRetryAfter, rateLimitWait } from '../errors/retry-after.js';
+import { checkSignal as check } from '../internal/check-signal.js';
 
 export interface RetryOptions {
   /** Further attempts after the first (default 2). */
@@ -20,6 +19,13 @@ export interface RetryPolicy {
   retries: number;
   minDelayMs: number;
   maxDelayMs: number;
+  /**
+   * Rate-limit waits allowed apart from `retries` (createMany: several windows); when unset, a
+   * rate-limit retry counts as one of `retries`.
+   */
+  rateLimitWaits?: number;
+  /** The server's limit window (default a minute; shorter against an emulator in tests). */
+  windowMs?: number;
 }
 
 function fail(message: string): never {
@@ -52,39 +58,7 @@ export function resolveTimeout(timeoutMs: unknown, name = 'timeoutMs'): number {
   return checkMs(timeoutMs, name, false);
 }
 
-/**
- * The wait an error answer asks for when retrying it cannot post the message twice; undefined when
- * the answer stands. 429 and the flood limit's 422 (`floodLimited`) refuse before anything is saved.
- * A 503 counts only with Retry-After (a server saying "come back later"): proxies (Envoy, Heroku's
- * router) also answer 503 after they forwarded the POST, and retrying that could post it twice.
- */
-export function retryWait(status: number, headers: Headers, floodLimited: boolean): { ms: number; guessed: boolean } | undefined {
-  if (status === 429) return rateLimitWait(headers, true);
-  if (status === 422 && floodLimited) return rateLimitWait(headers, false);
-  if (status !== 503) return undefined;
-  const ms = parseRetryAfter(headers.get('retry-after'));
-  return ms === undefined ? undefined : { ms, guessed: false };
-}
-
-/** Spread for a wait the client worked out itself (not one the server asked for): up to 500 ms. */
-export function jitterMs(random = Math.random): number {
-  return Math.round(random() * 500);
-}
-
-/** Exponential backoff with "equal jitter": half fixed, half random, capped at maxDelayMs. */
-export function backoffDelay(policy: RetryPolicy, retryNumber: number, random = Math.random): number {
-  const exp = Math.min(policy.maxDelayMs, policy.minDelayMs * 2 ** retryNumber);
-  return Math.round(exp / 2 + random() * (exp / 2));
-}
-
 /** A per-call `signal` must be a real AbortSignal: checked before anything starts (fetch would throw later). */
 export function checkSignal(signal: unknown, name = 'signal (per call)'): AbortSignal | undefined {
-  if (signal === undefined || signal instanceof AbortSignal) return signal;
-  const got =
-    signal === null
-      ? 'null'
-      : typeof signal === 'object'
-        ? `an object (${Object.prototype.toString.call(signal).slice(8, -1)})`
-        : typeof signal;
-  fail(`${name} must be an AbortSignal, e.g. new AbortController().signal or AbortSignal.timeout(ms), got ${got}.`);
+  return check(signal, name, fail);
 }
