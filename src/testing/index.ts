@@ -6,13 +6,14 @@ import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigurationError } from '../errors/classes.js';
+import { DEFAULT_CHANNEL } from './conversations.js';
 import { startFrontServer, type Respond } from './front-server.js';
 import { DEFAULT_START_TIMEOUT_MS, startPrism, type PrismProcess } from './prism.js';
 import type { QueuedAnswer } from './queued-answers.js';
 import type { RecordedRequest } from './recorded-requests.js';
 
 export { PrismStartError } from './errors.js';
-export type { QueuedAnswer } from './queued-answers.js';
+export type { AfterProcessing, QueuedAnswer } from './queued-answers.js';
 export type { RecordedField, RecordedFile, RecordedPart, RecordedRequest } from './recorded-requests.js';
 export type { Respond } from './front-server.js';
 
@@ -41,6 +42,18 @@ export interface MockServerOptions {
   errors?: boolean;
   /** How long Prism may take to answer. Default 30,000 ms. */
   startTimeoutMs?: number;
+  /**
+   * The channel type of the inbox every mocked conversation belongs to, as the server names it:
+   * `GET …/conversations/{id}` answers it as `meta.channel`. Default `'Channel::Api'` (an API
+   * inbox); e.g. `'Channel::Whatsapp'` to test code that must behave differently elsewhere.
+   */
+  channel?: string;
+  /**
+   * Tokens that belong to agent bots. As on the server, they may create messages, but listing a
+   * conversation's messages or reading the conversation answers 401 ("Access to this endpoint is
+   * not authorized for bots"). Default: none (every token is a user's).
+   */
+  botTokens?: readonly string[];
 }
 
 export interface MockServer {
@@ -55,7 +68,9 @@ export interface MockServer {
    * Queues answers for the next requests (not CORS preflights), one each, in order, given before
    * Prism sees the request (as the server's rate limiter or a proxy answers): `enqueue({ status: 429 })`,
    * `enqueue({ status: 422, body: { error: 'Validation failed: Too many messages' } })`,
-   * `enqueue({ delayMs: 2000 })`, `enqueue({ drop: true })`. Throws ConfigurationError for an
+   * `enqueue({ delayMs: 2000 })`, `enqueue({ drop: true })`; or let the request be processed (the
+   * message created and kept) and then lose its answer, `enqueue({ afterProcessing: 'drop' })`, or
+   * send it late, `enqueue({ afterProcessing: { delayMs: 5000 } })`. Throws ConfigurationError for an
    * answer that makes no sense (and then queues none of them).
    */
   enqueue(...answers: QueuedAnswer[]): void;
@@ -103,7 +118,15 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   }
   const host = options.host ?? '127.0.0.1';
   // The front server first: a taken port fails at once, before Prism's slow start.
-  const front = await startFrontServer({ host, port: options.port, respond });
+  const channel = options.channel ?? DEFAULT_CHANNEL;
+  if (typeof channel !== 'string' || channel === '') {
+    throw new ConfigurationError(`channel must be a channel type such as 'Channel::Api', got ${JSON.stringify(channel)}.`);
+  }
+  const botTokens = options.botTokens ?? [];
+  if (!Array.isArray(botTokens) || !botTokens.every((token) => typeof token === 'string' && token !== '')) {
+    throw new ConfigurationError("botTokens must be an array of non-empty token strings, e.g. { botTokens: ['botToken123'] }.");
+  }
+  const front = await startFrontServer({ host, port: options.port, respond, channel, botTokens: new Set(botTokens) });
   let prism: PrismProcess;
   try {
     prism = await startPrism({
