@@ -1,6 +1,7 @@
 // 99digital-client/testing: a mock of the 99digital API for your own tests: Prism (the judge of
 // requests against the packaged openapi.yaml) behind a small server that records each request,
-// answers with the message built from it, and serves queued failures on demand. Prism
+// answers with the message built from it (and keeps it, for the conversation GETs), and serves
+// queued failures on demand. Prism
 // (@stoplight/prism-cli) is an optional peer dependency: install it to use this entry.
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -76,7 +77,11 @@ export interface MockServer {
   enqueue(...answers: QueuedAnswer[]): void;
   /** How many queued answers are still waiting for a request. */
   readonly queued: number;
-  /** Forgets the requests received and drops the answers still queued (e.g. in `afterEach`). */
+  /**
+   * Forgets the requests received and drops the answers still queued (e.g. in `afterEach`). The
+   * messages created stay in their conversations (ids keep increasing): use a conversation id of
+   * its own where a test lists messages.
+   */
   reset(): void;
   /** Prism's process id. */
   readonly pid: number;
@@ -90,8 +95,9 @@ export interface MockServer {
 
 /**
  * Starts a mock of the 99digital API on a loopback port and resolves once it answers HTTP. Prism
- * judges every request against the spec (auth, validation, 422 problem details); the ones it
- * accepts are answered with the message built from them.
+ * judges every request against the spec (auth, validation; a 422 says the violation); the ones it
+ * accepts are answered with the message built from them, which the mock keeps: `GET …/messages`
+ * and `GET …/conversations/{id}` are answered from what it kept.
  *
  * ```ts
  * const mock = await startMockServer();

@@ -3,9 +3,9 @@
 // spec's sample 422); every answer carries a request id, so errors say "(request id …)"; and the
 // created message carries created_at_exact, as 99digital's server sends it.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { createClient, NotFoundError, UnprocessableEntityError } from '../../src/index.js';
+import { createClient, NotFoundError } from '../../src/index.js';
 import { startMockServer, type MockServer } from '../../src/testing/index.js';
-import { messagesUrl, postMessage, readAnswer } from '../spec/openapi.js';
+import { messagesUrl, readAnswer } from '../spec/openapi.js';
 
 let mock: MockServer;
 beforeAll(async () => {
