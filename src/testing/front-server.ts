@@ -191,9 +191,12 @@ class FrontDoor {
    */
   async #process(req: IncomingMessage, record: RequestRecord, bytes: Buffer): Promise<Answer> {
     const route = routeOf(req.method, pathOf(record));
-    if (route !== undefined && route.operation !== 'createMessage' && this.#isBotToken(record)) {
-      // AccessTokenAuthHelper#validate_bot_access_token!: bots may create messages, not read them.
-      return jsonAnswer(401, { error: 'Access to this endpoint is not authorized for bots' });
+    if (route !== undefined && route.operation !== 'createMessage') {
+      // AccessTokenAuthHelper: no token → 401 (Prism says so for the operations the spec has);
+      // validate_bot_access_token!: bots may create messages, not read them.
+      const token = record.headers['api_access_token'];
+      if (token === undefined || token === '') return jsonAnswer(401, { error: 'Invalid Access Token' });
+      if (this.#options.botTokens.has(token)) return jsonAnswer(401, { error: 'Access to this endpoint is not authorized for bots' });
     }
     if (this.upstream === undefined) return { status: 503, headers: TEXT, body: 'The mock is still starting Prism.' };
     let prism: Answer;
@@ -221,11 +224,6 @@ class FrontDoor {
       before: query.get('before'),
       filter_internal_messages: query.get('filter_internal_messages'),
     });
-  }
-
-  #isBotToken(record: RequestRecord): boolean {
-    const token = record.headers['api_access_token'];
-    return token !== undefined && this.#options.botTokens.has(token);
   }
 
   #createMessage(accountId: number, conversationId: number, record: RequestRecord): CreatedMessage {

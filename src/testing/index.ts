@@ -8,7 +8,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigurationError } from '../errors/classes.js';
 import { DEFAULT_CHANNEL } from './conversations.js';
-import { startFrontServer, type Respond } from './front-server.js';
+import { type FrontServerOptions, startFrontServer, type Respond } from './front-server.js';
 import { DEFAULT_START_TIMEOUT_MS, startPrism, type PrismProcess } from './prism.js';
 import type { QueuedAnswer } from './queued-answers.js';
 import type { RecordedRequest } from './recorded-requests.js';
@@ -111,28 +111,9 @@ export interface MockServer {
  */
 export async function startMockServer(options: MockServerOptions = {}): Promise<MockServer> {
   checkCanSpawn();
-  const specPath = options.specPath === undefined ? packagedSpecPath() : resolve(options.specPath);
-  if (!existsSync(specPath)) throw new ConfigurationError(`The OpenAPI file to mock does not exist: ${specPath}`);
-  if (options.port !== undefined && !(Number.isInteger(options.port) && options.port > 0 && options.port < 65_536)) {
-    throw new ConfigurationError(`port must be an integer from 1 to 65535, got ${String(options.port)}.`);
-  }
-  const respond = options.respond ?? 'message';
-  if (!RESPONDS.includes(respond)) {
-    throw new ConfigurationError(
-      `respond must be one of ${RESPONDS.map((mode) => `'${mode}'`).join(', ')}, got ${JSON.stringify(respond)}.`,
-    );
-  }
-  const host = options.host ?? '127.0.0.1';
+  const { specPath, front: frontOptions } = checkOptions(options);
   // The front server first: a taken port fails at once, before Prism's slow start.
-  const channel = options.channel ?? DEFAULT_CHANNEL;
-  if (typeof channel !== 'string' || channel === '') {
-    throw new ConfigurationError(`channel must be a channel type such as 'Channel::Api', got ${JSON.stringify(channel)}.`);
-  }
-  const botTokens = options.botTokens ?? [];
-  if (!Array.isArray(botTokens) || !botTokens.every((token) => typeof token === 'string' && token !== '')) {
-    throw new ConfigurationError("botTokens must be an array of non-empty token strings, e.g. { botTokens: ['botToken123'] }.");
-  }
-  const front = await startFrontServer({ host, port: options.port, respond, channel, botTokens: new Set(botTokens) });
+  const front = await startFrontServer(frontOptions);
   let prism: PrismProcess;
   try {
     prism = await startPrism({
@@ -168,6 +149,31 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
 }
 
 const RESPONDS: readonly Respond[] = ['message', 'examples'];
+
+/** Checks the options, before anything starts; throws a ConfigurationError that says what to fix. */
+function checkOptions(options: MockServerOptions): { specPath: string; front: FrontServerOptions } {
+  const specPath = options.specPath === undefined ? packagedSpecPath() : resolve(options.specPath);
+  if (!existsSync(specPath)) throw new ConfigurationError(`The OpenAPI file to mock does not exist: ${specPath}`);
+  if (options.port !== undefined && !(Number.isInteger(options.port) && options.port > 0 && options.port < 65_536)) {
+    throw new ConfigurationError(`port must be an integer from 1 to 65535, got ${String(options.port)}.`);
+  }
+  const respond = options.respond ?? 'message';
+  if (!RESPONDS.includes(respond)) {
+    throw new ConfigurationError(
+      `respond must be one of ${RESPONDS.map((mode) => `'${mode}'`).join(', ')}, got ${JSON.stringify(respond)}.`,
+    );
+  }
+  const channel = options.channel ?? DEFAULT_CHANNEL;
+  if (typeof channel !== 'string' || channel === '') {
+    throw new ConfigurationError(`channel must be a channel type such as 'Channel::Api', got ${JSON.stringify(channel)}.`);
+  }
+  const botTokens = options.botTokens ?? [];
+  if (!Array.isArray(botTokens) || !botTokens.every((token) => typeof token === 'string' && token !== '')) {
+    throw new ConfigurationError("botTokens must be an array of non-empty token strings, e.g. { botTokens: ['botToken123'] }.");
+  }
+  const host = options.host ?? '127.0.0.1';
+  return { specPath, front: { host, port: options.port, respond, channel, botTokens: new Set(botTokens) } };
+}
 
 /**
  * Prism is a child process: a runtime without them (Cloudflare Workers, where node:child_process is

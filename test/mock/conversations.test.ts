@@ -186,6 +186,15 @@ describe('agent-bot tokens (botTokens): they may create messages, not read them'
   });
 });
 
+describe('no token: 401, as for every other operation', () => {
+  it('the list and the conversation', async () => {
+    for (const path of ['802/messages', '802']) {
+      const response = await fetch(`${mock.url}/api/v1/accounts/1/conversations/${path}`);
+      expect([response.status, await response.json()]).toEqual([401, { error: 'Invalid Access Token' }]);
+    }
+  });
+});
+
 describe('queued answers apply to the GETs too', () => {
   it('a queued 404 answers the list', async () => {
     mock.enqueue({ status: 404 });

@@ -23,7 +23,8 @@ const mayImport: Record<string, string[]> = {
   retry: ['errors'],
   errors: [],
   generated: [],
-  testing: ['errors'],
+  // The mock numbers message_type with the one MessageType (messages/message-type.ts).
+  testing: ['messages', 'errors'],
   // The CLI sits on top of everything; it loads the Prism mock (testing) only when asked for it.
   cli: ['client', 'bulk', 'messages', 'retry', 'errors', 'generated', 'testing'],
 };
