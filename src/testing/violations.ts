@@ -11,18 +11,39 @@ export interface Violation {
   message: string;
 }
 
-/** Parses Prism's `sl-violations` header (JSON, possibly percent-encoded); [] when it is not one. */
+const TOO_MANY = 'Too many violations! ';
+
+/**
+ * Parses Prism's `sl-violations` header (JSON, possibly percent-encoded); [] when it is not one.
+ * Past ~8 KB Prism cuts the JSON short behind "Too many violations! ": the whole entries are kept.
+ */
 export function parseViolations(header: string | undefined): Violation[] {
   if (header === undefined || header === '') return [];
-  for (const text of [header, safeDecode(header)]) {
+  for (const candidate of [header, safeDecode(header)]) {
+    const text = candidate.startsWith(TOO_MANY) ? candidate.slice(TOO_MANY.length) : candidate;
     try {
       const parsed: unknown = JSON.parse(text);
       if (Array.isArray(parsed)) return parsed.filter(isViolation);
     } catch {
-      // Not JSON as it stands: try it decoded.
+      const whole = wholeEntries(text);
+      if (whole.length > 0) return whole;
     }
   }
   return [];
+}
+
+/** The complete `{…}` entries of a JSON array cut short (entries hold no nested objects). */
+function wholeEntries(text: string): Violation[] {
+  const found: Violation[] = [];
+  for (const match of text.matchAll(/\{(?:[^{}"]|"(?:[^"\\]|\\.)*")*\}/g)) {
+    try {
+      const entry: unknown = JSON.parse(match[0]);
+      if (isViolation(entry)) found.push(entry);
+    } catch {
+      // Not an entry after all.
+    }
+  }
+  return found;
 }
 
 /**
