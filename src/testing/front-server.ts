@@ -45,9 +45,11 @@ interface Answer {
 }
 
 /** The operations the mock answers itself; anything else is Prism's alone. */
-type Route =
-  | { operation: 'createMessage' | 'listMessages'; accountId: number; conversationId: number }
-  | { operation: 'getConversation'; accountId: number; conversationId: number };
+interface Route {
+  operation: 'createMessage' | 'listMessages' | 'getConversation';
+  accountId: number;
+  conversationId: number;
+}
 
 const MESSAGES_PATH = /^\/api\/v1\/accounts\/(\d+)\/conversations\/(\d+)\/messages\/?$/;
 const CONVERSATION_PATH = /^\/api\/v1\/accounts\/(\d+)\/conversations\/(\d+)\/?$/;
