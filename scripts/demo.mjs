@@ -92,71 +92,82 @@ async function main() {
   const { createClient, messageTypeName } = await import(dist('src/index.js'));
   typeName = messageTypeName;
   const useMock = env(tokenVar) === undefined || process.argv.includes('--mock');
-
   const state = { last: undefined };
   let mock;
-  let client;
-  let account_id;
-  let conversation_id;
-  let isPrivate;
   try {
-    if (useMock) {
-      const { startMockServer } = await import(dist('src/testing/index.js'));
-      console.log('99digital-client demo: against the built-in mock server (Prism serving openapi.yaml)');
-      console.log(
-        env(tokenVar) === undefined
-          ? `  ${tokenVar} is not set, so nothing leaves this machine.`
-          : '  --mock: the token in the environment is not used.',
-      );
-      mock = await startMockServer();
-      console.log(`  mock listening on ${mock.url}`);
-      console.log('  Prism checks each request against openapi.yaml; the mock answers with the message the server would create.');
-      client = createClient({ apiAccessToken: 'demoTokenForTheMock0', baseUrl: mock.url, fetch: recordingFetch(state) });
-      account_id = positiveId('DIGITAL99_ACCOUNT_ID', 1);
-      conversation_id = positiveId('DIGITAL99_CONVERSATION_ID', 42);
-      isPrivate = false;
-    } else {
-      account_id = positiveId('DIGITAL99_ACCOUNT_ID');
-      conversation_id = positiveId('DIGITAL99_CONVERSATION_ID');
-      // The token is read by createClient from the environment; it is never printed.
-      client = createClient({ fetch: recordingFetch(state) });
-      isPrivate = true;
-      console.log(`99digital-client demo: against ${env('DIGITAL99_BASE_URL') ?? 'https://online.99digital.co.il (the default)'}`);
-      console.log(`  account ${account_id}, conversation ${conversation_id}`);
-      console.log('  Both messages go as private notes (private: true): agents see them in the conversation,');
-      console.log('  the customer does not, so trying the demo never writes to a customer.');
-    }
-
-    const path = `/api/v1/accounts/${account_id}/conversations/${conversation_id}/messages`;
-    const text = {
-      content: 'Hello from the 99digital-client demo',
-      message_type: 'outgoing',
-      ...(isPrivate ? { private: true } : {}),
-    };
-    const sentText = await client.messages.create({ account_id, conversation_id, ...text });
-    printExchange('1. A text message', path, text, state, sentText);
-
-    const interactive = {
-      content: 'Which team should answer you?',
-      message_type: 'outgoing',
-      content_type: 'input_select',
-      content_attributes: {
-        items: [
-          { title: 'Sales', value: 'sales' },
-          { title: 'Support', value: 'support' },
-        ],
-      },
-      ...(isPrivate ? { private: true } : {}),
-    };
-    const sentInteractive = await client.messages.create({ account_id, conversation_id, ...interactive });
-    printExchange('2. An interactive message (input_select: the customer picks one option)', path, interactive, state, sentInteractive);
+    const target = useMock ? await againstMock(createClient, state) : againstServer(createClient, state);
+    mock = target.mock;
+    await sendBoth(target, state);
   } finally {
     if (mock) {
       await mock.close();
       console.log('\nMock server stopped.');
     }
   }
+  printNextSteps();
+}
 
+/** The built-in mock: nothing leaves this machine. */
+async function againstMock(createClient, state) {
+  const { startMockServer } = await import(dist('src/testing/index.js'));
+  console.log('99digital-client demo: against the built-in mock server (Prism serving openapi.yaml)');
+  console.log(
+    env(tokenVar) === undefined
+      ? `  ${tokenVar} is not set, so nothing leaves this machine.`
+      : '  --mock: the token in the environment is not used.',
+  );
+  const mock = await startMockServer();
+  console.log(`  mock listening on ${mock.url}`);
+  console.log('  Prism checks each request against openapi.yaml; the mock answers with the message the server would create.');
+  return {
+    mock,
+    client: createClient({ apiAccessToken: 'demoTokenForTheMock0', baseUrl: mock.url, fetch: recordingFetch(state) }),
+    account_id: positiveId('DIGITAL99_ACCOUNT_ID', 1),
+    conversation_id: positiveId('DIGITAL99_CONVERSATION_ID', 42),
+    isPrivate: false,
+  };
+}
+
+/** The real server: both messages go as private notes. */
+function againstServer(createClient, state) {
+  const account_id = positiveId('DIGITAL99_ACCOUNT_ID');
+  const conversation_id = positiveId('DIGITAL99_CONVERSATION_ID');
+  // The token is read by createClient from the environment; it is never printed.
+  const client = createClient({ fetch: recordingFetch(state) });
+  console.log(`99digital-client demo: against ${env('DIGITAL99_BASE_URL') ?? 'https://online.99digital.co.il (the default)'}`);
+  console.log(`  account ${account_id}, conversation ${conversation_id}`);
+  console.log('  Both messages go as private notes (private: true): agents see them in the conversation,');
+  console.log('  the customer does not, so trying the demo never writes to a customer.');
+  return { mock: undefined, client, account_id, conversation_id, isPrivate: true };
+}
+
+async function sendBoth({ client, account_id, conversation_id, isPrivate }, state) {
+  const path = `/api/v1/accounts/${account_id}/conversations/${conversation_id}/messages`;
+  const text = {
+    content: 'Hello from the 99digital-client demo',
+    message_type: 'outgoing',
+    ...(isPrivate ? { private: true } : {}),
+  };
+  const sentText = await client.messages.create({ account_id, conversation_id, ...text });
+  printExchange('1. A text message', path, text, state, sentText);
+
+  const interactive = {
+    content: 'Which team should answer you?',
+    message_type: 'outgoing',
+    content_type: 'input_select',
+    content_attributes: {
+      items: [
+        { title: 'Sales', value: 'sales' },
+        { title: 'Support', value: 'support' },
+      ],
+    },
+    ...(isPrivate ? { private: true } : {}),
+  };
+  const sentInteractive = await client.messages.create({ account_id, conversation_id, ...interactive });
+  printExchange('2. An interactive message (input_select: the customer picks one option)', path, interactive, state, sentInteractive);
+}
+
+function printNextSteps() {
   console.log(`
 Next steps
   API reference   npm run docs        → docs/index.html (one file, works offline)

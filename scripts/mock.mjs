@@ -79,7 +79,11 @@ curl -i -X POST "${endpoint}" \\
   -H "Content-Type: application/json" \\
   -d '{"content": "Hello from the API", "message_type": "outgoing"}'
 
-A request that breaks the spec gets 422; the sl-violations response header says why.
+Read the conversation back:
+
+curl -s "${endpoint}?after=0" -H "api_access_token: testToken1234567890"
+
+A request that breaks the spec gets 422 saying what is wrong (Prism's full list: the sl-violations header).
 Ask for a response example with -H "Prefer: example=cards", an error with -H "Prefer: code=401".
 In code: createClient({ apiAccessToken: 'testToken1234567890', baseUrl: '${mock.url}' }).
 Press Ctrl-C to stop.`);

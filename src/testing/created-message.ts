@@ -1,9 +1,7 @@
 // The message the mock answers with: built from the request as the server's builder builds it
 // (Chatwoot's Messages::MessageBuilder, rendered by its _message.json.jbuilder and the senders'
 // push_event_data), so that a test sees what it sent, numbered and shaped as the server answers.
-
-/** The server's numbering of message_type in responses (its enum: incoming 0 … template 3). */
-export const MESSAGE_TYPE_NUMBERS: Readonly<Record<string, number>> = { incoming: 0, outgoing: 1, activity: 2, template: 3 };
+import { MessageType } from '../messages/message-type.js';
 
 /** The agent the mock's token belongs to: the sender of outgoing messages (User#push_event_data). */
 export const MOCK_USER = {
@@ -71,6 +69,8 @@ export interface CreatedMessage {
   status: 'sent';
   content_attributes: Record<string, unknown>;
   created_at: number;
+  /** 99digital's addition: created_at to the millisecond, ISO 8601 in UTC (`2025-11-25T18:40:00.123Z`). */
+  created_at_exact: string;
   private: boolean;
   source_id: string | null;
   sender: typeof MOCK_USER | typeof MOCK_CONTACT | { id: number; name: string; avatar_url: string; type: 'agent_bot' };
@@ -122,11 +122,12 @@ export function buildCreatedMessage(request: MessageRequest, context: BuildConte
     inbox_id: MOCK_INBOX_ID,
     ...(echoId === undefined || echoId === null ? {} : { echo_id: String(echoId) }),
     conversation_id: request.conversation_id,
-    message_type: MESSAGE_TYPE_NUMBERS[messageType] ?? 1,
+    message_type: Object.hasOwn(MessageType, messageType) ? MessageType[messageType as keyof typeof MessageType] : MessageType.outgoing,
     content_type: typeof fields['content_type'] === 'string' && fields['content_type'] !== '' ? fields['content_type'] : 'text',
     status: 'sent',
     content_attributes: contentAttributes,
     created_at: Math.floor(context.now.getTime() / 1000),
+    created_at_exact: context.now.toISOString(),
     private: booleanOf(fields['private']),
     source_id: typeof fields['source_id'] === 'string' ? fields['source_id'] : null,
     sender: senderOf(messageType, fields),

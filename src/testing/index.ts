@@ -1,19 +1,21 @@
 // 99digital-client/testing: a mock of the 99digital API for your own tests: Prism (the judge of
 // requests against the packaged openapi.yaml) behind a small server that records each request,
-// answers with the message built from it, and serves queued failures on demand. Prism
+// answers with the message built from it (and keeps it, for the conversation GETs), and serves
+// queued failures on demand. Prism
 // (@stoplight/prism-cli) is an optional peer dependency: install it to use this entry.
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ConfigurationError } from '../errors/classes.js';
 import { ownPackage } from '../internal/own-package.js';
-import { startFrontServer, type Respond } from './front-server.js';
+import { DEFAULT_CHANNEL } from './conversations.js';
+import { type FrontServerOptions, startFrontServer, type Respond } from './front-server.js';
 import { DEFAULT_START_TIMEOUT_MS, startPrism, type PrismProcess } from './prism.js';
 import type { QueuedAnswer } from './queued-answers.js';
 import type { RecordedRequest } from './recorded-requests.js';
 
 export { PrismStartError } from './errors.js';
-export type { QueuedAnswer } from './queued-answers.js';
+export type { AfterProcessing, QueuedAnswer } from './queued-answers.js';
 export type { RecordedField, RecordedFile, RecordedPart, RecordedRequest } from './recorded-requests.js';
 export type { Respond } from './front-server.js';
 
@@ -42,6 +44,18 @@ export interface MockServerOptions {
   errors?: boolean;
   /** How long Prism may take to answer. Default 30,000 ms. */
   startTimeoutMs?: number;
+  /**
+   * The channel type of the inbox every mocked conversation belongs to, as the server names it:
+   * `GET …/conversations/{id}` answers it as `meta.channel`. Default `'Channel::Api'` (an API
+   * inbox); e.g. `'Channel::Whatsapp'` to test code that must behave differently elsewhere.
+   */
+  channel?: string;
+  /**
+   * Tokens that belong to agent bots. As on the server, they may create messages, but listing a
+   * conversation's messages or reading the conversation answers 401 ("Access to this endpoint is
+   * not authorized for bots"). Default: none (every token is a user's).
+   */
+  botTokens?: readonly string[];
 }
 
 export interface MockServer {
@@ -56,13 +70,19 @@ export interface MockServer {
    * Queues answers for the next requests (not CORS preflights), one each, in order, given before
    * Prism sees the request (as the server's rate limiter or a proxy answers): `enqueue({ status: 429 })`,
    * `enqueue({ status: 422, body: { error: 'Validation failed: Too many messages' } })`,
-   * `enqueue({ delayMs: 2000 })`, `enqueue({ drop: true })`. Throws ConfigurationError for an
+   * `enqueue({ delayMs: 2000 })`, `enqueue({ drop: true })`; or let the request be processed (the
+   * message created and kept) and then lose its answer, `enqueue({ afterProcessing: 'drop' })`, or
+   * send it late, `enqueue({ afterProcessing: { delayMs: 5000 } })`. Throws ConfigurationError for an
    * answer that makes no sense (and then queues none of them).
    */
   enqueue(...answers: QueuedAnswer[]): void;
   /** How many queued answers are still waiting for a request. */
   readonly queued: number;
-  /** Forgets the requests received and drops the answers still queued (e.g. in `afterEach`). */
+  /**
+   * Forgets the requests received and drops the answers still queued (e.g. in `afterEach`). The
+   * messages created stay in their conversations (ids keep increasing): use a conversation id of
+   * its own where a test lists messages.
+   */
   reset(): void;
   /** Prism's process id. */
   readonly pid: number;
@@ -76,8 +96,9 @@ export interface MockServer {
 
 /**
  * Starts a mock of the 99digital API on a loopback port and resolves once it answers HTTP. Prism
- * judges every request against the spec (auth, validation, 422 problem details); the ones it
- * accepts are answered with the message built from them.
+ * judges every request against the spec (auth, validation; a 422 says the violation); the ones it
+ * accepts are answered with the message built from them, which the mock keeps: `GET …/messages`
+ * and `GET …/conversations/{id}` are answered from what it kept.
  *
  * ```ts
  * const mock = await startMockServer();
@@ -91,20 +112,9 @@ export interface MockServer {
  */
 export async function startMockServer(options: MockServerOptions = {}): Promise<MockServer> {
   checkCanSpawn();
-  const specPath = options.specPath === undefined ? packagedSpecPath() : resolve(options.specPath);
-  if (!existsSync(specPath)) throw new ConfigurationError(`The OpenAPI file to mock does not exist: ${specPath}`);
-  if (options.port !== undefined && !(Number.isInteger(options.port) && options.port > 0 && options.port < 65_536)) {
-    throw new ConfigurationError(`port must be an integer from 1 to 65535, got ${String(options.port)}.`);
-  }
-  const respond = options.respond ?? 'message';
-  if (!RESPONDS.includes(respond)) {
-    throw new ConfigurationError(
-      `respond must be one of ${RESPONDS.map((mode) => `'${mode}'`).join(', ')}, got ${JSON.stringify(respond)}.`,
-    );
-  }
-  const host = options.host ?? '127.0.0.1';
+  const { specPath, front: frontOptions } = checkOptions(options);
   // The front server first: a taken port fails at once, before Prism's slow start.
-  const front = await startFrontServer({ host, port: options.port, respond });
+  const front = await startFrontServer(frontOptions);
   let prism: PrismProcess;
   try {
     prism = await startPrism({
@@ -140,6 +150,31 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
 }
 
 const RESPONDS: readonly Respond[] = ['message', 'examples'];
+
+/** Checks the options, before anything starts; throws a ConfigurationError that says what to fix. */
+function checkOptions(options: MockServerOptions): { specPath: string; front: FrontServerOptions } {
+  const specPath = options.specPath === undefined ? packagedSpecPath() : resolve(options.specPath);
+  if (!existsSync(specPath)) throw new ConfigurationError(`The OpenAPI file to mock does not exist: ${specPath}`);
+  if (options.port !== undefined && !(Number.isInteger(options.port) && options.port > 0 && options.port < 65_536)) {
+    throw new ConfigurationError(`port must be an integer from 1 to 65535, got ${String(options.port)}.`);
+  }
+  const respond = options.respond ?? 'message';
+  if (!RESPONDS.includes(respond)) {
+    throw new ConfigurationError(
+      `respond must be one of ${RESPONDS.map((mode) => `'${mode}'`).join(', ')}, got ${JSON.stringify(respond)}.`,
+    );
+  }
+  const channel = options.channel ?? DEFAULT_CHANNEL;
+  if (typeof channel !== 'string' || channel === '') {
+    throw new ConfigurationError(`channel must be a channel type such as 'Channel::Api', got ${JSON.stringify(channel)}.`);
+  }
+  const botTokens = options.botTokens ?? [];
+  if (!Array.isArray(botTokens) || !botTokens.every((token) => typeof token === 'string' && token !== '')) {
+    throw new ConfigurationError("botTokens must be an array of non-empty token strings, e.g. { botTokens: ['botToken123'] }.");
+  }
+  const host = options.host ?? '127.0.0.1';
+  return { specPath, front: { host, port: options.port, respond, channel, botTokens: new Set(botTokens) } };
+}
 
 /**
  * Prism is a child process: a runtime without them (Cloudflare Workers, where node:child_process is

@@ -1,7 +1,7 @@
 // Runs Prism (@stoplight/prism-cli) as a child process on a loopback port: finds it, starts it,
 // waits until it answers HTTP, and stops it. Internal: startMockServer (index.ts) and
 // scripts/contract.mjs (proxy mode) build on it.
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { createServer } from 'node:net';
@@ -123,9 +123,25 @@ function killRunningOnExit(): void {
   for (const child of running) child.kill('SIGKILL');
 }
 
+/** Spawns Prism, then waits until it answers on its port; stops it when it does not. */
 async function launch(bin: string, options: StartPrismOptions, port: number): Promise<PrismProcess> {
   const url = httpUrl(options.host, port);
-  const args = [
+  const child = spawn(nodeExecutable(), prismArgs(bin, options, port), {
+    stdio: ['pipe', 'pipe', 'pipe'],
+    env: { ...process.env, FORCE_COLOR: '0' },
+    windowsHide: true,
+  });
+  const output = captureOutput(child);
+  const ending = watchEnd(child);
+  const close = closer(child, ending);
+  await waitUntilListening(url, output, ending, close, options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS);
+  const pid = child.pid;
+  if (pid === undefined) throw new PrismStartError('Prism has no process id.', output.log(), null);
+  return { url, pid, exited: ending.exited, log: output.log, close };
+}
+
+function prismArgs(bin: string, options: StartPrismOptions, port: number): string[] {
+  return [
     '--import',
     EXIT_WITH_PARENT,
     bin,
@@ -139,20 +155,35 @@ async function launch(bin: string, options: StartPrismOptions, port: number): Pr
     ...(options.errors ? ['--errors'] : []),
     ...(options.flags ?? []),
   ];
-  const child = spawn(nodeExecutable(), args, {
-    stdio: ['pipe', 'pipe', 'pipe'],
-    env: { ...process.env, FORCE_COLOR: '0' },
-    windowsHide: true,
-  });
+}
 
+interface Output {
+  /** Everything kept so far (colors included). */
+  text(): string;
+  /** The end of it, colors removed. */
+  log(): string;
+}
+
+function captureOutput(child: ChildProcess): Output {
   let output = '';
   const record = (chunk: Buffer): void => {
     output = (output + chunk.toString('utf8')).slice(-4 * LOG_TAIL_CHARS);
   };
   child.stdout?.on('data', record);
   child.stderr?.on('data', record);
-  const log = (): string => stripAnsi(output).slice(-LOG_TAIL_CHARS).trim();
+  // Nobody writes to Prism's stdin; an EPIPE there after Prism exits is not an error of ours.
+  child.stdin?.on('error', () => {});
+  return { text: () => output, log: () => stripAnsi(output).slice(-LOG_TAIL_CHARS).trim() };
+}
 
+interface Ending {
+  readonly exited: Promise<void>;
+  /** How the process ended; undefined while it runs. */
+  how(): { code: number | null; signal: NodeJS.Signals | null; error?: Error } | undefined;
+}
+
+/** Follows the process to its end, and kills it if this process exits first. */
+function watchEnd(child: ChildProcess): Ending {
   let ended: { code: number | null; signal: NodeJS.Signals | null; error?: Error } | undefined;
   const exited = new Promise<void>((resolveExited) => {
     // 'close', not 'exit': it comes once Prism's output has been read to the end, so the log is whole.
@@ -174,45 +205,51 @@ async function launch(bin: string, options: StartPrismOptions, port: number): Pr
     process.on('exit', killRunningOnExit);
     exitHookInstalled = true;
   }
-  // Nobody writes to Prism's stdin; an EPIPE there after Prism exits is not an error of ours.
-  child.stdin?.on('error', () => {});
+  return { exited, how: () => ended };
+}
 
+/** close(): SIGTERM, then SIGKILL after a grace period; resolves once the process has exited. Idempotent. */
+function closer(child: ChildProcess, ending: Ending): () => Promise<void> {
   let closing: Promise<void> | undefined;
-  const close = (): Promise<void> => {
+  return () => {
     closing ??= (async () => {
-      if (ended !== undefined) return;
+      if (ending.how() !== undefined) return;
       child.kill('SIGTERM');
       const timer = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
-      await exited;
+      await ending.exited;
       clearTimeout(timer);
     })();
     return closing;
   };
+}
 
-  const timeoutMs = options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS;
+async function waitUntilListening(
+  url: string,
+  output: Output,
+  ending: Ending,
+  close: () => Promise<void>,
+  timeoutMs: number,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
+    const ended = ending.how();
     if (ended !== undefined) {
       const how = ended.error
         ? `could not be started (${ended.error.message})`
         : ended.signal !== null
           ? `was killed by ${ended.signal}`
           : `exited with code ${String(ended.code)}`;
-      throw new PrismStartError(`Prism ${how} before it answered on ${url}.`, log(), ended.code);
+      throw new PrismStartError(`Prism ${how} before it answered on ${url}.`, output.log(), ended.code);
     }
     // Ready when Prism itself says it listens (so the port is ours, not another server's) and it
     // answers HTTP there.
-    if (output.includes('Prism is listening on') && (await answersPreflight(url))) break;
+    if (output.text().includes('Prism is listening on') && (await answersPreflight(url))) return;
     if (Date.now() > deadline) {
       await close();
-      throw new PrismStartError(`Prism did not answer on ${url} within ${timeoutMs} ms; it was stopped.`, log(), null);
+      throw new PrismStartError(`Prism did not answer on ${url} within ${timeoutMs} ms; it was stopped.`, output.log(), null);
     }
-    await Promise.race([sleep(POLL_INTERVAL_MS), exited]);
+    await Promise.race([sleep(POLL_INTERVAL_MS), ending.exited]);
   }
-
-  const pid = child.pid;
-  if (pid === undefined) throw new PrismStartError('Prism has no process id.', log(), null);
-  return { url, pid, exited, log, close };
 }
 
 /**

@@ -4,12 +4,15 @@ import { STATUS_CODES } from 'node:http';
 import { ConfigurationError } from '../errors/classes.js';
 
 /**
- * The next answer the mock gives, in place of Prism's. At least one of `status`, `delayMs` and
- * `drop` is needed.
+ * The next answer the mock gives, in place of Prism's. At least one of `status`, `delayMs`, `drop`
+ * and `afterProcessing` is needed.
  *
  * - `{ status: 429 }`: answer 429 (with the body the server sends when none is given).
  * - `{ delayMs: 2000 }`: wait, then let Prism answer as usual (a slow server).
  * - `{ drop: true }`: read the request, then close the connection without an answer.
+ * - `{ afterProcessing: 'drop' }`: process the request as usual (a valid message is created and
+ *   kept), then close the connection without sending the answer: the answer lost on its way back.
+ * - `{ afterProcessing: { delayMs: 5000 } }`: process the request, then wait before answering.
  */
 export interface QueuedAnswer {
   /** The status to answer with, 200–599. Without it, the request goes on to Prism (after `delayMs`). */
@@ -26,9 +29,17 @@ export interface QueuedAnswer {
   delayMs?: number;
   /** Close the connection once the request has been read, without answering. */
   drop?: boolean;
+  /**
+   * What happens to the answer once the request has been processed (and a valid message created):
+   * `'drop'` closes the connection without sending it; `{ delayMs }` sends it that much later.
+   */
+  afterProcessing?: AfterProcessing;
 }
 
-const KEYS = new Set(['status', 'body', 'headers', 'delayMs', 'drop']);
+/** See QueuedAnswer.afterProcessing. */
+export type AfterProcessing = 'drop' | { delayMs: number };
+
+const KEYS = new Set(['status', 'body', 'headers', 'delayMs', 'drop', 'afterProcessing']);
 
 /** Checks an answer given to enqueue(); throws a ConfigurationError that says what to fix. */
 export function checkQueuedAnswer(answer: unknown, index: number): QueuedAnswer {
@@ -39,10 +50,10 @@ export function checkQueuedAnswer(answer: unknown, index: number): QueuedAnswer 
   const unknown = Object.keys(answer).filter((key) => !KEYS.has(key));
   if (unknown.length > 0) {
     throw new ConfigurationError(
-      `${where} has unknown field ${unknown.map((key) => `"${key}"`).join(', ')}; the fields are status, body, headers, delayMs and drop.`,
+      `${where} has unknown field ${unknown.map((key) => `"${key}"`).join(', ')}; the fields are status, body, headers, delayMs, drop and afterProcessing.`,
     );
   }
-  const { status, headers, delayMs, drop } = answer as QueuedAnswer;
+  const { status, headers, delayMs, drop, afterProcessing } = answer as QueuedAnswer;
   if (status !== undefined && !(Number.isInteger(status) && status >= 200 && status <= 599)) {
     throw new ConfigurationError(`${where}: status must be an integer from 200 to 599, got ${describe(status)}.`);
   }
@@ -59,13 +70,32 @@ export function checkQueuedAnswer(answer: unknown, index: number): QueuedAnswer 
       throw new ConfigurationError(`${where}: headers must map header names to strings, e.g. { 'retry-after': '1' }.`);
     }
   }
-  if (status === undefined && delayMs === undefined && drop !== true) {
-    throw new ConfigurationError(`${where} says nothing to do: give a status, a delayMs or drop: true.`);
+  checkAfterProcessing(afterProcessing, where);
+  if (afterProcessing !== undefined && (status !== undefined || drop !== undefined || 'body' in answer || headers !== undefined)) {
+    throw new ConfigurationError(
+      `${where}: afterProcessing lets the mock process the request and answer it, so it takes no status, body, headers or drop; queue { drop: true } to lose the request before it is processed.`,
+    );
+  }
+  if (status === undefined && delayMs === undefined && drop !== true && afterProcessing === undefined) {
+    throw new ConfigurationError(`${where} says nothing to do: give a status, a delayMs, drop: true or afterProcessing.`);
   }
   if (drop === true && (status !== undefined || 'body' in answer || headers !== undefined)) {
     throw new ConfigurationError(`${where}: drop: true sends no answer, so it takes no status, body or headers.`);
   }
   return answer as QueuedAnswer;
+}
+
+function checkAfterProcessing(value: unknown, where: string): void {
+  if (value === undefined || value === 'drop') return;
+  const delayMs =
+    value !== null && typeof value === 'object' && !Array.isArray(value) ? (value as { delayMs?: unknown }).delayMs : undefined;
+  const keys = value !== null && typeof value === 'object' ? Object.keys(value) : [];
+  const ok = typeof delayMs === 'number' && Number.isFinite(delayMs) && delayMs >= 0 && keys.length === 1;
+  if (!ok) {
+    throw new ConfigurationError(
+      `${where}: afterProcessing must be 'drop' or { delayMs: <milliseconds, 0 or more> }, got ${describe(value)}.`,
+    );
+  }
 }
 
 /** Body and headers for a queued status: the user's, else what the real server sends. */

@@ -361,19 +361,23 @@ describe('queued failures reach the client as its typed errors', () => {
     expect(() => mock.enqueue({ status: 429 }, { statu: 503 } as never)).toThrow(/answer 2 has unknown field "statu"/);
     expect(() => mock.enqueue({ status: 99 })).toThrow(ConfigurationError);
     expect(() => mock.enqueue({ delayMs: -1 })).toThrow('delayMs must be a number of milliseconds');
-    expect(() => mock.enqueue({})).toThrow('give a status, a delayMs or drop: true');
+    expect(() => mock.enqueue({})).toThrow('give a status, a delayMs, drop: true or afterProcessing');
+    expect(() => mock.enqueue({ afterProcessing: 'lose' as never })).toThrow("afterProcessing must be 'drop' or { delayMs");
+    expect(() => mock.enqueue({ afterProcessing: { delayMs: -5 } })).toThrow("afterProcessing must be 'drop' or { delayMs");
+    expect(() => mock.enqueue({ afterProcessing: 'drop', status: 500 })).toThrow('afterProcessing lets the mock process the request');
     expect(() => mock.enqueue({ drop: true, status: 500 })).toThrow('drop: true sends no answer');
     expect(mock.queued).toBe(0);
   });
 });
 
 describe('Prism still judges the requests it sees', () => {
-  it("an invalid body: Prism's 422, unchanged (the spec's 422 example, the violations in sl-violations)", async () => {
+  it("an invalid body: the 422 says Prism's most specific violation, in the server's { error } shape; sl-violations kept", async () => {
     const answer = await postMessage(mock.url, { content: 'Pick', content_type: 'input_select', content_attributes: { items: [] } });
     expect(answer.status).toBe(422);
-    expect(answer.body).toEqual(
-      deref({ $ref: '#/components/responses/UnprocessableEntity' }).content['application/json'].examples.too_long.value,
-    );
+    expect(answer.body).toEqual({
+      error:
+        'Request body property content_attributes.items must NOT have fewer than 1 items (at body.content_attributes.items; the request breaks openapi.yaml)',
+    });
     const found = answer.violations.some(
       (v) => v.location.join('.') === 'request.body.content_attributes.items' && v.message.includes('must NOT have fewer than 1 items'),
     );

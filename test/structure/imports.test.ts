@@ -27,7 +27,8 @@ const mayImport: Record<string, string[]> = {
   errors: ['internal'],
   internal: [],
   generated: [],
-  testing: ['errors', 'internal'],
+  // The mock numbers message_type with the one MessageType (messages/message-type.ts).
+  testing: ['messages', 'errors', 'internal'],
   // The CLI sits on top of everything; it loads the Prism mock (testing) only when asked for it.
   cli: ['client', 'bulk', 'messages', 'core', 'errors', 'internal', 'generated', 'testing'],
 };
