@@ -243,6 +243,8 @@ export function renderRequestChecks(spec) {
     strict: true,
     strictTypes: false,
     strictTuples: false,
+    // anyOf branches that only name required properties (NotEmpty, TemplateParams) define them beside the anyOf.
+    strictRequired: false,
   });
   // The components live under a document root whose own keyword Ajv must not take for a typo.
   ajv.addKeyword('components');
@@ -290,7 +292,23 @@ export function renderRequestChecks(spec) {
     : null;
   const multipartFields = Object.keys(multipartProps).filter((name) => name !== filesEntry?.[0]);
 
+  // What to tell the caller when a rule with an `x-error-hint` fails: by pattern, or by the
+  // required names of an anyOf's branches ("content,attachments,...").
+  const hints = {};
+  const collect = (node) => {
+    if (Array.isArray(node)) return node.forEach(collect);
+    if (node === null || typeof node !== 'object') return;
+    const hint = node['x-error-hint'];
+    if (typeof hint === 'string') {
+      if (typeof node.pattern === 'string') hints[`pattern:${node.pattern}`] = hint;
+      if (Array.isArray(node.anyOf)) hints[`anyOf:${node.anyOf.map((b) => (resolve(b).required ?? []).join('+')).join(',')}`] = hint;
+    }
+    Object.values(node).forEach(collect);
+  };
+  collect(spec.components);
+
   const facts = {
+    hints,
     discriminator: discriminator ?? null,
     defaultVariant,
     fields,
@@ -312,6 +330,8 @@ export function renderRequestChecks(spec) {
     '',
     '/** What the spec says about the request, for the wording of errors and the checks Ajv cannot make (files). */',
     'export const requestFacts: {',
+    '  /** What to do instead, for rules the spec words itself (x-error-hint): "pattern:<regex>" or "anyOf:<required names>". */',
+    '  hints: Record<string, string>;',
     '  /** The property whose value picks the variant (null: one variant). */',
     '  discriminator: string | null;',
     '  /** The variant used when the discriminator is left out (null: it is required). */',

@@ -7,7 +7,7 @@ import { requestFacts, variantChecks, type SchemaError } from '../../generated/r
 import { InvalidInputError } from '../errors/classes.js';
 import { closestName } from './closest-name.js';
 
-const { discriminator, defaultVariant, fields, enums, required, names, files, multipartFields } = requestFacts;
+const { hints, discriminator, defaultVariant, fields, enums, required, names, files, multipartFields } = requestFacts;
 
 /** At most this many files per message (the spec's limit on the multipart body's files). */
 export const maxAttachments = files?.maxItems ?? Number.POSITIVE_INFINITY;
@@ -107,6 +107,12 @@ function mainError(errors: readonly SchemaError[]): SchemaError | undefined {
   while (end > 0 && errors[end - 1]!.keyword === 'if') end--;
   const last = errors[end - 1];
   if (!last || (last.keyword !== 'oneOf' && last.keyword !== 'anyOf')) return last;
+  // An anyOf of "one of these is required" that the spec words itself (x-error-hint): its hint.
+  const branches = errors.slice(0, end - 1).filter((e) => e.instancePath === last.instancePath && e.keyword === 'required');
+  if (last.keyword === 'anyOf' && branches.length === end - 1) {
+    const key = `anyOf:${branches.map((e) => String(e.params.missingProperty)).join(',')}`;
+    if (hints[key]) return { ...last, keyword: 'hint', params: { hint: hints[key] } };
+  }
   const depth = (e: SchemaError) => segments(e.instancePath).length;
   const candidates = errors
     .slice(0, end - 1)
@@ -171,6 +177,12 @@ function explain(error: SchemaError, body: Record<string, unknown>, variant: str
           ? 'must not be empty.'
           : `must be at least ${count(params.limit)} characters, got ${count(characters(String(at.value)))}.`,
       );
+    case 'hint':
+      fail(at.field || 'params', String(params.hint));
+    case 'pattern': {
+      const hint = hints[`pattern:${String(params.pattern)}`];
+      fail(at.field, hint ? `${hint} (${got})` : `must match ${String(params.pattern)}, ${got}.`);
+    }
     case 'maxLength':
       fail(at.field, `must be at most ${count(params.limit)} characters, got ${count(characters(String(at.value)))}.`);
     case 'minItems':
@@ -243,7 +255,10 @@ export function checkCreateParams(params: unknown): Record<string, unknown> {
     variant = chosen;
   }
   const check = variantChecks[variant]!;
-  if (!check(body)) {
+  // Files travel as multipart parts, not in the body; the spec's rules that count them (a text
+  // message needs content or files, ...) see them as the body's `attachments`.
+  const hasFiles = Array.isArray(params.attachments) && params.attachments.length > 0;
+  if (!check(hasFiles ? { ...body, attachments: ['file'] } : body)) {
     const error = mainError(check.errors ?? []);
     if (error) explain(error, body, variant);
     fail(discriminator ?? 'params', 'does not match the spec.');
