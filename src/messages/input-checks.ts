@@ -111,7 +111,7 @@ function mainError(errors: readonly SchemaError[]): SchemaError | undefined {
   const branches = errors.slice(0, end - 1).filter((e) => e.instancePath === last.instancePath && e.keyword === 'required');
   if (last.keyword === 'anyOf' && branches.length === end - 1) {
     const key = `anyOf:${branches.map((e) => String(e.params.missingProperty)).join(',')}`;
-    if (hints[key]) return { ...last, keyword: 'hint', params: { hint: hints[key] } };
+    if (hints[key]) return { ...last, keyword: 'hint', params: { hint: hints[key], field: branches[0]!.params.missingProperty } };
   }
   const depth = (e: SchemaError) => segments(e.instancePath).length;
   const candidates = errors
@@ -177,8 +177,10 @@ function explain(error: SchemaError, body: Record<string, unknown>, variant: str
           ? 'must not be empty.'
           : `must be at least ${count(params.limit)} characters, got ${count(characters(String(at.value)))}.`,
       );
-    case 'hint':
-      fail(at.field || 'params', String(params.hint));
+    case 'hint': {
+      const field = pathOf(body, [...parts, String(params.field)]).field;
+      fail(field, `is required: ${String(params.hint)}`);
+    }
     case 'pattern': {
       const hint = hints[`pattern:${String(params.pattern)}`];
       fail(at.field, hint ? `${hint} (${got})` : `must match ${String(params.pattern)}, ${got}.`);

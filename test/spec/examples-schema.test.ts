@@ -44,7 +44,11 @@ function responseExamples(): ExampleCase[] {
         const pointer = schemaPointer(mediaType as Json, `${responsePointer}/content/${escapePointer(mediaTypeName)}/schema`);
         for (const [name, example] of Object.entries(((mediaType as Json).examples ?? {}) as Json)) {
           const via = typeof (example as Json).$ref === 'string' ? ` (${(example as Json).$ref as string})` : '';
-          cases.push({ where: `${id} ${status} ${mediaTypeName} ${name}${via}`, schemaPointer: pointer, value: deref(example as Json).value });
+          cases.push({
+            where: `${id} ${status} ${mediaTypeName} ${name}${via}`,
+            schemaPointer: pointer,
+            value: deref(example as Json).value,
+          });
         }
       }
     }

@@ -108,7 +108,12 @@ export async function getMessages(
 }
 
 /** GETs a conversation (getConversation), with the auth header unless told otherwise. */
-export async function getConversation(baseUrl: string, headers: Record<string, string> = {}, accountId = 1, conversationId = 42): Promise<Answer> {
+export async function getConversation(
+  baseUrl: string,
+  headers: Record<string, string> = {},
+  accountId = 1,
+  conversationId = 42,
+): Promise<Answer> {
   const response = await fetch(`${baseUrl}/api/v1/accounts/${accountId}/conversations/${conversationId}`, {
     headers: { api_access_token: 'testToken1234567890', ...headers },
   });

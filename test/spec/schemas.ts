@@ -12,7 +12,18 @@ export function createSpecAjv(): Ajv2020 {
   formats.default(ajv);
   // Keywords that appear in openapi.yaml outside any schema, or inside schemas as OpenAPI annotations.
   // x-enum-varnames names the response's message_type numbers (0 incoming ... 3 template).
-  ajv.addVocabulary(['openapi', 'info', 'servers', 'tags', 'security', 'paths', 'components', 'example', 'x-enum-varnames', 'x-error-hint']);
+  ajv.addVocabulary([
+    'openapi',
+    'info',
+    'servers',
+    'tags',
+    'security',
+    'paths',
+    'components',
+    'example',
+    'x-enum-varnames',
+    'x-error-hint',
+  ]);
   ajv.addSchema({ ...spec, $id: SPEC_ID });
   return ajv;
 }
