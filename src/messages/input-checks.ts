@@ -110,8 +110,8 @@ function mainError(errors: readonly SchemaError[]): SchemaError | undefined {
   // An anyOf of "one of these is required" that the spec words itself (x-error-hint): its hint.
   const branches = errors.slice(0, end - 1).filter((e) => e.instancePath === last.instancePath && e.keyword === 'required');
   if (last.keyword === 'anyOf' && branches.length === end - 1) {
-    const key = `anyOf:${branches.map((e) => String(e.params.missingProperty)).join(',')}`;
-    if (hints[key]) return { ...last, keyword: 'hint', params: { hint: hints[key], field: branches[0]!.params.missingProperty } };
+    const key = branches.map((e) => e.params.missingProperty).join(',');
+    if (hints[key]) return { ...branches[0]!, params: { ...branches[0]!.params, hint: hints[key] } };
   }
   const depth = (e: SchemaError) => segments(e.instancePath).length;
   const candidates = errors
@@ -129,6 +129,7 @@ function explain(error: SchemaError, body: Record<string, unknown>, variant: str
   switch (error.keyword) {
     case 'required': {
       const child = pathOf(body, [...parts, params.missingProperty as string]);
+      if (params.hint) fail(child.field, `is required: ${params.hint}`);
       const onlyHere =
         discriminator &&
         parts.length === 0 &&
@@ -177,13 +178,8 @@ function explain(error: SchemaError, body: Record<string, unknown>, variant: str
           ? 'must not be empty.'
           : `must be at least ${count(params.limit)} characters, got ${count(characters(String(at.value)))}.`,
       );
-    case 'hint': {
-      const field = pathOf(body, [...parts, String(params.field)]).field;
-      fail(field, `is required: ${String(params.hint)}`);
-    }
     case 'pattern': {
-      const hint = hints[`pattern:${String(params.pattern)}`];
-      fail(at.field, hint ? `${hint} (${got})` : `must match ${String(params.pattern)}, ${got}.`);
+      fail(at.field, `${hints[params.pattern] ?? `must match ${params.pattern}.`} (${got})`);
     }
     case 'maxLength':
       fail(at.field, `must be at most ${count(params.limit)} characters, got ${count(characters(String(at.value)))}.`);

@@ -97,10 +97,10 @@ export async function postMessage(baseUrl: string, body: unknown, headers: Recor
 /** GETs a conversation's messages (listMessages), with the auth header unless told otherwise. */
 export async function getMessages(
   baseUrl: string,
-  query: Record<string, string | number> = {},
+  query: Record<string, string | number | undefined> = {},
   headers: Record<string, string> = {},
 ): Promise<Answer> {
-  const search = new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)])).toString();
+  const search = new URLSearchParams(Object.entries(query).flatMap(([k, v]) => (v === undefined ? [] : [[k, String(v)]]))).toString();
   const response = await fetch(`${messagesUrl(baseUrl)}${search ? `?${search}` : ''}`, {
     headers: { api_access_token: 'testToken1234567890', ...headers },
   });
