@@ -8,7 +8,7 @@ import { InvalidInputError } from '../errors/classes.js';
 import { closestName } from '../internal/closest-name.js';
 import { isPlainObject } from '../internal/plain-object.js';
 
-const { discriminator, defaultVariant, fields, enums, required, names, files, multipartFields } = requestFacts;
+const { hints, discriminator, defaultVariant, fields, enums, required, names, files, multipartFields } = requestFacts;
 
 /** At most this many files per message (the spec's limit on the multipart body's files). */
 export const maxAttachments = files?.maxItems ?? Number.POSITIVE_INFINITY;
@@ -104,6 +104,12 @@ function mainError(errors: readonly SchemaError[]): SchemaError | undefined {
   while (end > 0 && errors[end - 1]!.keyword === 'if') end--;
   const last = errors[end - 1];
   if (!last || (last.keyword !== 'oneOf' && last.keyword !== 'anyOf')) return last;
+  // An anyOf of "one of these is required" that the spec words itself (x-error-hint): its hint.
+  const branches = errors.slice(0, end - 1).filter((e) => e.instancePath === last.instancePath && e.keyword === 'required');
+  if (last.keyword === 'anyOf' && branches.length === end - 1) {
+    const key = branches.map((e) => e.params.missingProperty).join(',');
+    if (hints[key]) return { ...branches[0]!, params: { ...branches[0]!.params, hint: hints[key] } };
+  }
   const depth = (e: SchemaError) => segments(e.instancePath).length;
   const candidates = errors
     .slice(0, end - 1)
@@ -120,6 +126,7 @@ function explain(error: SchemaError, body: Record<string, unknown>, variant: str
   switch (error.keyword) {
     case 'required': {
       const child = pathOf(body, [...parts, params.missingProperty as string]);
+      if (params.hint) fail(child.field, `is required: ${params.hint}`);
       const onlyHere =
         discriminator &&
         parts.length === 0 &&
@@ -168,6 +175,9 @@ function explain(error: SchemaError, body: Record<string, unknown>, variant: str
           ? 'must not be empty.'
           : `must be at least ${count(params.limit)} characters, got ${count(characters(String(at.value)))}.`,
       );
+    case 'pattern': {
+      fail(at.field, `${hints[params.pattern] ?? `must match ${params.pattern}.`} (${got})`);
+    }
     case 'maxLength':
       fail(at.field, `must be at most ${count(params.limit)} characters, got ${count(characters(String(at.value)))}.`);
     case 'minItems':
@@ -240,7 +250,10 @@ export function checkCreateParams(params: unknown): Record<string, unknown> {
     variant = chosen;
   }
   const check = variantChecks[variant]!;
-  if (!check(body)) {
+  // Files travel as multipart parts, not in the body; the spec's rules that count them (a text
+  // message needs content or files, ...) see them as the body's `attachments`.
+  const hasFiles = Array.isArray(params.attachments) && params.attachments.length > 0;
+  if (!check(hasFiles ? { ...body, attachments: ['file'] } : body)) {
     const error = mainError(check.errors ?? []);
     if (error) explain(error, body, variant);
     fail(discriminator ?? 'params', 'does not match the spec.');
