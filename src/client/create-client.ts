@@ -8,26 +8,33 @@ import { createMany } from '../bulk/create-many.js';
 import type { CreateManyInput, CreateManyItem, CreateManyOptions, CreateManyResult } from '../bulk/types.js';
 import { type AttemptResult, sendWithRetries } from '../core/request.js';
 import type { Redactor } from '../errors/redaction.js';
+import { type Conversations, createConversations } from '../conversations/get.js';
 import { createMessages, createWithHooks, type Messages, type Send } from '../messages/create.js';
+import { createListing, type MessageReads } from '../messages/list.js';
+import { createReconcile, type MessageReconcile } from '../messages/reconcile.js';
 import { messagePromise } from '../messages/message-promise.js';
 import { resolveOptions, type ClientOptions } from './options.js';
 import { createTransport, guardPerCallInit } from './transport.js';
 
 export interface Digital99Client {
-  messages: Messages & {
-    /**
-     * Sends many messages, paced under the server's limits (`perMinute`, default 2,400), one at a
-     * time per conversation in input order; yields one result per item as it settles. `items` may
-     * be an array, an iterable or an async iterable (read as the batch goes).
-     */
-    createMany<T extends CreateManyItem>(items: CreateManyInput<T>, options?: CreateManyOptions<T>): AsyncIterable<CreateManyResult>;
-  };
+  messages: Messages &
+    MessageReads &
+    MessageReconcile & {
+      /**
+       * Sends many messages, paced under the server's limits (`perMinute`, default 2,400), one at a
+       * time per conversation in input order; yields one result per item as it settles. `items` may
+       * be an array, an iterable or an async iterable (read as the batch goes).
+       */
+      createMany<T extends CreateManyItem>(items: CreateManyInput<T>, options?: CreateManyOptions<T>): AsyncIterable<CreateManyResult>;
+    };
   /**
    * The openapi-fetch client typed by the spec's `paths`, with the same auth, timeout and retries.
    * HTTP errors come back as `{ error, response }` (openapi-fetch's way); failures with no response
    * throw typed errors.
    */
   api: Client<paths>;
+  /** Reading conversations: `get` (its `meta.channel` is the inbox's channel type). */
+  conversations: Conversations;
 }
 
 type Init = Record<string, unknown> | undefined;
@@ -44,6 +51,15 @@ function redacting<A extends unknown[], R>(redactor: Redactor, call: (...args: A
       throw redactor.error(error);
     }
   };
+}
+
+/** The redaction boundary of an async iterable: whatever its iteration throws has the token cut out of it. */
+async function* redactingIterable<T>(redactor: Redactor, items: AsyncIterable<T>): AsyncGenerator<T, void, undefined> {
+  try {
+    yield* items;
+  } catch (error) {
+    throw redactor.error(error);
+  }
 }
 
 export function createClient(options?: ClientOptions): Digital99Client {
@@ -70,13 +86,22 @@ export function createClient(options?: ClientOptions): Digital99Client {
   }
   const created = createMessages(send, resolved);
   const createWithResponse = redacting(resolved.redactor, created.createWithResponse);
+  const listing = createListing(send, resolved);
   const messages = {
     create: (params, requestOptions) => messagePromise(createWithResponse(params, requestOptions)),
+    list: redacting(resolved.redactor, listing.list),
+    listAll: (params, requestOptions) => redactingIterable(resolved.redactor, listing.listAll(params, requestOptions)),
+    reconcile: redacting(resolved.redactor, createReconcile(listing.listWithResponse)),
     createMany: (items, manyOptions) => createMany(client, items, manyOptions),
   } as Digital99Client['messages'];
   // For createMany (src/bulk), which paces every attempt: kept off what console.log or JSON shows.
   Object.defineProperty(messages, createWithHooks, { value: redacting(resolved.redactor, created.createWithHooks) });
-  const client: Digital99Client = { messages, api: api as unknown as Client<paths> };
+  const conversations = createConversations(send, resolved);
+  const client: Digital99Client = {
+    messages,
+    api: api as unknown as Client<paths>,
+    conversations: { get: redacting(resolved.redactor, conversations.get) },
+  };
   // The token lives only in closures: nothing on this object shows it to console.log, util.inspect
   // or JSON.stringify.
   return client;
