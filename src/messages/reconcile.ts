@@ -109,12 +109,12 @@ export function createReconcile(listWithResponse: ListWithResponse) {
       const startedAt = Date.now();
       const answer = await listWithResponse({ account_id, conversation_id, ...(before === undefined ? {} : { before }) }, { signal });
       window ??= { ...clockOf(answer, startedAt), until: answer.receivedAt };
-      const page = answer.data.payload;
+      // Only what is older than the page before (a server that ignored `before` would repeat it).
+      const page = answer.data.payload.filter((message) => before === undefined || message.id < before);
       read.unshift(...page);
       const oldest = page[0];
       // The start of the conversation, or of the window: nothing older can be the message.
-      if (oldest === undefined || oldest.created_at < windowSeconds(sent, window).from || (before !== undefined && oldest.id >= before))
-        break;
+      if (oldest === undefined || oldest.created_at < windowSeconds(sent, window).from) break;
       if (read.length >= maxMessages) {
         const match = matchSent(sent, read, window);
         if (match.found === 'one' && sent.source_id !== null) return match;
@@ -135,23 +135,30 @@ export function createReconcile(listWithResponse: ListWithResponse) {
     return undefined;
   }
 
+  async function settle(
+    sent: SentFingerprint,
+    settleMs: number,
+    maxMessages: number,
+    signal: AbortSignal | undefined,
+  ): Promise<ReconcileResult> {
+    const first = resultOf(await look(sent, maxMessages, signal));
+    if (first) return first;
+    // Not there yet, but the server may still be saving it: look again once it cannot be.
+    const waitMs = sent.endedAt + settleMs - Date.now();
+    if (waitMs <= 0) return { outcome: 'not_delivered' };
+    await sleep(waitMs, signal);
+    return resultOf(await look(sent, maxMessages, signal)) ?? { outcome: 'not_delivered' };
+  }
+
   return async function reconcile(error: unknown, options?: ReconcileOptions): Promise<ReconcileResult> {
     const sent = sentRecordOf(error);
     const { settleMs, maxMessages, signal } = checkOptions(options);
-    const first = resultOf(await look(sent, maxMessages, signal));
-    if (first) return first;
-    const waitMs = sent.endedAt + settleMs - Date.now();
-    if (waitMs <= 0) return { outcome: 'not_delivered' };
-    // Not there yet, but the server may still be saving it: look again once it cannot be.
     try {
-      await sleep(waitMs, signal);
-    } catch {
-      throw new AbortedError(
-        'messages.reconcile was aborted while waiting for the server to settle; whether the message was posted is still unknown.',
-        true,
-        signal?.reason,
-      );
+      return await settle(sent, settleMs, maxMessages, signal);
+    } catch (failure) {
+      // Wherever the abort landed (a listing, the wait), the outcome is as unknown as before.
+      if (!signal?.aborted) throw failure;
+      throw new AbortedError('messages.reconcile was aborted; whether the message was posted is still unknown.', true, signal.reason);
     }
-    return resultOf(await look(sent, maxMessages, signal)) ?? { outcome: 'not_delivered' };
   };
 }
