@@ -144,9 +144,10 @@ export function createReconcile(listWithResponse: ListWithResponse) {
     const first = resultOf(await look(sent, maxMessages, signal));
     if (first) return first;
     // Not there yet, but the server may still be saving it: look again once it cannot be.
-    const waitMs = sent.endedAt + settleMs - Date.now();
-    if (waitMs <= 0) return { outcome: 'not_delivered' };
-    await sleep(waitMs, signal);
+    const settledAt = sent.endedAt + settleMs;
+    if (Date.now() >= settledAt) return { outcome: 'not_delivered' };
+    // A timer may fire a millisecond early: wait until the clock says so.
+    for (let waitMs = settledAt - Date.now(); waitMs > 0; waitMs = settledAt - Date.now()) await sleep(waitMs, signal);
     return resultOf(await look(sent, maxMessages, signal)) ?? { outcome: 'not_delivered' };
   }
 

