@@ -22,9 +22,11 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
  * additions (+473 B: .withResponse(), the request id on errors, the token added after middleware,
  * DIGITAL99_DEBUG, the browser guard, the 40 MB check per file), then 22,628 B with
  * messages.createMany (src/bulk: pacing, per-conversation queues, the result stream), which every
- * client carries.
+ * client carries; then 27,077 B with issue 22 (23,414 B after the spec's two reads, +3.7 KB for
+ * messages.list/listAll/reconcile, conversations.get and createMany's reconcile/autoSourceId, all on
+ * the client object, so no bundler can drop them).
  */
-const budgetBytes = 23 * 1024;
+const budgetBytes = 27.5 * 1024;
 
 /** The app: a client, one message sent to a fetch that answers like the server, its id printed. */
 const app = `
