@@ -186,3 +186,22 @@ describe('reads are retried as idempotent', () => {
     expect((error as Error).message).toMatch(/not a message list/);
   });
 });
+
+describe('the token stays out', () => {
+  it('a 401 on a read that echoes the token is redacted; the record of a lost send holds a hash, not the content', async () => {
+    const { fetch } = fakeFetch((request) =>
+      request.method === 'POST'
+        ? (() => {
+            throw new TypeError('fetch failed', { cause: Object.assign(new Error('reset'), { code: 'ECONNRESET' }) });
+          })()
+        : jsonResponse({ error: `Invalid Access Token ${token}` }, 401),
+    );
+    const client = createClient({ apiAccessToken: token, baseUrl, fetch, retry: false });
+    const error = await rejectionOf(client.messages.create({ account_id: 1, conversation_id: 2, content: `my token is ${token}` }));
+    const sent = (error as ConnectionError).sent;
+    expect(JSON.stringify(sent)).not.toContain(token);
+    const failure = await rejectionOf(client.messages.reconcile(error));
+    expect(failure).toMatchObject({ name: 'AuthenticationError', status: 401 });
+    for (const text of [(failure as Error).message, (failure as Error).stack, JSON.stringify(failure)]) expect(text).not.toContain(token);
+  });
+});
