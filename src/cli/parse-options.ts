@@ -53,6 +53,7 @@ const authHeaders: readonly AuthHeader[] = ['api_access_token', 'Api-Access-Toke
 /** --auth-header of both commands: the header the token goes in (a proxy may drop the underscored one). */
 export function parseAuthHeader(raw: string | undefined, help: string): AuthHeader | undefined {
   if (raw === undefined) return undefined;
-  if (!authHeaders.includes(raw as AuthHeader)) throw new UsageError(`--auth-header must be api_access_token or Api-Access-Token; got "${raw}".`, help);
+  if (!authHeaders.includes(raw as AuthHeader))
+    throw new UsageError(`--auth-header must be api_access_token or Api-Access-Token; got "${raw}".`, help);
   return raw as AuthHeader;
 }

@@ -14,7 +14,7 @@ import { type PlannedLine, Planner, planLines } from './batch-plan.js';
 import { planRow, Report } from './batch-report.js';
 import { preview } from './summary.js';
 import { describeFailure, exitCodes, UsageError } from './exit-codes.js';
-import { JournalWriter, readJournal, type JournalState } from './journal.js';
+import { JournalWriter, readJournal } from './journal.js';
 import { startCliMock } from './mock-start.js';
 import { mockToken } from './mock-token.js';
 import { Progress } from './progress.js';
@@ -230,7 +230,10 @@ class BatchRun {
     for await (const reading of planLines(this.planner, this.cmd.file)) {
       this.lastRead = reading.line;
       if ('error' in reading) {
-        throw new UsageError(`${this.cmd.file} changed while it was being sent: line ${reading.line} is now invalid (${reading.error.message}).`, help);
+        throw new UsageError(
+          `${this.cmd.file} changed while it was being sent: line ${reading.line} is now invalid (${reading.error.message}).`,
+          help,
+        );
       }
       const p = reading.planned;
       if (p.plan !== 'send') {
@@ -262,7 +265,8 @@ class BatchRun {
     const { error } = result;
     const delivered = error.mayHaveBeenDelivered;
     this.record({ ...at, state: delivered ? 'unknown' : 'failed', error: error.message });
-    const status = error instanceof AbortedError && !delivered && this.io.signal?.aborted ? 'not_started' : delivered ? 'unknown' : 'failed';
+    const status =
+      error instanceof AbortedError && !delivered && this.io.signal?.aborted ? 'not_started' : delivered ? 'unknown' : 'failed';
     this.report.row({ line: p.line, key: p.key, status, ...(status === 'not_started' ? {} : { error: describeFailure(error).line }) });
   }
 

@@ -347,8 +347,18 @@ describe('99digital send-batch', () => {
     const counts = { total: 10, sent: 3, failed: 1, skipped: 0 };
     const plain: string[] = [];
     const bar: string[] = [];
-    const plainProgress = new Progress(() => counts, (t) => plain.push(t), false, undefined, 40);
-    const barProgress = new Progress(() => counts, (t) => bar.push(t), true);
+    const plainProgress = new Progress(
+      () => counts,
+      (t) => plain.push(t),
+      false,
+      undefined,
+      40,
+    );
+    const barProgress = new Progress(
+      () => counts,
+      (t) => bar.push(t),
+      true,
+    );
     await new Promise((r) => setTimeout(r, 450));
     plainProgress.stop();
     barProgress.stop();
