@@ -6,6 +6,7 @@
 // timeout kept fresh by a timer. (Same machine only: pids mean nothing across hosts, see README.)
 import { open, readFile, unlink } from 'node:fs/promises';
 import { hostname } from 'node:os';
+import { ConfigurationError } from '../errors/classes.js';
 import { exitCodes } from './exit-codes.js';
 
 /** The batch is being sent by another run: refused at once, with its own exit code. */
@@ -45,8 +46,11 @@ async function tryCreate(path: string): Promise<boolean> {
     await file.close();
     return true;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
-    throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') return false;
+    throw new ConfigurationError(
+      `cannot create the journal's lock ${path} (${code ?? String(error)}); nothing was sent. Check the folder, or pass --journal PATH.`,
+    );
   }
 }
 

@@ -280,6 +280,17 @@ describe('send-batch: the file and the journal', () => {
     expect(server.requests).toEqual([]);
   });
 
+  it('says so, and sends nothing, when the journal cannot be locked (its folder does not exist)', async () => {
+    const { server } = await serve();
+    const file = batchFile(2, 1);
+    const result = await sendBatch([file, '--account', '1', '--journal', join(dir, 'no-such-folder', 'j.jsonl')], server.url);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(
+      /^99digital: cannot create the journal's lock .*no-such-folder\/j\.jsonl\.lock \(ENOENT\); nothing was sent\./m,
+    );
+    expect(server.requests).toEqual([]);
+  });
+
   it('keeps journal state in proportion to its records: one record for line 100,000,000 costs one entry', async () => {
     const state = new JournalState();
     state.apply({ line: 100_000_000, to: 'x', hash: '0123456789abcdef', state: 'sent', message_id: 7 });
