@@ -16,8 +16,9 @@ export async function startCliMock(signal: AbortSignal | undefined): Promise<Cli
   try {
     mock = await startMockServer();
   } catch (error) {
-    // A Ctrl-C in a terminal reaches Prism too (same process group): its death is the interruption.
-    if (signal?.aborted) throw interrupted();
+    // A Ctrl-C in a terminal reaches Prism too (same process group): its death is the interruption,
+    // even when it is noticed before our own SIGINT handler has run.
+    if (signal?.aborted || (error instanceof Error && / killed by SIGINT/.test(error.message))) throw interrupted();
     throw error;
   }
   if (signal?.aborted) {
