@@ -72,6 +72,15 @@ export function notAMessage(text: unknown, status: number, what: string, redacto
   return new UnexpectedResponseError(`${what}: the server answered ${status} with ${problem}`, status, body);
 }
 
+/** The path that was requested, for a 404: the token travels in a header, never in it; a query is left out all the same. */
+function requestedPath(url: string): string {
+  try {
+    return new URL(url).pathname;
+  } catch {
+    return url.split('?')[0] ?? url;
+  }
+}
+
 export function errorFromResponse(
   response: Response,
   parsedBody: unknown,
@@ -104,7 +113,8 @@ export function errorFromResponse(
   }
   if (status === 404) {
     return new NotFoundError(
-      `${base} Check account_id and conversation_id (the conversation's display id, the #number in the dashboard).`,
+      `${base} Requested ${request.method} ${options.redactor.text(requestedPath(request.url))}: check the base URL, account_id and conversation_id ` +
+        "(the conversation's display id, the #number in the dashboard).",
       details,
     );
   }

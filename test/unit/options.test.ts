@@ -143,9 +143,33 @@ describe('baseUrl', () => {
 
   it.each([
     [
-      'not a URL',
+      'a host without a scheme',
       'online.99digital.co.il',
-      /is not a valid URL: "online\.99digital\.co\.il"\. Use a URL such as https:\/\/online\.99digital\.co\.il/,
+      /has no scheme: add http:\/\/ or https:\/\/ in front, e\.g\. "https:\/\/online\.99digital\.co\.il"\.$/,
+    ],
+    // Once read as "must use https … not localhost": the parser takes "localhost:" for a scheme.
+    [
+      'localhost:port without a scheme',
+      'localhost:4010',
+      /has no scheme: add http:\/\/ or https:\/\/ in front, e\.g\. "http:\/\/localhost:4010"\.$/,
+    ],
+    // Once read as "not a valid URL".
+    [
+      '127.0.0.1:port without a scheme',
+      '127.0.0.1:4010',
+      /has no scheme: add http:\/\/ or https:\/\/ in front, e\.g\. "http:\/\/127\.0\.0\.1:4010"\.$/,
+    ],
+    ['a bare host with a path', 'online.99digital.co.il/chat', /has no scheme: add http:\/\/ or https:\/\//],
+    // The client adds /api/v1 itself: kept, every request would go to /api/v1/api/v1/… and answer 404.
+    [
+      'ending in /api/v1',
+      'http://127.0.0.1:4010/api/v1',
+      /ends in \/api\/v1, which the client adds itself: use "http:\/\/127\.0\.0\.1:4010"\.$/,
+    ],
+    [
+      'ending in /api/v1/',
+      'https://chat.example.com/support/api/v1/',
+      /ends in \/api\/v1, which the client adds itself: use "https:\/\/chat\.example\.com\/support"\.$/,
     ],
     [
       'not a URL, with what may be a password (not repeated)',
