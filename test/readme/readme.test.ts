@@ -54,7 +54,7 @@ function commands(code: string): string[] {
 const typed = shBlocks.flatMap((b) => commands(b.code)).flatMap((c) => c.split(/\s*&&\s*/));
 
 /** The start of an ANSI colour code. */
-const escape = '\u001b[';
+const colourCode = '\u001b[';
 
 /** Runs one README line through the shell, in the clone, as a newcomer types it. */
 function shell(line: string, env: Record<string, string>) {
@@ -193,7 +193,7 @@ describe('README.md', () => {
       });
       expect(stdout.length, line).toBeGreaterThan(0);
       // Piped into a file or another program: plain text, no colour codes.
-      expect(stdout + stderr, line).not.toContain(escape);
+      expect(stdout + stderr, line).not.toContain(colourCode);
     }
   }, 180_000);
 
@@ -204,7 +204,7 @@ describe('README.md', () => {
       // Without a server configured the contract test says so and exits 0, as the README says.
       const { stdout, stderr } = await shell(line, { DIGITAL99_API_ACCESS_TOKEN: '', DIGITAL99_BASE_URL: '' });
       expect(stdout.length).toBeGreaterThan(0);
-      expect(stdout + stderr, line).not.toContain(escape);
+      expect(stdout + stderr, line).not.toContain(colourCode);
     },
     60_000,
   );
@@ -213,7 +213,7 @@ describe('README.md', () => {
     const { stdout, stderr } = await shell('npm run --silent lint:spec', {});
     expect(stdout + stderr).toContain('Your API description is valid');
     expect(stdout + stderr).not.toMatch(/Node\.js 20 support is ending|╔/);
-    expect(stdout + stderr).not.toContain(escape);
+    expect(stdout + stderr).not.toContain(colourCode);
   }, 60_000);
 
   it('npm run mock runs as typed (on a free port: 4010 may be taken) and answers a message', async () => {
