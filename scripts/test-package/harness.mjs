@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-export const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+export const repo = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const manifest = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8'));
 export const keep = process.argv.includes('--keep');
 
