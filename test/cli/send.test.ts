@@ -350,7 +350,7 @@ describe('99digital send: API errors exit 3', () => {
     [
       404,
       { error: 'Resource could not be found' },
-      /failed with 404 Not Found: Resource could not be found\. Requested POST \/api\/v1\/accounts\/\d+\/conversations\/\d+\/messages: check the base URL/,
+      /failed with 404 Not Found: Resource could not be found\. Check account_id and conversation_id/,
     ],
     [
       422,

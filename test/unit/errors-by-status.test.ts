@@ -64,7 +64,7 @@ describe('HTTP errors', () => {
       404,
       { error: 'Resource could not be found' },
       NotFoundError,
-      /failed with 404: Resource could not be found\. Requested POST \/api\/v1\/accounts\/\d+\/conversations\/\d+\/messages: check the base URL, account_id and conversation_id/,
+      /failed with 404: Resource could not be found\. Check account_id and conversation_id/,
     ],
     [
       '422 {error}',
