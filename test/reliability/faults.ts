@@ -2,7 +2,7 @@
 // misbehaves in one way, and runFault, which points a client at it and records what happened.
 import { expect } from 'vitest';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { gzipSync, deflateSync, brotliCompressSync } from 'node:zlib';
+import { brotliCompressSync, deflateSync, gzipSync, constants as zlibConstants } from 'node:zlib';
 import {
   ConnectionError as SiblingError,
   createClient,
@@ -83,10 +83,22 @@ function dateAt(second: number): string {
   return new Date(Date.UTC(2026, 10, 29, 14, 0, second)).toUTCString();
 }
 
+// Compressed once, at the fastest level: brotli's default (quality 11) spent seconds of CPU on 64 MiB
+// inside the handler, and on a loaded machine the client's timeout ran out before the answer began.
+const bombs = new Map<string, Buffer>();
+
+function compressed(encoding: 'gzip' | 'deflate' | 'br', decoded: number): Buffer {
+  const plain = Buffer.alloc(decoded, 0x20);
+  if (encoding === 'gzip') return gzipSync(plain, { level: 1 });
+  if (encoding === 'deflate') return deflateSync(plain, { level: 1 });
+  return brotliCompressSync(plain, { params: { [zlibConstants.BROTLI_PARAM_QUALITY]: 1 } });
+}
+
 /** A body that inflates to `decoded` bytes of spaces, encoded with `encoding`, sent with an honest Content-Length. */
 function bomb(res: ServerResponse, encoding: 'gzip' | 'deflate' | 'br', decoded = 64 * mib): void {
-  const plain = Buffer.alloc(decoded, 0x20);
-  const body = encoding === 'gzip' ? gzipSync(plain) : encoding === 'deflate' ? deflateSync(plain) : brotliCompressSync(plain);
+  const key = `${encoding} ${decoded}`;
+  const body = bombs.get(key) ?? compressed(encoding, decoded);
+  bombs.set(key, body);
   res.writeHead(200, { 'content-type': 'application/json', 'content-encoding': encoding, 'content-length': String(body.length) });
   res.end(body);
 }
