@@ -243,17 +243,23 @@ export function renderRequestChecks(spec) {
     strict: true,
     strictTypes: false,
     strictTuples: false,
+    // anyOf branches that only name required properties (NotEmpty, TemplateParams) define them beside the anyOf.
+    strictRequired: false,
   });
   // The components live under a document root whose own keyword Ajv must not take for a typo.
   ajv.addKeyword('components');
   ajv.addSchema({ $id: 'openapi', components }, 'openapi');
   const refs = Object.fromEntries(checkPointers.map((pointer, i) => [`validate${i}`, `openapi${pointer}`]));
   // Ajv exports each validator; only the typed `variantChecks` below is this module's surface.
+  // Each error's schemaPath is dropped: the client words errors from instancePath, keyword and
+  // params alone, and the paths were a tenth of the bundle's checks.
   const code = inlineRuntime(
     standaloneCode(ajv, refs)
       .replace(/^"use strict";/, '')
-      .replace(/export const (validate\d+) =/g, 'const $1 ='),
+      .replace(/export const (validate\d+) =/g, 'const $1 =')
+      .replace(/schemaPath:"(?:[^"\\]|\\.)*",/g, ''),
   );
+  if (code.includes('schemaPath')) throw new Error("cannot drop schemaPath from Ajv's code: its form changed");
 
   // Names and enums the wording needs. Object paths that read the same in every variant
   // (template_params, ...) are kept once, under `shared`.
@@ -290,7 +296,25 @@ export function renderRequestChecks(spec) {
     : null;
   const multipartFields = Object.keys(multipartProps).filter((name) => name !== filesEntry?.[0]);
 
+  // What to tell the caller when a rule with an `x-error-hint` fails: by its pattern, or for a
+  // `not` (of properties that must not all be absent) by "not:" and the first of them.
+  const hints = {};
+  const collect = (node) => {
+    if (Array.isArray(node)) return node.forEach(collect);
+    if (node === null || typeof node !== 'object') return;
+    const hint = node['x-error-hint'];
+    if (typeof hint === 'string') {
+      if (typeof node.pattern === 'string') hints[node.pattern] = hint;
+      // A `not` of "all of these absent": keyed "not:" plus the first of them (the field to name).
+      const absent = Object.keys(resolve(node.not ?? {}).properties ?? {});
+      if (absent.length > 0) hints[`not:${absent[0]}`] = hint;
+    }
+    Object.values(node).forEach(collect);
+  };
+  collect(spec.components);
+
   const facts = {
+    hints,
     discriminator: discriminator ?? null,
     defaultVariant,
     fields,
@@ -303,7 +327,7 @@ export function renderRequestChecks(spec) {
   const j = (v) => JSON.stringify(v);
   const tail = [
     '/** An error as Ajv reports it (messages: false: the client words it from keyword and params). */',
-    'export interface SchemaError { instancePath: string; schemaPath: string; keyword: string; params: Record<string, any> }',
+    'export interface SchemaError { instancePath: string; keyword: string; params: Record<string, any> }',
     '/** A compiled check: true when valid; otherwise `errors` says why. */',
     'export type SchemaCheck = ((data: unknown) => boolean) & { errors?: SchemaError[] | null };',
     '',
@@ -312,6 +336,8 @@ export function renderRequestChecks(spec) {
     '',
     '/** What the spec says about the request, for the wording of errors and the checks Ajv cannot make (files). */',
     'export const requestFacts: {',
+    '  /** What to do instead, for rules the spec words itself (x-error-hint): by pattern, or "not:<field>". */',
+    '  hints: Record<string, string>;',
     '  /** The property whose value picks the variant (null: one variant). */',
     '  discriminator: string | null;',
     '  /** The variant used when the discriminator is left out (null: it is required). */',

@@ -8,7 +8,7 @@ import { InvalidInputError } from '../errors/classes.js';
 import { closestName } from '../internal/closest-name.js';
 import { isPlainObject } from '../internal/plain-object.js';
 
-const { discriminator, defaultVariant, fields, enums, required, names, files, multipartFields } = requestFacts;
+const { hints, discriminator, defaultVariant, fields, enums, required, names, files, multipartFields } = requestFacts;
 
 /** At most this many files per message (the spec's limit on the multipart body's files). */
 export const maxAttachments = files?.maxItems ?? Number.POSITIVE_INFINITY;
@@ -100,6 +100,10 @@ const namesAt = (variant: string, shape: string) => names.byVariant[variant]?.[s
  * the caller most likely meant.
  */
 function mainError(errors: readonly SchemaError[]): SchemaError | undefined {
+  // "Not all of these absent" that the spec words itself (x-error-hint): its first field is required.
+  const not = errors.find((e) => e.keyword === 'not');
+  const field = Object.keys(hints).find((key) => key.startsWith('not:'));
+  if (not && field) return { ...not, keyword: 'required', params: { missingProperty: field.slice(4), hint: hints[field] } };
   let end = errors.length;
   while (end > 0 && errors[end - 1]!.keyword === 'if') end--;
   const last = errors[end - 1];
@@ -120,6 +124,7 @@ function explain(error: SchemaError, body: Record<string, unknown>, variant: str
   switch (error.keyword) {
     case 'required': {
       const child = pathOf(body, [...parts, params.missingProperty as string]);
+      if (params.hint) fail(child.field, `is required: ${params.hint}`);
       const onlyHere =
         discriminator &&
         parts.length === 0 &&
@@ -168,6 +173,9 @@ function explain(error: SchemaError, body: Record<string, unknown>, variant: str
           ? 'must not be empty.'
           : `must be at least ${count(params.limit)} characters, got ${count(characters(String(at.value)))}.`,
       );
+    case 'pattern': {
+      fail(at.field, `${hints[params.pattern] ?? `must match ${params.pattern}.`} (${got})`);
+    }
     case 'maxLength':
       fail(at.field, `must be at most ${count(params.limit)} characters, got ${count(characters(String(at.value)))}.`);
     case 'minItems':
@@ -240,7 +248,10 @@ export function checkCreateParams(params: unknown): Record<string, unknown> {
     variant = chosen;
   }
   const check = variantChecks[variant]!;
-  if (!check(body)) {
+  // Files travel as multipart parts, not in the body; the spec's rules that count them (a text
+  // message needs content or files, ...) see them as the body's `attachments`.
+  const hasFiles = Array.isArray(params.attachments) && params.attachments.length > 0;
+  if (!check(hasFiles ? { ...body, attachments: ['file'] } : body)) {
     const error = mainError(check.errors ?? []);
     if (error) explain(error, body, variant);
     fail(discriminator ?? 'params', 'does not match the spec.');

@@ -4,7 +4,15 @@ import type { RetryOptions } from '../core/retry-options.js';
 import type { AttachmentInput } from './multipart.js';
 
 export type Message = components['schemas']['Message'];
-export type CreateMessageBody = components['schemas']['CreateMessageRequest'];
+/**
+ * The JSON body's variants. Its `attachments` (signed blob ids of files already uploaded) is left
+ * out: create() takes files as `attachments` and sends them as multipart/form-data.
+ */
+export type CreateMessageBody = components['schemas']['CreateMessageRequest'] extends infer B
+  ? B extends unknown
+    ? Omit<B, 'attachments'>
+    : never
+  : never;
 
 /** The values of content_type the spec offers for requests. */
 export type ContentType = NonNullable<CreateMessageBody['content_type']>;

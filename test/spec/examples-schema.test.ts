@@ -22,17 +22,34 @@ function escapePointer(segment: string): string {
 
 const operationPointer = `#/paths/${escapePointer('/api/v1/accounts/{account_id}/conversations/{conversation_id}/messages')}/post`;
 
+/** Every operation of the spec: its id, JSON pointer and object. */
+const operations: Array<{ id: string; pointer: string; operation: Json }> = Object.entries(spec.paths as Json).flatMap(([path, item]) =>
+  ['get', 'post', 'put', 'patch', 'delete']
+    .filter((method) => (item as Json)[method])
+    .map((method) => ({
+      id: (item as Json)[method].operationId as string,
+      pointer: `#/paths/${escapePointer(path)}/${method}`,
+      operation: (item as Json)[method] as Json,
+    })),
+);
+
 function responseExamples(): ExampleCase[] {
   const cases: ExampleCase[] = [];
-  for (const [status, responseOrRef] of Object.entries(createMessage.responses as Json)) {
-    const responseRef: string | undefined = (responseOrRef as Json).$ref;
-    const responsePointer = responseRef ?? `${operationPointer}/responses/${status}`;
-    const response = deref(responseOrRef as Json);
-    for (const [mediaTypeName, mediaType] of Object.entries((response.content ?? {}) as Json)) {
-      const pointer = schemaPointer(mediaType as Json, `${responsePointer}/content/${escapePointer(mediaTypeName)}/schema`);
-      for (const [name, example] of Object.entries(((mediaType as Json).examples ?? {}) as Json)) {
-        const via = typeof (example as Json).$ref === 'string' ? ` (${(example as Json).$ref as string})` : '';
-        cases.push({ where: `${status} ${mediaTypeName} ${name}${via}`, schemaPointer: pointer, value: deref(example as Json).value });
+  for (const { id, pointer: opPointer, operation } of operations) {
+    for (const [status, responseOrRef] of Object.entries(operation.responses as Json)) {
+      const responseRef: string | undefined = (responseOrRef as Json).$ref;
+      const responsePointer = responseRef ?? `${opPointer}/responses/${status}`;
+      const response = deref(responseOrRef as Json);
+      for (const [mediaTypeName, mediaType] of Object.entries((response.content ?? {}) as Json)) {
+        const pointer = schemaPointer(mediaType as Json, `${responsePointer}/content/${escapePointer(mediaTypeName)}/schema`);
+        for (const [name, example] of Object.entries(((mediaType as Json).examples ?? {}) as Json)) {
+          const via = typeof (example as Json).$ref === 'string' ? ` (${(example as Json).$ref as string})` : '';
+          cases.push({
+            where: `${id} ${status} ${mediaTypeName} ${name}${via}`,
+            schemaPointer: pointer,
+            value: deref(example as Json).value,
+          });
+        }
       }
     }
   }
@@ -55,8 +72,11 @@ const requests = requestExamples();
 
 describe('response examples match their schemas', () => {
   it('finds examples for every status the operation documents', () => {
-    const statuses = new Set(responses.map((c) => c.where.split(' ')[0]));
-    expect([...statuses].sort()).toEqual(Object.keys(createMessage.responses).sort());
+    expect(operations.map((o) => o.id).sort()).toEqual(['createMessage', 'getConversation', 'listMessages']);
+    for (const { id, operation } of operations) {
+      const statuses = new Set(responses.filter((c) => c.where.startsWith(`${id} `)).map((c) => c.where.split(' ')[1]));
+      expect([...statuses].sort(), id).toEqual(Object.keys(operation.responses).sort());
+    }
     // Every example under components/examples is served by some response.
     const referenced = responses.map((c) => c.where).join('\n');
     for (const name of Object.keys(spec.components.examples)) expect(referenced).toContain(`#/components/examples/${name}`);
@@ -205,9 +225,11 @@ describe('response shapes the server sends', () => {
 
   describe('attachments by file_type', () => {
     const file = (example('AttachmentMessageResponse')['attachments'] as Json[])[0] as Json;
-    const image = (example('ImageMessageResponse')['attachments'] as Json[])[0] as Json;
+    // Shapes only messages from channels have are examples of the list, not of create.
+    const listed = example('ChannelMessageListResponse')['payload'] as Json[];
+    const image = (listed[0]!['attachments'] as Json[])[0] as Json;
     const audio = (example('AudioMessageResponse')['attachments'] as Json[])[0] as Json;
-    const location = (example('LocationMessageResponse')['attachments'] as Json[])[0] as Json;
+    const location = (listed[1]!['attachments'] as Json[])[0] as Json;
     const withAttachment = (attachment: Json): Json => ({ ...user, attachments: [attachment] });
 
     it.each(['image', 'video', 'file', 'share', 'story_mention', 'ig_reel', 'ig_post', 'ig_story'])(

@@ -5,7 +5,7 @@
 // the variants it exercises, Ajv confirms it really matches them, and a coverage check fails when a
 // oneOf gains a variant that no case exercises.
 import { describe, expect, inject, it } from 'vitest';
-import { formatViolations, postMessage, spec, type Answer, type Json } from './openapi.js';
+import { formatViolations, getMessages, postMessage, spec, type Answer, type Json } from './openapi.js';
 import { formatErrors, validatorFor } from './schemas.js';
 
 const prismUrl = inject('prismUrl');
@@ -22,6 +22,8 @@ interface ResponseCase {
   status: number;
   /** Variants the served example exercises, and where in the body each is. */
   variants: Array<[variant: string, path: string]>;
+  /** listMessages instead of createMessage: shapes only channel messages have are listed, not created. */
+  list?: true;
 }
 
 const link = { type: 'link', text: 'See pricing', uri: 'https://online.99digital.co.il/pricing' };
@@ -123,17 +125,38 @@ const responseCases: ResponseCase[] = [
   { name: 'an agent bot sender', prefer: 'example=bot', status: 200, variants: [['AgentBotSender', 'sender']] },
   { name: 'a contact sender on an activity message', prefer: 'example=activity', status: 200, variants: [['ContactSender', 'sender']] },
   { name: 'a file attachment', prefer: 'example=attachment', status: 200, variants: [['FileAttachment', 'attachments.0']] },
-  { name: 'an image attachment', prefer: 'example=image', status: 200, variants: [['FileAttachment', 'attachments.0']] },
-  { name: 'an audio attachment', prefer: 'example=audio', status: 200, variants: [['AudioAttachment', 'attachments.0']] },
-  { name: 'a location attachment', prefer: 'example=location', status: 200, variants: [['LocationAttachment', 'attachments.0']] },
   {
-    name: 'a shared contact attachment',
-    prefer: 'example=shared_contact',
+    name: 'an analysed image attachment (listed)',
+    prefer: 'example=from_channels',
     status: 200,
-    variants: [['ContactAttachment', 'attachments.0']],
+    variants: [['FileAttachment', 'payload.0.attachments.0']],
+    list: true,
   },
-  { name: 'a fallback attachment', prefer: 'example=fallback', status: 200, variants: [['FallbackAttachment', 'attachments.0']] },
-  { name: 'an embed attachment', prefer: 'example=embed', status: 200, variants: [['EmbedAttachment', 'attachments.0']] },
+  { name: 'an audio attachment', prefer: 'example=audio', status: 200, variants: [['AudioAttachment', 'attachments.0']] },
+  {
+    name: 'a location attachment (listed)',
+    prefer: 'example=from_channels',
+    status: 200,
+    variants: [['LocationAttachment', 'payload.1.attachments.0']],
+    list: true,
+  },
+  {
+    name: 'a shared contact attachment (listed)',
+    prefer: 'example=from_channels',
+    status: 200,
+    variants: [['ContactAttachment', 'payload.2.attachments.0']],
+    list: true,
+  },
+  {
+    name: 'fallback and embed attachments (listed)',
+    prefer: 'example=from_channels',
+    status: 200,
+    variants: [
+      ['FallbackAttachment', 'payload.3.attachments.0'],
+      ['EmbedAttachment', 'payload.4.attachments.0'],
+    ],
+    list: true,
+  },
   { name: '401 {"errors": [...]} (no token)', prefer: 'code=401, example=no_token', status: 401, variants: [['Errors', '']] },
   { name: '401 {"error": "..."} (bad token)', prefer: 'code=401, example=invalid_token', status: 401, variants: [['Error', '']] },
   { name: '401 {"error": "..."} (no access)', prefer: 'code=401, example=no_access', status: 401, variants: [['Error', '']] },
@@ -183,8 +206,8 @@ describe('oneOf variants go through Prism cleanly', () => {
     expectClean(await postMessage(prismUrl, body), 200);
   });
 
-  it.each(responseCases.map((c) => [c.name, c] as const))('response: %s', async (_name, { prefer, status, variants }) => {
-    const answer = await postMessage(prismUrl, { content: 'x' }, { prefer });
+  it.each(responseCases.map((c) => [c.name, c] as const))('response: %s', async (_name, { prefer, status, variants, list }) => {
+    const answer = list ? await getMessages(prismUrl, {}, { prefer }) : await postMessage(prismUrl, { content: 'x' }, { prefer });
     // Prism validates what it serves (--errors turns a violation into a 500): a clean answer with
     // the requested status means the example passed Prism's own oneOf check.
     expectClean(answer, status);

@@ -94,6 +94,32 @@ export async function postMessage(baseUrl: string, body: unknown, headers: Recor
   return readAnswer(response);
 }
 
+/** GETs a conversation's messages (listMessages), with the auth header unless told otherwise. */
+export async function getMessages(
+  baseUrl: string,
+  query: Record<string, string | number | undefined> = {},
+  headers: Record<string, string> = {},
+): Promise<Answer> {
+  const search = new URLSearchParams(Object.entries(query).flatMap(([k, v]) => (v === undefined ? [] : [[k, String(v)]]))).toString();
+  const response = await fetch(`${messagesUrl(baseUrl)}${search ? `?${search}` : ''}`, {
+    headers: { api_access_token: 'testToken1234567890', ...headers },
+  });
+  return readAnswer(response);
+}
+
+/** GETs a conversation (getConversation), with the auth header unless told otherwise. */
+export async function getConversation(
+  baseUrl: string,
+  headers: Record<string, string> = {},
+  accountId = 1,
+  conversationId = 42,
+): Promise<Answer> {
+  const response = await fetch(`${baseUrl}/api/v1/accounts/${accountId}/conversations/${conversationId}`, {
+    headers: { api_access_token: 'testToken1234567890', ...headers },
+  });
+  return readAnswer(response);
+}
+
 /** POSTs multipart/form-data: every `attachments[]` entry becomes a file part named after it. */
 export async function postMultipart(baseUrl: string, fields: Json, headers: Record<string, string> = {}): Promise<Answer> {
   const form = new FormData();

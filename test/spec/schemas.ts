@@ -8,11 +8,24 @@ import { spec } from './openapi.js';
 const SPEC_ID = 'https://99digital-client.test/openapi.yaml';
 
 export function createSpecAjv(): Ajv2020 {
-  const ajv = new Ajv2020({ allErrors: true, strict: true });
+  // allowUnionTypes: the spec's few `type: [string, number]` lists (template values, option values).
+  // strictRequired off: NotEmpty's anyOf branches name properties that MessageFields, beside it in an allOf, defines.
+  const ajv = new Ajv2020({ allErrors: true, strict: true, allowUnionTypes: true, strictRequired: false });
   formats.default(ajv);
   // Keywords that appear in openapi.yaml outside any schema, or inside schemas as OpenAPI annotations.
   // x-enum-varnames names the response's message_type numbers (0 incoming ... 3 template).
-  ajv.addVocabulary(['openapi', 'info', 'servers', 'tags', 'security', 'paths', 'components', 'example', 'x-enum-varnames']);
+  ajv.addVocabulary([
+    'openapi',
+    'info',
+    'servers',
+    'tags',
+    'security',
+    'paths',
+    'components',
+    'example',
+    'x-enum-varnames',
+    'x-error-hint',
+  ]);
   ajv.addSchema({ ...spec, $id: SPEC_ID });
   return ajv;
 }

@@ -57,6 +57,17 @@ describe('client.api', () => {
     if (error !== undefined) expectTypeOf(error).not.toBeAny();
   });
 
+  it('types the two GETs: the message list and the conversation', async () => {
+    const list = await client.api.GET(path, { params: { path: { account_id: 1, conversation_id: 42 }, query: { after: 1021 } } });
+    expectTypeOf(list.data?.payload).toExtend<Message[] | undefined>();
+    expectTypeOf(list.data?.payload).not.toBeAny();
+    expectTypeOf(list.data?.meta.contact.id).toEqualTypeOf<number | undefined>();
+    const conversation = await client.api.GET('/api/v1/accounts/{account_id}/conversations/{conversation_id}', {
+      params: { path: { account_id: 1, conversation_id: 42 } },
+    });
+    expectTypeOf(conversation.data?.meta.channel).toEqualTypeOf<string | undefined>();
+  });
+
   it('refuses wrong paths, params and bodies', () => {
     // @ts-expect-error no such path
     void client.api.POST('/api/v1/messages', { body: { content: 'x' } });
@@ -64,8 +75,12 @@ describe('client.api', () => {
     void client.api.POST(path, { params: { path: { account_id: '1', conversation_id: 42 } }, body: { content: 'x' } });
     // @ts-expect-error content is a string
     void client.api.POST(path, { params: { path: { account_id: 1, conversation_id: 42 } }, body: { content: 5 } });
-    // @ts-expect-error the endpoint has no GET
-    void client.api.GET(path, { params: { path: { account_id: 1, conversation_id: 42 } } });
+    // @ts-expect-error after is a message id (a number)
+    void client.api.GET(path, { params: { path: { account_id: 1, conversation_id: 42 }, query: { after: 'x' } } });
+    // @ts-expect-error the conversation path has no POST
+    void client.api.POST('/api/v1/accounts/{account_id}/conversations/{conversation_id}', {
+      params: { path: { account_id: 1, conversation_id: 42 } },
+    });
   });
 });
 

@@ -226,7 +226,7 @@ describe('messages.create sends JSON', () => {
 
   it('sends unicode content unchanged', async () => {
     const { client, sent } = setup();
-    const content = 'שלום 👋 — “quotes” \u0000 and \n newlines';
+    const content = 'שלום 👋 — “quotes” \t and \n newlines';
     await client.messages.create({ account_id: 1, conversation_id: 42, content });
     expect(JSON.parse(sent[0]?.body ?? '')).toEqual({ content });
   });

@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { createClient, InvalidInputError } from '../../src/index.js';
 import { baseUrl, fakeFetch, rejectionOf, token } from './fake-fetch.js';
+import { checkCreateParams } from '../../src/messages/input-checks.js';
 
 function setup() {
   const server = fakeFetch();
@@ -135,10 +136,34 @@ describe('message_type, private, content_type', () => {
 });
 
 describe('content', () => {
-  it('is required', async () => {
+  it('is required when the message has nothing else to post (the empty-message trap)', async () => {
     const error = await refusal({ ...ids });
     expect(error.field).toBe('content');
-    expect(error.message).toMatch(/^content: is required/);
+    expect(error.message).toMatch(/^content: is required: Send content, attachments, template_params or email addresses/);
+    expect((await refusal({ ...ids, content: '' })).field).toBe('content');
+  });
+
+  it('is optional when the message carries something else (as the server takes it)', () => {
+    const items = { items: [{ title: 'A', value: 'a' }] };
+    expect(() => checkCreateParams({ ...ids, content_type: 'input_select', content_attributes: items })).not.toThrow();
+    expect(() => checkCreateParams({ ...ids, content_type: 'input_email' })).not.toThrow();
+    expect(() => checkCreateParams({ ...ids, template_params: { name: 'hello_world' } })).not.toThrow();
+    expect(() => checkCreateParams({ ...ids, cc_emails: 'a@example.com' })).not.toThrow();
+    expect(() => checkCreateParams({ ...ids, attachments: [new Blob(['x'])] })).not.toThrow();
+  });
+
+  it('refuses a NUL character, in content and source_id, saying what to do', async () => {
+    for (const field of ['content', 'source_id']) {
+      const error = await refusal({ ...ids, content: 'x', [field]: 'a\u0000b' });
+      expect(error.field).toBe(field);
+      expect(error.message).toMatch(/Remove the NUL characters/);
+    }
+  });
+
+  it('refuses a ;-separated email list, saying to use commas', async () => {
+    const error = await refusal({ ...ids, content: 'x', cc_emails: 'a@example.com; b@example.com' });
+    expect(error.field).toBe('cc_emails');
+    expect(error.message).toMatch(/Separate the addresses with commas/);
   });
 
   it.each([
@@ -196,7 +221,7 @@ describe('content_attributes must fit content_type', () => {
       'content_attributes.in_reply_to',
       /must be a whole number, got "5" \(a string\)\./,
     ],
-    ['content_attributes that is not an object', { content_attributes: 'x' }, 'content_attributes', /must be an object, got "x"/],
+    ['content_attributes that is not an object', { content_attributes: 'x' }, 'content_attributes', /must be an object or null, got "x"/],
     [
       'input_select without content_attributes',
       { content_type: 'input_select' },
@@ -260,7 +285,7 @@ describe('content_attributes must fit content_type', () => {
     [
       'form items given to cards',
       { content_type: 'cards', content_attributes: form },
-      'content_attributes.items[0].title',
+      'content_attributes.items[0].actions',
       /is required\./,
     ],
   ])('refuses %s', async (_name, extra, field, message) => {
