@@ -296,8 +296,8 @@ export function renderRequestChecks(spec) {
     : null;
   const multipartFields = Object.keys(multipartProps).filter((name) => name !== filesEntry?.[0]);
 
-  // What to tell the caller when a rule with an `x-error-hint` fails: by its pattern, or by the
-  // required names of an anyOf's branches ("content,attachments,...").
+  // What to tell the caller when a rule with an `x-error-hint` fails: by its pattern, or for a
+  // `not` (of properties that must not all be absent) by "not:" and the first of them.
   const hints = {};
   const collect = (node) => {
     if (Array.isArray(node)) return node.forEach(collect);
@@ -305,7 +305,9 @@ export function renderRequestChecks(spec) {
     const hint = node['x-error-hint'];
     if (typeof hint === 'string') {
       if (typeof node.pattern === 'string') hints[node.pattern] = hint;
-      if (Array.isArray(node.anyOf)) hints[node.anyOf.map((b) => (resolve(b).required ?? []).join('+')).join(',')] = hint;
+      // A `not` of "all of these absent": keyed "not:" plus the first of them (the field to name).
+      const absent = Object.keys(resolve(node.not ?? {}).properties ?? {});
+      if (absent.length > 0) hints[`not:${absent[0]}`] = hint;
     }
     Object.values(node).forEach(collect);
   };
@@ -334,7 +336,7 @@ export function renderRequestChecks(spec) {
     '',
     '/** What the spec says about the request, for the wording of errors and the checks Ajv cannot make (files). */',
     'export const requestFacts: {',
-    '  /** What to do instead, for rules the spec words itself (x-error-hint), by pattern or by an anyOf\'s required names ("a,b"). */',
+    '  /** What to do instead, for rules the spec words itself (x-error-hint): by pattern, or "not:<field>". */',
     '  hints: Record<string, string>;',
     '  /** The property whose value picks the variant (null: one variant). */',
     '  discriminator: string | null;',

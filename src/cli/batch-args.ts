@@ -2,7 +2,7 @@
 // get wrong is found here, before a file is read or a byte is sent.
 import { resolve } from 'node:path';
 import { UsageError } from './exit-codes.js';
-import { parseOptions } from './parse-options.js';
+import { type AuthHeader, parseAuthHeader, parseOptions, parseTimeout } from './parse-options.js';
 
 export interface SendBatchCommand {
   help: boolean;
@@ -18,6 +18,8 @@ export interface SendBatchCommand {
   mock: boolean;
   baseUrl: string | undefined;
   timeoutMs: number | undefined;
+  authHeader: AuthHeader | undefined;
+  debug: boolean;
 }
 
 const help = '99digital send-batch --help';
@@ -34,6 +36,8 @@ const options = {
   mock: { type: 'boolean' },
   'base-url': { type: 'string' },
   timeout: { type: 'string' },
+  'auth-header': { type: 'string' },
+  debug: { type: 'boolean' },
   help: { type: 'boolean', short: 'h' },
 } as const;
 
@@ -55,6 +59,8 @@ export function parseSendBatchArgs(args: readonly string[]): SendBatchCommand {
     json: values.json === true,
     mock: values.mock === true,
     baseUrl: values['base-url'],
+    debug: values.debug === true,
+    authHeader: parseAuthHeader(values['auth-header'], help),
   };
   if (values.help === true) {
     return {
@@ -85,15 +91,7 @@ export function parseSendBatchArgs(args: readonly string[]): SendBatchCommand {
   if (values.journal === '') throw new UsageError('--journal needs a file name.', help);
   if (journal === file) throw new UsageError('--journal must be another file than the messages.', help);
   const account = wholeNumber('--account', values.account, 1, Number.MAX_SAFE_INTEGER, '1');
-  const timeout = values.timeout;
-  let timeoutMs: number | undefined;
-  if (timeout !== undefined) {
-    const seconds = Number(timeout);
-    if (timeout.trim() === '' || !Number.isFinite(seconds) || seconds <= 0) {
-      throw new UsageError(`--timeout is a number of seconds greater than 0, e.g. --timeout 10; got "${timeout}".`, help);
-    }
-    timeoutMs = Math.ceil(seconds * 1000);
-  }
+  const timeoutMs = parseTimeout(values.timeout, help);
   return {
     ...flags,
     help: false,

@@ -1,8 +1,7 @@
-// The lines of a send-batch file: read as a stream (node:readline), never the whole file at once;
+// The lines of a send-batch file: read as a stream of bytes, never the whole file at once, decoded strictly;
 // each non-blank line is one message, checked with the same checks messages.create makes.
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { createInterface } from 'node:readline';
 import type { CreateManyItem } from '../bulk/types.js';
 import { InvalidInputError } from '../errors/classes.js';
 import { isPlainObject } from '../internal/plain-object.js';
@@ -16,15 +15,42 @@ export interface BatchLine {
   item: CreateManyItem;
 }
 
-/** Each line of the file, numbered from 1 (blank lines included, so numbers match an editor's). */
-export async function* readLines(path: string): AsyncGenerator<{ line: number; text: string }> {
-  const input = createReadStream(path, { encoding: 'utf8' });
-  const lines = createInterface({ input, crlfDelay: Infinity });
-  let line = 0;
+const bom = Buffer.from([0xef, 0xbb, 0xbf]);
+/** Strict: bytes that are not UTF-8 are an error, never U+FFFD sent as text. */
+const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+
+function decode(bytes: Buffer): string | undefined {
+  const end = bytes.length > 0 && bytes[bytes.length - 1] === 0x0d ? bytes.length - 1 : bytes.length;
   try {
-    for await (const text of lines) yield { line: ++line, text };
+    return decoder.decode(bytes.subarray(0, end));
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Each line of the file, numbered from 1 (blank lines included, so numbers match an editor's), read
+ * as a byte stream and split at LF (a CRLF's CR dropped). `text` is undefined for a line that is not
+ * UTF-8. A UTF-8 BOM at the start of the file (some editors write one) is skipped.
+ */
+export async function* readLines(path: string): AsyncGenerator<{ line: number; text: string | undefined }> {
+  const input = createReadStream(path, { highWaterMark: 256 * 1024 });
+  let line = 0;
+  let rest: Buffer | undefined;
+  try {
+    for await (const chunk of input as AsyncIterable<Buffer>) {
+      let data = rest === undefined ? chunk : Buffer.concat([rest, chunk]);
+      if (line === 0 && rest === undefined && data.subarray(0, 3).equals(bom)) data = data.subarray(3);
+      let start = 0;
+      for (let end = data.indexOf(0x0a); end !== -1; end = data.indexOf(0x0a, start)) {
+        yield { line: ++line, text: decode(data.subarray(start, end)) };
+        start = end + 1;
+      }
+      // Copied, so that the chunk it came from is not kept alive by a short tail.
+      rest = start < data.length ? Buffer.from(data.subarray(start)) : undefined;
+    }
+    if (rest !== undefined) yield { line: ++line, text: decode(rest) };
   } finally {
-    lines.close();
     input.destroy();
   }
 }

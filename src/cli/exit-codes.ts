@@ -18,6 +18,8 @@ export const exitCodes = {
   network: 4,
   /** send-batch: some lines failed or have an unknown outcome. */
   incomplete: 5,
+  /** send-batch: another run is sending the same batch (its journal is locked); nothing was sent. */
+  locked: 6,
   interrupted: 130,
 } as const;
 
@@ -54,14 +56,29 @@ function oneLine(text: string): string {
   return first.replace(/\s*\n\s*/g, ' ').trim();
 }
 
+/** The library's advice, in the CLI's words: the CLI has flags where the library has options. */
+function cliAdvice(message: string): string {
+  return message.replace(/use createClient\(\{ authHeader: '([\w-]+)' \}\)/, 'add --auth-header $1');
+}
+
 export function describeFailure(error: unknown): { code: number; line: string } {
+  if (error instanceof Error && 'exitCode' in error && error.exitCode === exitCodes.locked) {
+    return { code: exitCodes.locked, line: oneLine(error.message) };
+  }
   if (error instanceof UsageError) return { code: exitCodes.usage, line: oneLine(`${error.message} See '${error.help}'.`) };
   if (error instanceof InvalidInputError) {
     const flag = flagOfField[error.field.split(/[.[]/)[0] ?? ''];
+    const needs = /is required when content_type is "(\w+)"/.exec(error.message)?.[1];
+    if (flag === '--attributes' && needs !== undefined) {
+      return {
+        code: exitCodes.usage,
+        line: `--content-type ${needs} needs --attributes <json|@file>: the message's content_attributes (the items of ${needs}). See '99digital send --help'.`,
+      };
+    }
     return { code: exitCodes.usage, line: oneLine(flag ? `invalid ${flag}: ${error.message}` : error.message) };
   }
   if (error instanceof ConfigurationError) return { code: exitCodes.usage, line: oneLine(error.message) };
-  if (error instanceof ApiError) return { code: exitCodes.api, line: oneLine(`${error.message} ${deliveredTag(error)}`) };
+  if (error instanceof ApiError) return { code: exitCodes.api, line: oneLine(`${cliAdvice(error.message)} ${deliveredTag(error)}`) };
   if (error instanceof AbortedError) {
     return { code: exitCodes.interrupted, line: oneLine(`interrupted (Ctrl-C). ${error.message} ${deliveredTag(error)}`) };
   }

@@ -1,8 +1,10 @@
 // send-batch's crash-safe journal: one JSON record a line, appended and fsync'd, so that `kill -9`
 // at any moment leaves a journal that says what each line became. Before a line is sent:
-// {"line":N,"hash":H,"state":"sending"}; after: "sent" (with message_id), "failed" (not delivered:
-// safe to send again) or "unknown" (may have been delivered). A torn last record, from a crash in
-// the middle of a write, is ignored: its line then reads as "sending", i.e. unknown, never as sent.
+// {"line":N,"to":D,"hash":H,"state":"sending"}; after: "sent" (with message_id), "failed" (not
+// delivered: safe to send again) or "unknown" (may have been delivered). `to` is where the line
+// goes (the server's origin and the account), so the same file sent to another account or server
+// is another batch. A torn last record, from a crash in the middle of a write, is ignored: its
+// line then reads as "sending", i.e. unknown, never as sent.
 import { createReadStream } from 'node:fs';
 import { open, type FileHandle } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
@@ -12,52 +14,56 @@ export type LineState = 'sending' | 'sent' | 'failed' | 'unknown';
 
 export interface JournalRecord {
   line: number;
+  /** Where the line is sent: `<origin> account <id>`, see destinationOf. Absent in journals of 0.1.0. */
+  to?: string;
   hash: string;
   state: LineState;
   message_id?: number;
   error?: string;
 }
 
-const codes: Record<LineState, number> = { sending: 1, sent: 2, failed: 3, unknown: 4 };
-const states: Array<LineState | undefined> = [undefined, 'sending', 'sent', 'failed', 'unknown'];
+export interface JournalEntry {
+  state: LineState;
+  hash: string;
+  message_id: number | undefined;
+}
+
+const lineStates: readonly string[] = ['sending', 'sent', 'failed', 'unknown'];
+
+/** A line's destination as the journal keys it: the server's origin and the account. */
+export function destinationOf(origin: string, account: number): string {
+  return `${origin} account ${account}`;
+}
 
 /**
- * What the journal says of each line, last record winning. Kept in typed arrays (about 17 bytes a
- * line) rather than objects, so that resuming a batch of millions of lines stays small.
+ * What the journal says of each (destination, line), last record winning. A plain Map: its size
+ * follows the records, not the largest line number (one record for line 100,000,000 is one entry).
  */
 export class JournalState {
-  private state = new Uint8Array(0);
-  private hashes = new Uint32Array(0);
-  private ids = new Float64Array(0);
+  private readonly entries = new Map<string, JournalEntry>();
+  /** One string per destination, so that a million records do not hold a million copies of it. */
+  private readonly destinations = new Map<string, string>();
   /** Unreadable records that were skipped (a torn write). */
   torn = 0;
 
-  private grow(line: number): void {
-    if (line < this.state.length) return;
-    const size = Math.max(1024, 2 ** Math.ceil(Math.log2(line + 1)));
-    const state = new Uint8Array(size);
-    state.set(this.state);
-    const hashes = new Uint32Array(size * 2);
-    hashes.set(this.hashes);
-    const ids = new Float64Array(size).fill(NaN);
-    ids.set(this.ids);
-    Object.assign(this, { state, hashes, ids });
+  private keyOf(to: string, line: number): string {
+    let id = this.destinations.get(to);
+    if (id === undefined) this.destinations.set(to, (id = String(this.destinations.size)));
+    return `${id}:${line}`;
   }
 
   apply(record: JournalRecord): void {
-    this.grow(record.line);
-    this.state[record.line] = codes[record.state];
-    this.hashes[record.line * 2] = parseInt(record.hash.slice(0, 8), 16);
-    this.hashes[record.line * 2 + 1] = parseInt(record.hash.slice(8, 16), 16);
-    this.ids[record.line] = typeof record.message_id === 'number' ? record.message_id : NaN;
+    const message_id = typeof record.message_id === 'number' ? record.message_id : undefined;
+    // A record of 0.1.0 (no destination) stands for whichever destination asks: never sent twice.
+    this.entries.set(this.keyOf(record.to ?? '*', record.line), { state: record.state, hash: record.hash, message_id });
   }
 
-  get(line: number): { state: LineState; hash: string; message_id: number | undefined } | undefined {
-    const state = states[this.state[line] ?? 0];
-    if (state === undefined) return undefined;
-    const hash = [this.hashes[line * 2]!, this.hashes[line * 2 + 1]!].map((n) => n.toString(16).padStart(8, '0')).join('');
-    const id = this.ids[line]!;
-    return { state, hash, message_id: Number.isNaN(id) ? undefined : id };
+  get(to: string, line: number): JournalEntry | undefined {
+    return this.entries.get(this.keyOf(to, line)) ?? this.entries.get(this.keyOf('*', line));
+  }
+
+  get size(): number {
+    return this.entries.size;
   }
 }
 
@@ -68,10 +74,11 @@ function isRecord(value: unknown): value is JournalRecord {
     r !== null &&
     Number.isSafeInteger(r.line) &&
     (r.line as number) > 0 &&
+    (r.to === undefined || typeof r.to === 'string') &&
     typeof r.hash === 'string' &&
     /^[0-9a-f]{16}$/.test(r.hash) &&
     typeof r.state === 'string' &&
-    r.state in codes
+    lineStates.includes(r.state)
   );
 }
 

@@ -9,6 +9,7 @@ import { createRedactor } from '../errors/redaction.js';
 import { readAttachments } from './attachments.js';
 import { describeFailure, exitCodes, UsageError } from './exit-codes.js';
 import { parseSendBatchArgs } from './batch-args.js';
+import { startCliMock } from './mock-start.js';
 import { mockToken } from './mock-token.js';
 import { parseSendArgs, type SendCommand } from './send-args.js';
 import { sendBatch } from './send-batch.js';
@@ -96,15 +97,18 @@ async function send(cmd: SendCommand, signal: AbortSignal | undefined, err: (tex
   const debug = cmd.debug || debugRequested() ? (line: string) => err(`99digital: debug: ${line}\n`) : undefined;
   const params = { ...cmd.params, ...(attachments.length > 0 ? { attachments } : {}) } as CreateMessageParams;
   const requestOptions = signal === undefined ? {} : { signal };
-  const clientOptions = { timeoutMs: cmd.timeoutMs, retry: cmd.retry ? undefined : (false as const), debug };
+  const clientOptions = {
+    timeoutMs: cmd.timeoutMs,
+    retry: cmd.retry ? undefined : (false as const),
+    debug,
+    ...(cmd.authHeader === undefined ? {} : { authHeader: cmd.authHeader }),
+  };
 
   if (!cmd.mock) {
     const client = createClient({ ...clientOptions, ...(cmd.baseUrl === undefined ? {} : { baseUrl: cmd.baseUrl }) });
     return client.messages.create(params, requestOptions);
   }
-  // Loaded only for --mock: it spawns Prism, an optional peer dependency.
-  const { startMockServer } = await import('../testing/index.js');
-  const mock = await startMockServer();
+  const mock = await startCliMock(signal);
   debug?.(`mock server (Prism) listening on ${mock.url}`);
   try {
     const client = createClient({

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { requestEnums } from '../messages/input-checks.js';
 import { UsageError } from './exit-codes.js';
 import { readJsonArg } from './json-arg.js';
-import { parseOptions } from './parse-options.js';
+import { type AuthHeader, parseAuthHeader, parseOptions, parseTimeout } from './parse-options.js';
 
 /**
  * The request's fields, except the files (read later, in readAttachments). Untyped beyond the ids:
@@ -18,11 +18,14 @@ export interface SendCommand {
   attach: string[];
   baseUrl: string | undefined;
   timeoutMs: number | undefined;
+  authHeader: AuthHeader | undefined;
   retry: boolean;
   mock: boolean;
   json: boolean;
   debug: boolean;
 }
+
+const sendHelp = '99digital send --help';
 
 const options = {
   account: { type: 'string' },
@@ -35,6 +38,7 @@ const options = {
   attach: { type: 'string', multiple: true },
   'echo-id': { type: 'string' },
   'base-url': { type: 'string' },
+  'auth-header': { type: 'string' },
   timeout: { type: 'string' },
   'no-retry': { type: 'boolean' },
   mock: { type: 'boolean' },
@@ -55,15 +59,6 @@ function parseChoice<T extends string>(flag: string, raw: string | undefined, al
   if (raw === undefined) return undefined;
   if (!allowed.includes(raw as T)) throw new UsageError(`${flag} must be one of ${allowed.join(', ')}; got "${raw}".`);
   return raw as T;
-}
-
-function parseTimeout(raw: string | undefined): number | undefined {
-  if (raw === undefined) return undefined;
-  const seconds = Number(raw);
-  if (raw.trim() === '' || !Number.isFinite(seconds) || seconds <= 0) {
-    throw new UsageError(`--timeout is a number of seconds greater than 0, e.g. --timeout 10; got "${raw}".`);
-  }
-  return Math.ceil(seconds * 1000);
 }
 
 function readContent(positionals: readonly string[]): string {
@@ -87,8 +82,8 @@ export function parseSendArgs(args: readonly string[]): SendCommand {
   const { values, positionals } = parseOptions(
     args,
     options,
-    '99digital send --help',
-    (option) => `. A message text that starts with '-' goes after '--', e.g. 99digital send --account 1 --conversation 42 -- "${option}".`,
+    sendHelp,
+    (option) => `. A message text that starts with '-' goes after '--', e.g. 99digital send --account 1 --conversation 42 -- "${option}"`,
   );
   const base = {
     attach: values.attach ?? [],
@@ -97,6 +92,7 @@ export function parseSendArgs(args: readonly string[]): SendCommand {
     mock: values.mock === true,
     json: values.json === true,
     debug: values.debug === true,
+    authHeader: parseAuthHeader(values['auth-header'], sendHelp),
   };
   if (values.help === true) {
     return { ...base, help: true, params: { account_id: 0, conversation_id: 0, content: '' }, timeoutMs: undefined };
@@ -108,7 +104,7 @@ export function parseSendArgs(args: readonly string[]): SendCommand {
   const conversation_id = parseId('--conversation', values.conversation);
   const message_type = parseChoice('--type', values.type, requestEnums['message_type'] ?? []);
   const content_type = parseChoice('--content-type', values['content-type'], requestEnums['content_type'] ?? []);
-  const timeoutMs = parseTimeout(values.timeout);
+  const timeoutMs = parseTimeout(values.timeout, sendHelp);
   if (values['echo-id'] === '') throw new UsageError('--echo-id must not be empty.');
   const stdinUsers = [positionals[0] === '-', values.attributes === '@-', values['template-params'] === '@-'].filter(Boolean);
   if (stdinUsers.length > 1) throw new UsageError('only one of the text, --attributes and --template-params can be read from stdin.');

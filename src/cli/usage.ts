@@ -58,6 +58,8 @@ Message:
 Connection:
   --base-url <url>          The server (default: DIGITAL99_BASE_URL, else https://online.99digital.co.il)
   --timeout <seconds>       Per attempt (default 30)
+  --auth-header <name>      The header the token goes in: api_access_token (default) or
+                            Api-Access-Token, for a proxy (e.g. nginx) that drops underscored headers
   --no-retry                Do not retry. By default a request is retried (twice) only when the
                             server cannot have posted it: 429, the flood-limit 422, a 503 with
                             Retry-After, connection refused
@@ -104,9 +106,14 @@ Journal and resume:
                             before it is sent and after, flushed to disk. Run the same command again
                             to resume: lines already sent are skipped, lines that failed (not
                             delivered) are sent again, lines whose outcome is unknown (in flight
-                            when a run was killed) are listed and not sent again unless
+                            when a run was killed) are listed and not sent again, nor the later
+                            lines of their conversations (order), unless
   --resend-unknown          is given.
-  --dry-run                 Check every line and say what would be sent; send nothing.
+  --dry-run                 Check every line and print, for each, its conversation, the start of
+                            its content and what a run would do with it; send nothing.
+  A line is known by its number, its text and where it goes (the server's origin and the account):
+  the same file sent to another account or server is sent in full. One run at a time per journal:
+  a second run refuses at once (exit 6); a lock left by a killed run is taken over.
 
 Sending:
   --account <id>            The account of lines without "account_id"
@@ -117,13 +124,19 @@ Sending:
                             (by default they are not sent, so a conversation never gets them out of order)
   --base-url <url>          The server (default: DIGITAL99_BASE_URL, else https://online.99digital.co.il)
   --timeout <seconds>       Per attempt (default 30)
+  --auth-header <name>      api_access_token (default) or Api-Access-Token (see 99digital send --help)
   --mock                    Send to a built-in mock server (Prism) with a dummy token; the
                             mock's journal is kept apart, so a real run afterwards sends every line
 
 Output:
-  --json                    One JSON result per line on stdout:
-                            {"line": N, "key": ..., "status": "sent"|"skipped"|"failed"|"unknown",
-                             "message_id": ..., "error": "..."}
+  --json                    One JSON row per (non-blank) line on stdout, on every run:
+                            {"line": N, "key": ..., "status": ..., "message_id": ..., "error": "..."}
+                            status: sent (by this run), already_sent (by an earlier run), failed
+                            (not delivered: a re-run sends it), unknown (may have been posted: not
+                            sent again without --resend-unknown), held (behind an unknown line of
+                            its conversation), not_started (Ctrl-C came first: a re-run sends it)
+  --debug                   Print each request and response line on stderr (token redacted);
+                            DIGITAL99_DEBUG=1 does the same
   -h, --help                Show this help
   Progress goes to stderr: a bar on a terminal, else a line every few seconds.
   Ctrl-C stops starting lines, waits for those in flight, writes the journal and says how to resume.
@@ -134,5 +147,6 @@ Exit codes:
   0  every line sent, or skipped as sent before
   2  bad usage or an invalid line (nothing was sent)
   5  some lines failed or have an unknown outcome (listed on stderr, or in --json)
+  6  another run is sending this batch (its journal is locked); nothing was sent
   130 interrupted (Ctrl-C); run the same command again to resume
 `;

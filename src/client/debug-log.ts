@@ -1,10 +1,19 @@
 // Debug lines (when `debug` is set): one per request and one per response. Headers are shown by
 // allowlist, so a header we did not think of (the token under any spelling, cookies, proxy
-// credentials) is never printed; the `debug` given here already cuts the token out of the rest (a
+// credentials) is never printed; the allowlist holds the ordinary transport and caching headers, so
+// that only what may carry a secret reads [redacted]; the `debug` given here already cuts the token out of the rest (a
 // hostile server can put it in a Location), see client/options.ts.
 
 const safeHeaders = new Set([
   'accept',
+  'accept-encoding',
+  'cache-control',
+  'connection',
+  'content-encoding',
+  'etag',
+  'keep-alive',
+  'transfer-encoding',
+  'vary',
   'content-type',
   'content-length',
   'date',

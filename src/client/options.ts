@@ -124,6 +124,14 @@ export function checkBaseUrl(raw: unknown, source: string, allowInsecureHttp: bo
   const what = `baseUrl (${source})`;
   const example = `a URL such as ${defaultBaseUrl}`;
   if (typeof raw !== 'string' || raw.trim() === '') fail(`${what} must be ${example}.`);
+  // "localhost:4010" parses as a URL whose scheme is "localhost:", "127.0.0.1:4010" not at all: both
+  // mean a host without a scheme, so say the fix rather than what the parser made of it.
+  const hostOnly = /^(\[[\d:a-f.]+\]|[\w.-]+)(:\d+)?(\/.*)?$/i.exec(raw.trim());
+  if (hostOnly && !raw.includes('://')) {
+    const host = hostOnly[1] ?? '';
+    const scheme = /^(localhost|\[::1\]|127(\.\d{1,3}){3})$/i.test(host) ? 'http' : 'https';
+    fail(`${what} has no scheme: add http:// or https:// in front, e.g. "${scheme}://${raw.trim()}".`);
+  }
   let url: URL;
   try {
     url = new URL(raw);
@@ -147,6 +155,10 @@ export function checkBaseUrl(raw: unknown, source: string, allowInsecureHttp: bo
             ? ''
             : `must use https (or http to a loopback host), not ${protocol.slice(0, -1)}`;
   if (problem) fail(`${what} ${problem}.`);
+  // The client adds /api/v1 to every path itself: kept, it would request /api/v1/api/v1/… and get 404s.
+  if (/\/api\/v1\/*$/i.test(url.pathname)) {
+    fail(`${what} ends in /api/v1, which the client adds itself: use "${url.origin}${url.pathname.replace(/\/api\/v1\/*$/i, '')}".`);
+  }
   return url;
 }
 

@@ -72,6 +72,15 @@ export function notAMessage(text: unknown, status: number, what: string, redacto
   return new UnexpectedResponseError(`${what}: the server answered ${status} with ${problem}`, status, body);
 }
 
+/** The path that was requested, for a 404 (a query is left out). */
+function requestedPath(url: string): string {
+  try {
+    return new URL(url).pathname;
+  } catch {
+    return url.split('?')[0] ?? url;
+  }
+}
+
 export function errorFromResponse(
   response: Response,
   parsedBody: unknown,
@@ -103,8 +112,12 @@ export function errorFromResponse(
     );
   }
   if (status === 404) {
+    // The path actually requested, when the message does not already show it (a base URL with a
+    // path of its own): the token travels in a header, never in it.
+    const path = options.redactor.text(requestedPath(request.url));
+    const where = what.includes(` ${path}`) ? '' : ` and the base URL: the request went to ${path}`;
     return new NotFoundError(
-      `${base} Check account_id and conversation_id (the conversation's display id, the #number in the dashboard).`,
+      `${base} Check account_id and conversation_id (the conversation's display id, the #number in the dashboard)${where}.`,
       details,
     );
   }

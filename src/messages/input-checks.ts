@@ -100,16 +100,14 @@ const namesAt = (variant: string, shape: string) => names.byVariant[variant]?.[s
  * the caller most likely meant.
  */
 function mainError(errors: readonly SchemaError[]): SchemaError | undefined {
+  // "Not all of these absent" that the spec words itself (x-error-hint): its first field is required.
+  const not = errors.find((e) => e.keyword === 'not');
+  const field = Object.keys(hints).find((key) => key.startsWith('not:'));
+  if (not && field) return { ...not, keyword: 'required', params: { missingProperty: field.slice(4), hint: hints[field] } };
   let end = errors.length;
   while (end > 0 && errors[end - 1]!.keyword === 'if') end--;
   const last = errors[end - 1];
   if (!last || (last.keyword !== 'oneOf' && last.keyword !== 'anyOf')) return last;
-  // An anyOf of "one of these is required" that the spec words itself (x-error-hint): its hint.
-  const branches = errors.slice(0, end - 1).filter((e) => e.instancePath === last.instancePath && e.keyword === 'required');
-  if (last.keyword === 'anyOf' && branches.length === end - 1) {
-    const key = branches.map((e) => e.params.missingProperty).join(',');
-    if (hints[key]) return { ...branches[0]!, params: { ...branches[0]!.params, hint: hints[key] } };
-  }
   const depth = (e: SchemaError) => segments(e.instancePath).length;
   const candidates = errors
     .slice(0, end - 1)

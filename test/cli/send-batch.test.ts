@@ -69,7 +69,7 @@ const sendBatch = (args: readonly string[], env?: Record<string, string>) => sta
 interface JsonResult {
   line: number;
   key: string | null;
-  status: 'sent' | 'skipped' | 'failed' | 'unknown';
+  status: 'sent' | 'already_sent' | 'failed' | 'unknown' | 'held' | 'not_started';
   message_id?: number;
   error?: string;
 }
@@ -126,7 +126,7 @@ describe('99digital send-batch', () => {
     for (let line = 1; line <= 12; line++) {
       expect(journal.filter((r) => r.line === line).map((r) => r.state)).toEqual(['sending', 'sent']);
     }
-    expect(result.stderr).toContain('12 sent, 0 skipped');
+    expect(result.stderr).toContain('12 sent, 0 already sent');
     expectNoToken(result);
   });
 
@@ -163,7 +163,10 @@ describe('99digital send-batch', () => {
     const file = batchFile(5);
     const result = await sendBatch([file, '--account', '1', '--dry-run'], { DIGITAL99_API_ACCESS_TOKEN: '' });
     expect(result.code, result.stderr).toBe(0);
-    expect(result.stdout).toContain('5 lines, all valid: 5 to send, 0 already sent, 0 unknown. Nothing was sent (--dry-run).');
+    expect(result.stdout).toContain('5 lines, all valid: 5 to send, 0 already sent, 0 unknown, 0 held. Nothing was sent (--dry-run).');
+    // Each line: its conversation and the start of its content.
+    expect(result.stdout).toContain('line 1: conversation 1 (account 1), would send: L1\n');
+    expect(result.stdout).toContain('line 5: conversation 1 (account 1), would send: L5\n');
     expect(s.arrivals).toEqual([]);
     expect(() => readFileSync(`${file}.journal.jsonl`)).toThrow(/ENOENT/);
   });
@@ -189,12 +192,12 @@ describe('99digital send-batch', () => {
     const second = await sendBatch([file, '--account', '1', '--json', '--per-minute', '0']);
     expect(second.code).toBe(5);
     expect(jsonResults(second.stdout).map((r) => [r.line, r.status])).toEqual([
-      [1, 'skipped'],
+      [1, 'already_sent'],
       [2, 'unknown'],
       [3, 'sent'],
       [4, 'unknown'],
-      [5, 'skipped'],
-      [6, 'skipped'],
+      [5, 'already_sent'],
+      [6, 'already_sent'],
     ]);
     expect(jsonResults(second.stdout)[0]?.message_id).toEqual(expect.any(Number));
     expect(second.stderr).toContain('skipped 1 unreadable record');
@@ -257,8 +260,11 @@ describe('99digital send-batch', () => {
 
     expect(first.code).toBe(130);
     expect(first.stderr).toContain('Run the same command again to resume');
-    const sentFirst = jsonResults(first.stdout);
-    expect(sentFirst.every((r) => r.status === 'sent')).toBe(true);
+    // One row per line: those sent, and the rest not started.
+    const rowsFirst = jsonResults(first.stdout);
+    expect(rowsFirst.map((r) => r.line)).toEqual(Array.from({ length: 16 }, (_, i) => i + 1));
+    expect(rowsFirst.every((r) => r.status === 'sent' || r.status === 'not_started')).toBe(true);
+    const sentFirst = rowsFirst.filter((r) => r.status === 'sent');
     // What was in flight settled and was reported; nothing else reached the server.
     expect(s.arrivals.map((a) => a.content).sort()).toEqual(sentFirst.map((r) => `L${r.line}`).sort());
     expect(sentFirst.length).toBeLessThan(16);
@@ -266,7 +272,7 @@ describe('99digital send-batch', () => {
     const second = await sendBatch(args);
     expect(second.code, second.stderr).toBe(0);
     const final = jsonResults(second.stdout);
-    expect(final.filter((r) => r.status === 'skipped').map((r) => r.line)).toEqual(sentFirst.map((r) => r.line));
+    expect(final.filter((r) => r.status === 'already_sent').map((r) => r.line)).toEqual(sentFirst.map((r) => r.line));
     expect([...receipts(s).values()].every((n) => n === 1)).toBe(true);
     expect(receipts(s).size).toBe(16);
   });
@@ -295,11 +301,13 @@ describe('99digital send-batch', () => {
     const final = jsonResults(last.stdout);
     // Every line has a final status, and none is failed: nothing is lost.
     expect(final.map((r) => r.line)).toEqual(Array.from({ length: total }, (_, i) => i + 1));
-    expect(final.filter((r) => !['sent', 'skipped', 'unknown'].includes(r.status))).toEqual([]);
+    expect(final.filter((r) => !['sent', 'already_sent', 'unknown', 'held'].includes(r.status))).toEqual([]);
     const seen = receipts(s);
     for (const r of final) {
       const count = seen.get(`L${r.line}`) ?? 0;
       if (r.status === 'unknown') expect(count, `line ${r.line} (unknown)`).toBeLessThanOrEqual(1);
+      // Behind an unknown line of its conversation: never sent, so that the conversation stays in order.
+      else if (r.status === 'held') expect(count, `line ${r.line} (held)`).toBe(0);
       else expect(count, `line ${r.line} (${r.status})`).toBe(1);
     }
     // Unknown are only lines a kill caught between their "sending" and their outcome record: per kill,
@@ -339,8 +347,18 @@ describe('99digital send-batch', () => {
     const counts = { total: 10, sent: 3, failed: 1, skipped: 0 };
     const plain: string[] = [];
     const bar: string[] = [];
-    const plainProgress = new Progress(counts, (t) => plain.push(t), false, 40);
-    const barProgress = new Progress(counts, (t) => bar.push(t), true);
+    const plainProgress = new Progress(
+      () => counts,
+      (t) => plain.push(t),
+      false,
+      undefined,
+      40,
+    );
+    const barProgress = new Progress(
+      () => counts,
+      (t) => bar.push(t),
+      true,
+    );
     await new Promise((r) => setTimeout(r, 450));
     plainProgress.stop();
     barProgress.stop();

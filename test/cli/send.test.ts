@@ -249,7 +249,7 @@ describe('99digital send: usage errors exit 2 and send nothing', () => {
     [
       'cards without --attributes',
       [...ids, '--content-type', 'cards', 'Hi'],
-      /invalid --attributes: content_attributes: is required when content_type is "cards"/,
+      /--content-type cards needs --attributes <json\|@file>: the message's content_attributes/,
     ],
     [
       'cards with empty items',

@@ -60,13 +60,12 @@ describe('docs:serve', () => {
   });
 
   it('stops cleanly on SIGTERM', async () => {
-    const started = Date.now();
-    // A kept-alive connection must not hold the server open.
+    // A kept-alive connection must not hold the server open: one that did would keep it running past
+    // this test's timeout. (No wall-clock bound: on a loaded machine a prompt exit can take seconds.)
     await fetch(url, { headers: { connection: 'keep-alive' } }).then((response) => response.arrayBuffer());
     child?.kill('SIGTERM');
     const [code] = (await once(child as ChildProcess, 'exit')) as [number | null];
     expect(code, output).toBe(0);
-    expect(Date.now() - started).toBeLessThan(5_000);
     expect(output).toContain('SIGTERM, stopping');
   });
 });

@@ -107,8 +107,9 @@ describe.skipIf(skipReason !== undefined)(
       }
     });
 
-    const requestSamples = (): Locator => page.locator('.panel-request-samples');
-    const responseSamples = (): Locator => page.locator('.panel-response-samples');
+    // Scoped to Create a message: the page also documents the two GETs, with panels of their own.
+    const requestSamples = (): Locator => page.locator('[id="messages/createmessage"] .panel-request-samples');
+    const responseSamples = (): Locator => page.locator('[id="messages/createmessage"] .panel-response-samples');
     // Redoc's headings read "link to Request Request" to a screen reader (an anchor link comes
     // first), so they are found by their text.
     const heading = (level: 'h2' | 'h4', text: string): Locator => page.locator(level, { hasText: new RegExp(`^${text}$`) });
@@ -180,8 +181,12 @@ describe.skipIf(skipReason !== undefined)(
       const panel = responseSamples();
       const expected = [
         ['400', 'The body is not valid JSON.', '"Bad Request"'],
-        ['401', 'The API key is missing, wrong, or lacks access to this account.', '"You need to sign in or sign up before continuing."'],
-        ['404', 'The account or conversation does not exist, or the key cannot see it.', '"Resource could not be found"'],
+        [
+          '401',
+          'The API key is missing, wrong, or lacks access to this account or conversation.',
+          '"You need to sign in or sign up before continuing."',
+        ],
+        ['404', 'The account has no conversation with this display id', '"Resource could not be found"'],
         ['422', 'The server refused the message', 'Content is too long'],
         ['429', 'Rate limited: too many requests from this IP address', 'Retry later'],
       ] as const;

@@ -1,8 +1,8 @@
 // Every code block in README.md is checked, so the README cannot rot: TypeScript blocks are
 // type-checked against the built package (as users import it), the ones that are vitest tests
-// themselves are run here too, shell blocks name real npm scripts, and every `99digital` command in
-// them is run against the Prism mock.
-import { execFile } from 'node:child_process';
+// themselves are run here too, and every shell command is run as a newcomer types it (`npx
+// 99digital …` through the shell, against the Prism mock) or listed with the test that runs it.
+import { execFile, spawn } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
@@ -49,6 +49,43 @@ function commands(code: string): string[] {
     .map((l) => l.trim())
     .filter((l) => l !== '' && !l.startsWith('#'));
 }
+
+/** Every shell command as typed (commands joined by && taken one by one). */
+const typed = shBlocks.flatMap((b) => commands(b.code)).flatMap((c) => c.split(/\s*&&\s*/));
+
+/** The start of an ANSI colour code. */
+const colourCode = '\u001b[';
+
+/** Runs one README line through the shell, in the clone, as a newcomer types it. */
+function shell(line: string, env: Record<string, string>) {
+  // No NO_COLOR and no terminal: what lands in a log file.
+  const { NO_COLOR: _, FORCE_COLOR: __, ...inherited } = process.env;
+  return run('sh', ['-c', line], { cwd: root, env: { ...inherited, ...env }, timeout: 60_000 });
+}
+
+function ranHere(line: string): boolean {
+  return /^npx 99digital\b/.test(line) || ['npm run check:generated', 'npm run test:contract', 'npm run mock'].includes(line);
+}
+
+/** What the covering test names: the README line itself, or the script file it runs. */
+function scriptOf(line: string): string {
+  return line === 'npm start' ? 'scripts/demo.mjs' : line;
+}
+
+/**
+ * README commands not run by this file, each with the test (or step) that runs it. A new command in
+ * the README fails the test above until it is run here or listed here.
+ */
+const runElsewhere: Record<string, string> = {
+  'npm ci': 'the step before npm test (.ci/run runs `npm ci && npm test` exactly as the README shows it)',
+  'npm test': 'this run',
+  'npm start': 'test/cli/demo.test.ts runs scripts/demo.mjs (npm start minus its build, which npm test just did)',
+  'npm run generate': 'test/spec/single-source.test.ts, on a scratch copy (here it would rewrite generated/ under the running tests)',
+  'npm run typecheck': 'a step of npm test, before vitest',
+  'npm run dev': 'watches until Ctrl-C; its one-off part is npm run generate (test/spec/single-source.test.ts)',
+  'npm run docs': 'test/docs/docs.test.ts runs scripts/docs.mjs',
+  'npm run docs:serve': 'test/docs/docs-serve.test.ts runs scripts/docs-serve.mjs',
+};
 
 // Blocks that import from vitest are tests a user would copy: each is written out and imported
 // inside its own describe, so that its hooks and tests run as part of this file.
@@ -129,24 +166,81 @@ describe('README.md', () => {
     for (const name of named) expect(scripts, `npm script "${name}"`).toContain(name);
   });
 
-  it('every 99digital command in a shell block runs against the mock', async () => {
-    const cli = join(root, 'dist/src/cli/main.js');
+  it('every shell command is run as typed here, or named with the test that runs it', () => {
+    for (const line of typed) {
+      const how = ranHere(line) ? 'here' : runElsewhere[line];
+      expect(how, `README command "${line}": run it in this file or add it to runElsewhere`).toBeDefined();
+    }
+    for (const [line, where] of Object.entries(runElsewhere)) {
+      expect(typed, `runElsewhere names "${line}", which the README no longer shows`).toContain(line);
+      const file = /^test\/\S+\.test\.ts/.exec(where)?.[0];
+      // A file named as running a command must mention it (its header says what it runs).
+      if (file) expect(readFileSync(join(root, file), 'utf8'), `${file} runs ${line}`).toContain(scriptOf(line));
+    }
+  });
+
+  it('every 99digital command runs as typed (npx, through the shell) against the mock', async () => {
     // send-batch keeps a journal beside its file: without this, a second run would resume (skip all).
     const journals = () => rmSync(join(root, 'examples/notice.jsonl.journal.jsonl'), { force: true });
     journals();
     onTestFinished(journals);
-    const lines = shBlocks.flatMap((b) => commands(b.code)).filter((c) => /^(npx )?99digital\b/.test(c));
+    const lines = typed.filter((c) => /^npx 99digital\b/.test(c));
     expect(lines.length).toBeGreaterThan(1);
     for (const line of lines) {
-      const args = (line.replace(/^(npx )?99digital\s*/, '').match(/"[^"]*"|'[^']*'|\S+/g) ?? []).map((a) =>
-        a.replace(/^["'](.*)["']$/, '$1'),
-      );
-      const { stdout } = await run(process.execPath, [cli, ...args], {
-        cwd: root,
-        env: { ...process.env, DIGITAL99_API_ACCESS_TOKEN: 'readmeTestToken123456', DIGITAL99_BASE_URL: inject('prismUrl') },
-        timeout: 60_000,
+      const { stdout, stderr } = await shell(line, {
+        DIGITAL99_API_ACCESS_TOKEN: 'readmeTestToken123456',
+        DIGITAL99_BASE_URL: inject('prismUrl'),
       });
       expect(stdout.length, line).toBeGreaterThan(0);
+      // Piped into a file or another program: plain text, no colour codes.
+      expect(stdout + stderr, line).not.toContain(colourCode);
     }
-  }, 120_000);
+  }, 180_000);
+
+  it.each(['npm run check:generated', 'npm run test:contract'])(
+    '%s runs as typed',
+    async (line) => {
+      expect(typed).toContain(line);
+      // Without a server configured the contract test says so and exits 0, as the README says.
+      const { stdout, stderr } = await shell(line, { DIGITAL99_API_ACCESS_TOKEN: '', DIGITAL99_BASE_URL: '' });
+      expect(stdout.length).toBeGreaterThan(0);
+      expect(stdout + stderr, line).not.toContain(colourCode);
+    },
+    60_000,
+  );
+
+  it("npm run lint:spec (a step of npm test) says the spec is valid, without Redocly's Node.js 20 box or colour codes", async () => {
+    const { stdout, stderr } = await shell('npm run --silent lint:spec', {});
+    expect(stdout + stderr).toContain('Your API description is valid');
+    expect(stdout + stderr).not.toMatch(/Node\.js 20 support is ending|╔/);
+    expect(stdout + stderr).not.toContain(colourCode);
+  }, 60_000);
+
+  it('npm run mock runs as typed (on a free port: 4010 may be taken) and answers a message', async () => {
+    expect(typed).toContain('npm run mock');
+    const child = spawn('sh', ['-c', 'npm run mock -- --port 0'], { cwd: root, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+    const exited = new Promise((done) => child.once('exit', done));
+    onTestFinished(async () => {
+      if (child.exitCode === null) process.kill(-(child.pid ?? 0), 'SIGTERM');
+      await exited;
+    });
+    let output = '';
+    const url = await new Promise<string>((found, failed) => {
+      const look = (chunk: Buffer) => {
+        output += chunk.toString();
+        const match = / on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+        if (match?.[1]) found(match[1]);
+      };
+      child.stdout.on('data', look);
+      child.stderr.on('data', look);
+      child.once('exit', (code) => failed(new Error(`npm run mock exited with ${code}:\n${output}`)));
+    });
+    const answer = await fetch(`${url}/api/v1/accounts/1/conversations/42/messages`, {
+      method: 'POST',
+      headers: { api_access_token: 'readmeTestToken123456', 'content-type': 'application/json' },
+      body: JSON.stringify({ content: 'Hello from the README test' }),
+    });
+    expect(answer.status, output).toBe(200);
+    expect(await answer.json()).toMatchObject({ content: 'Hello from the README test' });
+  }, 90_000);
 });

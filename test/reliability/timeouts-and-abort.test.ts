@@ -187,7 +187,9 @@ describe('timeoutMs', () => {
     const { error } = await settle(server, () => clientFor(server, { timeoutMs: 200 }).messages.create(params));
     expect(error).toBeInstanceOf(TimeoutError);
     expect(error).toMatchObject({ timeoutMs: 200, mayHaveBeenDelivered: true, code: 'ETIMEDOUT' });
-    expect(server.requests).toHaveLength(1);
+    // Not retried: at most the one attempt. (On a loaded machine the 200 ms can run out before the
+    // server has read the body, so "exactly one request arrived" was a race.)
+    expect(server.requests.length).toBeLessThanOrEqual(1);
   });
 
   it('is per attempt: three slow attempts that together exceed it still succeed', async () => {

@@ -48,7 +48,12 @@ describe('JSON bodies that break the spec get 422', () => {
       { content: 'x', content_type: 'video', content_attributes: {} },
       [{ at: 'request.body.content_type', says: 'must be equal to constant' }],
     ],
-    ['missing content', { message_type: 'outgoing' }, [{ at: 'request.body', says: "must have required property 'content'" }]],
+    [
+      'missing content, and nothing else to post (the empty-message trap: our choice)',
+      { message_type: 'outgoing' },
+      [{ at: 'request.body', says: 'must NOT be valid' }],
+    ],
+    ['empty content, and nothing else to post (our choice)', { content: '' }, [{ at: 'request.body', says: 'must NOT be valid' }]],
     [
       'content over 150,000 characters',
       { content: 'x'.repeat(150_001) },

@@ -129,6 +129,7 @@ describe('what the server refuses (or would post broken) is refused, at the fiel
     ['NUL in content (string contains null byte)', { content: 'a\u0000b' }, 'request.body.content', '/content'],
     ['NUL in source_id (string contains null byte)', { content: 'x', source_id: 'a\u0000b' }, 'request.body.source_id', '/source_id'],
     ['an empty message (our choice: the server would post it empty)', { message_type: 'outgoing' }, 'request.body', ''],
+    ['empty content and nothing else (our choice)', { content: '' }, 'request.body', ''],
     [
       'a card without actions (contains items missing actions)',
       { content_type: 'cards', content_attributes: { items: [{ title: 'C' }] } },

@@ -90,6 +90,71 @@ describe('requests the server accepts compile', () => {
   });
 });
 
+describe("the requests Chatwoot's own tests send compile (issue 20)", () => {
+  it('a bot sender with a string external_created_at', () => {
+    void client.messages.create({
+      ...ids,
+      content: 'test-message',
+      external_created_at: '2026-12-06 02:00:00 UTC',
+      sender_type: 'AgentBot',
+      sender_id: 5,
+    });
+    void client.messages.create({ ...ids, content: 'x', external_created_at: 1764090000 });
+  });
+
+  it('input_select and cards without content; a card without title, an option value that is a number', () => {
+    void client.messages.create({
+      ...ids,
+      content_type: 'input_select',
+      content_attributes: { items: [{ title: 'Dune', value: 'Dune' }] },
+    });
+    void client.messages.create({ ...ids, content_type: 'input_select', content_attributes: { items: [{ title: 'One', value: 1 }] } });
+    void client.messages.create({
+      ...ids,
+      content_type: 'cards',
+      content_attributes: { items: [{ actions: [{ text: 'More info', type: 'link', uri: 'http://example.org' }] }] },
+    });
+  });
+
+  it('content_attributes: null; cc/bcc without content; a template without content', () => {
+    void client.messages.create({ ...ids, content: 'test', content_attributes: null });
+    void client.messages.create({ ...ids, cc_emails: 'test_cc_mail@test.com', bcc_emails: 'test_bcc_mail@test.com' });
+    void client.messages.create({ ...ids, template_params: { name: 'hello_world' } });
+  });
+
+  it('template values: numbers, currency and date_time parameters', () => {
+    void client.messages.create({
+      ...ids,
+      content: 'x',
+      template_params: {
+        name: 'order_total',
+        processed_params: {
+          body: { '1': 12.5, '2': { type: 'currency', currency: { fallback_value: '$12.50', code: 'USD', amount_1000: 12500 } } },
+          buttons: [{ type: 'url', parameter: 1234 }],
+        },
+      },
+    });
+    void client.messages.create({ ...ids, content: 'x', template_params: { name: 't', processed_params: { '1': 42 } } });
+  });
+
+  it('files only, and signed blob ids through client.api (JSON)', () => {
+    void client.messages.create({ ...ids, attachments: [new Blob(['x'])] });
+    void client.api.POST('/api/v1/accounts/{account_id}/conversations/{conversation_id}/messages', {
+      params: { path: ids },
+      body: { content: 'test', attachments: ['eyJfcmFpbHMiOnt9fQ==--1f2e'] },
+    });
+  });
+
+  it('refuses what the types can express', () => {
+    // @ts-expect-error a typed template value needs type currency or date_time
+    void client.messages.create({ ...ids, content: 'x', template_params: { name: 't', processed_params: { '1': { type: 'image' } } } });
+    // @ts-expect-error create takes files, not blob ids (send those through client.api)
+    void client.messages.create({ ...ids, content: 'x', attachments: ['eyJfcmFpbHMiOnt9fQ==--1f2e'] });
+    // @ts-expect-error external_created_at is any value, but message_type is a name
+    void client.messages.create({ ...ids, content: 'x', external_created_at: true, message_type: 1 });
+  });
+});
+
 describe('near misses do not compile', () => {
   it('refuses what the server refuses', () => {
     // @ts-expect-error sender_type is only AgentBot

@@ -140,6 +140,7 @@ describe('content', () => {
     const error = await refusal({ ...ids });
     expect(error.field).toBe('content');
     expect(error.message).toMatch(/^content: is required: Send content, attachments, template_params or email addresses/);
+    expect((await refusal({ ...ids, content: '' })).field).toBe('content');
   });
 
   it('is optional when the message carries something else (as the server takes it)', () => {

@@ -2,7 +2,7 @@
 // names the option or environment variable and says how to fix it (never showing the token).
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { ConfigurationError, createClient, type ClientOptions } from '../../src/index.js';
-import { baseUrl, fakeFetch, messagesUrl, rejectionOf, token } from './fake-fetch.js';
+import { baseUrl, fakeFetch, jsonResponse, messagesUrl, rejectionOf, token } from './fake-fetch.js';
 
 beforeEach(() => {
   // The machine's own settings must not leak in: '' counts as unset.
@@ -143,9 +143,33 @@ describe('baseUrl', () => {
 
   it.each([
     [
-      'not a URL',
+      'a host without a scheme',
       'online.99digital.co.il',
-      /is not a valid URL: "online\.99digital\.co\.il"\. Use a URL such as https:\/\/online\.99digital\.co\.il/,
+      /has no scheme: add http:\/\/ or https:\/\/ in front, e\.g\. "https:\/\/online\.99digital\.co\.il"\.$/,
+    ],
+    // Once read as "must use https … not localhost": the parser takes "localhost:" for a scheme.
+    [
+      'localhost:port without a scheme',
+      'localhost:4010',
+      /has no scheme: add http:\/\/ or https:\/\/ in front, e\.g\. "http:\/\/localhost:4010"\.$/,
+    ],
+    // Once read as "not a valid URL".
+    [
+      '127.0.0.1:port without a scheme',
+      '127.0.0.1:4010',
+      /has no scheme: add http:\/\/ or https:\/\/ in front, e\.g\. "http:\/\/127\.0\.0\.1:4010"\.$/,
+    ],
+    ['a bare host with a path', 'online.99digital.co.il/chat', /has no scheme: add http:\/\/ or https:\/\//],
+    // The client adds /api/v1 itself: kept, every request would go to /api/v1/api/v1/… and answer 404.
+    [
+      'ending in /api/v1',
+      'http://127.0.0.1:4010/api/v1',
+      /ends in \/api\/v1, which the client adds itself: use "http:\/\/127\.0\.0\.1:4010"\.$/,
+    ],
+    [
+      'ending in /api/v1/',
+      'https://chat.example.com/support/api/v1/',
+      /ends in \/api\/v1, which the client adds itself: use "https:\/\/chat\.example\.com\/support"\.$/,
     ],
     [
       'not a URL, with what may be a password (not repeated)',
@@ -167,6 +191,17 @@ describe('baseUrl', () => {
     const error = configurationError(withToken({ baseUrl: url }));
     expect(error.message).toMatch(/^baseUrl \(baseUrl\)/);
     expect(error.message).toMatch(message);
+  });
+
+  it('a 404 names the path actually requested when the base URL has a path of its own, never the token', async () => {
+    const server = fakeFetch(() => jsonResponse({ error: 'Resource could not be found' }, 404));
+    const client = createClient({ apiAccessToken: token, baseUrl: 'https://chat.example.com/support', retry: false, fetch: server.fetch });
+    const error = (await rejectionOf(client.messages.create({ account_id: 1, conversation_id: 42, content: 'Hi' }))) as Error;
+    expect(server.sent[0]?.url).toBe('https://chat.example.com/support/api/v1/accounts/1/conversations/42/messages');
+    expect(error.message).toMatch(
+      /Check account_id and conversation_id \(.*\) and the base URL: the request went to \/support\/api\/v1\/accounts\/1\/conversations\/42\/messages\.$/,
+    );
+    expect(error.message).not.toContain(token);
   });
 
   it('does not repeat the password of a baseUrl with credentials', () => {
