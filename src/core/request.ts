@@ -77,7 +77,9 @@ export async function sendWithRetries<T extends AttemptResult>(send: SendAttempt
     }
     if (decision.rateLimit && ctx.policy.rateLimitWaits !== undefined) counts.rateLimitWaits++;
     else counts.retries++;
-    const why = outcome.kind === 'answer' ? String(outcome.response.status) : `${(outcome.error as ConnectionError).code} before sending`;
+    // A read is also retried after a lost answer: only an unsent request is "before sending".
+    const unsent = outcome.kind === 'failure' && !outcome.error.mayHaveBeenDelivered ? ' before sending' : '';
+    const why = outcome.kind === 'answer' ? String(outcome.response.status) : `${(outcome.error as ConnectionError).code}${unsent}`;
     const of = ctx.policy.rateLimitWaits === undefined ? ` of ${ctx.policy.retries + 1}` : '';
     ctx.debug?.(`retry: ${why}; attempt ${attempt + 2}${of} in ${decision.waitMs} ms`);
     await waitBetweenAttempts(decision.waitMs, ctx);
