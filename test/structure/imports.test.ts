@@ -28,7 +28,7 @@ const mayImport: Record<string, string[]> = {
   internal: [],
   generated: [],
   // The mock numbers message_type with the one MessageType (messages/message-type.ts).
-  testing: ['messages', 'errors', 'internal'],
+  testing: ['messages', 'errors', 'internal', 'generated'],
   // The CLI sits on top of everything; it loads the Prism mock (testing) only when asked for it.
   cli: ['client', 'bulk', 'messages', 'core', 'errors', 'internal', 'generated', 'testing'],
 };
