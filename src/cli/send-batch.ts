@@ -7,6 +7,7 @@ import { defaultPerMinute } from '../bulk/options.js';
 import type { CreateManyItem, CreateManyResult } from '../bulk/types.js';
 import { createClient } from '../client/create-client.js';
 import { baseUrlEnvVar, checkBaseUrl, debugRequested, defaultBaseUrl, tokenEnvVar } from '../client/options.js';
+import { cliMissingTokenMessage } from '../internal/missing-token.js';
 import { AbortedError, ConfigurationError } from '../errors/classes.js';
 import type { SendBatchCommand } from './batch-args.js';
 import { lockJournal } from './batch-lock.js';
@@ -132,9 +133,7 @@ async function lockedRun(cmd: SendBatchCommand, io: BatchIo, origin: string): Pr
   const plan = await checkFile(cmd, new Planner(journal, origin, cmd), io, dryRun);
   warnUnknown(plan, io);
   if (!cmd.mock && !cmd.dryRun && !process.env[tokenEnvVar]) {
-    throw new ConfigurationError(
-      `no API access token: set ${tokenEnvVar} (find the token on your 99digital profile page), or add --mock to try against the built-in mock server.`,
-    );
+    throw new ConfigurationError(cliMissingTokenMessage);
   }
   if (cmd.dryRun) {
     io.out(
