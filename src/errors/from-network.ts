@@ -12,12 +12,45 @@ export interface FailureContext {
   signal: AbortSignal | undefined;
 }
 
+/** One link of a thrown error's cause chain, as Node and undici fill it in. */
+interface Link {
+  name?: unknown;
+  message?: unknown;
+  code?: unknown;
+  syscall?: unknown;
+  library?: unknown;
+  cause?: unknown;
+}
+
 /**
- * Network error codes that prove nothing was sent: the connection was never made.
- * ECONNRESET and friends are absent on purpose: the request may already have been written.
+ * Whether the failure happened in a phase before any byte of the request could be written: name
+ * resolution (`syscall: 'getaddrinfo'`), opening the connection (`syscall: 'connect'`: refused,
+ * unreachable host or network, a connect timeout), the TLS handshake (OpenSSL's errors, a
+ * certificate refused, the peer closing before the secure connection was set up), or fetch refusing
+ * the request before connecting (a TypeError with no network cause, e.g. "bad port"). Decided by the
+ * phase, not by a list of codes: a reset or an EPIPE during writing or reading is not one of these,
+ * since the request may already have been written.
  */
-export function isNotSentCode(code: string | undefined): boolean {
-  return code === 'ECONNREFUSED' || code === 'EAI_AGAIN';
+export function failedBeforeSending(error: unknown): boolean {
+  const links = chain(error) as Link[];
+  const [outer] = links;
+  // fetch's own refusals before connecting (a port it blocks, a URL it cannot send to): a TypeError,
+  // alone or over a bare Error with no socket code. "terminated" and the like carry a socket error.
+  const last = links[links.length - 1];
+  if (outer?.name === 'TypeError' && last?.code === undefined && last?.syscall === undefined) {
+    const text = typeof last?.message === 'string' ? last.message : '';
+    if (/^bad port$|invalid url|failed to parse url|scheme/i.test(text)) return true;
+  }
+  return links.some((e) => {
+    if (e.syscall === 'getaddrinfo' || e.syscall === 'connect') return true;
+    const code = typeof e.code === 'string' ? e.code : '';
+    // undici's own connect timeout, and DNS failures that some resolvers report without a syscall.
+    if (code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'ECONNREFUSED') return true;
+    // The TLS handshake: OpenSSL's errors and certificate checks; nothing is written before it ends.
+    if (e.library === 'SSL routines' || code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_CERT')) return true;
+    if (/CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY|DECRYPT)|HOSTNAME_MISMATCH/.test(code) && e.syscall === undefined) return true;
+    return typeof e.message === 'string' && e.message.includes('before secure TLS connection was established');
+  });
 }
 
 /** The error and its causes, outermost first (undici wraps the socket error in TypeError('fetch failed')). */
@@ -49,8 +82,8 @@ export function classify(error: unknown, timedOut: boolean, ctx: FailureContext)
   const code = links.map((e) => e.code).find((c): c is string => typeof c === 'string');
   const messages = [...new Set(links.map((e) => e.message).filter((m): m is string => typeof m === 'string' && m !== ''))];
   const cause = messages.join(': ') || String(error);
-  if (isNotSentCode(code)) {
-    return new ConnectionError(`${ctx.what} could not connect (${code}): nothing was sent. ${cause}`, {
+  if (failedBeforeSending(error)) {
+    return new ConnectionError(`${ctx.what} failed before anything was sent (${code ?? 'refused by fetch'}): nothing was posted. ${cause}`, {
       mayHaveBeenDelivered: false,
       code,
     });

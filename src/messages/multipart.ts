@@ -84,7 +84,16 @@ async function readStream({ stream, field, filename, type }: Extract<Part, { str
   const chunks: Uint8Array[] = [];
   let total = 0;
   try {
-    for await (const chunk of stream as unknown as AsyncIterable<Uint8Array>) {
+    for await (const chunk of stream as unknown as AsyncIterable<unknown>) {
+      // A string has no byteLength (the cap would count NaN) and an object would be posted as
+      // "[object Object]": only bytes are a file's content.
+      if (!(chunk instanceof Uint8Array)) {
+        const got = chunk === null ? 'null' : typeof chunk === 'object' ? (chunk.constructor?.name ?? 'an object') : `a ${typeof chunk}`;
+        throw new InvalidInputError(
+          field,
+          `${field}: the stream of "${filename}" gave ${got}, not bytes; a file's stream must yield Uint8Array chunks (e.g. fs.createReadStream without an encoding, or Readable.toWeb of one). Nothing was sent.`,
+        );
+      }
       chunks.push(chunk);
       checkSize((total += chunk.byteLength), field, filename);
     }
