@@ -263,8 +263,13 @@ class Batch<T extends CreateManyItem> {
     const notStarted = () => this.notStartedError(entry);
     /** The limiter failed this item's job while an attempt was in flight: no further attempt goes out. */
     let limiterFailed: { error: unknown } | undefined;
-    const limiterError = (error: unknown) => {
-      const why = error instanceof LimiterFailure ? error.message : `it failed the job (${String(error)})`;
+    const limiterError = (error: unknown, late = false) => {
+      const why =
+        error instanceof LimiterFailure
+          ? error.message
+          : late
+            ? `failed the job (${String(error)}) while its request was in flight, and the server turned that request away`
+            : `failed the job (${String(error)})`;
       // Only an answer the server cannot have processed is retried, so nothing of this item was posted.
       return new AbortedError(
         `${keyText(entry.index, entry.key)} was not sent: the batch's limiter ${why}. Nothing was posted.`,
@@ -276,7 +281,7 @@ class Batch<T extends CreateManyItem> {
       waitSignal: this.stopping.signal,
       beforeAttempt: async () => {
         if (this.stopped) throw notStarted();
-        if (limiterFailed) throw limiterError(limiterFailed.error);
+        if (limiterFailed) throw limiterError(limiterFailed.error, true);
         done = await this.acquire((error) => {
           limiterFailed ??= { error };
         }).catch((error: unknown) => {

@@ -83,10 +83,13 @@ export function classify(error: unknown, timedOut: boolean, ctx: FailureContext)
   const messages = [...new Set(links.map((e) => e.message).filter((m): m is string => typeof m === 'string' && m !== ''))];
   const cause = messages.join(': ') || String(error);
   if (failedBeforeSending(error)) {
-    return new ConnectionError(`${ctx.what} failed before anything was sent (${code ?? 'refused by fetch'}): nothing was posted. ${cause}`, {
-      mayHaveBeenDelivered: false,
-      code,
-    });
+    return new ConnectionError(
+      `${ctx.what} failed before anything was sent (${code ?? 'refused by fetch'}): nothing was posted. ${cause}`,
+      {
+        mayHaveBeenDelivered: false,
+        code,
+      },
+    );
   }
   return new ConnectionError(`${ctx.what} failed without a complete response (${code ?? 'network error'}: ${cause}).${check}`, {
     mayHaveBeenDelivered: true,
