@@ -84,7 +84,7 @@ export function classify(error: unknown, timedOut: boolean, ctx: FailureContext)
   const cause = messages.join(': ') || String(error);
   if (failedBeforeSending(error)) {
     return new ConnectionError(
-      `${ctx.what} failed before anything was sent (${code ?? 'refused by fetch'}): nothing was posted. ${cause}`,
+      `${ctx.what} failed before the request was written (${code ?? 'refused by fetch'}): nothing was sent. ${cause}`,
       {
         mayHaveBeenDelivered: false,
         code,
