@@ -25,13 +25,6 @@ export function batchPolicy(clientPolicy: RetryPolicy, windowMs: number): RetryP
   return { ...clientPolicy, rateLimitWaits: maxRateLimitWaits, windowMs, maxDelayMs: Math.max(clientPolicy.maxDelayMs, windowWait) };
 }
 
-/** A limiter that did not run the job it was given (its own error is the cause). */
-class LimiterFailure extends Error {
-  constructor(reason: unknown) {
-    super(typeof reason === 'string' ? reason : `failed the job (${String(reason)})`, { cause: reason });
-  }
-}
-
 function keyText(index: number, key: string | undefined): string {
   return `message ${index}${key === undefined ? '' : ` (key ${JSON.stringify(key)})`}`;
 }
@@ -133,12 +126,8 @@ class Batch<T extends CreateManyItem> {
         const rawKey = (item as { key?: unknown } | null)?.key;
         const key = typeof rawKey === 'string' ? rawKey : undefined;
         if (this.stopped) this.report(this.notStarted({ index, key }));
-        else if (typeof item !== 'object' || item === null || Array.isArray(item)) {
-          const got = item === null ? 'null' : Array.isArray(item) ? 'an array' : typeof item;
-          const error = new InvalidInputError(
-            'item',
-            `${keyText(index, undefined)}: each item must be an object of create params such as { account_id, conversation_id, content }, got ${got}. Nothing was sent.`,
-          );
+        else if (typeof item !== 'object' || !item || Array.isArray(item)) {
+          const error = new InvalidInputError('item', `${keyText(index, undefined)}: not an object of create params (${String(item)}).`);
           this.report({ index, key, status: 'failed', error });
         } else if (rawKey !== undefined && typeof rawKey !== 'string') {
           const error = new InvalidInputError(
@@ -263,25 +252,14 @@ class Batch<T extends CreateManyItem> {
     const notStarted = () => this.notStartedError(entry);
     /** The limiter failed this item's job while an attempt was in flight: no further attempt goes out. */
     let limiterFailed: { error: unknown } | undefined;
-    const limiterError = (error: unknown, late = false) => {
-      const why =
-        error instanceof LimiterFailure
-          ? error.message
-          : late
-            ? `failed the job (${String(error)}) while its request was in flight, and the server turned that request away`
-            : `failed the job (${String(error)})`;
-      // Only an answer the server cannot have processed is retried, so nothing of this item was posted.
-      return new AbortedError(
-        `${keyText(entry.index, entry.key)} was not sent: the batch's limiter ${why}. Nothing was posted.`,
-        false,
-        error instanceof LimiterFailure ? error.cause : error,
-      );
-    };
+    // Only an answer the server cannot have processed is retried: nothing of this item was posted.
+    const limiterError = (error: unknown) =>
+      new AbortedError(`${keyText(entry.index, entry.key)} was not sent: the batch's limiter failed (${String(error)}).`, false, error);
     return {
       waitSignal: this.stopping.signal,
       beforeAttempt: async () => {
         if (this.stopped) throw notStarted();
-        if (limiterFailed) throw limiterError(limiterFailed.error, true);
+        if (limiterFailed) throw limiterError(limiterFailed.error);
         done = await this.acquire((error) => {
           limiterFailed ??= { error };
         }).catch((error: unknown) => {
@@ -369,10 +347,10 @@ class Batch<T extends CreateManyItem> {
       Promise.resolve()
         .then(() => limiter.schedule(job))
         .then(
-          () => refuse(new LimiterFailure('its schedule() resolved without running the job')),
+          () => refuse(new Error('schedule() resolved without running the job')),
           (error: unknown) => {
             if (state === 'running') lateFailure(error);
-            else refuse(new LimiterFailure(error));
+            else refuse(error);
           },
         );
     });

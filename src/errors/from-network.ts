@@ -12,49 +12,28 @@ export interface FailureContext {
   signal: AbortSignal | undefined;
 }
 
-/** One link of a thrown error's cause chain, as Node and undici fill it in. */
-interface Link {
-  name?: unknown;
-  message?: unknown;
-  code?: unknown;
-  syscall?: unknown;
-  library?: unknown;
-  cause?: unknown;
-}
-
 /**
  * Whether the failure happened in a phase before any byte of the request could be written: name
  * resolution (`syscall: 'getaddrinfo'`), opening the connection (`syscall: 'connect'`: refused,
- * unreachable host or network, a connect timeout), the TLS handshake (OpenSSL's errors, a
+ * unreachable host or network; undici's connect timeout), the TLS handshake (OpenSSL's errors, a
  * certificate refused, the peer closing before the secure connection was set up), or fetch refusing
- * the request before connecting (a TypeError with no network cause, e.g. "bad port"). Decided by the
- * phase, not by a list of codes: a reset or an EPIPE during writing or reading is not one of these,
- * since the request may already have been written.
+ * the request before connecting ("bad port"). Decided by the phase, not by a list of socket codes:
+ * a reset or an EPIPE while writing or reading is not one of these, since the request may already
+ * have been written.
  */
 export function failedBeforeSending(error: unknown): boolean {
-  const links = chain(error) as Link[];
-  const [outer] = links;
-  // fetch's own refusals before connecting (a port it blocks, a URL it cannot send to): a TypeError,
-  // alone or over a bare Error with no socket code. "terminated" and the like carry a socket error.
-  const last = links[links.length - 1];
-  if (outer?.name === 'TypeError' && last?.code === undefined && last?.syscall === undefined) {
-    const text = typeof last?.message === 'string' ? last.message : '';
-    if (/^bad port$|invalid url|failed to parse url|scheme/i.test(text)) return true;
-  }
-  return links.some((e) => {
-    if (e.syscall === 'getaddrinfo' || e.syscall === 'connect') return true;
-    const code = typeof e.code === 'string' ? e.code : '';
-    // undici's own connect timeout, and DNS failures that some resolvers report without a syscall.
-    if (code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'ECONNREFUSED') return true;
-    // The TLS handshake: OpenSSL's errors and certificate checks; nothing is written before it ends.
-    if (e.library === 'SSL routines' || code.startsWith('ERR_SSL_') || code.startsWith('ERR_TLS_CERT')) return true;
-    if (/CERT|SELF_SIGNED|UNABLE_TO_(GET|VERIFY|DECRYPT)|HOSTNAME_MISMATCH/.test(code) && e.syscall === undefined) return true;
-    return typeof e.message === 'string' && e.message.includes('before secure TLS connection was established');
-  });
+  return chain(error).some(
+    (e) =>
+      e.syscall === 'getaddrinfo' ||
+      e.syscall === 'connect' ||
+      e.library === 'SSL routines' ||
+      /^(UND_ERR_CONNECT_TIMEOUT|ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ERR_SSL_)|CERT|SELF_SIGNED|UNABLE_TO_/.test(String(e.code)) ||
+      /before secure TLS connection|^bad port$/.test(String(e.message)),
+  );
 }
 
 /** The error and its causes, outermost first (undici wraps the socket error in TypeError('fetch failed')). */
-function chain(error: unknown): Array<{ message?: unknown; code?: unknown }> {
+function chain(error: unknown): Array<{ message?: unknown; code?: unknown; syscall?: unknown; library?: unknown }> {
   const found = [];
   for (let e: unknown = error; e && typeof e === 'object' && found.length < 5; e = (e as { cause?: unknown }).cause) {
     found.push(e as { message?: unknown; code?: unknown });

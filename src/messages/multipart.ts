@@ -88,10 +88,9 @@ async function readStream({ stream, field, filename, type }: Extract<Part, { str
       // A string has no byteLength (the cap would count NaN) and an object would be posted as
       // "[object Object]": only bytes are a file's content.
       if (!(chunk instanceof Uint8Array)) {
-        const got = chunk === null ? 'null' : typeof chunk === 'object' ? (chunk.constructor?.name ?? 'an object') : `a ${typeof chunk}`;
         throw new InvalidInputError(
           field,
-          `${field}: the stream of "${filename}" gave ${got}, not bytes; a file's stream must yield Uint8Array chunks (e.g. fs.createReadStream without an encoding, or Readable.toWeb of one). Nothing was sent.`,
+          `${field}: the stream of "${filename}" gave a chunk of type ${typeof chunk}, not bytes (Uint8Array).`,
         );
       }
       chunks.push(chunk);

@@ -102,9 +102,9 @@ describe('createMany: stream attachments', () => {
       item(3),
     ]);
     expect(errorOf(results[0])).toBeInstanceOf(InvalidInputError);
-    expect(String((errorOf(results[0]) as Error).message)).toMatch(/gave a string, not bytes/);
+    expect(String((errorOf(results[0]) as Error).message)).toMatch(/chunk of type string, not bytes/);
     expect(errorOf(results[1])).toBeInstanceOf(InvalidInputError);
-    expect(String((errorOf(results[1]) as Error).message)).toMatch(/gave Object, not bytes/);
+    expect(String((errorOf(results[1]) as Error).message)).toMatch(/chunk of type object, not bytes/);
     expect(results[2]).toMatchObject({ status: 'sent' });
     expect(s.requests.map((r) => JSON.parse(r.body.toString()).content)).toEqual(['m3']);
     expect(s.requests.some((r) => r.body.includes('[object Object]'))).toBe(false);
@@ -160,9 +160,7 @@ describe('createMany: limiters', () => {
     const first = errorOf(results[0]);
     expect(first).toBeInstanceOf(AbortedError);
     expect((first as AbortedError).mayHaveBeenDelivered).toBe(false);
-    expect((first as Error).message).toMatch(
-      /message 0 \(key "k1"\) was not sent: the batch's limiter failed the job \(.*timed out.*\) while its request was in flight/,
-    );
+    expect((first as Error).message).toMatch(/message 0 \(key "k1"\) was not sent: the batch's limiter failed \(.*timed out/);
     expect(results[1]).toMatchObject({ status: 'sent' });
     expect(String(failedEvents[0])).toMatch(/timed out/);
     // m1 went out once (its 429 was not retried after the limiter dropped the job), m2 once.
@@ -279,7 +277,7 @@ describe('createMany: hostile input and answers', () => {
     expect(results.map((r) => r.status)).toEqual(['failed', 'sent', 'failed', 'failed', 'failed', 'sent']);
     for (const index of [0, 2, 3, 4]) {
       expect(errorOf(results[index])).toBeInstanceOf(InvalidInputError);
-      expect((errorOf(results[index]) as Error).message).toMatch(/each item must be an object of create params/);
+      expect((errorOf(results[index]) as Error).message).toMatch(/not an object of create params/);
     }
     expect(s.requests.map((r) => JSON.parse(r.body.toString()).content)).toEqual(['m1', 'm2']);
   });

@@ -859,7 +859,7 @@ export const faults: Fault[] = [
     requests: 0,
     params: withStream('x'.repeat(1024)),
     server: () => (_req, res) => reply(res, 200, messageJson()),
-    check: ({ error }) => expect(as<Error>(error).message).toMatch(/gave a string, not bytes/),
+    check: ({ error }) => expect(as<Error>(error).message).toMatch(/chunk of type string, not bytes/),
   },
   {
     name: '429 with Retry-After: 9999999999',
