@@ -193,6 +193,37 @@ describe('createMany: limiters', () => {
       expect(s.requests).toEqual([]);
     });
   }
+  it("a limiter that runs the job but resolves undefined at once: the item is sent with the server's message", async () => {
+    const s = await serve(ok);
+    const limiter = {
+      schedule(fn: () => Promise<unknown>) {
+        void fn();
+        return Promise.resolve(undefined);
+      },
+    };
+    const results = await run(s, [item(1)], { limiter: limiter as never });
+    expect(results).toMatchObject([{ status: 'sent', message: { id: 1022 } }]);
+    expect(s.requests).toHaveLength(1);
+  });
+
+  it('an abort while items wait for the limiter ends the batch at once; the waiting items are not sent', async () => {
+    const s = await serve(ok);
+    // One job every 60 s: the second item is still waiting for the limiter when the abort lands.
+    const limiter = new Bottleneck({ maxConcurrent: 1, minTime: 60_000 });
+    const controller = new AbortController();
+    const seen: CreateManyResult[] = [];
+    for await (const result of createMany(clientFor(s), [item(1), item(2), item(3)], { limiter, signal: controller.signal })) {
+      seen.push(result);
+      controller.abort();
+    }
+    expect(seen.map((r) => r.status)).toEqual(['sent', 'failed', 'failed']);
+    for (const result of seen.slice(1)) {
+      expect(errorOf(result)).toBeInstanceOf(AbortedError);
+      expect((errorOf(result) as AbortedError).mayHaveBeenDelivered).toBe(false);
+    }
+    expect(s.requests).toHaveLength(1);
+    await limiter.stop({ dropWaitingJobs: true });
+  });
 });
 
 describe('createMany: stopping', () => {
