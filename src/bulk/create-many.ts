@@ -127,7 +127,12 @@ class Batch<T extends CreateManyItem> {
         const key = typeof rawKey === 'string' ? rawKey : undefined;
         if (this.stopped) this.report(this.notStarted({ index, key }));
         else if (typeof item !== 'object' || !item || Array.isArray(item)) {
-          const error = new InvalidInputError('item', `${keyText(index, undefined)}: not an object of create params (${String(item)}).`);
+          // Its type only: a string item could be anything, even a token.
+          const got = item === null ? 'null' : Array.isArray(item) ? 'array' : typeof item;
+          const error = new InvalidInputError(
+            'item',
+            `${keyText(index, undefined)}: not an object of create params ({ account_id, conversation_id, content }) but ${got}.`,
+          );
           this.report({ index, key, status: 'failed', error });
         } else if (rawKey !== undefined && typeof rawKey !== 'string') {
           const error = new InvalidInputError(

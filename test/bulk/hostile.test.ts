@@ -306,9 +306,14 @@ describe('createMany: hostile input and answers', () => {
     const s = await serve(ok);
     const results = await run(s, [null, item(1), undefined, 42, [], item(2)]);
     expect(results.map((r) => r.status)).toEqual(['failed', 'sent', 'failed', 'failed', 'failed', 'sent']);
-    for (const index of [0, 2, 3, 4]) {
+    for (const [index, got] of [
+      [0, 'null'],
+      [2, 'undefined'],
+      [3, 'number'],
+      [4, 'array'],
+    ] as const) {
       expect(errorOf(results[index])).toBeInstanceOf(InvalidInputError);
-      expect((errorOf(results[index]) as Error).message).toMatch(/not an object of create params/);
+      expect((errorOf(results[index]) as Error).message).toMatch(new RegExp(`not an object of create params .* but ${got}[.]$`));
     }
     expect(s.requests.map((r) => JSON.parse(r.body.toString()).content)).toEqual(['m1', 'm2']);
   });
