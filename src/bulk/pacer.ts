@@ -5,6 +5,7 @@
 // start would let a late arrival and an early one share a server window). Starts are also spread
 // evenly (one every windowMs / perWindow, with a little slack for late timers), so that a window's
 // budget is not spent in a burst at its start.
+import { maxTimerMs } from '../internal/sleep.js';
 
 interface Waiter {
   resolve(): void;
@@ -107,7 +108,8 @@ export class Pacer {
         this.timerAt = Infinity;
         this.grant();
       },
-      Math.max(0, at - this.now()) + 1,
+      // Clamped: a longer delay makes setTimeout fire at once, and the wake would spin.
+      Math.min(maxTimerMs, Math.max(0, at - this.now()) + 1),
     );
   }
 

@@ -14,7 +14,9 @@ export type CreateManyInput<T extends CreateManyItem = CreateManyItem> = Iterabl
 /**
  * A limiter shared with other processes: any object with Bottleneck's `schedule(fn)` shape, e.g. a
  * `new Bottleneck({ id, datastore: 'ioredis', minTime, ... })` clustered on Redis. Every request
- * of the batch (rate-limit retries too) is sent from inside one `schedule` call.
+ * of the batch (rate-limit retries too) holds one `schedule` job while in flight. The job itself
+ * sends nothing, so a limiter that runs it again (Bottleneck's `failed` → retry) cannot post twice;
+ * a limiter that throws, rejects or never runs it gets the item reported `failed` (not delivered).
  */
 export interface BatchLimiter {
   schedule<R>(fn: () => Promise<R>): Promise<R>;
