@@ -26,12 +26,13 @@ async function startServer(root, args = []) {
 
 export async function pacing(root, { items = 2_000, perWindow = 400, windowMs = 2_000, concurrency = 8 } = {}) {
   const { createClient } = await import(pathToFileURL(join(root, 'dist', 'src', 'index.js')).href);
+  const { createMany } = await import(pathToFileURL(join(root, 'dist', 'src', 'bulk', 'index.js')).href);
   const server = await startServer(root, ['--record']);
   try {
     const client = createClient({ apiAccessToken: 'BenchToken0000000001', baseUrl: server.url });
     const batch = Array.from({ length: items }, (_, i) => ({ account_id: 1, conversation_id: 1 + (i % 20), content: `m${i}` }));
     let sent = 0;
-    for await (const result of client.messages.createMany(batch, { perMinute: perWindow, windowMs, concurrency })) {
+    for await (const result of createMany(client, batch, { perMinute: perWindow, windowMs, concurrency })) {
       if (result.status === 'sent') sent++;
       else throw new Error(`item ${result.index} failed: ${result.status === 'failed' ? result.error.message : result.status}`);
     }

@@ -1,4 +1,4 @@
-// The types of messages.createMany: what goes in (items, options), what comes out (one result per item).
+// The types of createMany: what goes in (items, options), what comes out (one result per item).
 import type { Digital99Error } from '../errors/classes.js';
 import type { CreateMessageParams, Message } from '../messages/types.js';
 

@@ -1,8 +1,9 @@
 // `99digital send-batch <file.jsonl>`: every line of the file checked first (nothing is sent if
-// one is wrong), then sent with messages.createMany, each line journaled before it is sent and
+// one is wrong), then sent with createMany (99digital-client/bulk), each line journaled before it is sent and
 // after; running the same command again resumes from the journal. See usage.ts for the options.
 import { createClient } from '../client/create-client.js';
 import { checkBaseUrl, tokenEnvVar } from '../client/options.js';
+import { createMany } from '../bulk/create-many.js';
 import type { CreateManyItem, CreateManyResult } from '../bulk/types.js';
 import { AbortedError, ConfigurationError, InvalidInputError } from '../errors/classes.js';
 import type { SendBatchCommand } from './batch-args.js';
@@ -188,7 +189,7 @@ async function sendLines(
 
   const progress = new Progress(counts, io.err, io.tty);
   try {
-    const results = client.messages.createMany(items(), {
+    const results = createMany(client, items(), {
       ...(cmd.perMinute === undefined ? {} : { perMinute: cmd.perMinute }),
       ...(cmd.concurrency === undefined ? {} : { concurrency: cmd.concurrency }),
       ...(io.signal ? { signal: io.signal } : {}),
