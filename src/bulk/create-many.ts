@@ -8,6 +8,7 @@ import type { RetryPolicy } from '../core/retry-options.js';
 import { AbortedError, ConfigurationError, Digital99Error, EarlierMessageFailedError, InvalidInputError } from '../errors/classes.js';
 import { type CreateWithHooks, createWithHooks } from '../messages/create.js';
 import type { CreateMessageParams } from '../messages/types.js';
+import { type Concurrency, fixedConcurrency, LatencyConcurrency } from './concurrency.js';
 import { conversationOf, ConversationQueues, type Entry } from './conversations.js';
 import { iteratorOf, resolveManyOptions, type ResolvedManyOptions } from './options.js';
 import { Pacer } from './pacer.js';
@@ -56,6 +57,8 @@ class Batch<T extends CreateManyItem> {
   readonly results: ResultStream<CreateManyResult>;
   private readonly queues: ConversationQueues<T>;
   private readonly pacer: Pacer;
+  /** How many may be in flight: the caller's number, or one that follows the latency. */
+  private readonly concurrency: Concurrency;
   private running = 0;
   /** Items read whose result the caller has not taken yet. */
   private outstanding = 0;
@@ -79,6 +82,9 @@ class Batch<T extends CreateManyItem> {
   ) {
     this.queues = new ConversationQueues(options.continueAfterFailure);
     this.pacer = new Pacer(options.perWindow, options.windowMs);
+    this.concurrency = options.autoConcurrency
+      ? new LatencyConcurrency(options.perWindow, options.windowMs)
+      : fixedConcurrency(options.concurrency);
     this.results = new ResultStream(
       () => {
         this.outstanding--;
@@ -148,7 +154,7 @@ class Batch<T extends CreateManyItem> {
 
   /** Starts what may start now. */
   private pump(): void {
-    while (!this.stopped && this.running < this.options.concurrency) {
+    while (!this.stopped && this.running < this.concurrency.limit) {
       const next = this.queues.next(performance.now());
       if (next === undefined) break;
       if ('wakeAt' in next) {
@@ -218,6 +224,7 @@ class Batch<T extends CreateManyItem> {
    */
   private hooksFor(entry: Entry<T>, hookFailure: { error?: unknown }): AttemptHooks {
     let done: (() => void) | undefined;
+    let measured: (() => void) | undefined;
     const notStarted = () => this.notStartedError(entry);
     return {
       waitSignal: this.stopping.signal,
@@ -230,18 +237,22 @@ class Batch<T extends CreateManyItem> {
           done();
           throw notStarted();
         }
-        if (entry.announced) return;
-        // Once it has a slot: a journal then says "sending" only of what is about to be sent.
-        entry.announced = true;
-        try {
-          await this.options.beforeSend?.(entry.item, entry.index);
-        } catch (error) {
-          done();
-          hookFailure.error = error;
-          throw error;
+        if (!entry.announced) {
+          // Once it has a slot: a journal then says "sending" only of what is about to be sent.
+          entry.announced = true;
+          try {
+            await this.options.beforeSend?.(entry.item, entry.index);
+          } catch (error) {
+            done();
+            hookFailure.error = error;
+            throw error;
+          }
         }
+        // The attempt's own time, the latency that sets the number in flight.
+        measured = this.concurrency.attemptStarted();
       },
       afterAttempt: (decision: Decision) => {
+        measured?.();
         done?.();
         done = undefined;
         if (!decision.retry) return;
