@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-async function startServer(root, args = []) {
+export async function startServer(root, args = []) {
   const child = fork(join(root, 'bench', 'batch-server.mjs'), args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: [] });
   const { port } = await new Promise((resolve) => child.once('message', resolve));
   const ask = () =>

@@ -20,57 +20,24 @@ const ajvRuntime0 = function ucs2length(str) {
   }
   return length;
 };
-const validate0 = validate22;
-const schema7 = { "allOf": [{ "$ref": "#/components/schemas/MessageFields" }, { "type": "object", "properties": { "content_type": { "type": "string", "const": "text" }, "content_attributes": { "$ref": "#/components/schemas/TextContentAttributes" } } }] };
-const schema8 = { "type": "object", "required": ["content"], "properties": { "content": { "$ref": "#/components/schemas/Content" }, "message_type": { "$ref": "#/components/schemas/RequestMessageType" }, "private": { "$ref": "#/components/schemas/Private" }, "template_params": { "$ref": "#/components/schemas/TemplateParams" }, "echo_id": { "$ref": "#/components/schemas/EchoId" }, "source_id": { "$ref": "#/components/schemas/SourceId" }, "external_created_at": { "$ref": "#/components/schemas/ExternalCreatedAt" }, "campaign_id": { "$ref": "#/components/schemas/CampaignId" }, "sender_type": { "$ref": "#/components/schemas/SenderType" }, "sender_id": { "$ref": "#/components/schemas/SenderId" }, "cc_emails": { "$ref": "#/components/schemas/EmailAddresses" }, "bcc_emails": { "$ref": "#/components/schemas/EmailAddresses" }, "to_emails": { "$ref": "#/components/schemas/EmailAddresses" }, "email_html_content": { "$ref": "#/components/schemas/EmailHtmlContent" } } };
-const schema9 = { "type": "string", "maxLength": 15e4 };
+const validate0 = validate14;
+const schema11 = { "allOf": [{ "$ref": "#/components/schemas/MessageFields" }, { "type": "object", "properties": { "content_type": { "type": "string", "const": "text" }, "content_attributes": { "$ref": "#/components/schemas/TextContentAttributes" } } }] };
+const schema12 = { "type": "object", "required": ["content"], "properties": { "content": { "$ref": "#/components/schemas/Content" }, "message_type": { "$ref": "#/components/schemas/RequestMessageType" }, "private": { "$ref": "#/components/schemas/Private" }, "template_params": { "$ref": "#/components/schemas/TemplateParams" }, "echo_id": { "$ref": "#/components/schemas/EchoId" }, "source_id": { "$ref": "#/components/schemas/SourceId" }, "external_created_at": { "$ref": "#/components/schemas/ExternalCreatedAt" }, "campaign_id": { "$ref": "#/components/schemas/CampaignId" }, "sender_type": { "$ref": "#/components/schemas/SenderType" }, "sender_id": { "$ref": "#/components/schemas/SenderId" }, "cc_emails": { "$ref": "#/components/schemas/EmailAddresses" }, "bcc_emails": { "$ref": "#/components/schemas/EmailAddresses" }, "to_emails": { "$ref": "#/components/schemas/EmailAddresses" }, "email_html_content": { "$ref": "#/components/schemas/EmailHtmlContent" } } };
+const schema13 = { "type": "string", "maxLength": 15e4 };
+const schema14 = { "type": "string", "enum": ["incoming", "outgoing", "activity", "template"] };
+const schema15 = { "type": "boolean" };
+const schema19 = { "type": "string" };
+const schema20 = { "type": "string" };
+const schema21 = { "type": "integer" };
+const schema22 = { "type": "integer" };
+const schema23 = { "type": "string", "const": "AgentBot" };
+const schema24 = { "type": "integer" };
+const schema25 = { "type": "string" };
+const schema28 = { "type": "string" };
 const func2 = ajvRuntime0;
-function validate24(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (errors === 0) {
-    if (typeof data === "string") {
-      if (func2(data) > 15e4) {
-        validate24.errors = [{ instancePath, schemaPath: "#/maxLength", keyword: "maxLength", params: { limit: 15e4 } }];
-        return false;
-      }
-    } else {
-      validate24.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "string" } }];
-      return false;
-    }
-  }
-  validate24.errors = vErrors;
-  return errors === 0;
-}
-const schema10 = { "type": "string", "enum": ["incoming", "outgoing", "activity", "template"] };
-function validate26(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (typeof data !== "string") {
-    validate26.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "string" } }];
-    return false;
-  }
-  if (!(data === "incoming" || data === "outgoing" || data === "activity" || data === "template")) {
-    validate26.errors = [{ instancePath, schemaPath: "#/enum", keyword: "enum", params: { allowedValues: schema10.enum } }];
-    return false;
-  }
-  validate26.errors = vErrors;
-  return errors === 0;
-}
-const schema11 = { "type": "boolean" };
-function validate28(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (typeof data !== "boolean") {
-    validate28.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "boolean" } }];
-    return false;
-  }
-  validate28.errors = vErrors;
-  return errors === 0;
-}
-const schema12 = { "type": "object", "required": ["name"], "properties": { "name": { "type": "string" }, "category": { "type": "string" }, "language": { "type": "string" }, "namespace": { "type": "string" }, "processed_params": { "anyOf": [{ "$ref": "#/components/schemas/TemplateComponentParams" }, { "$ref": "#/components/schemas/TemplateLegacyParams" }] } } };
-const schema13 = { "type": "object", "additionalProperties": false, "properties": { "header": { "type": "object", "properties": { "media_url": { "type": "string" }, "media_type": { "type": "string" }, "media_name": { "type": "string" } }, "additionalProperties": { "type": "string" } }, "body": { "type": "object", "additionalProperties": { "type": "string" } }, "footer": { "type": "object", "additionalProperties": { "type": "string" } }, "buttons": { "type": "array", "items": { "type": "object", "required": ["type"], "properties": { "type": { "type": "string" }, "parameter": { "type": "string" } } } } } };
-function validate31(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+const schema16 = { "type": "object", "required": ["name"], "properties": { "name": { "type": "string" }, "category": { "type": "string" }, "language": { "type": "string" }, "namespace": { "type": "string" }, "processed_params": { "anyOf": [{ "$ref": "#/components/schemas/TemplateComponentParams" }, { "$ref": "#/components/schemas/TemplateLegacyParams" }] } } };
+const schema17 = { "type": "object", "additionalProperties": false, "properties": { "header": { "type": "object", "properties": { "media_url": { "type": "string" }, "media_type": { "type": "string" }, "media_name": { "type": "string" } }, "additionalProperties": { "type": "string" } }, "body": { "type": "object", "additionalProperties": { "type": "string" } }, "footer": { "type": "object", "additionalProperties": { "type": "string" } }, "buttons": { "type": "array", "items": { "type": "object", "required": ["type"], "properties": { "type": { "type": "string" }, "parameter": { "type": "string" } } } } } };
+function validate17(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   if (errors === 0) {
@@ -78,7 +45,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
       const _errs1 = errors;
       for (const key0 in data) {
         if (!(key0 === "header" || key0 === "body" || key0 === "footer" || key0 === "buttons")) {
-          validate31.errors = [{ instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } }];
+          validate17.errors = [{ instancePath, keyword: "additionalProperties", params: { additionalProperty: key0 } }];
           return false;
           break;
         }
@@ -94,7 +61,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
                 if (!(key1 === "media_url" || key1 === "media_type" || key1 === "media_name")) {
                   const _errs5 = errors;
                   if (typeof data0[key1] !== "string") {
-                    validate31.errors = [{ instancePath: instancePath + "/header/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/header/additionalProperties/type", keyword: "type", params: { type: "string" } }];
+                    validate17.errors = [{ instancePath: instancePath + "/header/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), keyword: "type", params: { type: "string" } }];
                     return false;
                   }
                   var valid1 = _errs5 === errors;
@@ -107,7 +74,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
                 if (data0.media_url !== void 0) {
                   const _errs7 = errors;
                   if (typeof data0.media_url !== "string") {
-                    validate31.errors = [{ instancePath: instancePath + "/header/media_url", schemaPath: "#/properties/header/properties/media_url/type", keyword: "type", params: { type: "string" } }];
+                    validate17.errors = [{ instancePath: instancePath + "/header/media_url", keyword: "type", params: { type: "string" } }];
                     return false;
                   }
                   var valid2 = _errs7 === errors;
@@ -118,7 +85,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
                   if (data0.media_type !== void 0) {
                     const _errs9 = errors;
                     if (typeof data0.media_type !== "string") {
-                      validate31.errors = [{ instancePath: instancePath + "/header/media_type", schemaPath: "#/properties/header/properties/media_type/type", keyword: "type", params: { type: "string" } }];
+                      validate17.errors = [{ instancePath: instancePath + "/header/media_type", keyword: "type", params: { type: "string" } }];
                       return false;
                     }
                     var valid2 = _errs9 === errors;
@@ -129,7 +96,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
                     if (data0.media_name !== void 0) {
                       const _errs11 = errors;
                       if (typeof data0.media_name !== "string") {
-                        validate31.errors = [{ instancePath: instancePath + "/header/media_name", schemaPath: "#/properties/header/properties/media_name/type", keyword: "type", params: { type: "string" } }];
+                        validate17.errors = [{ instancePath: instancePath + "/header/media_name", keyword: "type", params: { type: "string" } }];
                         return false;
                       }
                       var valid2 = _errs11 === errors;
@@ -140,7 +107,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              validate31.errors = [{ instancePath: instancePath + "/header", schemaPath: "#/properties/header/type", keyword: "type", params: { type: "object" } }];
+              validate17.errors = [{ instancePath: instancePath + "/header", keyword: "type", params: { type: "object" } }];
               return false;
             }
           }
@@ -157,7 +124,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
                 for (const key2 in data5) {
                   const _errs16 = errors;
                   if (typeof data5[key2] !== "string") {
-                    validate31.errors = [{ instancePath: instancePath + "/body/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/body/additionalProperties/type", keyword: "type", params: { type: "string" } }];
+                    validate17.errors = [{ instancePath: instancePath + "/body/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"), keyword: "type", params: { type: "string" } }];
                     return false;
                   }
                   var valid3 = _errs16 === errors;
@@ -166,7 +133,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                validate31.errors = [{ instancePath: instancePath + "/body", schemaPath: "#/properties/body/type", keyword: "type", params: { type: "object" } }];
+                validate17.errors = [{ instancePath: instancePath + "/body", keyword: "type", params: { type: "object" } }];
                 return false;
               }
             }
@@ -183,7 +150,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
                   for (const key3 in data7) {
                     const _errs21 = errors;
                     if (typeof data7[key3] !== "string") {
-                      validate31.errors = [{ instancePath: instancePath + "/footer/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/properties/footer/additionalProperties/type", keyword: "type", params: { type: "string" } }];
+                      validate17.errors = [{ instancePath: instancePath + "/footer/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"), keyword: "type", params: { type: "string" } }];
                       return false;
                     }
                     var valid4 = _errs21 === errors;
@@ -192,7 +159,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
                     }
                   }
                 } else {
-                  validate31.errors = [{ instancePath: instancePath + "/footer", schemaPath: "#/properties/footer/type", keyword: "type", params: { type: "object" } }];
+                  validate17.errors = [{ instancePath: instancePath + "/footer", keyword: "type", params: { type: "object" } }];
                   return false;
                 }
               }
@@ -215,13 +182,13 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
                         if (data10 && typeof data10 == "object" && !Array.isArray(data10)) {
                           let missing0;
                           if (data10.type === void 0 && (missing0 = "type")) {
-                            validate31.errors = [{ instancePath: instancePath + "/buttons/" + i0, schemaPath: "#/properties/buttons/items/required", keyword: "required", params: { missingProperty: missing0 } }];
+                            validate17.errors = [{ instancePath: instancePath + "/buttons/" + i0, keyword: "required", params: { missingProperty: missing0 } }];
                             return false;
                           } else {
                             if (data10.type !== void 0) {
                               const _errs27 = errors;
                               if (typeof data10.type !== "string") {
-                                validate31.errors = [{ instancePath: instancePath + "/buttons/" + i0 + "/type", schemaPath: "#/properties/buttons/items/properties/type/type", keyword: "type", params: { type: "string" } }];
+                                validate17.errors = [{ instancePath: instancePath + "/buttons/" + i0 + "/type", keyword: "type", params: { type: "string" } }];
                                 return false;
                               }
                               var valid6 = _errs27 === errors;
@@ -232,7 +199,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
                               if (data10.parameter !== void 0) {
                                 const _errs29 = errors;
                                 if (typeof data10.parameter !== "string") {
-                                  validate31.errors = [{ instancePath: instancePath + "/buttons/" + i0 + "/parameter", schemaPath: "#/properties/buttons/items/properties/parameter/type", keyword: "type", params: { type: "string" } }];
+                                  validate17.errors = [{ instancePath: instancePath + "/buttons/" + i0 + "/parameter", keyword: "type", params: { type: "string" } }];
                                   return false;
                                 }
                                 var valid6 = _errs29 === errors;
@@ -242,7 +209,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
                             }
                           }
                         } else {
-                          validate31.errors = [{ instancePath: instancePath + "/buttons/" + i0, schemaPath: "#/properties/buttons/items/type", keyword: "type", params: { type: "object" } }];
+                          validate17.errors = [{ instancePath: instancePath + "/buttons/" + i0, keyword: "type", params: { type: "object" } }];
                           return false;
                         }
                       }
@@ -252,7 +219,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
                       }
                     }
                   } else {
-                    validate31.errors = [{ instancePath: instancePath + "/buttons", schemaPath: "#/properties/buttons/type", keyword: "type", params: { type: "array" } }];
+                    validate17.errors = [{ instancePath: instancePath + "/buttons", keyword: "type", params: { type: "array" } }];
                     return false;
                   }
                 }
@@ -265,15 +232,15 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate31.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      validate17.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate31.errors = vErrors;
+  validate17.errors = vErrors;
   return errors === 0;
 }
-const schema14 = { "type": "object", "additionalProperties": { "type": "string" } };
-function validate33(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+const schema18 = { "type": "object", "additionalProperties": { "type": "string" } };
+function validate19(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   if (errors === 0) {
@@ -281,7 +248,7 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
       for (const key0 in data) {
         const _errs2 = errors;
         if (typeof data[key0] !== "string") {
-          validate33.errors = [{ instancePath: instancePath + "/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), schemaPath: "#/additionalProperties/type", keyword: "type", params: { type: "string" } }];
+          validate19.errors = [{ instancePath: instancePath + "/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), keyword: "type", params: { type: "string" } }];
           return false;
         }
         var valid0 = _errs2 === errors;
@@ -290,27 +257,27 @@ function validate33(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate33.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      validate19.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate33.errors = vErrors;
+  validate19.errors = vErrors;
   return errors === 0;
 }
-function validate30(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+function validate16(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   if (errors === 0) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.name === void 0 && (missing0 = "name")) {
-        validate30.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
+        validate16.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.name !== void 0) {
           const _errs1 = errors;
           if (typeof data.name !== "string") {
-            validate30.errors = [{ instancePath: instancePath + "/name", schemaPath: "#/properties/name/type", keyword: "type", params: { type: "string" } }];
+            validate16.errors = [{ instancePath: instancePath + "/name", keyword: "type", params: { type: "string" } }];
             return false;
           }
           var valid0 = _errs1 === errors;
@@ -321,7 +288,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
           if (data.category !== void 0) {
             const _errs3 = errors;
             if (typeof data.category !== "string") {
-              validate30.errors = [{ instancePath: instancePath + "/category", schemaPath: "#/properties/category/type", keyword: "type", params: { type: "string" } }];
+              validate16.errors = [{ instancePath: instancePath + "/category", keyword: "type", params: { type: "string" } }];
               return false;
             }
             var valid0 = _errs3 === errors;
@@ -332,7 +299,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
             if (data.language !== void 0) {
               const _errs5 = errors;
               if (typeof data.language !== "string") {
-                validate30.errors = [{ instancePath: instancePath + "/language", schemaPath: "#/properties/language/type", keyword: "type", params: { type: "string" } }];
+                validate16.errors = [{ instancePath: instancePath + "/language", keyword: "type", params: { type: "string" } }];
                 return false;
               }
               var valid0 = _errs5 === errors;
@@ -343,7 +310,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
               if (data.namespace !== void 0) {
                 const _errs7 = errors;
                 if (typeof data.namespace !== "string") {
-                  validate30.errors = [{ instancePath: instancePath + "/namespace", schemaPath: "#/properties/namespace/type", keyword: "type", params: { type: "string" } }];
+                  validate16.errors = [{ instancePath: instancePath + "/namespace", keyword: "type", params: { type: "string" } }];
                   return false;
                 }
                 var valid0 = _errs7 === errors;
@@ -357,30 +324,30 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
                   const _errs10 = errors;
                   let valid1 = false;
                   const _errs11 = errors;
-                  if (!validate31(data4, { instancePath: instancePath + "/processed_params", parentData: data, parentDataProperty: "processed_params", rootData })) {
-                    vErrors = vErrors === null ? validate31.errors : vErrors.concat(validate31.errors);
+                  if (!validate17(data4, { instancePath: instancePath + "/processed_params" })) {
+                    vErrors = vErrors === null ? validate17.errors : vErrors.concat(validate17.errors);
                     errors = vErrors.length;
                   }
                   var _valid0 = _errs11 === errors;
                   valid1 = valid1 || _valid0;
                   if (!valid1) {
                     const _errs12 = errors;
-                    if (!validate33(data4, { instancePath: instancePath + "/processed_params", parentData: data, parentDataProperty: "processed_params", rootData })) {
-                      vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
+                    if (!validate19(data4, { instancePath: instancePath + "/processed_params" })) {
+                      vErrors = vErrors === null ? validate19.errors : vErrors.concat(validate19.errors);
                       errors = vErrors.length;
                     }
                     var _valid0 = _errs12 === errors;
                     valid1 = valid1 || _valid0;
                   }
                   if (!valid1) {
-                    const err0 = { instancePath: instancePath + "/processed_params", schemaPath: "#/properties/processed_params/anyOf", keyword: "anyOf", params: {} };
+                    const err0 = { instancePath: instancePath + "/processed_params", keyword: "anyOf", params: {} };
                     if (vErrors === null) {
                       vErrors = [err0];
                     } else {
                       vErrors.push(err0);
                     }
                     errors++;
-                    validate30.errors = vErrors;
+                    validate16.errors = vErrors;
                     return false;
                   } else {
                     errors = _errs10;
@@ -402,120 +369,37 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate30.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      validate16.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate30.errors = vErrors;
+  validate16.errors = vErrors;
   return errors === 0;
 }
-const schema15 = { "type": "string" };
-function validate36(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (typeof data !== "string") {
-    validate36.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "string" } }];
-    return false;
-  }
-  validate36.errors = vErrors;
-  return errors === 0;
-}
-const schema16 = { "type": "string" };
-function validate38(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (typeof data !== "string") {
-    validate38.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "string" } }];
-    return false;
-  }
-  validate38.errors = vErrors;
-  return errors === 0;
-}
-const schema17 = { "type": "integer" };
-function validate40(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (!(typeof data == "number" && (!(data % 1) && !isNaN(data)) && isFinite(data))) {
-    validate40.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "integer" } }];
-    return false;
-  }
-  validate40.errors = vErrors;
-  return errors === 0;
-}
-const schema18 = { "type": "integer" };
-function validate42(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (!(typeof data == "number" && (!(data % 1) && !isNaN(data)) && isFinite(data))) {
-    validate42.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "integer" } }];
-    return false;
-  }
-  validate42.errors = vErrors;
-  return errors === 0;
-}
-const schema19 = { "type": "string", "const": "AgentBot" };
-function validate44(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (typeof data !== "string") {
-    validate44.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "string" } }];
-    return false;
-  }
-  if ("AgentBot" !== data) {
-    validate44.errors = [{ instancePath, schemaPath: "#/const", keyword: "const", params: { allowedValue: "AgentBot" } }];
-    return false;
-  }
-  validate44.errors = vErrors;
-  return errors === 0;
-}
-const schema20 = { "type": "integer" };
-function validate46(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (!(typeof data == "number" && (!(data % 1) && !isNaN(data)) && isFinite(data))) {
-    validate46.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "integer" } }];
-    return false;
-  }
-  validate46.errors = vErrors;
-  return errors === 0;
-}
-const schema21 = { "type": "string" };
-function validate48(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (typeof data !== "string") {
-    validate48.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "string" } }];
-    return false;
-  }
-  validate48.errors = vErrors;
-  return errors === 0;
-}
-const schema22 = { "type": "string" };
-function validate52(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (typeof data !== "string") {
-    validate52.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "string" } }];
-    return false;
-  }
-  validate52.errors = vErrors;
-  return errors === 0;
-}
-function validate23(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+function validate15(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   if (errors === 0) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.content === void 0 && (missing0 = "content")) {
-        validate23.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
+        validate15.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.content !== void 0) {
+          let data0 = data.content;
           const _errs1 = errors;
-          if (!validate24(data.content, { instancePath: instancePath + "/content", parentData: data, parentDataProperty: "content", rootData })) {
-            vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
-            errors = vErrors.length;
+          const _errs2 = errors;
+          if (errors === _errs2) {
+            if (typeof data0 === "string") {
+              if (func2(data0) > 15e4) {
+                validate15.errors = [{ instancePath: instancePath + "/content", keyword: "maxLength", params: { limit: 15e4 } }];
+                return false;
+              }
+            } else {
+              validate15.errors = [{ instancePath: instancePath + "/content", keyword: "type", params: { type: "string" } }];
+              return false;
+            }
           }
           var valid0 = _errs1 === errors;
         } else {
@@ -523,144 +407,157 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
         }
         if (valid0) {
           if (data.message_type !== void 0) {
-            const _errs2 = errors;
-            if (!validate26(data.message_type, { instancePath: instancePath + "/message_type", parentData: data, parentDataProperty: "message_type", rootData })) {
-              vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
-              errors = vErrors.length;
+            let data1 = data.message_type;
+            const _errs4 = errors;
+            if (typeof data1 !== "string") {
+              validate15.errors = [{ instancePath: instancePath + "/message_type", keyword: "type", params: { type: "string" } }];
+              return false;
             }
-            var valid0 = _errs2 === errors;
+            if (!(data1 === "incoming" || data1 === "outgoing" || data1 === "activity" || data1 === "template")) {
+              validate15.errors = [{ instancePath: instancePath + "/message_type", keyword: "enum", params: { allowedValues: ["incoming", "outgoing", "activity", "template"] } }];
+              return false;
+            }
+            var valid0 = _errs4 === errors;
           } else {
             var valid0 = true;
           }
           if (valid0) {
             if (data.private !== void 0) {
-              const _errs3 = errors;
-              if (!validate28(data.private, { instancePath: instancePath + "/private", parentData: data, parentDataProperty: "private", rootData })) {
-                vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-                errors = vErrors.length;
+              const _errs7 = errors;
+              if (typeof data.private !== "boolean") {
+                validate15.errors = [{ instancePath: instancePath + "/private", keyword: "type", params: { type: "boolean" } }];
+                return false;
               }
-              var valid0 = _errs3 === errors;
+              var valid0 = _errs7 === errors;
             } else {
               var valid0 = true;
             }
             if (valid0) {
               if (data.template_params !== void 0) {
-                const _errs4 = errors;
-                if (!validate30(data.template_params, { instancePath: instancePath + "/template_params", parentData: data, parentDataProperty: "template_params", rootData })) {
-                  vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);
+                const _errs10 = errors;
+                if (!validate16(data.template_params, { instancePath: instancePath + "/template_params" })) {
+                  vErrors = vErrors === null ? validate16.errors : vErrors.concat(validate16.errors);
                   errors = vErrors.length;
                 }
-                var valid0 = _errs4 === errors;
+                var valid0 = _errs10 === errors;
               } else {
                 var valid0 = true;
               }
               if (valid0) {
                 if (data.echo_id !== void 0) {
-                  const _errs5 = errors;
-                  if (!validate36(data.echo_id, { instancePath: instancePath + "/echo_id", parentData: data, parentDataProperty: "echo_id", rootData })) {
-                    vErrors = vErrors === null ? validate36.errors : vErrors.concat(validate36.errors);
-                    errors = vErrors.length;
+                  const _errs11 = errors;
+                  if (typeof data.echo_id !== "string") {
+                    validate15.errors = [{ instancePath: instancePath + "/echo_id", keyword: "type", params: { type: "string" } }];
+                    return false;
                   }
-                  var valid0 = _errs5 === errors;
+                  var valid0 = _errs11 === errors;
                 } else {
                   var valid0 = true;
                 }
                 if (valid0) {
                   if (data.source_id !== void 0) {
-                    const _errs6 = errors;
-                    if (!validate38(data.source_id, { instancePath: instancePath + "/source_id", parentData: data, parentDataProperty: "source_id", rootData })) {
-                      vErrors = vErrors === null ? validate38.errors : vErrors.concat(validate38.errors);
-                      errors = vErrors.length;
+                    const _errs14 = errors;
+                    if (typeof data.source_id !== "string") {
+                      validate15.errors = [{ instancePath: instancePath + "/source_id", keyword: "type", params: { type: "string" } }];
+                      return false;
                     }
-                    var valid0 = _errs6 === errors;
+                    var valid0 = _errs14 === errors;
                   } else {
                     var valid0 = true;
                   }
                   if (valid0) {
                     if (data.external_created_at !== void 0) {
-                      const _errs7 = errors;
-                      if (!validate40(data.external_created_at, { instancePath: instancePath + "/external_created_at", parentData: data, parentDataProperty: "external_created_at", rootData })) {
-                        vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
-                        errors = vErrors.length;
+                      let data6 = data.external_created_at;
+                      const _errs17 = errors;
+                      if (!(typeof data6 == "number" && (!(data6 % 1) && !isNaN(data6)) && isFinite(data6))) {
+                        validate15.errors = [{ instancePath: instancePath + "/external_created_at", keyword: "type", params: { type: "integer" } }];
+                        return false;
                       }
-                      var valid0 = _errs7 === errors;
+                      var valid0 = _errs17 === errors;
                     } else {
                       var valid0 = true;
                     }
                     if (valid0) {
                       if (data.campaign_id !== void 0) {
-                        const _errs8 = errors;
-                        if (!validate42(data.campaign_id, { instancePath: instancePath + "/campaign_id", parentData: data, parentDataProperty: "campaign_id", rootData })) {
-                          vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);
-                          errors = vErrors.length;
+                        let data7 = data.campaign_id;
+                        const _errs20 = errors;
+                        if (!(typeof data7 == "number" && (!(data7 % 1) && !isNaN(data7)) && isFinite(data7))) {
+                          validate15.errors = [{ instancePath: instancePath + "/campaign_id", keyword: "type", params: { type: "integer" } }];
+                          return false;
                         }
-                        var valid0 = _errs8 === errors;
+                        var valid0 = _errs20 === errors;
                       } else {
                         var valid0 = true;
                       }
                       if (valid0) {
                         if (data.sender_type !== void 0) {
-                          const _errs9 = errors;
-                          if (!validate44(data.sender_type, { instancePath: instancePath + "/sender_type", parentData: data, parentDataProperty: "sender_type", rootData })) {
-                            vErrors = vErrors === null ? validate44.errors : vErrors.concat(validate44.errors);
-                            errors = vErrors.length;
+                          let data8 = data.sender_type;
+                          const _errs23 = errors;
+                          if (typeof data8 !== "string") {
+                            validate15.errors = [{ instancePath: instancePath + "/sender_type", keyword: "type", params: { type: "string" } }];
+                            return false;
                           }
-                          var valid0 = _errs9 === errors;
+                          if ("AgentBot" !== data8) {
+                            validate15.errors = [{ instancePath: instancePath + "/sender_type", keyword: "const", params: { allowedValue: "AgentBot" } }];
+                            return false;
+                          }
+                          var valid0 = _errs23 === errors;
                         } else {
                           var valid0 = true;
                         }
                         if (valid0) {
                           if (data.sender_id !== void 0) {
-                            const _errs10 = errors;
-                            if (!validate46(data.sender_id, { instancePath: instancePath + "/sender_id", parentData: data, parentDataProperty: "sender_id", rootData })) {
-                              vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
-                              errors = vErrors.length;
+                            let data9 = data.sender_id;
+                            const _errs26 = errors;
+                            if (!(typeof data9 == "number" && (!(data9 % 1) && !isNaN(data9)) && isFinite(data9))) {
+                              validate15.errors = [{ instancePath: instancePath + "/sender_id", keyword: "type", params: { type: "integer" } }];
+                              return false;
                             }
-                            var valid0 = _errs10 === errors;
+                            var valid0 = _errs26 === errors;
                           } else {
                             var valid0 = true;
                           }
                           if (valid0) {
                             if (data.cc_emails !== void 0) {
-                              const _errs11 = errors;
-                              if (!validate48(data.cc_emails, { instancePath: instancePath + "/cc_emails", parentData: data, parentDataProperty: "cc_emails", rootData })) {
-                                vErrors = vErrors === null ? validate48.errors : vErrors.concat(validate48.errors);
-                                errors = vErrors.length;
+                              const _errs29 = errors;
+                              if (typeof data.cc_emails !== "string") {
+                                validate15.errors = [{ instancePath: instancePath + "/cc_emails", keyword: "type", params: { type: "string" } }];
+                                return false;
                               }
-                              var valid0 = _errs11 === errors;
+                              var valid0 = _errs29 === errors;
                             } else {
                               var valid0 = true;
                             }
                             if (valid0) {
                               if (data.bcc_emails !== void 0) {
-                                const _errs12 = errors;
-                                if (!validate48(data.bcc_emails, { instancePath: instancePath + "/bcc_emails", parentData: data, parentDataProperty: "bcc_emails", rootData })) {
-                                  vErrors = vErrors === null ? validate48.errors : vErrors.concat(validate48.errors);
-                                  errors = vErrors.length;
+                                const _errs32 = errors;
+                                if (typeof data.bcc_emails !== "string") {
+                                  validate15.errors = [{ instancePath: instancePath + "/bcc_emails", keyword: "type", params: { type: "string" } }];
+                                  return false;
                                 }
-                                var valid0 = _errs12 === errors;
+                                var valid0 = _errs32 === errors;
                               } else {
                                 var valid0 = true;
                               }
                               if (valid0) {
                                 if (data.to_emails !== void 0) {
-                                  const _errs13 = errors;
-                                  if (!validate48(data.to_emails, { instancePath: instancePath + "/to_emails", parentData: data, parentDataProperty: "to_emails", rootData })) {
-                                    vErrors = vErrors === null ? validate48.errors : vErrors.concat(validate48.errors);
-                                    errors = vErrors.length;
+                                  const _errs35 = errors;
+                                  if (typeof data.to_emails !== "string") {
+                                    validate15.errors = [{ instancePath: instancePath + "/to_emails", keyword: "type", params: { type: "string" } }];
+                                    return false;
                                   }
-                                  var valid0 = _errs13 === errors;
+                                  var valid0 = _errs35 === errors;
                                 } else {
                                   var valid0 = true;
                                 }
                                 if (valid0) {
                                   if (data.email_html_content !== void 0) {
-                                    const _errs14 = errors;
-                                    if (!validate52(data.email_html_content, { instancePath: instancePath + "/email_html_content", parentData: data, parentDataProperty: "email_html_content", rootData })) {
-                                      vErrors = vErrors === null ? validate52.errors : vErrors.concat(validate52.errors);
-                                      errors = vErrors.length;
+                                    const _errs38 = errors;
+                                    if (typeof data.email_html_content !== "string") {
+                                      validate15.errors = [{ instancePath: instancePath + "/email_html_content", keyword: "type", params: { type: "string" } }];
+                                      return false;
                                     }
-                                    var valid0 = _errs14 === errors;
+                                    var valid0 = _errs38 === errors;
                                   } else {
                                     var valid0 = true;
                                   }
@@ -679,15 +576,15 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate23.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      validate15.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate23.errors = vErrors;
+  validate15.errors = vErrors;
   return errors === 0;
 }
-const schema23 = { "type": "object", "additionalProperties": false, "properties": { "in_reply_to": { "type": "integer", "minimum": 1 }, "in_reply_to_external_id": { "type": "string", "minLength": 1 } } };
-function validate55(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+const schema29 = { "type": "object", "additionalProperties": false, "properties": { "in_reply_to": { "type": "integer", "minimum": 1 }, "in_reply_to_external_id": { "type": "string", "minLength": 1 } } };
+function validate23(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   if (errors === 0) {
@@ -695,7 +592,7 @@ function validate55(data, { instancePath = "", parentData, parentDataProperty, r
       const _errs1 = errors;
       for (const key0 in data) {
         if (!(key0 === "in_reply_to" || key0 === "in_reply_to_external_id")) {
-          validate55.errors = [{ instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } }];
+          validate23.errors = [{ instancePath, keyword: "additionalProperties", params: { additionalProperty: key0 } }];
           return false;
           break;
         }
@@ -705,13 +602,13 @@ function validate55(data, { instancePath = "", parentData, parentDataProperty, r
           let data0 = data.in_reply_to;
           const _errs2 = errors;
           if (!(typeof data0 == "number" && (!(data0 % 1) && !isNaN(data0)) && isFinite(data0))) {
-            validate55.errors = [{ instancePath: instancePath + "/in_reply_to", schemaPath: "#/properties/in_reply_to/type", keyword: "type", params: { type: "integer" } }];
+            validate23.errors = [{ instancePath: instancePath + "/in_reply_to", keyword: "type", params: { type: "integer" } }];
             return false;
           }
           if (errors === _errs2) {
             if (typeof data0 == "number" && isFinite(data0)) {
               if (data0 < 1 || isNaN(data0)) {
-                validate55.errors = [{ instancePath: instancePath + "/in_reply_to", schemaPath: "#/properties/in_reply_to/minimum", keyword: "minimum", params: { comparison: ">=", limit: 1 } }];
+                validate23.errors = [{ instancePath: instancePath + "/in_reply_to", keyword: "minimum", params: { comparison: ">=", limit: 1 } }];
                 return false;
               }
             }
@@ -727,11 +624,11 @@ function validate55(data, { instancePath = "", parentData, parentDataProperty, r
             if (errors === _errs4) {
               if (typeof data1 === "string") {
                 if (func2(data1) < 1) {
-                  validate55.errors = [{ instancePath: instancePath + "/in_reply_to_external_id", schemaPath: "#/properties/in_reply_to_external_id/minLength", keyword: "minLength", params: { limit: 1 } }];
+                  validate23.errors = [{ instancePath: instancePath + "/in_reply_to_external_id", keyword: "minLength", params: { limit: 1 } }];
                   return false;
                 }
               } else {
-                validate55.errors = [{ instancePath: instancePath + "/in_reply_to_external_id", schemaPath: "#/properties/in_reply_to_external_id/type", keyword: "type", params: { type: "string" } }];
+                validate23.errors = [{ instancePath: instancePath + "/in_reply_to_external_id", keyword: "type", params: { type: "string" } }];
                 return false;
               }
             }
@@ -742,19 +639,19 @@ function validate55(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate55.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      validate23.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate55.errors = vErrors;
+  validate23.errors = vErrors;
   return errors === 0;
 }
-function validate22(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+function validate14(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   const _errs0 = errors;
-  if (!validate23(data, { instancePath, parentData, parentDataProperty, rootData })) {
-    vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+  if (!validate15(data, { instancePath })) {
+    vErrors = vErrors === null ? validate15.errors : vErrors.concat(validate15.errors);
     errors = vErrors.length;
   }
   var valid0 = _errs0 === errors;
@@ -766,11 +663,11 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
           let data0 = data.content_type;
           const _errs3 = errors;
           if (typeof data0 !== "string") {
-            validate22.errors = [{ instancePath: instancePath + "/content_type", schemaPath: "#/allOf/1/properties/content_type/type", keyword: "type", params: { type: "string" } }];
+            validate14.errors = [{ instancePath: instancePath + "/content_type", keyword: "type", params: { type: "string" } }];
             return false;
           }
           if ("text" !== data0) {
-            validate22.errors = [{ instancePath: instancePath + "/content_type", schemaPath: "#/allOf/1/properties/content_type/const", keyword: "const", params: { allowedValue: "text" } }];
+            validate14.errors = [{ instancePath: instancePath + "/content_type", keyword: "const", params: { allowedValue: "text" } }];
             return false;
           }
           var valid1 = _errs3 === errors;
@@ -780,8 +677,8 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
         if (valid1) {
           if (data.content_attributes !== void 0) {
             const _errs5 = errors;
-            if (!validate55(data.content_attributes, { instancePath: instancePath + "/content_attributes", parentData: data, parentDataProperty: "content_attributes", rootData })) {
-              vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
+            if (!validate23(data.content_attributes, { instancePath: instancePath + "/content_attributes" })) {
+              vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
               errors = vErrors.length;
             }
             var valid1 = _errs5 === errors;
@@ -790,33 +687,33 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        validate22.errors = [{ instancePath, schemaPath: "#/allOf/1/type", keyword: "type", params: { type: "object" } }];
+        validate14.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
         return false;
       }
     }
     var valid0 = _errs1 === errors;
   }
-  validate22.errors = vErrors;
+  validate14.errors = vErrors;
   return errors === 0;
 }
-const validate1 = validate57;
-const schema24 = { "allOf": [{ "$ref": "#/components/schemas/MessageFields" }, { "type": "object", "required": ["content_type", "content_attributes"], "properties": { "content_type": { "type": "string", "const": "input_select" }, "content_attributes": { "$ref": "#/components/schemas/InputSelectContentAttributes" } } }] };
-const schema25 = { "type": "object", "required": ["items"], "properties": { "items": { "type": "array", "minItems": 1, "items": { "$ref": "#/components/schemas/InputSelectItem" } } } };
-const schema26 = { "type": "object", "additionalProperties": false, "required": ["title", "value"], "properties": { "title": { "type": "string", "minLength": 1 }, "value": { "type": "string", "minLength": 1 } } };
-function validate60(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+const validate1 = validate25;
+const schema30 = { "allOf": [{ "$ref": "#/components/schemas/MessageFields" }, { "type": "object", "required": ["content_type", "content_attributes"], "properties": { "content_type": { "type": "string", "const": "input_select" }, "content_attributes": { "$ref": "#/components/schemas/InputSelectContentAttributes" } } }] };
+const schema31 = { "type": "object", "required": ["items"], "properties": { "items": { "type": "array", "minItems": 1, "items": { "$ref": "#/components/schemas/InputSelectItem" } } } };
+const schema32 = { "type": "object", "additionalProperties": false, "required": ["title", "value"], "properties": { "title": { "type": "string", "minLength": 1 }, "value": { "type": "string", "minLength": 1 } } };
+function validate28(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   if (errors === 0) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.title === void 0 && (missing0 = "title") || data.value === void 0 && (missing0 = "value")) {
-        validate60.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
+        validate28.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         const _errs1 = errors;
         for (const key0 in data) {
           if (!(key0 === "title" || key0 === "value")) {
-            validate60.errors = [{ instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } }];
+            validate28.errors = [{ instancePath, keyword: "additionalProperties", params: { additionalProperty: key0 } }];
             return false;
             break;
           }
@@ -828,11 +725,11 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
             if (errors === _errs2) {
               if (typeof data0 === "string") {
                 if (func2(data0) < 1) {
-                  validate60.errors = [{ instancePath: instancePath + "/title", schemaPath: "#/properties/title/minLength", keyword: "minLength", params: { limit: 1 } }];
+                  validate28.errors = [{ instancePath: instancePath + "/title", keyword: "minLength", params: { limit: 1 } }];
                   return false;
                 }
               } else {
-                validate60.errors = [{ instancePath: instancePath + "/title", schemaPath: "#/properties/title/type", keyword: "type", params: { type: "string" } }];
+                validate28.errors = [{ instancePath: instancePath + "/title", keyword: "type", params: { type: "string" } }];
                 return false;
               }
             }
@@ -847,11 +744,11 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
               if (errors === _errs4) {
                 if (typeof data1 === "string") {
                   if (func2(data1) < 1) {
-                    validate60.errors = [{ instancePath: instancePath + "/value", schemaPath: "#/properties/value/minLength", keyword: "minLength", params: { limit: 1 } }];
+                    validate28.errors = [{ instancePath: instancePath + "/value", keyword: "minLength", params: { limit: 1 } }];
                     return false;
                   }
                 } else {
-                  validate60.errors = [{ instancePath: instancePath + "/value", schemaPath: "#/properties/value/type", keyword: "type", params: { type: "string" } }];
+                  validate28.errors = [{ instancePath: instancePath + "/value", keyword: "type", params: { type: "string" } }];
                   return false;
                 }
               }
@@ -863,21 +760,21 @@ function validate60(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate60.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      validate28.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate60.errors = vErrors;
+  validate28.errors = vErrors;
   return errors === 0;
 }
-function validate59(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+function validate27(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   if (errors === 0) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.items === void 0 && (missing0 = "items")) {
-        validate59.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
+        validate27.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.items !== void 0) {
@@ -886,15 +783,15 @@ function validate59(data, { instancePath = "", parentData, parentDataProperty, r
           if (errors === _errs1) {
             if (Array.isArray(data0)) {
               if (data0.length < 1) {
-                validate59.errors = [{ instancePath: instancePath + "/items", schemaPath: "#/properties/items/minItems", keyword: "minItems", params: { limit: 1 } }];
+                validate27.errors = [{ instancePath: instancePath + "/items", keyword: "minItems", params: { limit: 1 } }];
                 return false;
               } else {
                 var valid1 = true;
                 const len0 = data0.length;
                 for (let i0 = 0; i0 < len0; i0++) {
                   const _errs3 = errors;
-                  if (!validate60(data0[i0], { instancePath: instancePath + "/items/" + i0, parentData: data0, parentDataProperty: i0, rootData })) {
-                    vErrors = vErrors === null ? validate60.errors : vErrors.concat(validate60.errors);
+                  if (!validate28(data0[i0], { instancePath: instancePath + "/items/" + i0 })) {
+                    vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
                     errors = vErrors.length;
                   }
                   var valid1 = _errs3 === errors;
@@ -904,26 +801,26 @@ function validate59(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              validate59.errors = [{ instancePath: instancePath + "/items", schemaPath: "#/properties/items/type", keyword: "type", params: { type: "array" } }];
+              validate27.errors = [{ instancePath: instancePath + "/items", keyword: "type", params: { type: "array" } }];
               return false;
             }
           }
         }
       }
     } else {
-      validate59.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      validate27.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate59.errors = vErrors;
+  validate27.errors = vErrors;
   return errors === 0;
 }
-function validate57(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+function validate25(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   const _errs0 = errors;
-  if (!validate23(data, { instancePath, parentData, parentDataProperty, rootData })) {
-    vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+  if (!validate15(data, { instancePath })) {
+    vErrors = vErrors === null ? validate15.errors : vErrors.concat(validate15.errors);
     errors = vErrors.length;
   }
   var valid0 = _errs0 === errors;
@@ -933,18 +830,18 @@ function validate57(data, { instancePath = "", parentData, parentDataProperty, r
       if (data && typeof data == "object" && !Array.isArray(data)) {
         let missing0;
         if (data.content_type === void 0 && (missing0 = "content_type") || data.content_attributes === void 0 && (missing0 = "content_attributes")) {
-          validate57.errors = [{ instancePath, schemaPath: "#/allOf/1/required", keyword: "required", params: { missingProperty: missing0 } }];
+          validate25.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
           return false;
         } else {
           if (data.content_type !== void 0) {
             let data0 = data.content_type;
             const _errs3 = errors;
             if (typeof data0 !== "string") {
-              validate57.errors = [{ instancePath: instancePath + "/content_type", schemaPath: "#/allOf/1/properties/content_type/type", keyword: "type", params: { type: "string" } }];
+              validate25.errors = [{ instancePath: instancePath + "/content_type", keyword: "type", params: { type: "string" } }];
               return false;
             }
             if ("input_select" !== data0) {
-              validate57.errors = [{ instancePath: instancePath + "/content_type", schemaPath: "#/allOf/1/properties/content_type/const", keyword: "const", params: { allowedValue: "input_select" } }];
+              validate25.errors = [{ instancePath: instancePath + "/content_type", keyword: "const", params: { allowedValue: "input_select" } }];
               return false;
             }
             var valid1 = _errs3 === errors;
@@ -954,8 +851,8 @@ function validate57(data, { instancePath = "", parentData, parentDataProperty, r
           if (valid1) {
             if (data.content_attributes !== void 0) {
               const _errs5 = errors;
-              if (!validate59(data.content_attributes, { instancePath: instancePath + "/content_attributes", parentData: data, parentDataProperty: "content_attributes", rootData })) {
-                vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
+              if (!validate27(data.content_attributes, { instancePath: instancePath + "/content_attributes" })) {
+                vErrors = vErrors === null ? validate27.errors : vErrors.concat(validate27.errors);
                 errors = vErrors.length;
               }
               var valid1 = _errs5 === errors;
@@ -965,35 +862,35 @@ function validate57(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        validate57.errors = [{ instancePath, schemaPath: "#/allOf/1/type", keyword: "type", params: { type: "object" } }];
+        validate25.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
         return false;
       }
     }
     var valid0 = _errs1 === errors;
   }
-  validate57.errors = vErrors;
+  validate25.errors = vErrors;
   return errors === 0;
 }
-const validate2 = validate63;
-const schema27 = { "allOf": [{ "$ref": "#/components/schemas/MessageFields" }, { "type": "object", "required": ["content_type", "content_attributes"], "properties": { "content_type": { "type": "string", "const": "cards" }, "content_attributes": { "$ref": "#/components/schemas/CardsContentAttributes" } } }] };
-const schema28 = { "type": "object", "required": ["items"], "properties": { "items": { "type": "array", "minItems": 1, "items": { "$ref": "#/components/schemas/Card" } } } };
-const schema29 = { "type": "object", "additionalProperties": false, "required": ["title", "actions"], "properties": { "title": { "type": "string", "minLength": 1 }, "description": { "type": "string" }, "media_url": { "type": "string", "format": "uri" }, "actions": { "type": "array", "minItems": 1, "items": { "$ref": "#/components/schemas/CardAction" } } } };
-const schema30 = { "if": { "required": ["type"], "properties": { "type": { "enum": ["link"] } } }, "then": { "$ref": "#/components/schemas/CardLinkAction" }, "else": { "if": { "required": ["type"], "properties": { "type": { "enum": ["postback"] } } }, "then": { "$ref": "#/components/schemas/CardPostbackAction" }, "else": { "required": ["type"], "properties": { "type": { "enum": ["link", "postback"] } } } } };
-const schema31 = { "type": "object", "additionalProperties": false, "required": ["type", "text", "uri"], "properties": { "type": { "type": "string", "const": "link" }, "text": { "type": "string", "minLength": 1 }, "uri": { "type": "string", "format": "uri" } } };
-function validate68(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+const validate2 = validate31;
+const schema33 = { "allOf": [{ "$ref": "#/components/schemas/MessageFields" }, { "type": "object", "required": ["content_type", "content_attributes"], "properties": { "content_type": { "type": "string", "const": "cards" }, "content_attributes": { "$ref": "#/components/schemas/CardsContentAttributes" } } }] };
+const schema34 = { "type": "object", "required": ["items"], "properties": { "items": { "type": "array", "minItems": 1, "items": { "$ref": "#/components/schemas/Card" } } } };
+const schema35 = { "type": "object", "additionalProperties": false, "required": ["title", "actions"], "properties": { "title": { "type": "string", "minLength": 1 }, "description": { "type": "string" }, "media_url": { "type": "string", "format": "uri" }, "actions": { "type": "array", "minItems": 1, "items": { "$ref": "#/components/schemas/CardAction" } } } };
+const schema36 = { "if": { "required": ["type"], "properties": { "type": { "enum": ["link"] } } }, "then": { "$ref": "#/components/schemas/CardLinkAction" }, "else": { "if": { "required": ["type"], "properties": { "type": { "enum": ["postback"] } } }, "then": { "$ref": "#/components/schemas/CardPostbackAction" }, "else": { "required": ["type"], "properties": { "type": { "enum": ["link", "postback"] } } } } };
+const schema37 = { "type": "object", "additionalProperties": false, "required": ["type", "text", "uri"], "properties": { "type": { "type": "string", "const": "link" }, "text": { "type": "string", "minLength": 1 }, "uri": { "type": "string", "format": "uri" } } };
+function validate36(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   if (errors === 0) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.type === void 0 && (missing0 = "type") || data.text === void 0 && (missing0 = "text") || data.uri === void 0 && (missing0 = "uri")) {
-        validate68.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
+        validate36.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         const _errs1 = errors;
         for (const key0 in data) {
           if (!(key0 === "type" || key0 === "text" || key0 === "uri")) {
-            validate68.errors = [{ instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } }];
+            validate36.errors = [{ instancePath, keyword: "additionalProperties", params: { additionalProperty: key0 } }];
             return false;
             break;
           }
@@ -1003,11 +900,11 @@ function validate68(data, { instancePath = "", parentData, parentDataProperty, r
             let data0 = data.type;
             const _errs2 = errors;
             if (typeof data0 !== "string") {
-              validate68.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/properties/type/type", keyword: "type", params: { type: "string" } }];
+              validate36.errors = [{ instancePath: instancePath + "/type", keyword: "type", params: { type: "string" } }];
               return false;
             }
             if ("link" !== data0) {
-              validate68.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "link" } }];
+              validate36.errors = [{ instancePath: instancePath + "/type", keyword: "const", params: { allowedValue: "link" } }];
               return false;
             }
             var valid0 = _errs2 === errors;
@@ -1021,11 +918,11 @@ function validate68(data, { instancePath = "", parentData, parentDataProperty, r
               if (errors === _errs4) {
                 if (typeof data1 === "string") {
                   if (func2(data1) < 1) {
-                    validate68.errors = [{ instancePath: instancePath + "/text", schemaPath: "#/properties/text/minLength", keyword: "minLength", params: { limit: 1 } }];
+                    validate36.errors = [{ instancePath: instancePath + "/text", keyword: "minLength", params: { limit: 1 } }];
                     return false;
                   }
                 } else {
-                  validate68.errors = [{ instancePath: instancePath + "/text", schemaPath: "#/properties/text/type", keyword: "type", params: { type: "string" } }];
+                  validate36.errors = [{ instancePath: instancePath + "/text", keyword: "type", params: { type: "string" } }];
                   return false;
                 }
               }
@@ -1039,7 +936,7 @@ function validate68(data, { instancePath = "", parentData, parentDataProperty, r
                 if (errors === _errs6) {
                   if (errors === _errs6) {
                     if (!(typeof data.uri === "string")) {
-                      validate68.errors = [{ instancePath: instancePath + "/uri", schemaPath: "#/properties/uri/type", keyword: "type", params: { type: "string" } }];
+                      validate36.errors = [{ instancePath: instancePath + "/uri", keyword: "type", params: { type: "string" } }];
                       return false;
                     }
                   }
@@ -1053,28 +950,28 @@ function validate68(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate68.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      validate36.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate68.errors = vErrors;
+  validate36.errors = vErrors;
   return errors === 0;
 }
-const schema32 = { "type": "object", "additionalProperties": false, "required": ["type", "text", "payload"], "properties": { "type": { "type": "string", "const": "postback" }, "text": { "type": "string", "minLength": 1 }, "payload": { "type": "string", "minLength": 1 } } };
-function validate70(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+const schema38 = { "type": "object", "additionalProperties": false, "required": ["type", "text", "payload"], "properties": { "type": { "type": "string", "const": "postback" }, "text": { "type": "string", "minLength": 1 }, "payload": { "type": "string", "minLength": 1 } } };
+function validate38(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   if (errors === 0) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.type === void 0 && (missing0 = "type") || data.text === void 0 && (missing0 = "text") || data.payload === void 0 && (missing0 = "payload")) {
-        validate70.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
+        validate38.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         const _errs1 = errors;
         for (const key0 in data) {
           if (!(key0 === "type" || key0 === "text" || key0 === "payload")) {
-            validate70.errors = [{ instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } }];
+            validate38.errors = [{ instancePath, keyword: "additionalProperties", params: { additionalProperty: key0 } }];
             return false;
             break;
           }
@@ -1084,11 +981,11 @@ function validate70(data, { instancePath = "", parentData, parentDataProperty, r
             let data0 = data.type;
             const _errs2 = errors;
             if (typeof data0 !== "string") {
-              validate70.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/properties/type/type", keyword: "type", params: { type: "string" } }];
+              validate38.errors = [{ instancePath: instancePath + "/type", keyword: "type", params: { type: "string" } }];
               return false;
             }
             if ("postback" !== data0) {
-              validate70.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/properties/type/const", keyword: "const", params: { allowedValue: "postback" } }];
+              validate38.errors = [{ instancePath: instancePath + "/type", keyword: "const", params: { allowedValue: "postback" } }];
               return false;
             }
             var valid0 = _errs2 === errors;
@@ -1102,11 +999,11 @@ function validate70(data, { instancePath = "", parentData, parentDataProperty, r
               if (errors === _errs4) {
                 if (typeof data1 === "string") {
                   if (func2(data1) < 1) {
-                    validate70.errors = [{ instancePath: instancePath + "/text", schemaPath: "#/properties/text/minLength", keyword: "minLength", params: { limit: 1 } }];
+                    validate38.errors = [{ instancePath: instancePath + "/text", keyword: "minLength", params: { limit: 1 } }];
                     return false;
                   }
                 } else {
-                  validate70.errors = [{ instancePath: instancePath + "/text", schemaPath: "#/properties/text/type", keyword: "type", params: { type: "string" } }];
+                  validate38.errors = [{ instancePath: instancePath + "/text", keyword: "type", params: { type: "string" } }];
                   return false;
                 }
               }
@@ -1121,11 +1018,11 @@ function validate70(data, { instancePath = "", parentData, parentDataProperty, r
                 if (errors === _errs6) {
                   if (typeof data2 === "string") {
                     if (func2(data2) < 1) {
-                      validate70.errors = [{ instancePath: instancePath + "/payload", schemaPath: "#/properties/payload/minLength", keyword: "minLength", params: { limit: 1 } }];
+                      validate38.errors = [{ instancePath: instancePath + "/payload", keyword: "minLength", params: { limit: 1 } }];
                       return false;
                     }
                   } else {
-                    validate70.errors = [{ instancePath: instancePath + "/payload", schemaPath: "#/properties/payload/type", keyword: "type", params: { type: "string" } }];
+                    validate38.errors = [{ instancePath: instancePath + "/payload", keyword: "type", params: { type: "string" } }];
                     return false;
                   }
                 }
@@ -1138,14 +1035,14 @@ function validate70(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate70.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      validate38.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate70.errors = vErrors;
+  validate38.errors = vErrors;
   return errors === 0;
 }
-function validate67(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+function validate35(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   const _errs0 = errors;
@@ -1187,8 +1084,8 @@ function validate67(data, { instancePath = "", parentData, parentDataProperty, r
   let ifClause0;
   if (_valid0) {
     const _errs3 = errors;
-    if (!validate68(data, { instancePath, parentData, parentDataProperty, rootData })) {
-      vErrors = vErrors === null ? validate68.errors : vErrors.concat(validate68.errors);
+    if (!validate36(data, { instancePath })) {
+      vErrors = vErrors === null ? validate36.errors : vErrors.concat(validate36.errors);
       errors = vErrors.length;
     }
     var _valid0 = _errs3 === errors;
@@ -1235,8 +1132,8 @@ function validate67(data, { instancePath = "", parentData, parentDataProperty, r
     let ifClause1;
     if (_valid1) {
       const _errs8 = errors;
-      if (!validate70(data, { instancePath, parentData, parentDataProperty, rootData })) {
-        vErrors = vErrors === null ? validate70.errors : vErrors.concat(validate70.errors);
+      if (!validate38(data, { instancePath })) {
+        vErrors = vErrors === null ? validate38.errors : vErrors.concat(validate38.errors);
         errors = vErrors.length;
       }
       var _valid1 = _errs8 === errors;
@@ -1247,13 +1144,13 @@ function validate67(data, { instancePath = "", parentData, parentDataProperty, r
       if (data && typeof data == "object" && !Array.isArray(data)) {
         let missing2;
         if (data.type === void 0 && (missing2 = "type")) {
-          validate67.errors = [{ instancePath, schemaPath: "#/else/else/required", keyword: "required", params: { missingProperty: missing2 } }];
+          validate35.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing2 } }];
           return false;
         } else {
           if (data.type !== void 0) {
             let data2 = data.type;
             if (!(data2 === "link" || data2 === "postback")) {
-              validate67.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/else/else/properties/type/enum", keyword: "enum", params: { allowedValues: schema30.else.else.properties.type.enum } }];
+              validate35.errors = [{ instancePath: instancePath + "/type", keyword: "enum", params: { allowedValues: ["link", "postback"] } }];
               return false;
             }
           }
@@ -1264,14 +1161,14 @@ function validate67(data, { instancePath = "", parentData, parentDataProperty, r
       ifClause1 = "else";
     }
     if (!valid2) {
-      const err4 = { instancePath, schemaPath: "#/else/if", keyword: "if", params: { failingKeyword: ifClause1 } };
+      const err4 = { instancePath, keyword: "if", params: { failingKeyword: ifClause1 } };
       if (vErrors === null) {
         vErrors = [err4];
       } else {
         vErrors.push(err4);
       }
       errors++;
-      validate67.errors = vErrors;
+      validate35.errors = vErrors;
       return false;
     }
     var _valid0 = _errs4 === errors;
@@ -1279,33 +1176,33 @@ function validate67(data, { instancePath = "", parentData, parentDataProperty, r
     ifClause0 = "else";
   }
   if (!valid0) {
-    const err5 = { instancePath, schemaPath: "#/if", keyword: "if", params: { failingKeyword: ifClause0 } };
+    const err5 = { instancePath, keyword: "if", params: { failingKeyword: ifClause0 } };
     if (vErrors === null) {
       vErrors = [err5];
     } else {
       vErrors.push(err5);
     }
     errors++;
-    validate67.errors = vErrors;
+    validate35.errors = vErrors;
     return false;
   }
-  validate67.errors = vErrors;
+  validate35.errors = vErrors;
   return errors === 0;
 }
-function validate66(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+function validate34(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   if (errors === 0) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.title === void 0 && (missing0 = "title") || data.actions === void 0 && (missing0 = "actions")) {
-        validate66.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
+        validate34.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         const _errs1 = errors;
         for (const key0 in data) {
           if (!(key0 === "title" || key0 === "description" || key0 === "media_url" || key0 === "actions")) {
-            validate66.errors = [{ instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } }];
+            validate34.errors = [{ instancePath, keyword: "additionalProperties", params: { additionalProperty: key0 } }];
             return false;
             break;
           }
@@ -1317,11 +1214,11 @@ function validate66(data, { instancePath = "", parentData, parentDataProperty, r
             if (errors === _errs2) {
               if (typeof data0 === "string") {
                 if (func2(data0) < 1) {
-                  validate66.errors = [{ instancePath: instancePath + "/title", schemaPath: "#/properties/title/minLength", keyword: "minLength", params: { limit: 1 } }];
+                  validate34.errors = [{ instancePath: instancePath + "/title", keyword: "minLength", params: { limit: 1 } }];
                   return false;
                 }
               } else {
-                validate66.errors = [{ instancePath: instancePath + "/title", schemaPath: "#/properties/title/type", keyword: "type", params: { type: "string" } }];
+                validate34.errors = [{ instancePath: instancePath + "/title", keyword: "type", params: { type: "string" } }];
                 return false;
               }
             }
@@ -1333,7 +1230,7 @@ function validate66(data, { instancePath = "", parentData, parentDataProperty, r
             if (data.description !== void 0) {
               const _errs4 = errors;
               if (typeof data.description !== "string") {
-                validate66.errors = [{ instancePath: instancePath + "/description", schemaPath: "#/properties/description/type", keyword: "type", params: { type: "string" } }];
+                validate34.errors = [{ instancePath: instancePath + "/description", keyword: "type", params: { type: "string" } }];
                 return false;
               }
               var valid0 = _errs4 === errors;
@@ -1346,7 +1243,7 @@ function validate66(data, { instancePath = "", parentData, parentDataProperty, r
                 if (errors === _errs6) {
                   if (errors === _errs6) {
                     if (!(typeof data.media_url === "string")) {
-                      validate66.errors = [{ instancePath: instancePath + "/media_url", schemaPath: "#/properties/media_url/type", keyword: "type", params: { type: "string" } }];
+                      validate34.errors = [{ instancePath: instancePath + "/media_url", keyword: "type", params: { type: "string" } }];
                       return false;
                     }
                   }
@@ -1362,15 +1259,15 @@ function validate66(data, { instancePath = "", parentData, parentDataProperty, r
                   if (errors === _errs8) {
                     if (Array.isArray(data3)) {
                       if (data3.length < 1) {
-                        validate66.errors = [{ instancePath: instancePath + "/actions", schemaPath: "#/properties/actions/minItems", keyword: "minItems", params: { limit: 1 } }];
+                        validate34.errors = [{ instancePath: instancePath + "/actions", keyword: "minItems", params: { limit: 1 } }];
                         return false;
                       } else {
                         var valid1 = true;
                         const len0 = data3.length;
                         for (let i0 = 0; i0 < len0; i0++) {
                           const _errs10 = errors;
-                          if (!validate67(data3[i0], { instancePath: instancePath + "/actions/" + i0, parentData: data3, parentDataProperty: i0, rootData })) {
-                            vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
+                          if (!validate35(data3[i0], { instancePath: instancePath + "/actions/" + i0 })) {
+                            vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
                             errors = vErrors.length;
                           }
                           var valid1 = _errs10 === errors;
@@ -1380,7 +1277,7 @@ function validate66(data, { instancePath = "", parentData, parentDataProperty, r
                         }
                       }
                     } else {
-                      validate66.errors = [{ instancePath: instancePath + "/actions", schemaPath: "#/properties/actions/type", keyword: "type", params: { type: "array" } }];
+                      validate34.errors = [{ instancePath: instancePath + "/actions", keyword: "type", params: { type: "array" } }];
                       return false;
                     }
                   }
@@ -1394,21 +1291,21 @@ function validate66(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate66.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      validate34.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate66.errors = vErrors;
+  validate34.errors = vErrors;
   return errors === 0;
 }
-function validate65(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+function validate33(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   if (errors === 0) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.items === void 0 && (missing0 = "items")) {
-        validate65.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
+        validate33.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.items !== void 0) {
@@ -1417,15 +1314,15 @@ function validate65(data, { instancePath = "", parentData, parentDataProperty, r
           if (errors === _errs1) {
             if (Array.isArray(data0)) {
               if (data0.length < 1) {
-                validate65.errors = [{ instancePath: instancePath + "/items", schemaPath: "#/properties/items/minItems", keyword: "minItems", params: { limit: 1 } }];
+                validate33.errors = [{ instancePath: instancePath + "/items", keyword: "minItems", params: { limit: 1 } }];
                 return false;
               } else {
                 var valid1 = true;
                 const len0 = data0.length;
                 for (let i0 = 0; i0 < len0; i0++) {
                   const _errs3 = errors;
-                  if (!validate66(data0[i0], { instancePath: instancePath + "/items/" + i0, parentData: data0, parentDataProperty: i0, rootData })) {
-                    vErrors = vErrors === null ? validate66.errors : vErrors.concat(validate66.errors);
+                  if (!validate34(data0[i0], { instancePath: instancePath + "/items/" + i0 })) {
+                    vErrors = vErrors === null ? validate34.errors : vErrors.concat(validate34.errors);
                     errors = vErrors.length;
                   }
                   var valid1 = _errs3 === errors;
@@ -1435,26 +1332,26 @@ function validate65(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              validate65.errors = [{ instancePath: instancePath + "/items", schemaPath: "#/properties/items/type", keyword: "type", params: { type: "array" } }];
+              validate33.errors = [{ instancePath: instancePath + "/items", keyword: "type", params: { type: "array" } }];
               return false;
             }
           }
         }
       }
     } else {
-      validate65.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      validate33.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate65.errors = vErrors;
+  validate33.errors = vErrors;
   return errors === 0;
 }
-function validate63(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+function validate31(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   const _errs0 = errors;
-  if (!validate23(data, { instancePath, parentData, parentDataProperty, rootData })) {
-    vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+  if (!validate15(data, { instancePath })) {
+    vErrors = vErrors === null ? validate15.errors : vErrors.concat(validate15.errors);
     errors = vErrors.length;
   }
   var valid0 = _errs0 === errors;
@@ -1464,18 +1361,18 @@ function validate63(data, { instancePath = "", parentData, parentDataProperty, r
       if (data && typeof data == "object" && !Array.isArray(data)) {
         let missing0;
         if (data.content_type === void 0 && (missing0 = "content_type") || data.content_attributes === void 0 && (missing0 = "content_attributes")) {
-          validate63.errors = [{ instancePath, schemaPath: "#/allOf/1/required", keyword: "required", params: { missingProperty: missing0 } }];
+          validate31.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
           return false;
         } else {
           if (data.content_type !== void 0) {
             let data0 = data.content_type;
             const _errs3 = errors;
             if (typeof data0 !== "string") {
-              validate63.errors = [{ instancePath: instancePath + "/content_type", schemaPath: "#/allOf/1/properties/content_type/type", keyword: "type", params: { type: "string" } }];
+              validate31.errors = [{ instancePath: instancePath + "/content_type", keyword: "type", params: { type: "string" } }];
               return false;
             }
             if ("cards" !== data0) {
-              validate63.errors = [{ instancePath: instancePath + "/content_type", schemaPath: "#/allOf/1/properties/content_type/const", keyword: "const", params: { allowedValue: "cards" } }];
+              validate31.errors = [{ instancePath: instancePath + "/content_type", keyword: "const", params: { allowedValue: "cards" } }];
               return false;
             }
             var valid1 = _errs3 === errors;
@@ -1485,8 +1382,8 @@ function validate63(data, { instancePath = "", parentData, parentDataProperty, r
           if (valid1) {
             if (data.content_attributes !== void 0) {
               const _errs5 = errors;
-              if (!validate65(data.content_attributes, { instancePath: instancePath + "/content_attributes", parentData: data, parentDataProperty: "content_attributes", rootData })) {
-                vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
+              if (!validate33(data.content_attributes, { instancePath: instancePath + "/content_attributes" })) {
+                vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
                 errors = vErrors.length;
               }
               var valid1 = _errs5 === errors;
@@ -1496,37 +1393,37 @@ function validate63(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        validate63.errors = [{ instancePath, schemaPath: "#/allOf/1/type", keyword: "type", params: { type: "object" } }];
+        validate31.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
         return false;
       }
     }
     var valid0 = _errs1 === errors;
   }
-  validate63.errors = vErrors;
+  validate31.errors = vErrors;
   return errors === 0;
 }
-const validate3 = validate75;
-const schema33 = { "allOf": [{ "$ref": "#/components/schemas/MessageFields" }, { "type": "object", "required": ["content_type", "content_attributes"], "properties": { "content_type": { "type": "string", "const": "form" }, "content_attributes": { "$ref": "#/components/schemas/FormContentAttributes" } } }] };
-const schema34 = { "type": "object", "required": ["items"], "properties": { "items": { "type": "array", "minItems": 1, "items": { "$ref": "#/components/schemas/FormField" } } } };
-const schema35 = { "if": { "required": ["type"], "properties": { "type": { "enum": ["text", "email", "text_area"] } } }, "then": { "$ref": "#/components/schemas/FormInputField" }, "else": { "if": { "required": ["type"], "properties": { "type": { "enum": ["select"] } } }, "then": { "$ref": "#/components/schemas/FormSelectField" }, "else": { "required": ["type"], "properties": { "type": { "enum": ["text", "email", "text_area", "select"] } } } } };
-const schema36 = { "allOf": [{ "$ref": "#/components/schemas/FormFieldCommon" }, { "type": "object", "required": ["type"], "properties": { "type": { "type": "string", "enum": ["text", "email", "text_area"] } } }] };
-const schema37 = { "type": "object", "additionalProperties": false, "required": ["name", "label"], "properties": { "name": { "type": "string", "minLength": 1 }, "label": { "type": "string" }, "type": { "type": "string" }, "placeholder": { "type": "string" }, "default": { "type": "string" }, "required": { "type": "boolean" }, "pattern": { "type": "string" }, "pattern_error": { "type": "string" }, "title": { "type": "string" }, "options": { "type": "array", "items": { "$ref": "#/components/schemas/FormSelectOption" } } } };
+const validate3 = validate43;
+const schema39 = { "allOf": [{ "$ref": "#/components/schemas/MessageFields" }, { "type": "object", "required": ["content_type", "content_attributes"], "properties": { "content_type": { "type": "string", "const": "form" }, "content_attributes": { "$ref": "#/components/schemas/FormContentAttributes" } } }] };
+const schema40 = { "type": "object", "required": ["items"], "properties": { "items": { "type": "array", "minItems": 1, "items": { "$ref": "#/components/schemas/FormField" } } } };
+const schema41 = { "if": { "required": ["type"], "properties": { "type": { "enum": ["text", "email", "text_area"] } } }, "then": { "$ref": "#/components/schemas/FormInputField" }, "else": { "if": { "required": ["type"], "properties": { "type": { "enum": ["select"] } } }, "then": { "$ref": "#/components/schemas/FormSelectField" }, "else": { "required": ["type"], "properties": { "type": { "enum": ["text", "email", "text_area", "select"] } } } } };
+const schema42 = { "allOf": [{ "$ref": "#/components/schemas/FormFieldCommon" }, { "type": "object", "required": ["type"], "properties": { "type": { "type": "string", "enum": ["text", "email", "text_area"] } } }] };
+const schema43 = { "type": "object", "additionalProperties": false, "required": ["name", "label"], "properties": { "name": { "type": "string", "minLength": 1 }, "label": { "type": "string" }, "type": { "type": "string" }, "placeholder": { "type": "string" }, "default": { "type": "string" }, "required": { "type": "boolean" }, "pattern": { "type": "string" }, "pattern_error": { "type": "string" }, "title": { "type": "string" }, "options": { "type": "array", "items": { "$ref": "#/components/schemas/FormSelectOption" } } } };
 const func10 = Object.prototype.hasOwnProperty;
-const schema38 = { "type": "object", "required": ["label", "value"], "properties": { "label": { "type": "string" }, "value": { "type": "string" } } };
-function validate81(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+const schema44 = { "type": "object", "required": ["label", "value"], "properties": { "label": { "type": "string" }, "value": { "type": "string" } } };
+function validate49(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   if (errors === 0) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.label === void 0 && (missing0 = "label") || data.value === void 0 && (missing0 = "value")) {
-        validate81.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
+        validate49.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.label !== void 0) {
           const _errs1 = errors;
           if (typeof data.label !== "string") {
-            validate81.errors = [{ instancePath: instancePath + "/label", schemaPath: "#/properties/label/type", keyword: "type", params: { type: "string" } }];
+            validate49.errors = [{ instancePath: instancePath + "/label", keyword: "type", params: { type: "string" } }];
             return false;
           }
           var valid0 = _errs1 === errors;
@@ -1537,7 +1434,7 @@ function validate81(data, { instancePath = "", parentData, parentDataProperty, r
           if (data.value !== void 0) {
             const _errs3 = errors;
             if (typeof data.value !== "string") {
-              validate81.errors = [{ instancePath: instancePath + "/value", schemaPath: "#/properties/value/type", keyword: "type", params: { type: "string" } }];
+              validate49.errors = [{ instancePath: instancePath + "/value", keyword: "type", params: { type: "string" } }];
               return false;
             }
             var valid0 = _errs3 === errors;
@@ -1547,27 +1444,27 @@ function validate81(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate81.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      validate49.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate81.errors = vErrors;
+  validate49.errors = vErrors;
   return errors === 0;
 }
-function validate80(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+function validate48(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   if (errors === 0) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.name === void 0 && (missing0 = "name") || data.label === void 0 && (missing0 = "label")) {
-        validate80.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
+        validate48.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         const _errs1 = errors;
         for (const key0 in data) {
-          if (!func10.call(schema37.properties, key0)) {
-            validate80.errors = [{ instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } }];
+          if (!func10.call(schema43.properties, key0)) {
+            validate48.errors = [{ instancePath, keyword: "additionalProperties", params: { additionalProperty: key0 } }];
             return false;
             break;
           }
@@ -1579,11 +1476,11 @@ function validate80(data, { instancePath = "", parentData, parentDataProperty, r
             if (errors === _errs2) {
               if (typeof data0 === "string") {
                 if (func2(data0) < 1) {
-                  validate80.errors = [{ instancePath: instancePath + "/name", schemaPath: "#/properties/name/minLength", keyword: "minLength", params: { limit: 1 } }];
+                  validate48.errors = [{ instancePath: instancePath + "/name", keyword: "minLength", params: { limit: 1 } }];
                   return false;
                 }
               } else {
-                validate80.errors = [{ instancePath: instancePath + "/name", schemaPath: "#/properties/name/type", keyword: "type", params: { type: "string" } }];
+                validate48.errors = [{ instancePath: instancePath + "/name", keyword: "type", params: { type: "string" } }];
                 return false;
               }
             }
@@ -1595,7 +1492,7 @@ function validate80(data, { instancePath = "", parentData, parentDataProperty, r
             if (data.label !== void 0) {
               const _errs4 = errors;
               if (typeof data.label !== "string") {
-                validate80.errors = [{ instancePath: instancePath + "/label", schemaPath: "#/properties/label/type", keyword: "type", params: { type: "string" } }];
+                validate48.errors = [{ instancePath: instancePath + "/label", keyword: "type", params: { type: "string" } }];
                 return false;
               }
               var valid0 = _errs4 === errors;
@@ -1606,7 +1503,7 @@ function validate80(data, { instancePath = "", parentData, parentDataProperty, r
               if (data.type !== void 0) {
                 const _errs6 = errors;
                 if (typeof data.type !== "string") {
-                  validate80.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/properties/type/type", keyword: "type", params: { type: "string" } }];
+                  validate48.errors = [{ instancePath: instancePath + "/type", keyword: "type", params: { type: "string" } }];
                   return false;
                 }
                 var valid0 = _errs6 === errors;
@@ -1617,7 +1514,7 @@ function validate80(data, { instancePath = "", parentData, parentDataProperty, r
                 if (data.placeholder !== void 0) {
                   const _errs8 = errors;
                   if (typeof data.placeholder !== "string") {
-                    validate80.errors = [{ instancePath: instancePath + "/placeholder", schemaPath: "#/properties/placeholder/type", keyword: "type", params: { type: "string" } }];
+                    validate48.errors = [{ instancePath: instancePath + "/placeholder", keyword: "type", params: { type: "string" } }];
                     return false;
                   }
                   var valid0 = _errs8 === errors;
@@ -1628,7 +1525,7 @@ function validate80(data, { instancePath = "", parentData, parentDataProperty, r
                   if (data.default !== void 0) {
                     const _errs10 = errors;
                     if (typeof data.default !== "string") {
-                      validate80.errors = [{ instancePath: instancePath + "/default", schemaPath: "#/properties/default/type", keyword: "type", params: { type: "string" } }];
+                      validate48.errors = [{ instancePath: instancePath + "/default", keyword: "type", params: { type: "string" } }];
                       return false;
                     }
                     var valid0 = _errs10 === errors;
@@ -1639,7 +1536,7 @@ function validate80(data, { instancePath = "", parentData, parentDataProperty, r
                     if (data.required !== void 0) {
                       const _errs12 = errors;
                       if (typeof data.required !== "boolean") {
-                        validate80.errors = [{ instancePath: instancePath + "/required", schemaPath: "#/properties/required/type", keyword: "type", params: { type: "boolean" } }];
+                        validate48.errors = [{ instancePath: instancePath + "/required", keyword: "type", params: { type: "boolean" } }];
                         return false;
                       }
                       var valid0 = _errs12 === errors;
@@ -1650,7 +1547,7 @@ function validate80(data, { instancePath = "", parentData, parentDataProperty, r
                       if (data.pattern !== void 0) {
                         const _errs14 = errors;
                         if (typeof data.pattern !== "string") {
-                          validate80.errors = [{ instancePath: instancePath + "/pattern", schemaPath: "#/properties/pattern/type", keyword: "type", params: { type: "string" } }];
+                          validate48.errors = [{ instancePath: instancePath + "/pattern", keyword: "type", params: { type: "string" } }];
                           return false;
                         }
                         var valid0 = _errs14 === errors;
@@ -1661,7 +1558,7 @@ function validate80(data, { instancePath = "", parentData, parentDataProperty, r
                         if (data.pattern_error !== void 0) {
                           const _errs16 = errors;
                           if (typeof data.pattern_error !== "string") {
-                            validate80.errors = [{ instancePath: instancePath + "/pattern_error", schemaPath: "#/properties/pattern_error/type", keyword: "type", params: { type: "string" } }];
+                            validate48.errors = [{ instancePath: instancePath + "/pattern_error", keyword: "type", params: { type: "string" } }];
                             return false;
                           }
                           var valid0 = _errs16 === errors;
@@ -1672,7 +1569,7 @@ function validate80(data, { instancePath = "", parentData, parentDataProperty, r
                           if (data.title !== void 0) {
                             const _errs18 = errors;
                             if (typeof data.title !== "string") {
-                              validate80.errors = [{ instancePath: instancePath + "/title", schemaPath: "#/properties/title/type", keyword: "type", params: { type: "string" } }];
+                              validate48.errors = [{ instancePath: instancePath + "/title", keyword: "type", params: { type: "string" } }];
                               return false;
                             }
                             var valid0 = _errs18 === errors;
@@ -1689,8 +1586,8 @@ function validate80(data, { instancePath = "", parentData, parentDataProperty, r
                                   const len0 = data9.length;
                                   for (let i0 = 0; i0 < len0; i0++) {
                                     const _errs22 = errors;
-                                    if (!validate81(data9[i0], { instancePath: instancePath + "/options/" + i0, parentData: data9, parentDataProperty: i0, rootData })) {
-                                      vErrors = vErrors === null ? validate81.errors : vErrors.concat(validate81.errors);
+                                    if (!validate49(data9[i0], { instancePath: instancePath + "/options/" + i0 })) {
+                                      vErrors = vErrors === null ? validate49.errors : vErrors.concat(validate49.errors);
                                       errors = vErrors.length;
                                     }
                                     var valid1 = _errs22 === errors;
@@ -1699,7 +1596,7 @@ function validate80(data, { instancePath = "", parentData, parentDataProperty, r
                                     }
                                   }
                                 } else {
-                                  validate80.errors = [{ instancePath: instancePath + "/options", schemaPath: "#/properties/options/type", keyword: "type", params: { type: "array" } }];
+                                  validate48.errors = [{ instancePath: instancePath + "/options", keyword: "type", params: { type: "array" } }];
                                   return false;
                                 }
                               }
@@ -1719,19 +1616,19 @@ function validate80(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate80.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      validate48.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate80.errors = vErrors;
+  validate48.errors = vErrors;
   return errors === 0;
 }
-function validate79(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+function validate47(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   const _errs0 = errors;
-  if (!validate80(data, { instancePath, parentData, parentDataProperty, rootData })) {
-    vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
+  if (!validate48(data, { instancePath })) {
+    vErrors = vErrors === null ? validate48.errors : vErrors.concat(validate48.errors);
     errors = vErrors.length;
   }
   var valid0 = _errs0 === errors;
@@ -1741,38 +1638,38 @@ function validate79(data, { instancePath = "", parentData, parentDataProperty, r
       if (data && typeof data == "object" && !Array.isArray(data)) {
         let missing0;
         if (data.type === void 0 && (missing0 = "type")) {
-          validate79.errors = [{ instancePath, schemaPath: "#/allOf/1/required", keyword: "required", params: { missingProperty: missing0 } }];
+          validate47.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
           return false;
         } else {
           if (data.type !== void 0) {
             let data0 = data.type;
             if (typeof data0 !== "string") {
-              validate79.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/allOf/1/properties/type/type", keyword: "type", params: { type: "string" } }];
+              validate47.errors = [{ instancePath: instancePath + "/type", keyword: "type", params: { type: "string" } }];
               return false;
             }
             if (!(data0 === "text" || data0 === "email" || data0 === "text_area")) {
-              validate79.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/allOf/1/properties/type/enum", keyword: "enum", params: { allowedValues: schema36.allOf[1].properties.type.enum } }];
+              validate47.errors = [{ instancePath: instancePath + "/type", keyword: "enum", params: { allowedValues: ["text", "email", "text_area"] } }];
               return false;
             }
           }
         }
       } else {
-        validate79.errors = [{ instancePath, schemaPath: "#/allOf/1/type", keyword: "type", params: { type: "object" } }];
+        validate47.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
         return false;
       }
     }
     var valid0 = _errs1 === errors;
   }
-  validate79.errors = vErrors;
+  validate47.errors = vErrors;
   return errors === 0;
 }
-const schema39 = { "allOf": [{ "$ref": "#/components/schemas/FormFieldCommon" }, { "type": "object", "required": ["type", "options"], "properties": { "type": { "type": "string", "const": "select" }, "options": { "type": "array", "minItems": 1, "items": { "$ref": "#/components/schemas/FormSelectOption" } } } }] };
-function validate85(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+const schema45 = { "allOf": [{ "$ref": "#/components/schemas/FormFieldCommon" }, { "type": "object", "required": ["type", "options"], "properties": { "type": { "type": "string", "const": "select" }, "options": { "type": "array", "minItems": 1, "items": { "$ref": "#/components/schemas/FormSelectOption" } } } }] };
+function validate53(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   const _errs0 = errors;
-  if (!validate80(data, { instancePath, parentData, parentDataProperty, rootData })) {
-    vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
+  if (!validate48(data, { instancePath })) {
+    vErrors = vErrors === null ? validate48.errors : vErrors.concat(validate48.errors);
     errors = vErrors.length;
   }
   var valid0 = _errs0 === errors;
@@ -1782,18 +1679,18 @@ function validate85(data, { instancePath = "", parentData, parentDataProperty, r
       if (data && typeof data == "object" && !Array.isArray(data)) {
         let missing0;
         if (data.type === void 0 && (missing0 = "type") || data.options === void 0 && (missing0 = "options")) {
-          validate85.errors = [{ instancePath, schemaPath: "#/allOf/1/required", keyword: "required", params: { missingProperty: missing0 } }];
+          validate53.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
           return false;
         } else {
           if (data.type !== void 0) {
             let data0 = data.type;
             const _errs3 = errors;
             if (typeof data0 !== "string") {
-              validate85.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/allOf/1/properties/type/type", keyword: "type", params: { type: "string" } }];
+              validate53.errors = [{ instancePath: instancePath + "/type", keyword: "type", params: { type: "string" } }];
               return false;
             }
             if ("select" !== data0) {
-              validate85.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/allOf/1/properties/type/const", keyword: "const", params: { allowedValue: "select" } }];
+              validate53.errors = [{ instancePath: instancePath + "/type", keyword: "const", params: { allowedValue: "select" } }];
               return false;
             }
             var valid1 = _errs3 === errors;
@@ -1807,15 +1704,15 @@ function validate85(data, { instancePath = "", parentData, parentDataProperty, r
               if (errors === _errs5) {
                 if (Array.isArray(data1)) {
                   if (data1.length < 1) {
-                    validate85.errors = [{ instancePath: instancePath + "/options", schemaPath: "#/allOf/1/properties/options/minItems", keyword: "minItems", params: { limit: 1 } }];
+                    validate53.errors = [{ instancePath: instancePath + "/options", keyword: "minItems", params: { limit: 1 } }];
                     return false;
                   } else {
                     var valid2 = true;
                     const len0 = data1.length;
                     for (let i0 = 0; i0 < len0; i0++) {
                       const _errs7 = errors;
-                      if (!validate81(data1[i0], { instancePath: instancePath + "/options/" + i0, parentData: data1, parentDataProperty: i0, rootData })) {
-                        vErrors = vErrors === null ? validate81.errors : vErrors.concat(validate81.errors);
+                      if (!validate49(data1[i0], { instancePath: instancePath + "/options/" + i0 })) {
+                        vErrors = vErrors === null ? validate49.errors : vErrors.concat(validate49.errors);
                         errors = vErrors.length;
                       }
                       var valid2 = _errs7 === errors;
@@ -1825,7 +1722,7 @@ function validate85(data, { instancePath = "", parentData, parentDataProperty, r
                     }
                   }
                 } else {
-                  validate85.errors = [{ instancePath: instancePath + "/options", schemaPath: "#/allOf/1/properties/options/type", keyword: "type", params: { type: "array" } }];
+                  validate53.errors = [{ instancePath: instancePath + "/options", keyword: "type", params: { type: "array" } }];
                   return false;
                 }
               }
@@ -1836,16 +1733,16 @@ function validate85(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        validate85.errors = [{ instancePath, schemaPath: "#/allOf/1/type", keyword: "type", params: { type: "object" } }];
+        validate53.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
         return false;
       }
     }
     var valid0 = _errs1 === errors;
   }
-  validate85.errors = vErrors;
+  validate53.errors = vErrors;
   return errors === 0;
 }
-function validate78(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+function validate46(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   const _errs0 = errors;
@@ -1888,8 +1785,8 @@ function validate78(data, { instancePath = "", parentData, parentDataProperty, r
   let ifClause0;
   if (_valid0) {
     const _errs3 = errors;
-    if (!validate79(data, { instancePath, parentData, parentDataProperty, rootData })) {
-      vErrors = vErrors === null ? validate79.errors : vErrors.concat(validate79.errors);
+    if (!validate47(data, { instancePath })) {
+      vErrors = vErrors === null ? validate47.errors : vErrors.concat(validate47.errors);
       errors = vErrors.length;
     }
     var _valid0 = _errs3 === errors;
@@ -1936,8 +1833,8 @@ function validate78(data, { instancePath = "", parentData, parentDataProperty, r
     let ifClause1;
     if (_valid1) {
       const _errs8 = errors;
-      if (!validate85(data, { instancePath, parentData, parentDataProperty, rootData })) {
-        vErrors = vErrors === null ? validate85.errors : vErrors.concat(validate85.errors);
+      if (!validate53(data, { instancePath })) {
+        vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
         errors = vErrors.length;
       }
       var _valid1 = _errs8 === errors;
@@ -1948,13 +1845,13 @@ function validate78(data, { instancePath = "", parentData, parentDataProperty, r
       if (data && typeof data == "object" && !Array.isArray(data)) {
         let missing2;
         if (data.type === void 0 && (missing2 = "type")) {
-          validate78.errors = [{ instancePath, schemaPath: "#/else/else/required", keyword: "required", params: { missingProperty: missing2 } }];
+          validate46.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing2 } }];
           return false;
         } else {
           if (data.type !== void 0) {
             let data2 = data.type;
             if (!(data2 === "text" || data2 === "email" || data2 === "text_area" || data2 === "select")) {
-              validate78.errors = [{ instancePath: instancePath + "/type", schemaPath: "#/else/else/properties/type/enum", keyword: "enum", params: { allowedValues: schema35.else.else.properties.type.enum } }];
+              validate46.errors = [{ instancePath: instancePath + "/type", keyword: "enum", params: { allowedValues: ["text", "email", "text_area", "select"] } }];
               return false;
             }
           }
@@ -1965,14 +1862,14 @@ function validate78(data, { instancePath = "", parentData, parentDataProperty, r
       ifClause1 = "else";
     }
     if (!valid2) {
-      const err4 = { instancePath, schemaPath: "#/else/if", keyword: "if", params: { failingKeyword: ifClause1 } };
+      const err4 = { instancePath, keyword: "if", params: { failingKeyword: ifClause1 } };
       if (vErrors === null) {
         vErrors = [err4];
       } else {
         vErrors.push(err4);
       }
       errors++;
-      validate78.errors = vErrors;
+      validate46.errors = vErrors;
       return false;
     }
     var _valid0 = _errs4 === errors;
@@ -1980,27 +1877,27 @@ function validate78(data, { instancePath = "", parentData, parentDataProperty, r
     ifClause0 = "else";
   }
   if (!valid0) {
-    const err5 = { instancePath, schemaPath: "#/if", keyword: "if", params: { failingKeyword: ifClause0 } };
+    const err5 = { instancePath, keyword: "if", params: { failingKeyword: ifClause0 } };
     if (vErrors === null) {
       vErrors = [err5];
     } else {
       vErrors.push(err5);
     }
     errors++;
-    validate78.errors = vErrors;
+    validate46.errors = vErrors;
     return false;
   }
-  validate78.errors = vErrors;
+  validate46.errors = vErrors;
   return errors === 0;
 }
-function validate77(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+function validate45(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   if (errors === 0) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.items === void 0 && (missing0 = "items")) {
-        validate77.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
+        validate45.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.items !== void 0) {
@@ -2009,15 +1906,15 @@ function validate77(data, { instancePath = "", parentData, parentDataProperty, r
           if (errors === _errs1) {
             if (Array.isArray(data0)) {
               if (data0.length < 1) {
-                validate77.errors = [{ instancePath: instancePath + "/items", schemaPath: "#/properties/items/minItems", keyword: "minItems", params: { limit: 1 } }];
+                validate45.errors = [{ instancePath: instancePath + "/items", keyword: "minItems", params: { limit: 1 } }];
                 return false;
               } else {
                 var valid1 = true;
                 const len0 = data0.length;
                 for (let i0 = 0; i0 < len0; i0++) {
                   const _errs3 = errors;
-                  if (!validate78(data0[i0], { instancePath: instancePath + "/items/" + i0, parentData: data0, parentDataProperty: i0, rootData })) {
-                    vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
+                  if (!validate46(data0[i0], { instancePath: instancePath + "/items/" + i0 })) {
+                    vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
                     errors = vErrors.length;
                   }
                   var valid1 = _errs3 === errors;
@@ -2027,26 +1924,26 @@ function validate77(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              validate77.errors = [{ instancePath: instancePath + "/items", schemaPath: "#/properties/items/type", keyword: "type", params: { type: "array" } }];
+              validate45.errors = [{ instancePath: instancePath + "/items", keyword: "type", params: { type: "array" } }];
               return false;
             }
           }
         }
       }
     } else {
-      validate77.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      validate45.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate77.errors = vErrors;
+  validate45.errors = vErrors;
   return errors === 0;
 }
-function validate75(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+function validate43(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   const _errs0 = errors;
-  if (!validate23(data, { instancePath, parentData, parentDataProperty, rootData })) {
-    vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+  if (!validate15(data, { instancePath })) {
+    vErrors = vErrors === null ? validate15.errors : vErrors.concat(validate15.errors);
     errors = vErrors.length;
   }
   var valid0 = _errs0 === errors;
@@ -2056,18 +1953,18 @@ function validate75(data, { instancePath = "", parentData, parentDataProperty, r
       if (data && typeof data == "object" && !Array.isArray(data)) {
         let missing0;
         if (data.content_type === void 0 && (missing0 = "content_type") || data.content_attributes === void 0 && (missing0 = "content_attributes")) {
-          validate75.errors = [{ instancePath, schemaPath: "#/allOf/1/required", keyword: "required", params: { missingProperty: missing0 } }];
+          validate43.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
           return false;
         } else {
           if (data.content_type !== void 0) {
             let data0 = data.content_type;
             const _errs3 = errors;
             if (typeof data0 !== "string") {
-              validate75.errors = [{ instancePath: instancePath + "/content_type", schemaPath: "#/allOf/1/properties/content_type/type", keyword: "type", params: { type: "string" } }];
+              validate43.errors = [{ instancePath: instancePath + "/content_type", keyword: "type", params: { type: "string" } }];
               return false;
             }
             if ("form" !== data0) {
-              validate75.errors = [{ instancePath: instancePath + "/content_type", schemaPath: "#/allOf/1/properties/content_type/const", keyword: "const", params: { allowedValue: "form" } }];
+              validate43.errors = [{ instancePath: instancePath + "/content_type", keyword: "const", params: { allowedValue: "form" } }];
               return false;
             }
             var valid1 = _errs3 === errors;
@@ -2077,8 +1974,8 @@ function validate75(data, { instancePath = "", parentData, parentDataProperty, r
           if (valid1) {
             if (data.content_attributes !== void 0) {
               const _errs5 = errors;
-              if (!validate77(data.content_attributes, { instancePath: instancePath + "/content_attributes", parentData: data, parentDataProperty: "content_attributes", rootData })) {
-                vErrors = vErrors === null ? validate77.errors : vErrors.concat(validate77.errors);
+              if (!validate45(data.content_attributes, { instancePath: instancePath + "/content_attributes" })) {
+                vErrors = vErrors === null ? validate45.errors : vErrors.concat(validate45.errors);
                 errors = vErrors.length;
               }
               var valid1 = _errs5 === errors;
@@ -2088,33 +1985,33 @@ function validate75(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        validate75.errors = [{ instancePath, schemaPath: "#/allOf/1/type", keyword: "type", params: { type: "object" } }];
+        validate43.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
         return false;
       }
     }
     var valid0 = _errs1 === errors;
   }
-  validate75.errors = vErrors;
+  validate43.errors = vErrors;
   return errors === 0;
 }
-const validate4 = validate91;
-const schema40 = { "allOf": [{ "$ref": "#/components/schemas/MessageFields" }, { "type": "object", "required": ["content_type", "content_attributes"], "properties": { "content_type": { "type": "string", "const": "article" }, "content_attributes": { "$ref": "#/components/schemas/ArticleContentAttributes" } } }] };
-const schema41 = { "type": "object", "required": ["items"], "properties": { "items": { "type": "array", "minItems": 1, "items": { "$ref": "#/components/schemas/ArticleItem" } } } };
-const schema42 = { "type": "object", "additionalProperties": false, "required": ["title", "link"], "properties": { "title": { "type": "string", "minLength": 1 }, "description": { "type": "string" }, "link": { "type": "string", "format": "uri" } } };
-function validate94(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+const validate4 = validate59;
+const schema46 = { "allOf": [{ "$ref": "#/components/schemas/MessageFields" }, { "type": "object", "required": ["content_type", "content_attributes"], "properties": { "content_type": { "type": "string", "const": "article" }, "content_attributes": { "$ref": "#/components/schemas/ArticleContentAttributes" } } }] };
+const schema47 = { "type": "object", "required": ["items"], "properties": { "items": { "type": "array", "minItems": 1, "items": { "$ref": "#/components/schemas/ArticleItem" } } } };
+const schema48 = { "type": "object", "additionalProperties": false, "required": ["title", "link"], "properties": { "title": { "type": "string", "minLength": 1 }, "description": { "type": "string" }, "link": { "type": "string", "format": "uri" } } };
+function validate62(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   if (errors === 0) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.title === void 0 && (missing0 = "title") || data.link === void 0 && (missing0 = "link")) {
-        validate94.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
+        validate62.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         const _errs1 = errors;
         for (const key0 in data) {
           if (!(key0 === "title" || key0 === "description" || key0 === "link")) {
-            validate94.errors = [{ instancePath, schemaPath: "#/additionalProperties", keyword: "additionalProperties", params: { additionalProperty: key0 } }];
+            validate62.errors = [{ instancePath, keyword: "additionalProperties", params: { additionalProperty: key0 } }];
             return false;
             break;
           }
@@ -2126,11 +2023,11 @@ function validate94(data, { instancePath = "", parentData, parentDataProperty, r
             if (errors === _errs2) {
               if (typeof data0 === "string") {
                 if (func2(data0) < 1) {
-                  validate94.errors = [{ instancePath: instancePath + "/title", schemaPath: "#/properties/title/minLength", keyword: "minLength", params: { limit: 1 } }];
+                  validate62.errors = [{ instancePath: instancePath + "/title", keyword: "minLength", params: { limit: 1 } }];
                   return false;
                 }
               } else {
-                validate94.errors = [{ instancePath: instancePath + "/title", schemaPath: "#/properties/title/type", keyword: "type", params: { type: "string" } }];
+                validate62.errors = [{ instancePath: instancePath + "/title", keyword: "type", params: { type: "string" } }];
                 return false;
               }
             }
@@ -2142,7 +2039,7 @@ function validate94(data, { instancePath = "", parentData, parentDataProperty, r
             if (data.description !== void 0) {
               const _errs4 = errors;
               if (typeof data.description !== "string") {
-                validate94.errors = [{ instancePath: instancePath + "/description", schemaPath: "#/properties/description/type", keyword: "type", params: { type: "string" } }];
+                validate62.errors = [{ instancePath: instancePath + "/description", keyword: "type", params: { type: "string" } }];
                 return false;
               }
               var valid0 = _errs4 === errors;
@@ -2155,7 +2052,7 @@ function validate94(data, { instancePath = "", parentData, parentDataProperty, r
                 if (errors === _errs6) {
                   if (errors === _errs6) {
                     if (!(typeof data.link === "string")) {
-                      validate94.errors = [{ instancePath: instancePath + "/link", schemaPath: "#/properties/link/type", keyword: "type", params: { type: "string" } }];
+                      validate62.errors = [{ instancePath: instancePath + "/link", keyword: "type", params: { type: "string" } }];
                       return false;
                     }
                   }
@@ -2169,21 +2066,21 @@ function validate94(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate94.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      validate62.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate94.errors = vErrors;
+  validate62.errors = vErrors;
   return errors === 0;
 }
-function validate93(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+function validate61(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   if (errors === 0) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.items === void 0 && (missing0 = "items")) {
-        validate93.errors = [{ instancePath, schemaPath: "#/required", keyword: "required", params: { missingProperty: missing0 } }];
+        validate61.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.items !== void 0) {
@@ -2192,15 +2089,15 @@ function validate93(data, { instancePath = "", parentData, parentDataProperty, r
           if (errors === _errs1) {
             if (Array.isArray(data0)) {
               if (data0.length < 1) {
-                validate93.errors = [{ instancePath: instancePath + "/items", schemaPath: "#/properties/items/minItems", keyword: "minItems", params: { limit: 1 } }];
+                validate61.errors = [{ instancePath: instancePath + "/items", keyword: "minItems", params: { limit: 1 } }];
                 return false;
               } else {
                 var valid1 = true;
                 const len0 = data0.length;
                 for (let i0 = 0; i0 < len0; i0++) {
                   const _errs3 = errors;
-                  if (!validate94(data0[i0], { instancePath: instancePath + "/items/" + i0, parentData: data0, parentDataProperty: i0, rootData })) {
-                    vErrors = vErrors === null ? validate94.errors : vErrors.concat(validate94.errors);
+                  if (!validate62(data0[i0], { instancePath: instancePath + "/items/" + i0 })) {
+                    vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
                     errors = vErrors.length;
                   }
                   var valid1 = _errs3 === errors;
@@ -2210,26 +2107,26 @@ function validate93(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              validate93.errors = [{ instancePath: instancePath + "/items", schemaPath: "#/properties/items/type", keyword: "type", params: { type: "array" } }];
+              validate61.errors = [{ instancePath: instancePath + "/items", keyword: "type", params: { type: "array" } }];
               return false;
             }
           }
         }
       }
     } else {
-      validate93.errors = [{ instancePath, schemaPath: "#/type", keyword: "type", params: { type: "object" } }];
+      validate61.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate93.errors = vErrors;
+  validate61.errors = vErrors;
   return errors === 0;
 }
-function validate91(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+function validate59(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   const _errs0 = errors;
-  if (!validate23(data, { instancePath, parentData, parentDataProperty, rootData })) {
-    vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+  if (!validate15(data, { instancePath })) {
+    vErrors = vErrors === null ? validate15.errors : vErrors.concat(validate15.errors);
     errors = vErrors.length;
   }
   var valid0 = _errs0 === errors;
@@ -2239,18 +2136,18 @@ function validate91(data, { instancePath = "", parentData, parentDataProperty, r
       if (data && typeof data == "object" && !Array.isArray(data)) {
         let missing0;
         if (data.content_type === void 0 && (missing0 = "content_type") || data.content_attributes === void 0 && (missing0 = "content_attributes")) {
-          validate91.errors = [{ instancePath, schemaPath: "#/allOf/1/required", keyword: "required", params: { missingProperty: missing0 } }];
+          validate59.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
           return false;
         } else {
           if (data.content_type !== void 0) {
             let data0 = data.content_type;
             const _errs3 = errors;
             if (typeof data0 !== "string") {
-              validate91.errors = [{ instancePath: instancePath + "/content_type", schemaPath: "#/allOf/1/properties/content_type/type", keyword: "type", params: { type: "string" } }];
+              validate59.errors = [{ instancePath: instancePath + "/content_type", keyword: "type", params: { type: "string" } }];
               return false;
             }
             if ("article" !== data0) {
-              validate91.errors = [{ instancePath: instancePath + "/content_type", schemaPath: "#/allOf/1/properties/content_type/const", keyword: "const", params: { allowedValue: "article" } }];
+              validate59.errors = [{ instancePath: instancePath + "/content_type", keyword: "const", params: { allowedValue: "article" } }];
               return false;
             }
             var valid1 = _errs3 === errors;
@@ -2260,8 +2157,8 @@ function validate91(data, { instancePath = "", parentData, parentDataProperty, r
           if (valid1) {
             if (data.content_attributes !== void 0) {
               const _errs5 = errors;
-              if (!validate93(data.content_attributes, { instancePath: instancePath + "/content_attributes", parentData: data, parentDataProperty: "content_attributes", rootData })) {
-                vErrors = vErrors === null ? validate93.errors : vErrors.concat(validate93.errors);
+              if (!validate61(data.content_attributes, { instancePath: instancePath + "/content_attributes" })) {
+                vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
                 errors = vErrors.length;
               }
               var valid1 = _errs5 === errors;
@@ -2271,23 +2168,23 @@ function validate91(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        validate91.errors = [{ instancePath, schemaPath: "#/allOf/1/type", keyword: "type", params: { type: "object" } }];
+        validate59.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
         return false;
       }
     }
     var valid0 = _errs1 === errors;
   }
-  validate91.errors = vErrors;
+  validate59.errors = vErrors;
   return errors === 0;
 }
-const validate5 = validate97;
-const schema43 = { "allOf": [{ "$ref": "#/components/schemas/MessageFields" }, { "type": "object", "required": ["content_type"], "properties": { "content_type": { "type": "string", "const": "input_email" }, "content_attributes": { "$ref": "#/components/schemas/TextContentAttributes" } } }] };
-function validate97(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+const validate5 = validate65;
+const schema49 = { "allOf": [{ "$ref": "#/components/schemas/MessageFields" }, { "type": "object", "required": ["content_type"], "properties": { "content_type": { "type": "string", "const": "input_email" }, "content_attributes": { "$ref": "#/components/schemas/TextContentAttributes" } } }] };
+function validate65(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   const _errs0 = errors;
-  if (!validate23(data, { instancePath, parentData, parentDataProperty, rootData })) {
-    vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+  if (!validate15(data, { instancePath })) {
+    vErrors = vErrors === null ? validate15.errors : vErrors.concat(validate15.errors);
     errors = vErrors.length;
   }
   var valid0 = _errs0 === errors;
@@ -2297,18 +2194,18 @@ function validate97(data, { instancePath = "", parentData, parentDataProperty, r
       if (data && typeof data == "object" && !Array.isArray(data)) {
         let missing0;
         if (data.content_type === void 0 && (missing0 = "content_type")) {
-          validate97.errors = [{ instancePath, schemaPath: "#/allOf/1/required", keyword: "required", params: { missingProperty: missing0 } }];
+          validate65.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
           return false;
         } else {
           if (data.content_type !== void 0) {
             let data0 = data.content_type;
             const _errs3 = errors;
             if (typeof data0 !== "string") {
-              validate97.errors = [{ instancePath: instancePath + "/content_type", schemaPath: "#/allOf/1/properties/content_type/type", keyword: "type", params: { type: "string" } }];
+              validate65.errors = [{ instancePath: instancePath + "/content_type", keyword: "type", params: { type: "string" } }];
               return false;
             }
             if ("input_email" !== data0) {
-              validate97.errors = [{ instancePath: instancePath + "/content_type", schemaPath: "#/allOf/1/properties/content_type/const", keyword: "const", params: { allowedValue: "input_email" } }];
+              validate65.errors = [{ instancePath: instancePath + "/content_type", keyword: "const", params: { allowedValue: "input_email" } }];
               return false;
             }
             var valid1 = _errs3 === errors;
@@ -2318,8 +2215,8 @@ function validate97(data, { instancePath = "", parentData, parentDataProperty, r
           if (valid1) {
             if (data.content_attributes !== void 0) {
               const _errs5 = errors;
-              if (!validate55(data.content_attributes, { instancePath: instancePath + "/content_attributes", parentData: data, parentDataProperty: "content_attributes", rootData })) {
-                vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
+              if (!validate23(data.content_attributes, { instancePath: instancePath + "/content_attributes" })) {
+                vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
                 errors = vErrors.length;
               }
               var valid1 = _errs5 === errors;
@@ -2329,23 +2226,23 @@ function validate97(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        validate97.errors = [{ instancePath, schemaPath: "#/allOf/1/type", keyword: "type", params: { type: "object" } }];
+        validate65.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
         return false;
       }
     }
     var valid0 = _errs1 === errors;
   }
-  validate97.errors = vErrors;
+  validate65.errors = vErrors;
   return errors === 0;
 }
-const validate6 = validate100;
-const schema44 = { "allOf": [{ "$ref": "#/components/schemas/MessageFields" }, { "type": "object", "required": ["content_type"], "properties": { "content_type": { "type": "string", "const": "input_text" }, "content_attributes": { "$ref": "#/components/schemas/TextContentAttributes" } } }] };
-function validate100(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+const validate6 = validate68;
+const schema50 = { "allOf": [{ "$ref": "#/components/schemas/MessageFields" }, { "type": "object", "required": ["content_type"], "properties": { "content_type": { "type": "string", "const": "input_text" }, "content_attributes": { "$ref": "#/components/schemas/TextContentAttributes" } } }] };
+function validate68(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   const _errs0 = errors;
-  if (!validate23(data, { instancePath, parentData, parentDataProperty, rootData })) {
-    vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+  if (!validate15(data, { instancePath })) {
+    vErrors = vErrors === null ? validate15.errors : vErrors.concat(validate15.errors);
     errors = vErrors.length;
   }
   var valid0 = _errs0 === errors;
@@ -2355,18 +2252,18 @@ function validate100(data, { instancePath = "", parentData, parentDataProperty, 
       if (data && typeof data == "object" && !Array.isArray(data)) {
         let missing0;
         if (data.content_type === void 0 && (missing0 = "content_type")) {
-          validate100.errors = [{ instancePath, schemaPath: "#/allOf/1/required", keyword: "required", params: { missingProperty: missing0 } }];
+          validate68.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
           return false;
         } else {
           if (data.content_type !== void 0) {
             let data0 = data.content_type;
             const _errs3 = errors;
             if (typeof data0 !== "string") {
-              validate100.errors = [{ instancePath: instancePath + "/content_type", schemaPath: "#/allOf/1/properties/content_type/type", keyword: "type", params: { type: "string" } }];
+              validate68.errors = [{ instancePath: instancePath + "/content_type", keyword: "type", params: { type: "string" } }];
               return false;
             }
             if ("input_text" !== data0) {
-              validate100.errors = [{ instancePath: instancePath + "/content_type", schemaPath: "#/allOf/1/properties/content_type/const", keyword: "const", params: { allowedValue: "input_text" } }];
+              validate68.errors = [{ instancePath: instancePath + "/content_type", keyword: "const", params: { allowedValue: "input_text" } }];
               return false;
             }
             var valid1 = _errs3 === errors;
@@ -2376,8 +2273,8 @@ function validate100(data, { instancePath = "", parentData, parentDataProperty, 
           if (valid1) {
             if (data.content_attributes !== void 0) {
               const _errs5 = errors;
-              if (!validate55(data.content_attributes, { instancePath: instancePath + "/content_attributes", parentData: data, parentDataProperty: "content_attributes", rootData })) {
-                vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
+              if (!validate23(data.content_attributes, { instancePath: instancePath + "/content_attributes" })) {
+                vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
                 errors = vErrors.length;
               }
               var valid1 = _errs5 === errors;
@@ -2387,23 +2284,23 @@ function validate100(data, { instancePath = "", parentData, parentDataProperty, 
           }
         }
       } else {
-        validate100.errors = [{ instancePath, schemaPath: "#/allOf/1/type", keyword: "type", params: { type: "object" } }];
+        validate68.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
         return false;
       }
     }
     var valid0 = _errs1 === errors;
   }
-  validate100.errors = vErrors;
+  validate68.errors = vErrors;
   return errors === 0;
 }
-const validate7 = validate103;
-const schema45 = { "allOf": [{ "$ref": "#/components/schemas/MessageFields" }, { "type": "object", "required": ["content_type"], "properties": { "content_type": { "type": "string", "const": "input_textarea" }, "content_attributes": { "$ref": "#/components/schemas/TextContentAttributes" } } }] };
-function validate103(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+const validate7 = validate71;
+const schema51 = { "allOf": [{ "$ref": "#/components/schemas/MessageFields" }, { "type": "object", "required": ["content_type"], "properties": { "content_type": { "type": "string", "const": "input_textarea" }, "content_attributes": { "$ref": "#/components/schemas/TextContentAttributes" } } }] };
+function validate71(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   const _errs0 = errors;
-  if (!validate23(data, { instancePath, parentData, parentDataProperty, rootData })) {
-    vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+  if (!validate15(data, { instancePath })) {
+    vErrors = vErrors === null ? validate15.errors : vErrors.concat(validate15.errors);
     errors = vErrors.length;
   }
   var valid0 = _errs0 === errors;
@@ -2413,18 +2310,18 @@ function validate103(data, { instancePath = "", parentData, parentDataProperty, 
       if (data && typeof data == "object" && !Array.isArray(data)) {
         let missing0;
         if (data.content_type === void 0 && (missing0 = "content_type")) {
-          validate103.errors = [{ instancePath, schemaPath: "#/allOf/1/required", keyword: "required", params: { missingProperty: missing0 } }];
+          validate71.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
           return false;
         } else {
           if (data.content_type !== void 0) {
             let data0 = data.content_type;
             const _errs3 = errors;
             if (typeof data0 !== "string") {
-              validate103.errors = [{ instancePath: instancePath + "/content_type", schemaPath: "#/allOf/1/properties/content_type/type", keyword: "type", params: { type: "string" } }];
+              validate71.errors = [{ instancePath: instancePath + "/content_type", keyword: "type", params: { type: "string" } }];
               return false;
             }
             if ("input_textarea" !== data0) {
-              validate103.errors = [{ instancePath: instancePath + "/content_type", schemaPath: "#/allOf/1/properties/content_type/const", keyword: "const", params: { allowedValue: "input_textarea" } }];
+              validate71.errors = [{ instancePath: instancePath + "/content_type", keyword: "const", params: { allowedValue: "input_textarea" } }];
               return false;
             }
             var valid1 = _errs3 === errors;
@@ -2434,8 +2331,8 @@ function validate103(data, { instancePath = "", parentData, parentDataProperty, 
           if (valid1) {
             if (data.content_attributes !== void 0) {
               const _errs5 = errors;
-              if (!validate55(data.content_attributes, { instancePath: instancePath + "/content_attributes", parentData: data, parentDataProperty: "content_attributes", rootData })) {
-                vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
+              if (!validate23(data.content_attributes, { instancePath: instancePath + "/content_attributes" })) {
+                vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
                 errors = vErrors.length;
               }
               var valid1 = _errs5 === errors;
@@ -2445,18 +2342,18 @@ function validate103(data, { instancePath = "", parentData, parentDataProperty, 
           }
         }
       } else {
-        validate103.errors = [{ instancePath, schemaPath: "#/allOf/1/type", keyword: "type", params: { type: "object" } }];
+        validate71.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
         return false;
       }
     }
     var valid0 = _errs1 === errors;
   }
-  validate103.errors = vErrors;
+  validate71.errors = vErrors;
   return errors === 0;
 }
 
-/** An error as Ajv reports it (messages: false: the client words it from keyword and params). */
-export interface SchemaError { instancePath: string; schemaPath: string; keyword: string; params: Record<string, any> }
+/** An error as Ajv reports it (messages: false: the client words it from keyword and params; schemaPath dropped). */
+export interface SchemaError { instancePath: string; keyword: string; params: Record<string, any> }
 /** A compiled check: true when valid; otherwise `errors` says why. */
 export type SchemaCheck = ((data: unknown) => boolean) & { errors?: SchemaError[] | null };
 

@@ -20,21 +20,21 @@ describe('concurrency that follows latency', () => {
     expect(controller(2_400, 60_000).c.limit).toBe(defaultConcurrency);
   });
 
-  it('keeps the default when latency is low (2,400/min at 100 ms needs 4)', () => {
+  it('keeps the default when latency is low (2,400/min at 50 ms needs 2)', () => {
     const { c, attempt } = controller(2_400, 60_000);
-    for (let i = 0; i < 20; i++) attempt(100);
-    expect(c.latencyMs).toBe(100);
+    for (let i = 0; i < 20; i++) attempt(50);
+    expect(c.latencyMs).toBe(50);
     expect(c.limit).toBe(defaultConcurrency);
   });
 
   it('rises to rate × latency with headroom at 300 ms and 1 s', () => {
     const at300 = controller(2_400, 60_000);
     at300.attempt(300);
-    // 40/s × 0.3 s = 12 needed; × 1.5 + 2 = 20.
-    expect(at300.c.limit).toBe(20);
+    // 40/s × 0.3 s = 12 needed; × 2 + 4 = 28.
+    expect(at300.c.limit).toBe(28);
     const at1s = controller(3_000, 60_000);
     at1s.attempt(1_000);
-    // 50/s × 1 s = 50; × 1.5 + 2 = 77, capped.
+    // 50/s × 1 s = 50; × 2 + 4 = 104, capped.
     expect(at1s.c.limit).toBe(maxAutoConcurrency);
   });
 
@@ -49,12 +49,12 @@ describe('concurrency that follows latency', () => {
   it('follows a change of latency as a moving average, down as well as up', () => {
     const { c, attempt } = controller(2_400, 60_000);
     attempt(300);
-    expect(c.limit).toBe(20);
+    expect(c.limit).toBe(28);
     attempt(1_300);
-    // Average 300 + 0.1 × 1,000 = 400 ms: 16 × 1.5 + 2 = 26.
+    // Average 300 + 0.1 × 1,000 = 400 ms: 16 × 2 + 4 = 36.
     expect(c.latencyMs).toBeCloseTo(400);
-    expect(c.limit).toBe(26);
-    for (let i = 0; i < 100; i++) attempt(50);
+    expect(c.limit).toBe(36);
+    for (let i = 0; i < 100; i++) attempt(20);
     expect(c.limit).toBe(defaultConcurrency);
   });
 
