@@ -73,7 +73,8 @@ function rssOf(pid) {
   }
 }
 
-async function sendBatchMemory(root, lines, concurrency = 8) {
+/** send-batch on `lines` lines; `concurrency` undefined: the command's default. */
+export async function sendBatchMemory(root, lines, concurrency) {
   const dir = mkdtempSync(join(tmpdir(), 'bench-batch-'));
   const file = join(dir, 'batch.jsonl');
   const text = Array.from({ length: lines }, (_, i) =>
@@ -97,8 +98,7 @@ async function sendBatchMemory(root, lines, concurrency = 8) {
         '1',
         '--per-minute',
         '0',
-        '--concurrency',
-        String(concurrency),
+        ...(concurrency === undefined ? [] : ['--concurrency', String(concurrency)]),
       ],
       {
         env: { ...process.env, DIGITAL99_API_ACCESS_TOKEN: 'BenchToken0000000001', DIGITAL99_BASE_URL: server.url },
@@ -143,8 +143,8 @@ async function sendBatchMemory(root, lines, concurrency = 8) {
 
 export async function batchBench({ root, lines = 100_000 }) {
   const pace = await pacing(root);
-  const small = await sendBatchMemory(root, Math.min(10_000, lines));
-  const large = await sendBatchMemory(root, lines);
+  const small = await sendBatchMemory(root, Math.min(10_000, lines), 8);
+  const large = await sendBatchMemory(root, lines, 8);
   const mb = (x) => x.toFixed(1);
   const markdown = [
     `**Pacing** (\`createMany\`, ${pace.items} items over 20 conversations, concurrency ${pace.concurrency}, perMinute ${pace.perWindow} with the window shortened to ${pace.windowMs / 1000} s through the \`windowMs\` option, so that it runs in seconds; the real window is 60 s). Arrival times from the server's own clock.`,
