@@ -35,6 +35,7 @@ export async function bundleFigure(root) {
   const [output] = Object.values(result.metafile.outputs);
   const byGroup = {};
   for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+    if (bytesInOutput === 0) continue;
     const group = input.startsWith('node_modules/openapi-fetch')
       ? 'openapi-fetch'
       : input.startsWith('generated/')
