@@ -186,15 +186,15 @@ function schemaConst(code, name) {
 }
 
 /**
- * Drops what Ajv writes that nothing reads, checked so that a spec needing it fails loudly:
- * each error's `schemaPath` (the wording uses keyword, params and instancePath), and the
+ * Drops what Ajv writes that nothing reads: each error's `schemaPath` (the wording uses keyword,
+ * params and instancePath; generation fails if any is left), and the
  * parentData/parentDataProperty/rootData passed to every sub-check (read only by $data references
- * and keywords this spec does not use). An enum error's `allowedValues` gets the values written
+ * and keywords this spec does not use; all kept when some are left in a shape this does not know). An enum error's `allowedValues` gets the values written
  * out instead of a path into a whole schema object, which then no bundle keeps. −0.9 KB gzipped
  * in the one-message bundle.
  */
 function dropUnread(code) {
-  const out = code
+  const kept = code
     .replace(/allowedValues: ?(schema\d+)((?:\.[A-Za-z_$][\w$]*|\[\d+\])+)/g, (_m, name, path) => {
       const value = path
         .split(/\.|\[|\]/)
@@ -203,14 +203,15 @@ function dropUnread(code) {
       if (!Array.isArray(value)) throw new Error(`allowedValues ${name}${path} is not a list in Ajv's code`);
       return `allowedValues:${JSON.stringify(value)}`;
     })
-    .replace(/,schemaPath:"(?:[^"\\]|\\.)*"/g, '')
+    .replace(/,schemaPath:"(?:[^"\\]|\\.)*"/g, '');
+  if (kept.includes('schemaPath')) throw new Error("Ajv's code reads schemaPath where request-checks.mjs expects it not to: keep it");
+  const out = kept
     .replace(/,parentData:[\w$]+,parentDataProperty:(?:"(?:[^"\\]|\\.)*"|[\w$]+),rootData(?=\})/g, '')
     .replace(/,parentData,parentDataProperty,rootData(?=\})/g, '')
     .replace(/, parentData, parentDataProperty, rootData=data(?=\}=\{\})/g, '');
-  for (const name of ['schemaPath', 'parentData', 'rootData']) {
-    if (out.includes(name)) throw new Error(`Ajv's code reads ${name} where request-checks.mjs expects it not to: keep it`);
-  }
-  return out;
+  // Some keywords pass them on in other shapes (unevaluatedProperties: with dynamicAnchors, say):
+  // then they all stay, as Ajv wrote them.
+  return /parentData|rootData/.test(out) ? kept : out;
 }
 
 /** generated/request-checks.ts: Ajv's code (JavaScript) and the typed exports that follow it. */
