@@ -10,6 +10,11 @@ const client = createClient({ apiAccessToken: 'tok' });
 const item = { account_id: 1, conversation_id: 42, content: 'Hi', key: 'row-1' };
 
 describe('createMany', () => {
+  it('is its own entry (99digital-client/bulk), not a method every client carries', () => {
+    // @ts-expect-error client.messages.createMany was removed: createMany(client, items) from 99digital-client/bulk
+    void client.messages.createMany;
+  });
+
   it('takes arrays, iterables and async iterables of create params with an optional key', () => {
     void createMany(client, [item]);
     void createMany(client, new Set([item]));
