@@ -31,6 +31,7 @@ export type {
 export type { AttachmentInput } from './messages/multipart.js';
 export type { Messages } from './messages/create.js';
 export type { MessagePromise, MessageWithResponse } from './messages/message-promise.js';
+// createMany itself is in 99digital-client/bulk; its types are named here too.
 export type { BatchLimiter, CreateManyInput, CreateManyItem, CreateManyOptions, CreateManyResult } from './bulk/types.js';
 export type { RetryOptions } from './core/retry-options.js';
 export type { components, paths } from '../generated/schema.js';

@@ -9,6 +9,7 @@ import { AbortedError, ConfigurationError, Digital99Error, EarlierMessageFailedE
 import { maxTimerMs } from '../internal/sleep.js';
 import { type CreateWithHooks, createWithHooks } from '../messages/create.js';
 import type { CreateMessageParams } from '../messages/types.js';
+import { type Concurrency, fixedConcurrency, LatencyConcurrency } from './concurrency.js';
 import { conversationOf, ConversationQueues, type Entry } from './conversations.js';
 import { iteratorOf, resolveManyOptions, type ResolvedManyOptions } from './options.js';
 import { Pacer } from './pacer.js';
@@ -57,6 +58,8 @@ class Batch<T extends CreateManyItem> {
   readonly results: ResultStream<CreateManyResult>;
   private readonly queues: ConversationQueues<T>;
   private readonly pacer: Pacer;
+  /** How many may be in flight: the caller's number, or one that follows the latency. */
+  private readonly concurrency: Concurrency;
   private running = 0;
   /** Items read whose result the caller has not taken yet. */
   private outstanding = 0;
@@ -80,6 +83,9 @@ class Batch<T extends CreateManyItem> {
   ) {
     this.queues = new ConversationQueues(options.continueAfterFailure);
     this.pacer = new Pacer(options.perWindow, options.windowMs);
+    this.concurrency = options.autoConcurrency
+      ? new LatencyConcurrency(options.perWindow, options.windowMs)
+      : fixedConcurrency(options.concurrency);
     this.results = new ResultStream(
       () => {
         this.outstanding--;
@@ -183,7 +189,7 @@ class Batch<T extends CreateManyItem> {
 
   /** Starts what may start now. */
   private pump(): void {
-    while (!this.stopped && this.running < this.options.concurrency) {
+    while (!this.stopped && this.running < this.concurrency.limit) {
       const next = this.queues.next(performance.now());
       if (next === undefined) break;
       if ('wakeAt' in next) {
@@ -254,6 +260,7 @@ class Batch<T extends CreateManyItem> {
    */
   private hooksFor(entry: Entry<T>, hookFailure: { error?: unknown }): AttemptHooks {
     let done: (() => void) | undefined;
+    let measured: (() => void) | undefined;
     const notStarted = () => this.notStartedError(entry);
     /** The limiter failed this item's job while an attempt was in flight: no further attempt goes out. */
     let limiterFailed: { error: unknown } | undefined;
@@ -274,23 +281,27 @@ class Batch<T extends CreateManyItem> {
           done();
           throw notStarted();
         }
-        if (entry.announced) return;
-        // Once it has a slot: a journal then says "sending" only of what is about to be sent.
-        entry.announced = true;
-        try {
-          await this.options.beforeSend?.(entry.item, entry.index);
-        } catch (error) {
-          done();
-          hookFailure.error = error;
-          throw error;
+        if (!entry.announced) {
+          // Once it has a slot: a journal then says "sending" only of what is about to be sent.
+          entry.announced = true;
+          try {
+            await this.options.beforeSend?.(entry.item, entry.index);
+          } catch (error) {
+            done();
+            hookFailure.error = error;
+            throw error;
+          }
         }
         // Stopped while beforeSend ran: its request must not go out.
         if (this.stopped) {
           done();
           throw notStarted();
         }
+        // The attempt's own time, the latency that sets the number in flight.
+        measured = this.concurrency.attemptStarted();
       },
       afterAttempt: (decision: Decision) => {
+        measured?.();
         done?.();
         done = undefined;
         if (!decision.retry) return;

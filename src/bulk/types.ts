@@ -1,4 +1,4 @@
-// The types of messages.createMany: what goes in (items, options), what comes out (one result per item).
+// The types of createMany: what goes in (items, options), what comes out (one result per item).
 import type { Digital99Error } from '../errors/classes.js';
 import type { CreateMessageParams, Message } from '../messages/types.js';
 
@@ -28,7 +28,10 @@ export interface CreateManyOptions<T extends CreateManyItem = CreateManyItem> {
    * turns pacing off, for a local server only. Not with `limiter`, which then carries the budget.
    */
   perMinute?: number;
-  /** Requests in flight at once (default 8). */
+  /**
+   * Requests in flight at once. Left out: as many as the pace needs at the measured latency (rate ×
+   * latency, with headroom), from 8 to 64; 8 with `perMinute: 0` or a `limiter`.
+   */
   concurrency?: number;
   /**
    * Stops the batch: no item starts after it fires; requests in flight settle and are reported.

@@ -1,8 +1,9 @@
 // `99digital send-batch <file.jsonl>`: the journal locked against a second run, every line checked
-// first (nothing is sent if one is wrong), then sent with messages.createMany, each line journaled
+// first (nothing is sent if one is wrong), then sent with createMany (99digital-client/bulk), each line journaled
 // before it is sent and after; running the same command again resumes from the journal. See
 // usage.ts for the options, batch-plan.ts for what a resume does with each line.
 import { stat } from 'node:fs/promises';
+import { createMany } from '../bulk/create-many.js';
 import { defaultPerMinute } from '../bulk/options.js';
 import type { CreateManyItem, CreateManyResult } from '../bulk/types.js';
 import { createClient } from '../client/create-client.js';
@@ -202,7 +203,7 @@ class BatchRun {
       { perMinute: cmd.perMinute ?? defaultPerMinute },
     );
     try {
-      const results = client.messages.createMany(this.items(), {
+      const results = createMany(client, this.items(), {
         ...(cmd.perMinute === undefined ? {} : { perMinute: cmd.perMinute }),
         ...(cmd.concurrency === undefined ? {} : { concurrency: cmd.concurrency }),
         ...(io.signal ? { signal: io.signal } : {}),
