@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 
-async function startServer(root, args = []) {
+export async function startServer(root, args = []) {
   const child = fork(join(root, 'bench', 'batch-server.mjs'), args, { stdio: ['ignore', 'inherit', 'inherit', 'ipc'], execArgv: [] });
   const { port } = await new Promise((resolve) => child.once('message', resolve));
   const ask = () =>
@@ -26,12 +26,13 @@ async function startServer(root, args = []) {
 
 export async function pacing(root, { items = 2_000, perWindow = 400, windowMs = 2_000, concurrency = 8 } = {}) {
   const { createClient } = await import(pathToFileURL(join(root, 'dist', 'src', 'index.js')).href);
+  const { createMany } = await import(pathToFileURL(join(root, 'dist', 'src', 'bulk', 'index.js')).href);
   const server = await startServer(root, ['--record']);
   try {
     const client = createClient({ apiAccessToken: 'BenchToken0000000001', baseUrl: server.url });
     const batch = Array.from({ length: items }, (_, i) => ({ account_id: 1, conversation_id: 1 + (i % 20), content: `m${i}` }));
     let sent = 0;
-    for await (const result of client.messages.createMany(batch, { perMinute: perWindow, windowMs, concurrency })) {
+    for await (const result of createMany(client, batch, { perMinute: perWindow, windowMs, concurrency })) {
       if (result.status === 'sent') sent++;
       else throw new Error(`item ${result.index} failed: ${result.status === 'failed' ? result.error.message : result.status}`);
     }
@@ -72,7 +73,8 @@ function rssOf(pid) {
   }
 }
 
-async function sendBatchMemory(root, lines, concurrency = 8) {
+/** send-batch on `lines` lines; `concurrency` undefined: the command's default. */
+export async function sendBatchMemory(root, lines, concurrency) {
   const dir = mkdtempSync(join(tmpdir(), 'bench-batch-'));
   const file = join(dir, 'batch.jsonl');
   const text = Array.from({ length: lines }, (_, i) =>
@@ -96,8 +98,7 @@ async function sendBatchMemory(root, lines, concurrency = 8) {
         '1',
         '--per-minute',
         '0',
-        '--concurrency',
-        String(concurrency),
+        ...(concurrency === undefined ? [] : ['--concurrency', String(concurrency)]),
       ],
       {
         env: { ...process.env, DIGITAL99_API_ACCESS_TOKEN: 'BenchToken0000000001', DIGITAL99_BASE_URL: server.url },
@@ -142,8 +143,8 @@ async function sendBatchMemory(root, lines, concurrency = 8) {
 
 export async function batchBench({ root, lines = 100_000 }) {
   const pace = await pacing(root);
-  const small = await sendBatchMemory(root, Math.min(10_000, lines));
-  const large = await sendBatchMemory(root, lines);
+  const small = await sendBatchMemory(root, Math.min(10_000, lines), 8);
+  const large = await sendBatchMemory(root, lines, 8);
   const mb = (x) => x.toFixed(1);
   const markdown = [
     `**Pacing** (\`createMany\`, ${pace.items} items over 20 conversations, concurrency ${pace.concurrency}, perMinute ${pace.perWindow} with the window shortened to ${pace.windowMs / 1000} s through the \`windowMs\` option, so that it runs in seconds; the real window is 60 s). Arrival times from the server's own clock.`,

@@ -20,102 +20,86 @@ const ajvRuntime0 = function ucs2length(str) {
   }
   return length;
 };
-const validate0 = validate22;
-const schema7 = { "allOf": [{ "$ref": "#/components/schemas/MessageFields" }, { "$ref": "#/components/schemas/NotEmpty" }, { "type": "object", "properties": { "content_type": { "type": "string", "const": "text" }, "content_attributes": { "$ref": "#/components/schemas/TextContentAttributes" } } }] };
-const schema8 = { "type": "object", "properties": { "content": { "$ref": "#/components/schemas/Content" }, "message_type": { "$ref": "#/components/schemas/RequestMessageType" }, "private": { "$ref": "#/components/schemas/Private" }, "template_params": { "$ref": "#/components/schemas/TemplateParams" }, "echo_id": { "$ref": "#/components/schemas/EchoId" }, "source_id": { "$ref": "#/components/schemas/SourceId" }, "external_created_at": { "$ref": "#/components/schemas/ExternalCreatedAt" }, "campaign_id": { "$ref": "#/components/schemas/CampaignId" }, "sender_type": { "$ref": "#/components/schemas/SenderType" }, "sender_id": { "$ref": "#/components/schemas/SenderId" }, "cc_emails": { "$ref": "#/components/schemas/EmailAddresses" }, "bcc_emails": { "$ref": "#/components/schemas/EmailAddresses" }, "to_emails": { "$ref": "#/components/schemas/EmailAddresses" }, "email_html_content": { "$ref": "#/components/schemas/EmailHtmlContent" }, "attachments": { "$ref": "#/components/schemas/SignedBlobIds" } } };
-const schema9 = { "type": "string", "maxLength": 15e4, "pattern": "^[^\\u0000]*$" };
+const validate0 = validate14;
+const schema11 = { "allOf": [{ "$ref": "#/components/schemas/MessageFields" }, { "$ref": "#/components/schemas/NotEmpty" }, { "type": "object", "properties": { "content_type": { "type": "string", "const": "text" }, "content_attributes": { "$ref": "#/components/schemas/TextContentAttributes" } } }] };
+const schema12 = { "type": "object", "properties": { "content": { "$ref": "#/components/schemas/Content" }, "message_type": { "$ref": "#/components/schemas/RequestMessageType" }, "private": { "$ref": "#/components/schemas/Private" }, "template_params": { "$ref": "#/components/schemas/TemplateParams" }, "echo_id": { "$ref": "#/components/schemas/EchoId" }, "source_id": { "$ref": "#/components/schemas/SourceId" }, "external_created_at": { "$ref": "#/components/schemas/ExternalCreatedAt" }, "campaign_id": { "$ref": "#/components/schemas/CampaignId" }, "sender_type": { "$ref": "#/components/schemas/SenderType" }, "sender_id": { "$ref": "#/components/schemas/SenderId" }, "cc_emails": { "$ref": "#/components/schemas/EmailAddresses" }, "bcc_emails": { "$ref": "#/components/schemas/EmailAddresses" }, "to_emails": { "$ref": "#/components/schemas/EmailAddresses" }, "email_html_content": { "$ref": "#/components/schemas/EmailHtmlContent" }, "attachments": { "$ref": "#/components/schemas/SignedBlobIds" } } };
+const schema14 = { "type": "string", "enum": ["incoming", "outgoing", "activity", "template"] };
+const schema15 = { "type": "boolean" };
+const schema21 = { "type": "string" };
+const schema22 = { "type": "string", "pattern": "^[^\\u0000]*$" };
+const schema23 = {};
+const schema24 = { "type": "integer" };
+const schema25 = { "type": "string", "const": "AgentBot" };
+const schema26 = { "type": "integer" };
+const schema27 = { "type": "string", "pattern": "^(\\s*[^\\s,;@]+@[^\\s,;@]+\\s*(,|$))*$" };
+const schema30 = { "type": "string" };
+const schema13 = { "type": "string", "maxLength": 15e4, "pattern": "^[^\\u0000]*$" };
 const func2 = ajvRuntime0;
 const pattern0 = new RegExp("^[^\\u0000]*$", "u");
-function validate24(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+function validate16(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   if (errors === 0) {
     if (typeof data === "string") {
       if (func2(data) > 15e4) {
-        validate24.errors = [{ instancePath, keyword: "maxLength", params: { limit: 15e4 } }];
+        validate16.errors = [{ instancePath, keyword: "maxLength", params: { limit: 15e4 } }];
         return false;
       } else {
         if (!pattern0.test(data)) {
-          validate24.errors = [{ instancePath, keyword: "pattern", params: { pattern: "^[^\\u0000]*$" } }];
+          validate16.errors = [{ instancePath, keyword: "pattern", params: { pattern: "^[^\\u0000]*$" } }];
           return false;
         }
       }
     } else {
-      validate24.errors = [{ instancePath, keyword: "type", params: { type: "string" } }];
+      validate16.errors = [{ instancePath, keyword: "type", params: { type: "string" } }];
       return false;
     }
   }
-  validate24.errors = vErrors;
+  validate16.errors = vErrors;
   return errors === 0;
 }
-const schema10 = { "type": "string", "enum": ["incoming", "outgoing", "activity", "template"] };
-function validate26(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (typeof data !== "string") {
-    validate26.errors = [{ instancePath, keyword: "type", params: { type: "string" } }];
-    return false;
-  }
-  if (!(data === "incoming" || data === "outgoing" || data === "activity" || data === "template")) {
-    validate26.errors = [{ instancePath, keyword: "enum", params: { allowedValues: schema10.enum } }];
-    return false;
-  }
-  validate26.errors = vErrors;
-  return errors === 0;
-}
-const schema11 = { "type": "boolean" };
-function validate28(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (typeof data !== "boolean") {
-    validate28.errors = [{ instancePath, keyword: "type", params: { type: "boolean" } }];
-    return false;
-  }
-  validate28.errors = vErrors;
-  return errors === 0;
-}
-const schema12 = { "type": "object", "required": ["name"], "properties": { "name": { "type": "string" }, "category": { "type": "string" }, "language": { "type": "string" }, "namespace": { "type": "string" }, "processed_params": { "anyOf": [{ "$ref": "#/components/schemas/TemplateComponentParams" }, { "$ref": "#/components/schemas/TemplateLegacyParams" }] } } };
-const schema13 = { "type": "object", "additionalProperties": false, "properties": { "header": { "type": "object", "properties": { "media_url": { "type": "string" }, "media_type": { "type": "string" }, "media_name": { "type": "string" } }, "additionalProperties": { "$ref": "#/components/schemas/TemplateParamValue" } }, "body": { "type": "object", "additionalProperties": { "$ref": "#/components/schemas/TemplateParamValue" } }, "footer": { "type": "object", "additionalProperties": { "$ref": "#/components/schemas/TemplateParamValue" } }, "buttons": { "type": "array", "items": { "type": "object", "required": ["type"], "properties": { "type": { "type": "string" }, "parameter": { "$ref": "#/components/schemas/TemplateParamValue" } } } } } };
-const schema14 = { "anyOf": [{ "type": ["string", "number"] }, { "$ref": "#/components/schemas/TemplateTypedParam" }] };
-const schema15 = { "type": "object", "required": ["type"], "additionalProperties": true, "properties": { "type": { "type": "string", "enum": ["currency", "date_time"] } } };
-function validate33(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+const schema16 = { "type": "object", "required": ["name"], "properties": { "name": { "type": "string" }, "category": { "type": "string" }, "language": { "type": "string" }, "namespace": { "type": "string" }, "processed_params": { "anyOf": [{ "$ref": "#/components/schemas/TemplateComponentParams" }, { "$ref": "#/components/schemas/TemplateLegacyParams" }] } } };
+const schema17 = { "type": "object", "additionalProperties": false, "properties": { "header": { "type": "object", "properties": { "media_url": { "type": "string" }, "media_type": { "type": "string" }, "media_name": { "type": "string" } }, "additionalProperties": { "$ref": "#/components/schemas/TemplateParamValue" } }, "body": { "type": "object", "additionalProperties": { "$ref": "#/components/schemas/TemplateParamValue" } }, "footer": { "type": "object", "additionalProperties": { "$ref": "#/components/schemas/TemplateParamValue" } }, "buttons": { "type": "array", "items": { "type": "object", "required": ["type"], "properties": { "type": { "type": "string" }, "parameter": { "$ref": "#/components/schemas/TemplateParamValue" } } } } } };
+const schema18 = { "anyOf": [{ "type": ["string", "number"] }, { "$ref": "#/components/schemas/TemplateTypedParam" }] };
+const schema19 = { "type": "object", "required": ["type"], "additionalProperties": true, "properties": { "type": { "type": "string", "enum": ["currency", "date_time"] } } };
+function validate21(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   if (errors === 0) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.type === void 0 && (missing0 = "type")) {
-        validate33.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
+        validate21.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.type !== void 0) {
           let data0 = data.type;
           if (typeof data0 !== "string") {
-            validate33.errors = [{ instancePath: instancePath + "/type", keyword: "type", params: { type: "string" } }];
+            validate21.errors = [{ instancePath: instancePath + "/type", keyword: "type", params: { type: "string" } }];
             return false;
           }
           if (!(data0 === "currency" || data0 === "date_time")) {
-            validate33.errors = [{ instancePath: instancePath + "/type", keyword: "enum", params: { allowedValues: schema15.properties.type.enum } }];
+            validate21.errors = [{ instancePath: instancePath + "/type", keyword: "enum", params: { allowedValues: ["currency", "date_time"] } }];
             return false;
           }
         }
       }
     } else {
-      validate33.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
+      validate21.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate33.errors = vErrors;
+  validate21.errors = vErrors;
   return errors === 0;
 }
-function validate32(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+function validate20(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   const _errs0 = errors;
   let valid0 = false;
   const _errs1 = errors;
   if (typeof data !== "string" && !(typeof data == "number" && isFinite(data))) {
-    const err0 = { instancePath, keyword: "type", params: { type: schema14.anyOf[0].type } };
+    const err0 = { instancePath, keyword: "type", params: { type: schema18.anyOf[0].type } };
     if (vErrors === null) {
       vErrors = [err0];
     } else {
@@ -127,8 +111,8 @@ function validate32(data, { instancePath = "", parentData, parentDataProperty, r
   valid0 = valid0 || _valid0;
   if (!valid0) {
     const _errs3 = errors;
-    if (!validate33(data, { instancePath, parentData, parentDataProperty, rootData })) {
-      vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
+    if (!validate21(data, { instancePath })) {
+      vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
       errors = vErrors.length;
     }
     var _valid0 = _errs3 === errors;
@@ -142,7 +126,7 @@ function validate32(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err1);
     }
     errors++;
-    validate32.errors = vErrors;
+    validate20.errors = vErrors;
     return false;
   } else {
     errors = _errs0;
@@ -154,10 +138,10 @@ function validate32(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   }
-  validate32.errors = vErrors;
+  validate20.errors = vErrors;
   return errors === 0;
 }
-function validate31(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+function validate19(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   if (errors === 0) {
@@ -165,7 +149,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
       const _errs1 = errors;
       for (const key0 in data) {
         if (!(key0 === "header" || key0 === "body" || key0 === "footer" || key0 === "buttons")) {
-          validate31.errors = [{ instancePath, keyword: "additionalProperties", params: { additionalProperty: key0 } }];
+          validate19.errors = [{ instancePath, keyword: "additionalProperties", params: { additionalProperty: key0 } }];
           return false;
           break;
         }
@@ -180,8 +164,8 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
               for (const key1 in data0) {
                 if (!(key1 === "media_url" || key1 === "media_type" || key1 === "media_name")) {
                   const _errs5 = errors;
-                  if (!validate32(data0[key1], { instancePath: instancePath + "/header/" + key1.replace(/~/g, "~0").replace(/\//g, "~1"), parentData: data0, parentDataProperty: key1, rootData })) {
-                    vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
+                  if (!validate20(data0[key1], { instancePath: instancePath + "/header/" + key1.replace(/~/g, "~0").replace(/\//g, "~1") })) {
+                    vErrors = vErrors === null ? validate20.errors : vErrors.concat(validate20.errors);
                     errors = vErrors.length;
                   }
                   var valid1 = _errs5 === errors;
@@ -194,7 +178,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
                 if (data0.media_url !== void 0) {
                   const _errs6 = errors;
                   if (typeof data0.media_url !== "string") {
-                    validate31.errors = [{ instancePath: instancePath + "/header/media_url", keyword: "type", params: { type: "string" } }];
+                    validate19.errors = [{ instancePath: instancePath + "/header/media_url", keyword: "type", params: { type: "string" } }];
                     return false;
                   }
                   var valid2 = _errs6 === errors;
@@ -205,7 +189,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
                   if (data0.media_type !== void 0) {
                     const _errs8 = errors;
                     if (typeof data0.media_type !== "string") {
-                      validate31.errors = [{ instancePath: instancePath + "/header/media_type", keyword: "type", params: { type: "string" } }];
+                      validate19.errors = [{ instancePath: instancePath + "/header/media_type", keyword: "type", params: { type: "string" } }];
                       return false;
                     }
                     var valid2 = _errs8 === errors;
@@ -216,7 +200,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
                     if (data0.media_name !== void 0) {
                       const _errs10 = errors;
                       if (typeof data0.media_name !== "string") {
-                        validate31.errors = [{ instancePath: instancePath + "/header/media_name", keyword: "type", params: { type: "string" } }];
+                        validate19.errors = [{ instancePath: instancePath + "/header/media_name", keyword: "type", params: { type: "string" } }];
                         return false;
                       }
                       var valid2 = _errs10 === errors;
@@ -227,7 +211,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              validate31.errors = [{ instancePath: instancePath + "/header", keyword: "type", params: { type: "object" } }];
+              validate19.errors = [{ instancePath: instancePath + "/header", keyword: "type", params: { type: "object" } }];
               return false;
             }
           }
@@ -243,8 +227,8 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
               if (data5 && typeof data5 == "object" && !Array.isArray(data5)) {
                 for (const key2 in data5) {
                   const _errs15 = errors;
-                  if (!validate32(data5[key2], { instancePath: instancePath + "/body/" + key2.replace(/~/g, "~0").replace(/\//g, "~1"), parentData: data5, parentDataProperty: key2, rootData })) {
-                    vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
+                  if (!validate20(data5[key2], { instancePath: instancePath + "/body/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") })) {
+                    vErrors = vErrors === null ? validate20.errors : vErrors.concat(validate20.errors);
                     errors = vErrors.length;
                   }
                   var valid3 = _errs15 === errors;
@@ -253,7 +237,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
                   }
                 }
               } else {
-                validate31.errors = [{ instancePath: instancePath + "/body", keyword: "type", params: { type: "object" } }];
+                validate19.errors = [{ instancePath: instancePath + "/body", keyword: "type", params: { type: "object" } }];
                 return false;
               }
             }
@@ -269,8 +253,8 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
                 if (data7 && typeof data7 == "object" && !Array.isArray(data7)) {
                   for (const key3 in data7) {
                     const _errs19 = errors;
-                    if (!validate32(data7[key3], { instancePath: instancePath + "/footer/" + key3.replace(/~/g, "~0").replace(/\//g, "~1"), parentData: data7, parentDataProperty: key3, rootData })) {
-                      vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
+                    if (!validate20(data7[key3], { instancePath: instancePath + "/footer/" + key3.replace(/~/g, "~0").replace(/\//g, "~1") })) {
+                      vErrors = vErrors === null ? validate20.errors : vErrors.concat(validate20.errors);
                       errors = vErrors.length;
                     }
                     var valid4 = _errs19 === errors;
@@ -279,7 +263,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
                     }
                   }
                 } else {
-                  validate31.errors = [{ instancePath: instancePath + "/footer", keyword: "type", params: { type: "object" } }];
+                  validate19.errors = [{ instancePath: instancePath + "/footer", keyword: "type", params: { type: "object" } }];
                   return false;
                 }
               }
@@ -302,13 +286,13 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
                         if (data10 && typeof data10 == "object" && !Array.isArray(data10)) {
                           let missing0;
                           if (data10.type === void 0 && (missing0 = "type")) {
-                            validate31.errors = [{ instancePath: instancePath + "/buttons/" + i0, keyword: "required", params: { missingProperty: missing0 } }];
+                            validate19.errors = [{ instancePath: instancePath + "/buttons/" + i0, keyword: "required", params: { missingProperty: missing0 } }];
                             return false;
                           } else {
                             if (data10.type !== void 0) {
                               const _errs24 = errors;
                               if (typeof data10.type !== "string") {
-                                validate31.errors = [{ instancePath: instancePath + "/buttons/" + i0 + "/type", keyword: "type", params: { type: "string" } }];
+                                validate19.errors = [{ instancePath: instancePath + "/buttons/" + i0 + "/type", keyword: "type", params: { type: "string" } }];
                                 return false;
                               }
                               var valid6 = _errs24 === errors;
@@ -318,8 +302,8 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
                             if (valid6) {
                               if (data10.parameter !== void 0) {
                                 const _errs26 = errors;
-                                if (!validate32(data10.parameter, { instancePath: instancePath + "/buttons/" + i0 + "/parameter", parentData: data10, parentDataProperty: "parameter", rootData })) {
-                                  vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
+                                if (!validate20(data10.parameter, { instancePath: instancePath + "/buttons/" + i0 + "/parameter" })) {
+                                  vErrors = vErrors === null ? validate20.errors : vErrors.concat(validate20.errors);
                                   errors = vErrors.length;
                                 }
                                 var valid6 = _errs26 === errors;
@@ -329,7 +313,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
                             }
                           }
                         } else {
-                          validate31.errors = [{ instancePath: instancePath + "/buttons/" + i0, keyword: "type", params: { type: "object" } }];
+                          validate19.errors = [{ instancePath: instancePath + "/buttons/" + i0, keyword: "type", params: { type: "object" } }];
                           return false;
                         }
                       }
@@ -339,7 +323,7 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
                       }
                     }
                   } else {
-                    validate31.errors = [{ instancePath: instancePath + "/buttons", keyword: "type", params: { type: "array" } }];
+                    validate19.errors = [{ instancePath: instancePath + "/buttons", keyword: "type", params: { type: "array" } }];
                     return false;
                   }
                 }
@@ -352,23 +336,23 @@ function validate31(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate31.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
+      validate19.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate31.errors = vErrors;
+  validate19.errors = vErrors;
   return errors === 0;
 }
-const schema16 = { "type": "object", "additionalProperties": { "$ref": "#/components/schemas/TemplateParamValue" } };
-function validate40(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+const schema20 = { "type": "object", "additionalProperties": { "$ref": "#/components/schemas/TemplateParamValue" } };
+function validate28(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   if (errors === 0) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       for (const key0 in data) {
         const _errs2 = errors;
-        if (!validate32(data[key0], { instancePath: instancePath + "/" + key0.replace(/~/g, "~0").replace(/\//g, "~1"), parentData: data, parentDataProperty: key0, rootData })) {
-          vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
+        if (!validate20(data[key0], { instancePath: instancePath + "/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") })) {
+          vErrors = vErrors === null ? validate20.errors : vErrors.concat(validate20.errors);
           errors = vErrors.length;
         }
         var valid0 = _errs2 === errors;
@@ -377,27 +361,27 @@ function validate40(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate40.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
+      validate28.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate40.errors = vErrors;
+  validate28.errors = vErrors;
   return errors === 0;
 }
-function validate30(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+function validate18(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   if (errors === 0) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.name === void 0 && (missing0 = "name")) {
-        validate30.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
+        validate18.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.name !== void 0) {
           const _errs1 = errors;
           if (typeof data.name !== "string") {
-            validate30.errors = [{ instancePath: instancePath + "/name", keyword: "type", params: { type: "string" } }];
+            validate18.errors = [{ instancePath: instancePath + "/name", keyword: "type", params: { type: "string" } }];
             return false;
           }
           var valid0 = _errs1 === errors;
@@ -408,7 +392,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
           if (data.category !== void 0) {
             const _errs3 = errors;
             if (typeof data.category !== "string") {
-              validate30.errors = [{ instancePath: instancePath + "/category", keyword: "type", params: { type: "string" } }];
+              validate18.errors = [{ instancePath: instancePath + "/category", keyword: "type", params: { type: "string" } }];
               return false;
             }
             var valid0 = _errs3 === errors;
@@ -419,7 +403,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
             if (data.language !== void 0) {
               const _errs5 = errors;
               if (typeof data.language !== "string") {
-                validate30.errors = [{ instancePath: instancePath + "/language", keyword: "type", params: { type: "string" } }];
+                validate18.errors = [{ instancePath: instancePath + "/language", keyword: "type", params: { type: "string" } }];
                 return false;
               }
               var valid0 = _errs5 === errors;
@@ -430,7 +414,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
               if (data.namespace !== void 0) {
                 const _errs7 = errors;
                 if (typeof data.namespace !== "string") {
-                  validate30.errors = [{ instancePath: instancePath + "/namespace", keyword: "type", params: { type: "string" } }];
+                  validate18.errors = [{ instancePath: instancePath + "/namespace", keyword: "type", params: { type: "string" } }];
                   return false;
                 }
                 var valid0 = _errs7 === errors;
@@ -444,16 +428,16 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
                   const _errs10 = errors;
                   let valid1 = false;
                   const _errs11 = errors;
-                  if (!validate31(data4, { instancePath: instancePath + "/processed_params", parentData: data, parentDataProperty: "processed_params", rootData })) {
-                    vErrors = vErrors === null ? validate31.errors : vErrors.concat(validate31.errors);
+                  if (!validate19(data4, { instancePath: instancePath + "/processed_params" })) {
+                    vErrors = vErrors === null ? validate19.errors : vErrors.concat(validate19.errors);
                     errors = vErrors.length;
                   }
                   var _valid0 = _errs11 === errors;
                   valid1 = valid1 || _valid0;
                   if (!valid1) {
                     const _errs12 = errors;
-                    if (!validate40(data4, { instancePath: instancePath + "/processed_params", parentData: data, parentDataProperty: "processed_params", rootData })) {
-                      vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
+                    if (!validate28(data4, { instancePath: instancePath + "/processed_params" })) {
+                      vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
                       errors = vErrors.length;
                     }
                     var _valid0 = _errs12 === errors;
@@ -467,7 +451,7 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
                       vErrors.push(err0);
                     }
                     errors++;
-                    validate30.errors = vErrors;
+                    validate18.errors = vErrors;
                     return false;
                   } else {
                     errors = _errs10;
@@ -489,122 +473,21 @@ function validate30(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate30.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
+      validate18.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate30.errors = vErrors;
+  validate18.errors = vErrors;
   return errors === 0;
 }
-const schema17 = { "type": "string" };
-function validate44(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (typeof data !== "string") {
-    validate44.errors = [{ instancePath, keyword: "type", params: { type: "string" } }];
-    return false;
-  }
-  validate44.errors = vErrors;
-  return errors === 0;
-}
-const schema18 = { "type": "string", "pattern": "^[^\\u0000]*$" };
-function validate46(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (errors === 0) {
-    if (typeof data === "string") {
-      if (!pattern0.test(data)) {
-        validate46.errors = [{ instancePath, keyword: "pattern", params: { pattern: "^[^\\u0000]*$" } }];
-        return false;
-      }
-    } else {
-      validate46.errors = [{ instancePath, keyword: "type", params: { type: "string" } }];
-      return false;
-    }
-  }
-  validate46.errors = vErrors;
-  return errors === 0;
-}
-const schema19 = {};
-function validate48(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
-  validate48.errors = null;
-  return true;
-}
-const schema20 = { "type": "integer" };
-function validate50(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (!(typeof data == "number" && (!(data % 1) && !isNaN(data)) && isFinite(data))) {
-    validate50.errors = [{ instancePath, keyword: "type", params: { type: "integer" } }];
-    return false;
-  }
-  validate50.errors = vErrors;
-  return errors === 0;
-}
-const schema21 = { "type": "string", "const": "AgentBot" };
-function validate52(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (typeof data !== "string") {
-    validate52.errors = [{ instancePath, keyword: "type", params: { type: "string" } }];
-    return false;
-  }
-  if ("AgentBot" !== data) {
-    validate52.errors = [{ instancePath, keyword: "const", params: { allowedValue: "AgentBot" } }];
-    return false;
-  }
-  validate52.errors = vErrors;
-  return errors === 0;
-}
-const schema22 = { "type": "integer" };
-function validate54(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (!(typeof data == "number" && (!(data % 1) && !isNaN(data)) && isFinite(data))) {
-    validate54.errors = [{ instancePath, keyword: "type", params: { type: "integer" } }];
-    return false;
-  }
-  validate54.errors = vErrors;
-  return errors === 0;
-}
-const schema23 = { "type": "string", "pattern": "^(\\s*[^\\s,;@]+@[^\\s,;@]+\\s*(,|$))*$" };
-const pattern2 = new RegExp("^(\\s*[^\\s,;@]+@[^\\s,;@]+\\s*(,|$))*$", "u");
-function validate56(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (errors === 0) {
-    if (typeof data === "string") {
-      if (!pattern2.test(data)) {
-        validate56.errors = [{ instancePath, keyword: "pattern", params: { pattern: "^(\\s*[^\\s,;@]+@[^\\s,;@]+\\s*(,|$))*$" } }];
-        return false;
-      }
-    } else {
-      validate56.errors = [{ instancePath, keyword: "type", params: { type: "string" } }];
-      return false;
-    }
-  }
-  validate56.errors = vErrors;
-  return errors === 0;
-}
-const schema24 = { "type": "string" };
-function validate60(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (typeof data !== "string") {
-    validate60.errors = [{ instancePath, keyword: "type", params: { type: "string" } }];
-    return false;
-  }
-  validate60.errors = vErrors;
-  return errors === 0;
-}
-const schema25 = { "type": "array", "minItems": 1, "items": { "type": "string" } };
-function validate62(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+const schema31 = { "type": "array", "minItems": 1, "items": { "type": "string" } };
+function validate32(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   if (errors === 0) {
     if (Array.isArray(data)) {
       if (data.length < 1) {
-        validate62.errors = [{ instancePath, keyword: "minItems", params: { limit: 1 } }];
+        validate32.errors = [{ instancePath, keyword: "minItems", params: { limit: 1 } }];
         return false;
       } else {
         var valid0 = true;
@@ -612,7 +495,7 @@ function validate62(data, { instancePath = "", parentData, parentDataProperty, r
         for (let i0 = 0; i0 < len0; i0++) {
           const _errs1 = errors;
           if (typeof data[i0] !== "string") {
-            validate62.errors = [{ instancePath: instancePath + "/" + i0, keyword: "type", params: { type: "string" } }];
+            validate32.errors = [{ instancePath: instancePath + "/" + i0, keyword: "type", params: { type: "string" } }];
             return false;
           }
           var valid0 = _errs1 === errors;
@@ -622,22 +505,23 @@ function validate62(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate62.errors = [{ instancePath, keyword: "type", params: { type: "array" } }];
+      validate32.errors = [{ instancePath, keyword: "type", params: { type: "array" } }];
       return false;
     }
   }
-  validate62.errors = vErrors;
+  validate32.errors = vErrors;
   return errors === 0;
 }
-function validate23(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+const pattern2 = new RegExp("^(\\s*[^\\s,;@]+@[^\\s,;@]+\\s*(,|$))*$", "u");
+function validate15(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   if (errors === 0) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       if (data.content !== void 0) {
         const _errs1 = errors;
-        if (!validate24(data.content, { instancePath: instancePath + "/content", parentData: data, parentDataProperty: "content", rootData })) {
-          vErrors = vErrors === null ? validate24.errors : vErrors.concat(validate24.errors);
+        if (!validate16(data.content, { instancePath: instancePath + "/content" })) {
+          vErrors = vErrors === null ? validate16.errors : vErrors.concat(validate16.errors);
           errors = vErrors.length;
         }
         var valid0 = _errs1 === errors;
@@ -646,10 +530,15 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
       }
       if (valid0) {
         if (data.message_type !== void 0) {
+          let data1 = data.message_type;
           const _errs2 = errors;
-          if (!validate26(data.message_type, { instancePath: instancePath + "/message_type", parentData: data, parentDataProperty: "message_type", rootData })) {
-            vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
-            errors = vErrors.length;
+          if (typeof data1 !== "string") {
+            validate15.errors = [{ instancePath: instancePath + "/message_type", keyword: "type", params: { type: "string" } }];
+            return false;
+          }
+          if (!(data1 === "incoming" || data1 === "outgoing" || data1 === "activity" || data1 === "template")) {
+            validate15.errors = [{ instancePath: instancePath + "/message_type", keyword: "enum", params: { allowedValues: ["incoming", "outgoing", "activity", "template"] } }];
+            return false;
           }
           var valid0 = _errs2 === errors;
         } else {
@@ -657,144 +546,183 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
         }
         if (valid0) {
           if (data.private !== void 0) {
-            const _errs3 = errors;
-            if (!validate28(data.private, { instancePath: instancePath + "/private", parentData: data, parentDataProperty: "private", rootData })) {
-              vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-              errors = vErrors.length;
+            const _errs5 = errors;
+            if (typeof data.private !== "boolean") {
+              validate15.errors = [{ instancePath: instancePath + "/private", keyword: "type", params: { type: "boolean" } }];
+              return false;
             }
-            var valid0 = _errs3 === errors;
+            var valid0 = _errs5 === errors;
           } else {
             var valid0 = true;
           }
           if (valid0) {
             if (data.template_params !== void 0) {
-              const _errs4 = errors;
-              if (!validate30(data.template_params, { instancePath: instancePath + "/template_params", parentData: data, parentDataProperty: "template_params", rootData })) {
-                vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);
+              const _errs8 = errors;
+              if (!validate18(data.template_params, { instancePath: instancePath + "/template_params" })) {
+                vErrors = vErrors === null ? validate18.errors : vErrors.concat(validate18.errors);
                 errors = vErrors.length;
               }
-              var valid0 = _errs4 === errors;
+              var valid0 = _errs8 === errors;
             } else {
               var valid0 = true;
             }
             if (valid0) {
               if (data.echo_id !== void 0) {
-                const _errs5 = errors;
-                if (!validate44(data.echo_id, { instancePath: instancePath + "/echo_id", parentData: data, parentDataProperty: "echo_id", rootData })) {
-                  vErrors = vErrors === null ? validate44.errors : vErrors.concat(validate44.errors);
-                  errors = vErrors.length;
+                const _errs9 = errors;
+                if (typeof data.echo_id !== "string") {
+                  validate15.errors = [{ instancePath: instancePath + "/echo_id", keyword: "type", params: { type: "string" } }];
+                  return false;
                 }
-                var valid0 = _errs5 === errors;
+                var valid0 = _errs9 === errors;
               } else {
                 var valid0 = true;
               }
               if (valid0) {
                 if (data.source_id !== void 0) {
-                  const _errs6 = errors;
-                  if (!validate46(data.source_id, { instancePath: instancePath + "/source_id", parentData: data, parentDataProperty: "source_id", rootData })) {
-                    vErrors = vErrors === null ? validate46.errors : vErrors.concat(validate46.errors);
-                    errors = vErrors.length;
+                  let data5 = data.source_id;
+                  const _errs12 = errors;
+                  const _errs13 = errors;
+                  if (errors === _errs13) {
+                    if (typeof data5 === "string") {
+                      if (!pattern0.test(data5)) {
+                        validate15.errors = [{ instancePath: instancePath + "/source_id", keyword: "pattern", params: { pattern: "^[^\\u0000]*$" } }];
+                        return false;
+                      }
+                    } else {
+                      validate15.errors = [{ instancePath: instancePath + "/source_id", keyword: "type", params: { type: "string" } }];
+                      return false;
+                    }
                   }
-                  var valid0 = _errs6 === errors;
+                  var valid0 = _errs12 === errors;
                 } else {
                   var valid0 = true;
                 }
                 if (valid0) {
                   if (data.external_created_at !== void 0) {
-                    const _errs7 = errors;
-                    if (!validate48(data.external_created_at, { instancePath: instancePath + "/external_created_at", parentData: data, parentDataProperty: "external_created_at", rootData })) {
-                      vErrors = vErrors === null ? validate48.errors : vErrors.concat(validate48.errors);
-                      errors = vErrors.length;
-                    }
-                    var valid0 = _errs7 === errors;
+                    const _errs15 = errors;
+                    var valid0 = _errs15 === errors;
                   } else {
                     var valid0 = true;
                   }
                   if (valid0) {
                     if (data.campaign_id !== void 0) {
-                      const _errs8 = errors;
-                      if (!validate50(data.campaign_id, { instancePath: instancePath + "/campaign_id", parentData: data, parentDataProperty: "campaign_id", rootData })) {
-                        vErrors = vErrors === null ? validate50.errors : vErrors.concat(validate50.errors);
-                        errors = vErrors.length;
+                      let data7 = data.campaign_id;
+                      const _errs16 = errors;
+                      if (!(typeof data7 == "number" && (!(data7 % 1) && !isNaN(data7)) && isFinite(data7))) {
+                        validate15.errors = [{ instancePath: instancePath + "/campaign_id", keyword: "type", params: { type: "integer" } }];
+                        return false;
                       }
-                      var valid0 = _errs8 === errors;
+                      var valid0 = _errs16 === errors;
                     } else {
                       var valid0 = true;
                     }
                     if (valid0) {
                       if (data.sender_type !== void 0) {
-                        const _errs9 = errors;
-                        if (!validate52(data.sender_type, { instancePath: instancePath + "/sender_type", parentData: data, parentDataProperty: "sender_type", rootData })) {
-                          vErrors = vErrors === null ? validate52.errors : vErrors.concat(validate52.errors);
-                          errors = vErrors.length;
+                        let data8 = data.sender_type;
+                        const _errs19 = errors;
+                        if (typeof data8 !== "string") {
+                          validate15.errors = [{ instancePath: instancePath + "/sender_type", keyword: "type", params: { type: "string" } }];
+                          return false;
                         }
-                        var valid0 = _errs9 === errors;
+                        if ("AgentBot" !== data8) {
+                          validate15.errors = [{ instancePath: instancePath + "/sender_type", keyword: "const", params: { allowedValue: "AgentBot" } }];
+                          return false;
+                        }
+                        var valid0 = _errs19 === errors;
                       } else {
                         var valid0 = true;
                       }
                       if (valid0) {
                         if (data.sender_id !== void 0) {
-                          const _errs10 = errors;
-                          if (!validate54(data.sender_id, { instancePath: instancePath + "/sender_id", parentData: data, parentDataProperty: "sender_id", rootData })) {
-                            vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
-                            errors = vErrors.length;
+                          let data9 = data.sender_id;
+                          const _errs22 = errors;
+                          if (!(typeof data9 == "number" && (!(data9 % 1) && !isNaN(data9)) && isFinite(data9))) {
+                            validate15.errors = [{ instancePath: instancePath + "/sender_id", keyword: "type", params: { type: "integer" } }];
+                            return false;
                           }
-                          var valid0 = _errs10 === errors;
+                          var valid0 = _errs22 === errors;
                         } else {
                           var valid0 = true;
                         }
                         if (valid0) {
                           if (data.cc_emails !== void 0) {
-                            const _errs11 = errors;
-                            if (!validate56(data.cc_emails, { instancePath: instancePath + "/cc_emails", parentData: data, parentDataProperty: "cc_emails", rootData })) {
-                              vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
-                              errors = vErrors.length;
+                            let data10 = data.cc_emails;
+                            const _errs25 = errors;
+                            const _errs26 = errors;
+                            if (errors === _errs26) {
+                              if (typeof data10 === "string") {
+                                if (!pattern2.test(data10)) {
+                                  validate15.errors = [{ instancePath: instancePath + "/cc_emails", keyword: "pattern", params: { pattern: "^(\\s*[^\\s,;@]+@[^\\s,;@]+\\s*(,|$))*$" } }];
+                                  return false;
+                                }
+                              } else {
+                                validate15.errors = [{ instancePath: instancePath + "/cc_emails", keyword: "type", params: { type: "string" } }];
+                                return false;
+                              }
                             }
-                            var valid0 = _errs11 === errors;
+                            var valid0 = _errs25 === errors;
                           } else {
                             var valid0 = true;
                           }
                           if (valid0) {
                             if (data.bcc_emails !== void 0) {
-                              const _errs12 = errors;
-                              if (!validate56(data.bcc_emails, { instancePath: instancePath + "/bcc_emails", parentData: data, parentDataProperty: "bcc_emails", rootData })) {
-                                vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
-                                errors = vErrors.length;
+                              let data11 = data.bcc_emails;
+                              const _errs28 = errors;
+                              const _errs29 = errors;
+                              if (errors === _errs29) {
+                                if (typeof data11 === "string") {
+                                  if (!pattern2.test(data11)) {
+                                    validate15.errors = [{ instancePath: instancePath + "/bcc_emails", keyword: "pattern", params: { pattern: "^(\\s*[^\\s,;@]+@[^\\s,;@]+\\s*(,|$))*$" } }];
+                                    return false;
+                                  }
+                                } else {
+                                  validate15.errors = [{ instancePath: instancePath + "/bcc_emails", keyword: "type", params: { type: "string" } }];
+                                  return false;
+                                }
                               }
-                              var valid0 = _errs12 === errors;
+                              var valid0 = _errs28 === errors;
                             } else {
                               var valid0 = true;
                             }
                             if (valid0) {
                               if (data.to_emails !== void 0) {
-                                const _errs13 = errors;
-                                if (!validate56(data.to_emails, { instancePath: instancePath + "/to_emails", parentData: data, parentDataProperty: "to_emails", rootData })) {
-                                  vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
-                                  errors = vErrors.length;
+                                let data12 = data.to_emails;
+                                const _errs31 = errors;
+                                const _errs32 = errors;
+                                if (errors === _errs32) {
+                                  if (typeof data12 === "string") {
+                                    if (!pattern2.test(data12)) {
+                                      validate15.errors = [{ instancePath: instancePath + "/to_emails", keyword: "pattern", params: { pattern: "^(\\s*[^\\s,;@]+@[^\\s,;@]+\\s*(,|$))*$" } }];
+                                      return false;
+                                    }
+                                  } else {
+                                    validate15.errors = [{ instancePath: instancePath + "/to_emails", keyword: "type", params: { type: "string" } }];
+                                    return false;
+                                  }
                                 }
-                                var valid0 = _errs13 === errors;
+                                var valid0 = _errs31 === errors;
                               } else {
                                 var valid0 = true;
                               }
                               if (valid0) {
                                 if (data.email_html_content !== void 0) {
-                                  const _errs14 = errors;
-                                  if (!validate60(data.email_html_content, { instancePath: instancePath + "/email_html_content", parentData: data, parentDataProperty: "email_html_content", rootData })) {
-                                    vErrors = vErrors === null ? validate60.errors : vErrors.concat(validate60.errors);
-                                    errors = vErrors.length;
+                                  const _errs34 = errors;
+                                  if (typeof data.email_html_content !== "string") {
+                                    validate15.errors = [{ instancePath: instancePath + "/email_html_content", keyword: "type", params: { type: "string" } }];
+                                    return false;
                                   }
-                                  var valid0 = _errs14 === errors;
+                                  var valid0 = _errs34 === errors;
                                 } else {
                                   var valid0 = true;
                                 }
                                 if (valid0) {
                                   if (data.attachments !== void 0) {
-                                    const _errs15 = errors;
-                                    if (!validate62(data.attachments, { instancePath: instancePath + "/attachments", parentData: data, parentDataProperty: "attachments", rootData })) {
-                                      vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
+                                    const _errs37 = errors;
+                                    if (!validate32(data.attachments, { instancePath: instancePath + "/attachments" })) {
+                                      vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
                                       errors = vErrors.length;
                                     }
-                                    var valid0 = _errs15 === errors;
+                                    var valid0 = _errs37 === errors;
                                   } else {
                                     var valid0 = true;
                                   }
@@ -813,15 +741,15 @@ function validate23(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate23.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
+      validate15.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate23.errors = vErrors;
+  validate15.errors = vErrors;
   return errors === 0;
 }
-const schema26 = { "not": { "type": "object", "properties": { "content": { "type": "string", "maxLength": 0 }, "attachments": false, "template_params": false, "cc_emails": false, "bcc_emails": false, "to_emails": false } } };
-function validate65(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+const schema32 = { "not": { "type": "object", "properties": { "content": { "type": "string", "maxLength": 0 }, "attachments": false, "template_params": false, "cc_emails": false, "bcc_emails": false, "to_emails": false } } };
+function validate35(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   const _errs0 = errors;
@@ -938,7 +866,7 @@ function validate65(data, { instancePath = "", parentData, parentDataProperty, r
   }
   var valid0 = _errs1 === errors;
   if (valid0) {
-    validate65.errors = [{ instancePath, keyword: "not", params: {} }];
+    validate35.errors = [{ instancePath, keyword: "not", params: {} }];
     return false;
   } else {
     errors = _errs0;
@@ -950,15 +878,15 @@ function validate65(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   }
-  validate65.errors = vErrors;
+  validate35.errors = vErrors;
   return errors === 0;
 }
-const schema27 = { "type": ["object", "null"], "additionalProperties": false, "properties": { "in_reply_to": { "type": "integer", "minimum": 1 }, "in_reply_to_external_id": { "type": "string", "minLength": 1 } } };
-function validate67(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+const schema33 = { "type": ["object", "null"], "additionalProperties": false, "properties": { "in_reply_to": { "type": "integer", "minimum": 1 }, "in_reply_to_external_id": { "type": "string", "minLength": 1 } } };
+function validate37(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   if (!(data && typeof data == "object" && !Array.isArray(data)) && data !== null) {
-    validate67.errors = [{ instancePath, keyword: "type", params: { type: schema27.type } }];
+    validate37.errors = [{ instancePath, keyword: "type", params: { type: schema33.type } }];
     return false;
   }
   if (errors === 0) {
@@ -966,7 +894,7 @@ function validate67(data, { instancePath = "", parentData, parentDataProperty, r
       const _errs1 = errors;
       for (const key0 in data) {
         if (!(key0 === "in_reply_to" || key0 === "in_reply_to_external_id")) {
-          validate67.errors = [{ instancePath, keyword: "additionalProperties", params: { additionalProperty: key0 } }];
+          validate37.errors = [{ instancePath, keyword: "additionalProperties", params: { additionalProperty: key0 } }];
           return false;
           break;
         }
@@ -976,13 +904,13 @@ function validate67(data, { instancePath = "", parentData, parentDataProperty, r
           let data0 = data.in_reply_to;
           const _errs2 = errors;
           if (!(typeof data0 == "number" && (!(data0 % 1) && !isNaN(data0)) && isFinite(data0))) {
-            validate67.errors = [{ instancePath: instancePath + "/in_reply_to", keyword: "type", params: { type: "integer" } }];
+            validate37.errors = [{ instancePath: instancePath + "/in_reply_to", keyword: "type", params: { type: "integer" } }];
             return false;
           }
           if (errors === _errs2) {
             if (typeof data0 == "number" && isFinite(data0)) {
               if (data0 < 1 || isNaN(data0)) {
-                validate67.errors = [{ instancePath: instancePath + "/in_reply_to", keyword: "minimum", params: { comparison: ">=", limit: 1 } }];
+                validate37.errors = [{ instancePath: instancePath + "/in_reply_to", keyword: "minimum", params: { comparison: ">=", limit: 1 } }];
                 return false;
               }
             }
@@ -998,11 +926,11 @@ function validate67(data, { instancePath = "", parentData, parentDataProperty, r
             if (errors === _errs4) {
               if (typeof data1 === "string") {
                 if (func2(data1) < 1) {
-                  validate67.errors = [{ instancePath: instancePath + "/in_reply_to_external_id", keyword: "minLength", params: { limit: 1 } }];
+                  validate37.errors = [{ instancePath: instancePath + "/in_reply_to_external_id", keyword: "minLength", params: { limit: 1 } }];
                   return false;
                 }
               } else {
-                validate67.errors = [{ instancePath: instancePath + "/in_reply_to_external_id", keyword: "type", params: { type: "string" } }];
+                validate37.errors = [{ instancePath: instancePath + "/in_reply_to_external_id", keyword: "type", params: { type: "string" } }];
                 return false;
               }
             }
@@ -1014,22 +942,22 @@ function validate67(data, { instancePath = "", parentData, parentDataProperty, r
       }
     }
   }
-  validate67.errors = vErrors;
+  validate37.errors = vErrors;
   return errors === 0;
 }
-function validate22(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+function validate14(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   const _errs0 = errors;
-  if (!validate23(data, { instancePath, parentData, parentDataProperty, rootData })) {
-    vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+  if (!validate15(data, { instancePath })) {
+    vErrors = vErrors === null ? validate15.errors : vErrors.concat(validate15.errors);
     errors = vErrors.length;
   }
   var valid0 = _errs0 === errors;
   if (valid0) {
     const _errs1 = errors;
-    if (!validate65(data, { instancePath, parentData, parentDataProperty, rootData })) {
-      vErrors = vErrors === null ? validate65.errors : vErrors.concat(validate65.errors);
+    if (!validate35(data, { instancePath })) {
+      vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
       errors = vErrors.length;
     }
     var valid0 = _errs1 === errors;
@@ -1041,11 +969,11 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
             let data0 = data.content_type;
             const _errs4 = errors;
             if (typeof data0 !== "string") {
-              validate22.errors = [{ instancePath: instancePath + "/content_type", keyword: "type", params: { type: "string" } }];
+              validate14.errors = [{ instancePath: instancePath + "/content_type", keyword: "type", params: { type: "string" } }];
               return false;
             }
             if ("text" !== data0) {
-              validate22.errors = [{ instancePath: instancePath + "/content_type", keyword: "const", params: { allowedValue: "text" } }];
+              validate14.errors = [{ instancePath: instancePath + "/content_type", keyword: "const", params: { allowedValue: "text" } }];
               return false;
             }
             var valid1 = _errs4 === errors;
@@ -1055,8 +983,8 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
           if (valid1) {
             if (data.content_attributes !== void 0) {
               const _errs6 = errors;
-              if (!validate67(data.content_attributes, { instancePath: instancePath + "/content_attributes", parentData: data, parentDataProperty: "content_attributes", rootData })) {
-                vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
+              if (!validate37(data.content_attributes, { instancePath: instancePath + "/content_attributes" })) {
+                vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
                 errors = vErrors.length;
               }
               var valid1 = _errs6 === errors;
@@ -1065,34 +993,34 @@ function validate22(data, { instancePath = "", parentData, parentDataProperty, r
             }
           }
         } else {
-          validate22.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
+          validate14.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
           return false;
         }
       }
       var valid0 = _errs2 === errors;
     }
   }
-  validate22.errors = vErrors;
+  validate14.errors = vErrors;
   return errors === 0;
 }
-const validate1 = validate69;
-const schema28 = { "allOf": [{ "$ref": "#/components/schemas/MessageFields" }, { "type": "object", "required": ["content_type", "content_attributes"], "properties": { "content_type": { "type": "string", "const": "input_select" }, "content_attributes": { "$ref": "#/components/schemas/InputSelectContentAttributes" } } }] };
-const schema29 = { "type": "object", "required": ["items"], "properties": { "items": { "type": "array", "minItems": 1, "items": { "$ref": "#/components/schemas/InputSelectItem" } } } };
-const schema30 = { "type": "object", "additionalProperties": false, "required": ["title", "value"], "properties": { "title": { "type": "string", "minLength": 1 }, "value": { "type": ["string", "number"] } } };
-function validate72(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+const validate1 = validate39;
+const schema34 = { "allOf": [{ "$ref": "#/components/schemas/MessageFields" }, { "type": "object", "required": ["content_type", "content_attributes"], "properties": { "content_type": { "type": "string", "const": "input_select" }, "content_attributes": { "$ref": "#/components/schemas/InputSelectContentAttributes" } } }] };
+const schema35 = { "type": "object", "required": ["items"], "properties": { "items": { "type": "array", "minItems": 1, "items": { "$ref": "#/components/schemas/InputSelectItem" } } } };
+const schema36 = { "type": "object", "additionalProperties": false, "required": ["title", "value"], "properties": { "title": { "type": "string", "minLength": 1 }, "value": { "type": ["string", "number"] } } };
+function validate42(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   if (errors === 0) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.title === void 0 && (missing0 = "title") || data.value === void 0 && (missing0 = "value")) {
-        validate72.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
+        validate42.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         const _errs1 = errors;
         for (const key0 in data) {
           if (!(key0 === "title" || key0 === "value")) {
-            validate72.errors = [{ instancePath, keyword: "additionalProperties", params: { additionalProperty: key0 } }];
+            validate42.errors = [{ instancePath, keyword: "additionalProperties", params: { additionalProperty: key0 } }];
             return false;
             break;
           }
@@ -1104,11 +1032,11 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
             if (errors === _errs2) {
               if (typeof data0 === "string") {
                 if (func2(data0) < 1) {
-                  validate72.errors = [{ instancePath: instancePath + "/title", keyword: "minLength", params: { limit: 1 } }];
+                  validate42.errors = [{ instancePath: instancePath + "/title", keyword: "minLength", params: { limit: 1 } }];
                   return false;
                 }
               } else {
-                validate72.errors = [{ instancePath: instancePath + "/title", keyword: "type", params: { type: "string" } }];
+                validate42.errors = [{ instancePath: instancePath + "/title", keyword: "type", params: { type: "string" } }];
                 return false;
               }
             }
@@ -1121,7 +1049,7 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
               let data1 = data.value;
               const _errs4 = errors;
               if (typeof data1 !== "string" && !(typeof data1 == "number" && isFinite(data1))) {
-                validate72.errors = [{ instancePath: instancePath + "/value", keyword: "type", params: { type: schema30.properties.value.type } }];
+                validate42.errors = [{ instancePath: instancePath + "/value", keyword: "type", params: { type: schema36.properties.value.type } }];
                 return false;
               }
               var valid0 = _errs4 === errors;
@@ -1132,21 +1060,21 @@ function validate72(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate72.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
+      validate42.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate72.errors = vErrors;
+  validate42.errors = vErrors;
   return errors === 0;
 }
-function validate71(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+function validate41(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   if (errors === 0) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.items === void 0 && (missing0 = "items")) {
-        validate71.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
+        validate41.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.items !== void 0) {
@@ -1155,15 +1083,15 @@ function validate71(data, { instancePath = "", parentData, parentDataProperty, r
           if (errors === _errs1) {
             if (Array.isArray(data0)) {
               if (data0.length < 1) {
-                validate71.errors = [{ instancePath: instancePath + "/items", keyword: "minItems", params: { limit: 1 } }];
+                validate41.errors = [{ instancePath: instancePath + "/items", keyword: "minItems", params: { limit: 1 } }];
                 return false;
               } else {
                 var valid1 = true;
                 const len0 = data0.length;
                 for (let i0 = 0; i0 < len0; i0++) {
                   const _errs3 = errors;
-                  if (!validate72(data0[i0], { instancePath: instancePath + "/items/" + i0, parentData: data0, parentDataProperty: i0, rootData })) {
-                    vErrors = vErrors === null ? validate72.errors : vErrors.concat(validate72.errors);
+                  if (!validate42(data0[i0], { instancePath: instancePath + "/items/" + i0 })) {
+                    vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);
                     errors = vErrors.length;
                   }
                   var valid1 = _errs3 === errors;
@@ -1173,26 +1101,26 @@ function validate71(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              validate71.errors = [{ instancePath: instancePath + "/items", keyword: "type", params: { type: "array" } }];
+              validate41.errors = [{ instancePath: instancePath + "/items", keyword: "type", params: { type: "array" } }];
               return false;
             }
           }
         }
       }
     } else {
-      validate71.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
+      validate41.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate71.errors = vErrors;
+  validate41.errors = vErrors;
   return errors === 0;
 }
-function validate69(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+function validate39(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   const _errs0 = errors;
-  if (!validate23(data, { instancePath, parentData, parentDataProperty, rootData })) {
-    vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+  if (!validate15(data, { instancePath })) {
+    vErrors = vErrors === null ? validate15.errors : vErrors.concat(validate15.errors);
     errors = vErrors.length;
   }
   var valid0 = _errs0 === errors;
@@ -1202,18 +1130,18 @@ function validate69(data, { instancePath = "", parentData, parentDataProperty, r
       if (data && typeof data == "object" && !Array.isArray(data)) {
         let missing0;
         if (data.content_type === void 0 && (missing0 = "content_type") || data.content_attributes === void 0 && (missing0 = "content_attributes")) {
-          validate69.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
+          validate39.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
           return false;
         } else {
           if (data.content_type !== void 0) {
             let data0 = data.content_type;
             const _errs3 = errors;
             if (typeof data0 !== "string") {
-              validate69.errors = [{ instancePath: instancePath + "/content_type", keyword: "type", params: { type: "string" } }];
+              validate39.errors = [{ instancePath: instancePath + "/content_type", keyword: "type", params: { type: "string" } }];
               return false;
             }
             if ("input_select" !== data0) {
-              validate69.errors = [{ instancePath: instancePath + "/content_type", keyword: "const", params: { allowedValue: "input_select" } }];
+              validate39.errors = [{ instancePath: instancePath + "/content_type", keyword: "const", params: { allowedValue: "input_select" } }];
               return false;
             }
             var valid1 = _errs3 === errors;
@@ -1223,8 +1151,8 @@ function validate69(data, { instancePath = "", parentData, parentDataProperty, r
           if (valid1) {
             if (data.content_attributes !== void 0) {
               const _errs5 = errors;
-              if (!validate71(data.content_attributes, { instancePath: instancePath + "/content_attributes", parentData: data, parentDataProperty: "content_attributes", rootData })) {
-                vErrors = vErrors === null ? validate71.errors : vErrors.concat(validate71.errors);
+              if (!validate41(data.content_attributes, { instancePath: instancePath + "/content_attributes" })) {
+                vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
                 errors = vErrors.length;
               }
               var valid1 = _errs5 === errors;
@@ -1234,35 +1162,35 @@ function validate69(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        validate69.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
+        validate39.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
         return false;
       }
     }
     var valid0 = _errs1 === errors;
   }
-  validate69.errors = vErrors;
+  validate39.errors = vErrors;
   return errors === 0;
 }
-const validate2 = validate75;
-const schema31 = { "allOf": [{ "$ref": "#/components/schemas/MessageFields" }, { "type": "object", "required": ["content_type", "content_attributes"], "properties": { "content_type": { "type": "string", "const": "cards" }, "content_attributes": { "$ref": "#/components/schemas/CardsContentAttributes" } } }] };
-const schema32 = { "type": "object", "required": ["items"], "properties": { "items": { "type": "array", "minItems": 1, "items": { "$ref": "#/components/schemas/Card" } } } };
-const schema33 = { "type": "object", "additionalProperties": false, "required": ["actions"], "properties": { "title": { "type": "string" }, "description": { "type": "string" }, "media_url": { "type": "string" }, "actions": { "type": "array", "minItems": 1, "items": { "$ref": "#/components/schemas/CardAction" } } } };
-const schema34 = { "if": { "required": ["type"], "properties": { "type": { "enum": ["link"] } } }, "then": { "$ref": "#/components/schemas/CardLinkAction" }, "else": { "if": { "required": ["type"], "properties": { "type": { "enum": ["postback"] } } }, "then": { "$ref": "#/components/schemas/CardPostbackAction" }, "else": { "required": ["type"], "properties": { "type": { "enum": ["link", "postback"] } } } } };
-const schema35 = { "type": "object", "additionalProperties": false, "required": ["type", "text", "uri"], "properties": { "type": { "type": "string", "const": "link" }, "text": { "type": "string", "minLength": 1 }, "uri": { "type": "string" } } };
-function validate80(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+const validate2 = validate45;
+const schema37 = { "allOf": [{ "$ref": "#/components/schemas/MessageFields" }, { "type": "object", "required": ["content_type", "content_attributes"], "properties": { "content_type": { "type": "string", "const": "cards" }, "content_attributes": { "$ref": "#/components/schemas/CardsContentAttributes" } } }] };
+const schema38 = { "type": "object", "required": ["items"], "properties": { "items": { "type": "array", "minItems": 1, "items": { "$ref": "#/components/schemas/Card" } } } };
+const schema39 = { "type": "object", "additionalProperties": false, "required": ["actions"], "properties": { "title": { "type": "string" }, "description": { "type": "string" }, "media_url": { "type": "string" }, "actions": { "type": "array", "minItems": 1, "items": { "$ref": "#/components/schemas/CardAction" } } } };
+const schema40 = { "if": { "required": ["type"], "properties": { "type": { "enum": ["link"] } } }, "then": { "$ref": "#/components/schemas/CardLinkAction" }, "else": { "if": { "required": ["type"], "properties": { "type": { "enum": ["postback"] } } }, "then": { "$ref": "#/components/schemas/CardPostbackAction" }, "else": { "required": ["type"], "properties": { "type": { "enum": ["link", "postback"] } } } } };
+const schema41 = { "type": "object", "additionalProperties": false, "required": ["type", "text", "uri"], "properties": { "type": { "type": "string", "const": "link" }, "text": { "type": "string", "minLength": 1 }, "uri": { "type": "string" } } };
+function validate50(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   if (errors === 0) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.type === void 0 && (missing0 = "type") || data.text === void 0 && (missing0 = "text") || data.uri === void 0 && (missing0 = "uri")) {
-        validate80.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
+        validate50.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         const _errs1 = errors;
         for (const key0 in data) {
           if (!(key0 === "type" || key0 === "text" || key0 === "uri")) {
-            validate80.errors = [{ instancePath, keyword: "additionalProperties", params: { additionalProperty: key0 } }];
+            validate50.errors = [{ instancePath, keyword: "additionalProperties", params: { additionalProperty: key0 } }];
             return false;
             break;
           }
@@ -1272,11 +1200,11 @@ function validate80(data, { instancePath = "", parentData, parentDataProperty, r
             let data0 = data.type;
             const _errs2 = errors;
             if (typeof data0 !== "string") {
-              validate80.errors = [{ instancePath: instancePath + "/type", keyword: "type", params: { type: "string" } }];
+              validate50.errors = [{ instancePath: instancePath + "/type", keyword: "type", params: { type: "string" } }];
               return false;
             }
             if ("link" !== data0) {
-              validate80.errors = [{ instancePath: instancePath + "/type", keyword: "const", params: { allowedValue: "link" } }];
+              validate50.errors = [{ instancePath: instancePath + "/type", keyword: "const", params: { allowedValue: "link" } }];
               return false;
             }
             var valid0 = _errs2 === errors;
@@ -1290,11 +1218,11 @@ function validate80(data, { instancePath = "", parentData, parentDataProperty, r
               if (errors === _errs4) {
                 if (typeof data1 === "string") {
                   if (func2(data1) < 1) {
-                    validate80.errors = [{ instancePath: instancePath + "/text", keyword: "minLength", params: { limit: 1 } }];
+                    validate50.errors = [{ instancePath: instancePath + "/text", keyword: "minLength", params: { limit: 1 } }];
                     return false;
                   }
                 } else {
-                  validate80.errors = [{ instancePath: instancePath + "/text", keyword: "type", params: { type: "string" } }];
+                  validate50.errors = [{ instancePath: instancePath + "/text", keyword: "type", params: { type: "string" } }];
                   return false;
                 }
               }
@@ -1306,7 +1234,7 @@ function validate80(data, { instancePath = "", parentData, parentDataProperty, r
               if (data.uri !== void 0) {
                 const _errs6 = errors;
                 if (typeof data.uri !== "string") {
-                  validate80.errors = [{ instancePath: instancePath + "/uri", keyword: "type", params: { type: "string" } }];
+                  validate50.errors = [{ instancePath: instancePath + "/uri", keyword: "type", params: { type: "string" } }];
                   return false;
                 }
                 var valid0 = _errs6 === errors;
@@ -1318,28 +1246,28 @@ function validate80(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate80.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
+      validate50.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate80.errors = vErrors;
+  validate50.errors = vErrors;
   return errors === 0;
 }
-const schema36 = { "type": "object", "additionalProperties": false, "required": ["type", "text", "payload"], "properties": { "type": { "type": "string", "const": "postback" }, "text": { "type": "string", "minLength": 1 }, "payload": { "type": "string", "minLength": 1 } } };
-function validate82(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+const schema42 = { "type": "object", "additionalProperties": false, "required": ["type", "text", "payload"], "properties": { "type": { "type": "string", "const": "postback" }, "text": { "type": "string", "minLength": 1 }, "payload": { "type": "string", "minLength": 1 } } };
+function validate52(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   if (errors === 0) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.type === void 0 && (missing0 = "type") || data.text === void 0 && (missing0 = "text") || data.payload === void 0 && (missing0 = "payload")) {
-        validate82.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
+        validate52.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         const _errs1 = errors;
         for (const key0 in data) {
           if (!(key0 === "type" || key0 === "text" || key0 === "payload")) {
-            validate82.errors = [{ instancePath, keyword: "additionalProperties", params: { additionalProperty: key0 } }];
+            validate52.errors = [{ instancePath, keyword: "additionalProperties", params: { additionalProperty: key0 } }];
             return false;
             break;
           }
@@ -1349,11 +1277,11 @@ function validate82(data, { instancePath = "", parentData, parentDataProperty, r
             let data0 = data.type;
             const _errs2 = errors;
             if (typeof data0 !== "string") {
-              validate82.errors = [{ instancePath: instancePath + "/type", keyword: "type", params: { type: "string" } }];
+              validate52.errors = [{ instancePath: instancePath + "/type", keyword: "type", params: { type: "string" } }];
               return false;
             }
             if ("postback" !== data0) {
-              validate82.errors = [{ instancePath: instancePath + "/type", keyword: "const", params: { allowedValue: "postback" } }];
+              validate52.errors = [{ instancePath: instancePath + "/type", keyword: "const", params: { allowedValue: "postback" } }];
               return false;
             }
             var valid0 = _errs2 === errors;
@@ -1367,11 +1295,11 @@ function validate82(data, { instancePath = "", parentData, parentDataProperty, r
               if (errors === _errs4) {
                 if (typeof data1 === "string") {
                   if (func2(data1) < 1) {
-                    validate82.errors = [{ instancePath: instancePath + "/text", keyword: "minLength", params: { limit: 1 } }];
+                    validate52.errors = [{ instancePath: instancePath + "/text", keyword: "minLength", params: { limit: 1 } }];
                     return false;
                   }
                 } else {
-                  validate82.errors = [{ instancePath: instancePath + "/text", keyword: "type", params: { type: "string" } }];
+                  validate52.errors = [{ instancePath: instancePath + "/text", keyword: "type", params: { type: "string" } }];
                   return false;
                 }
               }
@@ -1386,11 +1314,11 @@ function validate82(data, { instancePath = "", parentData, parentDataProperty, r
                 if (errors === _errs6) {
                   if (typeof data2 === "string") {
                     if (func2(data2) < 1) {
-                      validate82.errors = [{ instancePath: instancePath + "/payload", keyword: "minLength", params: { limit: 1 } }];
+                      validate52.errors = [{ instancePath: instancePath + "/payload", keyword: "minLength", params: { limit: 1 } }];
                       return false;
                     }
                   } else {
-                    validate82.errors = [{ instancePath: instancePath + "/payload", keyword: "type", params: { type: "string" } }];
+                    validate52.errors = [{ instancePath: instancePath + "/payload", keyword: "type", params: { type: "string" } }];
                     return false;
                   }
                 }
@@ -1403,14 +1331,14 @@ function validate82(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate82.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
+      validate52.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate82.errors = vErrors;
+  validate52.errors = vErrors;
   return errors === 0;
 }
-function validate79(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+function validate49(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   const _errs0 = errors;
@@ -1452,8 +1380,8 @@ function validate79(data, { instancePath = "", parentData, parentDataProperty, r
   let ifClause0;
   if (_valid0) {
     const _errs3 = errors;
-    if (!validate80(data, { instancePath, parentData, parentDataProperty, rootData })) {
-      vErrors = vErrors === null ? validate80.errors : vErrors.concat(validate80.errors);
+    if (!validate50(data, { instancePath })) {
+      vErrors = vErrors === null ? validate50.errors : vErrors.concat(validate50.errors);
       errors = vErrors.length;
     }
     var _valid0 = _errs3 === errors;
@@ -1500,8 +1428,8 @@ function validate79(data, { instancePath = "", parentData, parentDataProperty, r
     let ifClause1;
     if (_valid1) {
       const _errs8 = errors;
-      if (!validate82(data, { instancePath, parentData, parentDataProperty, rootData })) {
-        vErrors = vErrors === null ? validate82.errors : vErrors.concat(validate82.errors);
+      if (!validate52(data, { instancePath })) {
+        vErrors = vErrors === null ? validate52.errors : vErrors.concat(validate52.errors);
         errors = vErrors.length;
       }
       var _valid1 = _errs8 === errors;
@@ -1512,13 +1440,13 @@ function validate79(data, { instancePath = "", parentData, parentDataProperty, r
       if (data && typeof data == "object" && !Array.isArray(data)) {
         let missing2;
         if (data.type === void 0 && (missing2 = "type")) {
-          validate79.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing2 } }];
+          validate49.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing2 } }];
           return false;
         } else {
           if (data.type !== void 0) {
             let data2 = data.type;
             if (!(data2 === "link" || data2 === "postback")) {
-              validate79.errors = [{ instancePath: instancePath + "/type", keyword: "enum", params: { allowedValues: schema34.else.else.properties.type.enum } }];
+              validate49.errors = [{ instancePath: instancePath + "/type", keyword: "enum", params: { allowedValues: ["link", "postback"] } }];
               return false;
             }
           }
@@ -1536,7 +1464,7 @@ function validate79(data, { instancePath = "", parentData, parentDataProperty, r
         vErrors.push(err4);
       }
       errors++;
-      validate79.errors = vErrors;
+      validate49.errors = vErrors;
       return false;
     }
     var _valid0 = _errs4 === errors;
@@ -1551,26 +1479,26 @@ function validate79(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err5);
     }
     errors++;
-    validate79.errors = vErrors;
+    validate49.errors = vErrors;
     return false;
   }
-  validate79.errors = vErrors;
+  validate49.errors = vErrors;
   return errors === 0;
 }
-function validate78(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+function validate48(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   if (errors === 0) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.actions === void 0 && (missing0 = "actions")) {
-        validate78.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
+        validate48.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         const _errs1 = errors;
         for (const key0 in data) {
           if (!(key0 === "title" || key0 === "description" || key0 === "media_url" || key0 === "actions")) {
-            validate78.errors = [{ instancePath, keyword: "additionalProperties", params: { additionalProperty: key0 } }];
+            validate48.errors = [{ instancePath, keyword: "additionalProperties", params: { additionalProperty: key0 } }];
             return false;
             break;
           }
@@ -1579,7 +1507,7 @@ function validate78(data, { instancePath = "", parentData, parentDataProperty, r
           if (data.title !== void 0) {
             const _errs2 = errors;
             if (typeof data.title !== "string") {
-              validate78.errors = [{ instancePath: instancePath + "/title", keyword: "type", params: { type: "string" } }];
+              validate48.errors = [{ instancePath: instancePath + "/title", keyword: "type", params: { type: "string" } }];
               return false;
             }
             var valid0 = _errs2 === errors;
@@ -1590,7 +1518,7 @@ function validate78(data, { instancePath = "", parentData, parentDataProperty, r
             if (data.description !== void 0) {
               const _errs4 = errors;
               if (typeof data.description !== "string") {
-                validate78.errors = [{ instancePath: instancePath + "/description", keyword: "type", params: { type: "string" } }];
+                validate48.errors = [{ instancePath: instancePath + "/description", keyword: "type", params: { type: "string" } }];
                 return false;
               }
               var valid0 = _errs4 === errors;
@@ -1601,7 +1529,7 @@ function validate78(data, { instancePath = "", parentData, parentDataProperty, r
               if (data.media_url !== void 0) {
                 const _errs6 = errors;
                 if (typeof data.media_url !== "string") {
-                  validate78.errors = [{ instancePath: instancePath + "/media_url", keyword: "type", params: { type: "string" } }];
+                  validate48.errors = [{ instancePath: instancePath + "/media_url", keyword: "type", params: { type: "string" } }];
                   return false;
                 }
                 var valid0 = _errs6 === errors;
@@ -1615,15 +1543,15 @@ function validate78(data, { instancePath = "", parentData, parentDataProperty, r
                   if (errors === _errs8) {
                     if (Array.isArray(data3)) {
                       if (data3.length < 1) {
-                        validate78.errors = [{ instancePath: instancePath + "/actions", keyword: "minItems", params: { limit: 1 } }];
+                        validate48.errors = [{ instancePath: instancePath + "/actions", keyword: "minItems", params: { limit: 1 } }];
                         return false;
                       } else {
                         var valid1 = true;
                         const len0 = data3.length;
                         for (let i0 = 0; i0 < len0; i0++) {
                           const _errs10 = errors;
-                          if (!validate79(data3[i0], { instancePath: instancePath + "/actions/" + i0, parentData: data3, parentDataProperty: i0, rootData })) {
-                            vErrors = vErrors === null ? validate79.errors : vErrors.concat(validate79.errors);
+                          if (!validate49(data3[i0], { instancePath: instancePath + "/actions/" + i0 })) {
+                            vErrors = vErrors === null ? validate49.errors : vErrors.concat(validate49.errors);
                             errors = vErrors.length;
                           }
                           var valid1 = _errs10 === errors;
@@ -1633,7 +1561,7 @@ function validate78(data, { instancePath = "", parentData, parentDataProperty, r
                         }
                       }
                     } else {
-                      validate78.errors = [{ instancePath: instancePath + "/actions", keyword: "type", params: { type: "array" } }];
+                      validate48.errors = [{ instancePath: instancePath + "/actions", keyword: "type", params: { type: "array" } }];
                       return false;
                     }
                   }
@@ -1647,21 +1575,21 @@ function validate78(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate78.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
+      validate48.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate78.errors = vErrors;
+  validate48.errors = vErrors;
   return errors === 0;
 }
-function validate77(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+function validate47(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   if (errors === 0) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.items === void 0 && (missing0 = "items")) {
-        validate77.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
+        validate47.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.items !== void 0) {
@@ -1670,15 +1598,15 @@ function validate77(data, { instancePath = "", parentData, parentDataProperty, r
           if (errors === _errs1) {
             if (Array.isArray(data0)) {
               if (data0.length < 1) {
-                validate77.errors = [{ instancePath: instancePath + "/items", keyword: "minItems", params: { limit: 1 } }];
+                validate47.errors = [{ instancePath: instancePath + "/items", keyword: "minItems", params: { limit: 1 } }];
                 return false;
               } else {
                 var valid1 = true;
                 const len0 = data0.length;
                 for (let i0 = 0; i0 < len0; i0++) {
                   const _errs3 = errors;
-                  if (!validate78(data0[i0], { instancePath: instancePath + "/items/" + i0, parentData: data0, parentDataProperty: i0, rootData })) {
-                    vErrors = vErrors === null ? validate78.errors : vErrors.concat(validate78.errors);
+                  if (!validate48(data0[i0], { instancePath: instancePath + "/items/" + i0 })) {
+                    vErrors = vErrors === null ? validate48.errors : vErrors.concat(validate48.errors);
                     errors = vErrors.length;
                   }
                   var valid1 = _errs3 === errors;
@@ -1688,26 +1616,26 @@ function validate77(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              validate77.errors = [{ instancePath: instancePath + "/items", keyword: "type", params: { type: "array" } }];
+              validate47.errors = [{ instancePath: instancePath + "/items", keyword: "type", params: { type: "array" } }];
               return false;
             }
           }
         }
       }
     } else {
-      validate77.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
+      validate47.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate77.errors = vErrors;
+  validate47.errors = vErrors;
   return errors === 0;
 }
-function validate75(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+function validate45(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   const _errs0 = errors;
-  if (!validate23(data, { instancePath, parentData, parentDataProperty, rootData })) {
-    vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+  if (!validate15(data, { instancePath })) {
+    vErrors = vErrors === null ? validate15.errors : vErrors.concat(validate15.errors);
     errors = vErrors.length;
   }
   var valid0 = _errs0 === errors;
@@ -1717,18 +1645,18 @@ function validate75(data, { instancePath = "", parentData, parentDataProperty, r
       if (data && typeof data == "object" && !Array.isArray(data)) {
         let missing0;
         if (data.content_type === void 0 && (missing0 = "content_type") || data.content_attributes === void 0 && (missing0 = "content_attributes")) {
-          validate75.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
+          validate45.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
           return false;
         } else {
           if (data.content_type !== void 0) {
             let data0 = data.content_type;
             const _errs3 = errors;
             if (typeof data0 !== "string") {
-              validate75.errors = [{ instancePath: instancePath + "/content_type", keyword: "type", params: { type: "string" } }];
+              validate45.errors = [{ instancePath: instancePath + "/content_type", keyword: "type", params: { type: "string" } }];
               return false;
             }
             if ("cards" !== data0) {
-              validate75.errors = [{ instancePath: instancePath + "/content_type", keyword: "const", params: { allowedValue: "cards" } }];
+              validate45.errors = [{ instancePath: instancePath + "/content_type", keyword: "const", params: { allowedValue: "cards" } }];
               return false;
             }
             var valid1 = _errs3 === errors;
@@ -1738,8 +1666,8 @@ function validate75(data, { instancePath = "", parentData, parentDataProperty, r
           if (valid1) {
             if (data.content_attributes !== void 0) {
               const _errs5 = errors;
-              if (!validate77(data.content_attributes, { instancePath: instancePath + "/content_attributes", parentData: data, parentDataProperty: "content_attributes", rootData })) {
-                vErrors = vErrors === null ? validate77.errors : vErrors.concat(validate77.errors);
+              if (!validate47(data.content_attributes, { instancePath: instancePath + "/content_attributes" })) {
+                vErrors = vErrors === null ? validate47.errors : vErrors.concat(validate47.errors);
                 errors = vErrors.length;
               }
               var valid1 = _errs5 === errors;
@@ -1749,37 +1677,37 @@ function validate75(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        validate75.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
+        validate45.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
         return false;
       }
     }
     var valid0 = _errs1 === errors;
   }
-  validate75.errors = vErrors;
+  validate45.errors = vErrors;
   return errors === 0;
 }
-const validate3 = validate87;
-const schema37 = { "allOf": [{ "$ref": "#/components/schemas/MessageFields" }, { "type": "object", "required": ["content_type", "content_attributes"], "properties": { "content_type": { "type": "string", "const": "form" }, "content_attributes": { "$ref": "#/components/schemas/FormContentAttributes" } } }] };
-const schema38 = { "type": "object", "required": ["items"], "properties": { "items": { "type": "array", "minItems": 1, "items": { "$ref": "#/components/schemas/FormField" } } } };
-const schema39 = { "if": { "required": ["type"], "properties": { "type": { "enum": ["text", "email", "text_area"] } } }, "then": { "$ref": "#/components/schemas/FormInputField" }, "else": { "if": { "required": ["type"], "properties": { "type": { "enum": ["select"] } } }, "then": { "$ref": "#/components/schemas/FormSelectField" }, "else": { "required": ["type"], "properties": { "type": { "enum": ["text", "email", "text_area", "select"] } } } } };
-const schema40 = { "allOf": [{ "$ref": "#/components/schemas/FormFieldCommon" }, { "type": "object", "required": ["type"], "properties": { "type": { "type": "string", "enum": ["text", "email", "text_area"] } } }] };
-const schema41 = { "type": "object", "additionalProperties": false, "required": ["name"], "properties": { "name": { "type": "string", "minLength": 1 }, "label": { "type": "string" }, "type": { "type": "string" }, "placeholder": { "type": "string" }, "default": { "type": "string" }, "required": { "type": "boolean" }, "pattern": { "type": "string" }, "pattern_error": { "type": "string" }, "title": { "type": "string" }, "options": { "type": "array", "items": { "$ref": "#/components/schemas/FormSelectOption" } } } };
+const validate3 = validate57;
+const schema43 = { "allOf": [{ "$ref": "#/components/schemas/MessageFields" }, { "type": "object", "required": ["content_type", "content_attributes"], "properties": { "content_type": { "type": "string", "const": "form" }, "content_attributes": { "$ref": "#/components/schemas/FormContentAttributes" } } }] };
+const schema44 = { "type": "object", "required": ["items"], "properties": { "items": { "type": "array", "minItems": 1, "items": { "$ref": "#/components/schemas/FormField" } } } };
+const schema45 = { "if": { "required": ["type"], "properties": { "type": { "enum": ["text", "email", "text_area"] } } }, "then": { "$ref": "#/components/schemas/FormInputField" }, "else": { "if": { "required": ["type"], "properties": { "type": { "enum": ["select"] } } }, "then": { "$ref": "#/components/schemas/FormSelectField" }, "else": { "required": ["type"], "properties": { "type": { "enum": ["text", "email", "text_area", "select"] } } } } };
+const schema46 = { "allOf": [{ "$ref": "#/components/schemas/FormFieldCommon" }, { "type": "object", "required": ["type"], "properties": { "type": { "type": "string", "enum": ["text", "email", "text_area"] } } }] };
+const schema47 = { "type": "object", "additionalProperties": false, "required": ["name"], "properties": { "name": { "type": "string", "minLength": 1 }, "label": { "type": "string" }, "type": { "type": "string" }, "placeholder": { "type": "string" }, "default": { "type": "string" }, "required": { "type": "boolean" }, "pattern": { "type": "string" }, "pattern_error": { "type": "string" }, "title": { "type": "string" }, "options": { "type": "array", "items": { "$ref": "#/components/schemas/FormSelectOption" } } } };
 const func9 = Object.prototype.hasOwnProperty;
-const schema42 = { "type": "object", "required": ["label", "value"], "properties": { "label": { "type": "string" }, "value": { "type": "string" } } };
-function validate93(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+const schema48 = { "type": "object", "required": ["label", "value"], "properties": { "label": { "type": "string" }, "value": { "type": "string" } } };
+function validate63(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   if (errors === 0) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.label === void 0 && (missing0 = "label") || data.value === void 0 && (missing0 = "value")) {
-        validate93.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
+        validate63.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.label !== void 0) {
           const _errs1 = errors;
           if (typeof data.label !== "string") {
-            validate93.errors = [{ instancePath: instancePath + "/label", keyword: "type", params: { type: "string" } }];
+            validate63.errors = [{ instancePath: instancePath + "/label", keyword: "type", params: { type: "string" } }];
             return false;
           }
           var valid0 = _errs1 === errors;
@@ -1790,7 +1718,7 @@ function validate93(data, { instancePath = "", parentData, parentDataProperty, r
           if (data.value !== void 0) {
             const _errs3 = errors;
             if (typeof data.value !== "string") {
-              validate93.errors = [{ instancePath: instancePath + "/value", keyword: "type", params: { type: "string" } }];
+              validate63.errors = [{ instancePath: instancePath + "/value", keyword: "type", params: { type: "string" } }];
               return false;
             }
             var valid0 = _errs3 === errors;
@@ -1800,27 +1728,27 @@ function validate93(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate93.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
+      validate63.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate93.errors = vErrors;
+  validate63.errors = vErrors;
   return errors === 0;
 }
-function validate92(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+function validate62(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   if (errors === 0) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.name === void 0 && (missing0 = "name")) {
-        validate92.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
+        validate62.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         const _errs1 = errors;
         for (const key0 in data) {
-          if (!func9.call(schema41.properties, key0)) {
-            validate92.errors = [{ instancePath, keyword: "additionalProperties", params: { additionalProperty: key0 } }];
+          if (!func9.call(schema47.properties, key0)) {
+            validate62.errors = [{ instancePath, keyword: "additionalProperties", params: { additionalProperty: key0 } }];
             return false;
             break;
           }
@@ -1832,11 +1760,11 @@ function validate92(data, { instancePath = "", parentData, parentDataProperty, r
             if (errors === _errs2) {
               if (typeof data0 === "string") {
                 if (func2(data0) < 1) {
-                  validate92.errors = [{ instancePath: instancePath + "/name", keyword: "minLength", params: { limit: 1 } }];
+                  validate62.errors = [{ instancePath: instancePath + "/name", keyword: "minLength", params: { limit: 1 } }];
                   return false;
                 }
               } else {
-                validate92.errors = [{ instancePath: instancePath + "/name", keyword: "type", params: { type: "string" } }];
+                validate62.errors = [{ instancePath: instancePath + "/name", keyword: "type", params: { type: "string" } }];
                 return false;
               }
             }
@@ -1848,7 +1776,7 @@ function validate92(data, { instancePath = "", parentData, parentDataProperty, r
             if (data.label !== void 0) {
               const _errs4 = errors;
               if (typeof data.label !== "string") {
-                validate92.errors = [{ instancePath: instancePath + "/label", keyword: "type", params: { type: "string" } }];
+                validate62.errors = [{ instancePath: instancePath + "/label", keyword: "type", params: { type: "string" } }];
                 return false;
               }
               var valid0 = _errs4 === errors;
@@ -1859,7 +1787,7 @@ function validate92(data, { instancePath = "", parentData, parentDataProperty, r
               if (data.type !== void 0) {
                 const _errs6 = errors;
                 if (typeof data.type !== "string") {
-                  validate92.errors = [{ instancePath: instancePath + "/type", keyword: "type", params: { type: "string" } }];
+                  validate62.errors = [{ instancePath: instancePath + "/type", keyword: "type", params: { type: "string" } }];
                   return false;
                 }
                 var valid0 = _errs6 === errors;
@@ -1870,7 +1798,7 @@ function validate92(data, { instancePath = "", parentData, parentDataProperty, r
                 if (data.placeholder !== void 0) {
                   const _errs8 = errors;
                   if (typeof data.placeholder !== "string") {
-                    validate92.errors = [{ instancePath: instancePath + "/placeholder", keyword: "type", params: { type: "string" } }];
+                    validate62.errors = [{ instancePath: instancePath + "/placeholder", keyword: "type", params: { type: "string" } }];
                     return false;
                   }
                   var valid0 = _errs8 === errors;
@@ -1881,7 +1809,7 @@ function validate92(data, { instancePath = "", parentData, parentDataProperty, r
                   if (data.default !== void 0) {
                     const _errs10 = errors;
                     if (typeof data.default !== "string") {
-                      validate92.errors = [{ instancePath: instancePath + "/default", keyword: "type", params: { type: "string" } }];
+                      validate62.errors = [{ instancePath: instancePath + "/default", keyword: "type", params: { type: "string" } }];
                       return false;
                     }
                     var valid0 = _errs10 === errors;
@@ -1892,7 +1820,7 @@ function validate92(data, { instancePath = "", parentData, parentDataProperty, r
                     if (data.required !== void 0) {
                       const _errs12 = errors;
                       if (typeof data.required !== "boolean") {
-                        validate92.errors = [{ instancePath: instancePath + "/required", keyword: "type", params: { type: "boolean" } }];
+                        validate62.errors = [{ instancePath: instancePath + "/required", keyword: "type", params: { type: "boolean" } }];
                         return false;
                       }
                       var valid0 = _errs12 === errors;
@@ -1903,7 +1831,7 @@ function validate92(data, { instancePath = "", parentData, parentDataProperty, r
                       if (data.pattern !== void 0) {
                         const _errs14 = errors;
                         if (typeof data.pattern !== "string") {
-                          validate92.errors = [{ instancePath: instancePath + "/pattern", keyword: "type", params: { type: "string" } }];
+                          validate62.errors = [{ instancePath: instancePath + "/pattern", keyword: "type", params: { type: "string" } }];
                           return false;
                         }
                         var valid0 = _errs14 === errors;
@@ -1914,7 +1842,7 @@ function validate92(data, { instancePath = "", parentData, parentDataProperty, r
                         if (data.pattern_error !== void 0) {
                           const _errs16 = errors;
                           if (typeof data.pattern_error !== "string") {
-                            validate92.errors = [{ instancePath: instancePath + "/pattern_error", keyword: "type", params: { type: "string" } }];
+                            validate62.errors = [{ instancePath: instancePath + "/pattern_error", keyword: "type", params: { type: "string" } }];
                             return false;
                           }
                           var valid0 = _errs16 === errors;
@@ -1925,7 +1853,7 @@ function validate92(data, { instancePath = "", parentData, parentDataProperty, r
                           if (data.title !== void 0) {
                             const _errs18 = errors;
                             if (typeof data.title !== "string") {
-                              validate92.errors = [{ instancePath: instancePath + "/title", keyword: "type", params: { type: "string" } }];
+                              validate62.errors = [{ instancePath: instancePath + "/title", keyword: "type", params: { type: "string" } }];
                               return false;
                             }
                             var valid0 = _errs18 === errors;
@@ -1942,8 +1870,8 @@ function validate92(data, { instancePath = "", parentData, parentDataProperty, r
                                   const len0 = data9.length;
                                   for (let i0 = 0; i0 < len0; i0++) {
                                     const _errs22 = errors;
-                                    if (!validate93(data9[i0], { instancePath: instancePath + "/options/" + i0, parentData: data9, parentDataProperty: i0, rootData })) {
-                                      vErrors = vErrors === null ? validate93.errors : vErrors.concat(validate93.errors);
+                                    if (!validate63(data9[i0], { instancePath: instancePath + "/options/" + i0 })) {
+                                      vErrors = vErrors === null ? validate63.errors : vErrors.concat(validate63.errors);
                                       errors = vErrors.length;
                                     }
                                     var valid1 = _errs22 === errors;
@@ -1952,7 +1880,7 @@ function validate92(data, { instancePath = "", parentData, parentDataProperty, r
                                     }
                                   }
                                 } else {
-                                  validate92.errors = [{ instancePath: instancePath + "/options", keyword: "type", params: { type: "array" } }];
+                                  validate62.errors = [{ instancePath: instancePath + "/options", keyword: "type", params: { type: "array" } }];
                                   return false;
                                 }
                               }
@@ -1972,19 +1900,19 @@ function validate92(data, { instancePath = "", parentData, parentDataProperty, r
         }
       }
     } else {
-      validate92.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
+      validate62.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate92.errors = vErrors;
+  validate62.errors = vErrors;
   return errors === 0;
 }
-function validate91(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+function validate61(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   const _errs0 = errors;
-  if (!validate92(data, { instancePath, parentData, parentDataProperty, rootData })) {
-    vErrors = vErrors === null ? validate92.errors : vErrors.concat(validate92.errors);
+  if (!validate62(data, { instancePath })) {
+    vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
     errors = vErrors.length;
   }
   var valid0 = _errs0 === errors;
@@ -1994,38 +1922,38 @@ function validate91(data, { instancePath = "", parentData, parentDataProperty, r
       if (data && typeof data == "object" && !Array.isArray(data)) {
         let missing0;
         if (data.type === void 0 && (missing0 = "type")) {
-          validate91.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
+          validate61.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
           return false;
         } else {
           if (data.type !== void 0) {
             let data0 = data.type;
             if (typeof data0 !== "string") {
-              validate91.errors = [{ instancePath: instancePath + "/type", keyword: "type", params: { type: "string" } }];
+              validate61.errors = [{ instancePath: instancePath + "/type", keyword: "type", params: { type: "string" } }];
               return false;
             }
             if (!(data0 === "text" || data0 === "email" || data0 === "text_area")) {
-              validate91.errors = [{ instancePath: instancePath + "/type", keyword: "enum", params: { allowedValues: schema40.allOf[1].properties.type.enum } }];
+              validate61.errors = [{ instancePath: instancePath + "/type", keyword: "enum", params: { allowedValues: ["text", "email", "text_area"] } }];
               return false;
             }
           }
         }
       } else {
-        validate91.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
+        validate61.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
         return false;
       }
     }
     var valid0 = _errs1 === errors;
   }
-  validate91.errors = vErrors;
+  validate61.errors = vErrors;
   return errors === 0;
 }
-const schema43 = { "allOf": [{ "$ref": "#/components/schemas/FormFieldCommon" }, { "type": "object", "required": ["type", "options"], "properties": { "type": { "type": "string", "const": "select" }, "options": { "type": "array", "minItems": 1, "items": { "$ref": "#/components/schemas/FormSelectOption" } } } }] };
-function validate97(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+const schema49 = { "allOf": [{ "$ref": "#/components/schemas/FormFieldCommon" }, { "type": "object", "required": ["type", "options"], "properties": { "type": { "type": "string", "const": "select" }, "options": { "type": "array", "minItems": 1, "items": { "$ref": "#/components/schemas/FormSelectOption" } } } }] };
+function validate67(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   const _errs0 = errors;
-  if (!validate92(data, { instancePath, parentData, parentDataProperty, rootData })) {
-    vErrors = vErrors === null ? validate92.errors : vErrors.concat(validate92.errors);
+  if (!validate62(data, { instancePath })) {
+    vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
     errors = vErrors.length;
   }
   var valid0 = _errs0 === errors;
@@ -2035,18 +1963,18 @@ function validate97(data, { instancePath = "", parentData, parentDataProperty, r
       if (data && typeof data == "object" && !Array.isArray(data)) {
         let missing0;
         if (data.type === void 0 && (missing0 = "type") || data.options === void 0 && (missing0 = "options")) {
-          validate97.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
+          validate67.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
           return false;
         } else {
           if (data.type !== void 0) {
             let data0 = data.type;
             const _errs3 = errors;
             if (typeof data0 !== "string") {
-              validate97.errors = [{ instancePath: instancePath + "/type", keyword: "type", params: { type: "string" } }];
+              validate67.errors = [{ instancePath: instancePath + "/type", keyword: "type", params: { type: "string" } }];
               return false;
             }
             if ("select" !== data0) {
-              validate97.errors = [{ instancePath: instancePath + "/type", keyword: "const", params: { allowedValue: "select" } }];
+              validate67.errors = [{ instancePath: instancePath + "/type", keyword: "const", params: { allowedValue: "select" } }];
               return false;
             }
             var valid1 = _errs3 === errors;
@@ -2060,15 +1988,15 @@ function validate97(data, { instancePath = "", parentData, parentDataProperty, r
               if (errors === _errs5) {
                 if (Array.isArray(data1)) {
                   if (data1.length < 1) {
-                    validate97.errors = [{ instancePath: instancePath + "/options", keyword: "minItems", params: { limit: 1 } }];
+                    validate67.errors = [{ instancePath: instancePath + "/options", keyword: "minItems", params: { limit: 1 } }];
                     return false;
                   } else {
                     var valid2 = true;
                     const len0 = data1.length;
                     for (let i0 = 0; i0 < len0; i0++) {
                       const _errs7 = errors;
-                      if (!validate93(data1[i0], { instancePath: instancePath + "/options/" + i0, parentData: data1, parentDataProperty: i0, rootData })) {
-                        vErrors = vErrors === null ? validate93.errors : vErrors.concat(validate93.errors);
+                      if (!validate63(data1[i0], { instancePath: instancePath + "/options/" + i0 })) {
+                        vErrors = vErrors === null ? validate63.errors : vErrors.concat(validate63.errors);
                         errors = vErrors.length;
                       }
                       var valid2 = _errs7 === errors;
@@ -2078,7 +2006,7 @@ function validate97(data, { instancePath = "", parentData, parentDataProperty, r
                     }
                   }
                 } else {
-                  validate97.errors = [{ instancePath: instancePath + "/options", keyword: "type", params: { type: "array" } }];
+                  validate67.errors = [{ instancePath: instancePath + "/options", keyword: "type", params: { type: "array" } }];
                   return false;
                 }
               }
@@ -2089,16 +2017,16 @@ function validate97(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        validate97.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
+        validate67.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
         return false;
       }
     }
     var valid0 = _errs1 === errors;
   }
-  validate97.errors = vErrors;
+  validate67.errors = vErrors;
   return errors === 0;
 }
-function validate90(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+function validate60(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   const _errs0 = errors;
@@ -2141,8 +2069,8 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
   let ifClause0;
   if (_valid0) {
     const _errs3 = errors;
-    if (!validate91(data, { instancePath, parentData, parentDataProperty, rootData })) {
-      vErrors = vErrors === null ? validate91.errors : vErrors.concat(validate91.errors);
+    if (!validate61(data, { instancePath })) {
+      vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
       errors = vErrors.length;
     }
     var _valid0 = _errs3 === errors;
@@ -2189,8 +2117,8 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
     let ifClause1;
     if (_valid1) {
       const _errs8 = errors;
-      if (!validate97(data, { instancePath, parentData, parentDataProperty, rootData })) {
-        vErrors = vErrors === null ? validate97.errors : vErrors.concat(validate97.errors);
+      if (!validate67(data, { instancePath })) {
+        vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
         errors = vErrors.length;
       }
       var _valid1 = _errs8 === errors;
@@ -2201,13 +2129,13 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
       if (data && typeof data == "object" && !Array.isArray(data)) {
         let missing2;
         if (data.type === void 0 && (missing2 = "type")) {
-          validate90.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing2 } }];
+          validate60.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing2 } }];
           return false;
         } else {
           if (data.type !== void 0) {
             let data2 = data.type;
             if (!(data2 === "text" || data2 === "email" || data2 === "text_area" || data2 === "select")) {
-              validate90.errors = [{ instancePath: instancePath + "/type", keyword: "enum", params: { allowedValues: schema39.else.else.properties.type.enum } }];
+              validate60.errors = [{ instancePath: instancePath + "/type", keyword: "enum", params: { allowedValues: ["text", "email", "text_area", "select"] } }];
               return false;
             }
           }
@@ -2225,7 +2153,7 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
         vErrors.push(err4);
       }
       errors++;
-      validate90.errors = vErrors;
+      validate60.errors = vErrors;
       return false;
     }
     var _valid0 = _errs4 === errors;
@@ -2240,20 +2168,20 @@ function validate90(data, { instancePath = "", parentData, parentDataProperty, r
       vErrors.push(err5);
     }
     errors++;
-    validate90.errors = vErrors;
+    validate60.errors = vErrors;
     return false;
   }
-  validate90.errors = vErrors;
+  validate60.errors = vErrors;
   return errors === 0;
 }
-function validate89(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+function validate59(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   if (errors === 0) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.items === void 0 && (missing0 = "items")) {
-        validate89.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
+        validate59.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.items !== void 0) {
@@ -2262,15 +2190,15 @@ function validate89(data, { instancePath = "", parentData, parentDataProperty, r
           if (errors === _errs1) {
             if (Array.isArray(data0)) {
               if (data0.length < 1) {
-                validate89.errors = [{ instancePath: instancePath + "/items", keyword: "minItems", params: { limit: 1 } }];
+                validate59.errors = [{ instancePath: instancePath + "/items", keyword: "minItems", params: { limit: 1 } }];
                 return false;
               } else {
                 var valid1 = true;
                 const len0 = data0.length;
                 for (let i0 = 0; i0 < len0; i0++) {
                   const _errs3 = errors;
-                  if (!validate90(data0[i0], { instancePath: instancePath + "/items/" + i0, parentData: data0, parentDataProperty: i0, rootData })) {
-                    vErrors = vErrors === null ? validate90.errors : vErrors.concat(validate90.errors);
+                  if (!validate60(data0[i0], { instancePath: instancePath + "/items/" + i0 })) {
+                    vErrors = vErrors === null ? validate60.errors : vErrors.concat(validate60.errors);
                     errors = vErrors.length;
                   }
                   var valid1 = _errs3 === errors;
@@ -2280,26 +2208,26 @@ function validate89(data, { instancePath = "", parentData, parentDataProperty, r
                 }
               }
             } else {
-              validate89.errors = [{ instancePath: instancePath + "/items", keyword: "type", params: { type: "array" } }];
+              validate59.errors = [{ instancePath: instancePath + "/items", keyword: "type", params: { type: "array" } }];
               return false;
             }
           }
         }
       }
     } else {
-      validate89.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
+      validate59.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate89.errors = vErrors;
+  validate59.errors = vErrors;
   return errors === 0;
 }
-function validate87(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+function validate57(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   const _errs0 = errors;
-  if (!validate23(data, { instancePath, parentData, parentDataProperty, rootData })) {
-    vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+  if (!validate15(data, { instancePath })) {
+    vErrors = vErrors === null ? validate15.errors : vErrors.concat(validate15.errors);
     errors = vErrors.length;
   }
   var valid0 = _errs0 === errors;
@@ -2309,18 +2237,18 @@ function validate87(data, { instancePath = "", parentData, parentDataProperty, r
       if (data && typeof data == "object" && !Array.isArray(data)) {
         let missing0;
         if (data.content_type === void 0 && (missing0 = "content_type") || data.content_attributes === void 0 && (missing0 = "content_attributes")) {
-          validate87.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
+          validate57.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
           return false;
         } else {
           if (data.content_type !== void 0) {
             let data0 = data.content_type;
             const _errs3 = errors;
             if (typeof data0 !== "string") {
-              validate87.errors = [{ instancePath: instancePath + "/content_type", keyword: "type", params: { type: "string" } }];
+              validate57.errors = [{ instancePath: instancePath + "/content_type", keyword: "type", params: { type: "string" } }];
               return false;
             }
             if ("form" !== data0) {
-              validate87.errors = [{ instancePath: instancePath + "/content_type", keyword: "const", params: { allowedValue: "form" } }];
+              validate57.errors = [{ instancePath: instancePath + "/content_type", keyword: "const", params: { allowedValue: "form" } }];
               return false;
             }
             var valid1 = _errs3 === errors;
@@ -2330,8 +2258,8 @@ function validate87(data, { instancePath = "", parentData, parentDataProperty, r
           if (valid1) {
             if (data.content_attributes !== void 0) {
               const _errs5 = errors;
-              if (!validate89(data.content_attributes, { instancePath: instancePath + "/content_attributes", parentData: data, parentDataProperty: "content_attributes", rootData })) {
-                vErrors = vErrors === null ? validate89.errors : vErrors.concat(validate89.errors);
+              if (!validate59(data.content_attributes, { instancePath: instancePath + "/content_attributes" })) {
+                vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
                 errors = vErrors.length;
               }
               var valid1 = _errs5 === errors;
@@ -2341,33 +2269,33 @@ function validate87(data, { instancePath = "", parentData, parentDataProperty, r
           }
         }
       } else {
-        validate87.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
+        validate57.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
         return false;
       }
     }
     var valid0 = _errs1 === errors;
   }
-  validate87.errors = vErrors;
+  validate57.errors = vErrors;
   return errors === 0;
 }
-const validate4 = validate103;
-const schema44 = { "allOf": [{ "$ref": "#/components/schemas/MessageFields" }, { "type": "object", "required": ["content_type", "content_attributes"], "properties": { "content_type": { "type": "string", "const": "article" }, "content_attributes": { "$ref": "#/components/schemas/ArticleContentAttributes" } } }] };
-const schema45 = { "type": "object", "required": ["items"], "properties": { "items": { "type": "array", "minItems": 1, "items": { "$ref": "#/components/schemas/ArticleItem" } } } };
-const schema46 = { "type": "object", "additionalProperties": false, "required": ["link"], "properties": { "title": { "type": "string" }, "description": { "type": "string" }, "link": { "type": "string" } } };
-function validate106(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+const validate4 = validate73;
+const schema50 = { "allOf": [{ "$ref": "#/components/schemas/MessageFields" }, { "type": "object", "required": ["content_type", "content_attributes"], "properties": { "content_type": { "type": "string", "const": "article" }, "content_attributes": { "$ref": "#/components/schemas/ArticleContentAttributes" } } }] };
+const schema51 = { "type": "object", "required": ["items"], "properties": { "items": { "type": "array", "minItems": 1, "items": { "$ref": "#/components/schemas/ArticleItem" } } } };
+const schema52 = { "type": "object", "additionalProperties": false, "required": ["link"], "properties": { "title": { "type": "string" }, "description": { "type": "string" }, "link": { "type": "string" } } };
+function validate76(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   if (errors === 0) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.link === void 0 && (missing0 = "link")) {
-        validate106.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
+        validate76.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         const _errs1 = errors;
         for (const key0 in data) {
           if (!(key0 === "title" || key0 === "description" || key0 === "link")) {
-            validate106.errors = [{ instancePath, keyword: "additionalProperties", params: { additionalProperty: key0 } }];
+            validate76.errors = [{ instancePath, keyword: "additionalProperties", params: { additionalProperty: key0 } }];
             return false;
             break;
           }
@@ -2376,7 +2304,7 @@ function validate106(data, { instancePath = "", parentData, parentDataProperty, 
           if (data.title !== void 0) {
             const _errs2 = errors;
             if (typeof data.title !== "string") {
-              validate106.errors = [{ instancePath: instancePath + "/title", keyword: "type", params: { type: "string" } }];
+              validate76.errors = [{ instancePath: instancePath + "/title", keyword: "type", params: { type: "string" } }];
               return false;
             }
             var valid0 = _errs2 === errors;
@@ -2387,7 +2315,7 @@ function validate106(data, { instancePath = "", parentData, parentDataProperty, 
             if (data.description !== void 0) {
               const _errs4 = errors;
               if (typeof data.description !== "string") {
-                validate106.errors = [{ instancePath: instancePath + "/description", keyword: "type", params: { type: "string" } }];
+                validate76.errors = [{ instancePath: instancePath + "/description", keyword: "type", params: { type: "string" } }];
                 return false;
               }
               var valid0 = _errs4 === errors;
@@ -2398,7 +2326,7 @@ function validate106(data, { instancePath = "", parentData, parentDataProperty, 
               if (data.link !== void 0) {
                 const _errs6 = errors;
                 if (typeof data.link !== "string") {
-                  validate106.errors = [{ instancePath: instancePath + "/link", keyword: "type", params: { type: "string" } }];
+                  validate76.errors = [{ instancePath: instancePath + "/link", keyword: "type", params: { type: "string" } }];
                   return false;
                 }
                 var valid0 = _errs6 === errors;
@@ -2410,21 +2338,21 @@ function validate106(data, { instancePath = "", parentData, parentDataProperty, 
         }
       }
     } else {
-      validate106.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
+      validate76.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate106.errors = vErrors;
+  validate76.errors = vErrors;
   return errors === 0;
 }
-function validate105(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+function validate75(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   if (errors === 0) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.items === void 0 && (missing0 = "items")) {
-        validate105.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
+        validate75.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.items !== void 0) {
@@ -2433,15 +2361,15 @@ function validate105(data, { instancePath = "", parentData, parentDataProperty, 
           if (errors === _errs1) {
             if (Array.isArray(data0)) {
               if (data0.length < 1) {
-                validate105.errors = [{ instancePath: instancePath + "/items", keyword: "minItems", params: { limit: 1 } }];
+                validate75.errors = [{ instancePath: instancePath + "/items", keyword: "minItems", params: { limit: 1 } }];
                 return false;
               } else {
                 var valid1 = true;
                 const len0 = data0.length;
                 for (let i0 = 0; i0 < len0; i0++) {
                   const _errs3 = errors;
-                  if (!validate106(data0[i0], { instancePath: instancePath + "/items/" + i0, parentData: data0, parentDataProperty: i0, rootData })) {
-                    vErrors = vErrors === null ? validate106.errors : vErrors.concat(validate106.errors);
+                  if (!validate76(data0[i0], { instancePath: instancePath + "/items/" + i0 })) {
+                    vErrors = vErrors === null ? validate76.errors : vErrors.concat(validate76.errors);
                     errors = vErrors.length;
                   }
                   var valid1 = _errs3 === errors;
@@ -2451,26 +2379,26 @@ function validate105(data, { instancePath = "", parentData, parentDataProperty, 
                 }
               }
             } else {
-              validate105.errors = [{ instancePath: instancePath + "/items", keyword: "type", params: { type: "array" } }];
+              validate75.errors = [{ instancePath: instancePath + "/items", keyword: "type", params: { type: "array" } }];
               return false;
             }
           }
         }
       }
     } else {
-      validate105.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
+      validate75.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate105.errors = vErrors;
+  validate75.errors = vErrors;
   return errors === 0;
 }
-function validate103(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+function validate73(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   const _errs0 = errors;
-  if (!validate23(data, { instancePath, parentData, parentDataProperty, rootData })) {
-    vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+  if (!validate15(data, { instancePath })) {
+    vErrors = vErrors === null ? validate15.errors : vErrors.concat(validate15.errors);
     errors = vErrors.length;
   }
   var valid0 = _errs0 === errors;
@@ -2480,18 +2408,18 @@ function validate103(data, { instancePath = "", parentData, parentDataProperty, 
       if (data && typeof data == "object" && !Array.isArray(data)) {
         let missing0;
         if (data.content_type === void 0 && (missing0 = "content_type") || data.content_attributes === void 0 && (missing0 = "content_attributes")) {
-          validate103.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
+          validate73.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
           return false;
         } else {
           if (data.content_type !== void 0) {
             let data0 = data.content_type;
             const _errs3 = errors;
             if (typeof data0 !== "string") {
-              validate103.errors = [{ instancePath: instancePath + "/content_type", keyword: "type", params: { type: "string" } }];
+              validate73.errors = [{ instancePath: instancePath + "/content_type", keyword: "type", params: { type: "string" } }];
               return false;
             }
             if ("article" !== data0) {
-              validate103.errors = [{ instancePath: instancePath + "/content_type", keyword: "const", params: { allowedValue: "article" } }];
+              validate73.errors = [{ instancePath: instancePath + "/content_type", keyword: "const", params: { allowedValue: "article" } }];
               return false;
             }
             var valid1 = _errs3 === errors;
@@ -2501,8 +2429,8 @@ function validate103(data, { instancePath = "", parentData, parentDataProperty, 
           if (valid1) {
             if (data.content_attributes !== void 0) {
               const _errs5 = errors;
-              if (!validate105(data.content_attributes, { instancePath: instancePath + "/content_attributes", parentData: data, parentDataProperty: "content_attributes", rootData })) {
-                vErrors = vErrors === null ? validate105.errors : vErrors.concat(validate105.errors);
+              if (!validate75(data.content_attributes, { instancePath: instancePath + "/content_attributes" })) {
+                vErrors = vErrors === null ? validate75.errors : vErrors.concat(validate75.errors);
                 errors = vErrors.length;
               }
               var valid1 = _errs5 === errors;
@@ -2512,23 +2440,23 @@ function validate103(data, { instancePath = "", parentData, parentDataProperty, 
           }
         }
       } else {
-        validate103.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
+        validate73.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
         return false;
       }
     }
     var valid0 = _errs1 === errors;
   }
-  validate103.errors = vErrors;
+  validate73.errors = vErrors;
   return errors === 0;
 }
-const validate5 = validate109;
-const schema47 = { "allOf": [{ "$ref": "#/components/schemas/MessageFields" }, { "type": "object", "required": ["content_type"], "properties": { "content_type": { "type": "string", "const": "input_email" }, "content_attributes": { "$ref": "#/components/schemas/TextContentAttributes" } } }] };
-function validate109(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+const validate5 = validate79;
+const schema53 = { "allOf": [{ "$ref": "#/components/schemas/MessageFields" }, { "type": "object", "required": ["content_type"], "properties": { "content_type": { "type": "string", "const": "input_email" }, "content_attributes": { "$ref": "#/components/schemas/TextContentAttributes" } } }] };
+function validate79(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   const _errs0 = errors;
-  if (!validate23(data, { instancePath, parentData, parentDataProperty, rootData })) {
-    vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+  if (!validate15(data, { instancePath })) {
+    vErrors = vErrors === null ? validate15.errors : vErrors.concat(validate15.errors);
     errors = vErrors.length;
   }
   var valid0 = _errs0 === errors;
@@ -2538,18 +2466,18 @@ function validate109(data, { instancePath = "", parentData, parentDataProperty, 
       if (data && typeof data == "object" && !Array.isArray(data)) {
         let missing0;
         if (data.content_type === void 0 && (missing0 = "content_type")) {
-          validate109.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
+          validate79.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
           return false;
         } else {
           if (data.content_type !== void 0) {
             let data0 = data.content_type;
             const _errs3 = errors;
             if (typeof data0 !== "string") {
-              validate109.errors = [{ instancePath: instancePath + "/content_type", keyword: "type", params: { type: "string" } }];
+              validate79.errors = [{ instancePath: instancePath + "/content_type", keyword: "type", params: { type: "string" } }];
               return false;
             }
             if ("input_email" !== data0) {
-              validate109.errors = [{ instancePath: instancePath + "/content_type", keyword: "const", params: { allowedValue: "input_email" } }];
+              validate79.errors = [{ instancePath: instancePath + "/content_type", keyword: "const", params: { allowedValue: "input_email" } }];
               return false;
             }
             var valid1 = _errs3 === errors;
@@ -2559,8 +2487,8 @@ function validate109(data, { instancePath = "", parentData, parentDataProperty, 
           if (valid1) {
             if (data.content_attributes !== void 0) {
               const _errs5 = errors;
-              if (!validate67(data.content_attributes, { instancePath: instancePath + "/content_attributes", parentData: data, parentDataProperty: "content_attributes", rootData })) {
-                vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
+              if (!validate37(data.content_attributes, { instancePath: instancePath + "/content_attributes" })) {
+                vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
                 errors = vErrors.length;
               }
               var valid1 = _errs5 === errors;
@@ -2570,23 +2498,23 @@ function validate109(data, { instancePath = "", parentData, parentDataProperty, 
           }
         }
       } else {
-        validate109.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
+        validate79.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
         return false;
       }
     }
     var valid0 = _errs1 === errors;
   }
-  validate109.errors = vErrors;
+  validate79.errors = vErrors;
   return errors === 0;
 }
-const validate6 = validate112;
-const schema48 = { "allOf": [{ "$ref": "#/components/schemas/MessageFields" }, { "type": "object", "required": ["content_type"], "properties": { "content_type": { "type": "string", "const": "input_text" }, "content_attributes": { "$ref": "#/components/schemas/TextContentAttributes" } } }] };
-function validate112(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+const validate6 = validate82;
+const schema54 = { "allOf": [{ "$ref": "#/components/schemas/MessageFields" }, { "type": "object", "required": ["content_type"], "properties": { "content_type": { "type": "string", "const": "input_text" }, "content_attributes": { "$ref": "#/components/schemas/TextContentAttributes" } } }] };
+function validate82(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   const _errs0 = errors;
-  if (!validate23(data, { instancePath, parentData, parentDataProperty, rootData })) {
-    vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+  if (!validate15(data, { instancePath })) {
+    vErrors = vErrors === null ? validate15.errors : vErrors.concat(validate15.errors);
     errors = vErrors.length;
   }
   var valid0 = _errs0 === errors;
@@ -2596,18 +2524,18 @@ function validate112(data, { instancePath = "", parentData, parentDataProperty, 
       if (data && typeof data == "object" && !Array.isArray(data)) {
         let missing0;
         if (data.content_type === void 0 && (missing0 = "content_type")) {
-          validate112.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
+          validate82.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
           return false;
         } else {
           if (data.content_type !== void 0) {
             let data0 = data.content_type;
             const _errs3 = errors;
             if (typeof data0 !== "string") {
-              validate112.errors = [{ instancePath: instancePath + "/content_type", keyword: "type", params: { type: "string" } }];
+              validate82.errors = [{ instancePath: instancePath + "/content_type", keyword: "type", params: { type: "string" } }];
               return false;
             }
             if ("input_text" !== data0) {
-              validate112.errors = [{ instancePath: instancePath + "/content_type", keyword: "const", params: { allowedValue: "input_text" } }];
+              validate82.errors = [{ instancePath: instancePath + "/content_type", keyword: "const", params: { allowedValue: "input_text" } }];
               return false;
             }
             var valid1 = _errs3 === errors;
@@ -2617,8 +2545,8 @@ function validate112(data, { instancePath = "", parentData, parentDataProperty, 
           if (valid1) {
             if (data.content_attributes !== void 0) {
               const _errs5 = errors;
-              if (!validate67(data.content_attributes, { instancePath: instancePath + "/content_attributes", parentData: data, parentDataProperty: "content_attributes", rootData })) {
-                vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
+              if (!validate37(data.content_attributes, { instancePath: instancePath + "/content_attributes" })) {
+                vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
                 errors = vErrors.length;
               }
               var valid1 = _errs5 === errors;
@@ -2628,23 +2556,23 @@ function validate112(data, { instancePath = "", parentData, parentDataProperty, 
           }
         }
       } else {
-        validate112.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
+        validate82.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
         return false;
       }
     }
     var valid0 = _errs1 === errors;
   }
-  validate112.errors = vErrors;
+  validate82.errors = vErrors;
   return errors === 0;
 }
-const validate7 = validate115;
-const schema49 = { "allOf": [{ "$ref": "#/components/schemas/MessageFields" }, { "type": "object", "required": ["content_type"], "properties": { "content_type": { "type": "string", "const": "input_textarea" }, "content_attributes": { "$ref": "#/components/schemas/TextContentAttributes" } } }] };
-function validate115(data, { instancePath = "", parentData, parentDataProperty, rootData = data } = {}) {
+const validate7 = validate85;
+const schema55 = { "allOf": [{ "$ref": "#/components/schemas/MessageFields" }, { "type": "object", "required": ["content_type"], "properties": { "content_type": { "type": "string", "const": "input_textarea" }, "content_attributes": { "$ref": "#/components/schemas/TextContentAttributes" } } }] };
+function validate85(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   const _errs0 = errors;
-  if (!validate23(data, { instancePath, parentData, parentDataProperty, rootData })) {
-    vErrors = vErrors === null ? validate23.errors : vErrors.concat(validate23.errors);
+  if (!validate15(data, { instancePath })) {
+    vErrors = vErrors === null ? validate15.errors : vErrors.concat(validate15.errors);
     errors = vErrors.length;
   }
   var valid0 = _errs0 === errors;
@@ -2654,18 +2582,18 @@ function validate115(data, { instancePath = "", parentData, parentDataProperty, 
       if (data && typeof data == "object" && !Array.isArray(data)) {
         let missing0;
         if (data.content_type === void 0 && (missing0 = "content_type")) {
-          validate115.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
+          validate85.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
           return false;
         } else {
           if (data.content_type !== void 0) {
             let data0 = data.content_type;
             const _errs3 = errors;
             if (typeof data0 !== "string") {
-              validate115.errors = [{ instancePath: instancePath + "/content_type", keyword: "type", params: { type: "string" } }];
+              validate85.errors = [{ instancePath: instancePath + "/content_type", keyword: "type", params: { type: "string" } }];
               return false;
             }
             if ("input_textarea" !== data0) {
-              validate115.errors = [{ instancePath: instancePath + "/content_type", keyword: "const", params: { allowedValue: "input_textarea" } }];
+              validate85.errors = [{ instancePath: instancePath + "/content_type", keyword: "const", params: { allowedValue: "input_textarea" } }];
               return false;
             }
             var valid1 = _errs3 === errors;
@@ -2675,8 +2603,8 @@ function validate115(data, { instancePath = "", parentData, parentDataProperty, 
           if (valid1) {
             if (data.content_attributes !== void 0) {
               const _errs5 = errors;
-              if (!validate67(data.content_attributes, { instancePath: instancePath + "/content_attributes", parentData: data, parentDataProperty: "content_attributes", rootData })) {
-                vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
+              if (!validate37(data.content_attributes, { instancePath: instancePath + "/content_attributes" })) {
+                vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
                 errors = vErrors.length;
               }
               var valid1 = _errs5 === errors;
@@ -2686,17 +2614,17 @@ function validate115(data, { instancePath = "", parentData, parentDataProperty, 
           }
         }
       } else {
-        validate115.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
+        validate85.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
         return false;
       }
     }
     var valid0 = _errs1 === errors;
   }
-  validate115.errors = vErrors;
+  validate85.errors = vErrors;
   return errors === 0;
 }
 
-/** An error as Ajv reports it (messages: false: the client words it from keyword and params). */
+/** An error as Ajv reports it (messages: false: the client words it from keyword and params; schemaPath dropped). */
 export interface SchemaError { instancePath: string; keyword: string; params: Record<string, any> }
 /** A compiled check: true when valid; otherwise `errors` says why. */
 export type SchemaCheck = ((data: unknown) => boolean) & { errors?: SchemaError[] | null };

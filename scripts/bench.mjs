@@ -1,7 +1,9 @@
 #!/usr/bin/env node
 // Request benchmark: the built client (dist/) against raw fetch, bare openapi-fetch and
 // undici.request, on a loopback server that answers like the real one (bench/server.mjs).
-//   node scripts/bench.mjs                       the request table (npm run bench), ~1 minute
+//   node scripts/bench.mjs                       npm run bench: the request table, then --speed, ~5 minutes
+//   node scripts/bench.mjs --speed               createMany's throughput at 100 ms / 300 ms / 1 s (bench/throughput.mjs),
+//                                                the one-message bundle (bench/bundle.mjs), send-batch's peak memory, ~4 min
 //   node scripts/bench.mjs --loop [--with-test]  the spec loop: generate, docs, Prism start, dev watch
 //   node scripts/bench.mjs --compare=<dir>      also measure the client built in <dir>/dist (before/after)
 //   node scripts/bench.mjs --decompose          also the steps between them (Request re-wrap, timeout signal)
@@ -36,6 +38,7 @@ const { values: flags } = parseArgs({
     compare: { type: 'string' },
     decompose: { type: 'boolean', default: false },
     batch: { type: 'boolean', default: false },
+    speed: { type: 'boolean', default: false },
     lines: { type: 'string', default: '100000' },
   },
 });
@@ -563,6 +566,8 @@ if (flags.loop) {
   }
 } else if (flags.profile) {
   await profileOne();
+} else if (flags.speed) {
+  await speedBench();
 } else {
   const report = await requestBench();
   const table = requestTable(report);
@@ -573,5 +578,50 @@ if (flags.loop) {
     writeFileSync(resultsJson, JSON.stringify({ ...readJson(resultsJson), [name]: report }, null, 2) + '\n');
     writeSection(`bench:${name}`, table);
     console.log(`\nwrote ${resultsJson} and ${resultsMd}`);
+  }
+  // npm run bench prints issue 24's figures too: throughput by latency, the bundle, send-batch's peak.
+  if (!flags.decompose && !flags.compare) await speedBench();
+}
+
+/** Throughput at 100 ms / 300 ms / 1 s, the one-message bundle and send-batch's peak RSS (10,000 and 100,000 lines). */
+async function speedBench() {
+  ensureBuilt();
+  const { throughputBench } = await import(pathToFileURL(join(root, 'bench', 'throughput.mjs')).href);
+  const { bundleFigure } = await import(pathToFileURL(join(root, 'bench', 'bundle.mjs')).href);
+  const { sendBatchMemory } = await import(pathToFileURL(join(root, 'bench', 'batch.mjs')).href);
+  const throughput = await throughputBench({ root, scale: 4, windows: 2 });
+  const bundle = await bundleFigure(root);
+  const lines = Number(flags.lines);
+  const memory = [await sendBatchMemory(root, Math.min(10_000, lines)), await sendBatchMemory(root, lines)];
+  const kb = (b) => `${(b / 1024).toFixed(1)} KB`;
+  const markdown = [
+    `Machine: ${machine().cpu}, ${machine().cores} cores, Node ${process.version}, ${machine().os}; ${machine().date}.`,
+    '',
+    throughput.markdown,
+    '',
+    `**Bundle** (an app that sends one message; esbuild ESM, minified, tree-shaken, gzipped; test/bundle/bundle-size.test.ts holds it to 18,432 B): **${bundle.gzipped.toLocaleString('en')} B** gzipped, ${bundle.minified.toLocaleString('en')} B minified. Minified bytes by part: ${Object.entries(
+      bundle.byGroup,
+    )
+      .sort((a, b) => b[1] - a[1])
+      .map(([group, bytes]) => `${group} ${kb(bytes)}`)
+      .join(', ')}.`,
+    '',
+    '**send-batch memory** (`99digital send-batch <file> --per-minute 0`, default concurrency (8: no pace to follow), journal on, fast loopback server in its own process; peak is VmHWM):',
+    '',
+    '| lines | time | lines/s | RSS at 25% / 50% / 75% / end | peak RSS |',
+    '| ---: | ---: | ---: | --- | ---: |',
+    ...memory.map(
+      (r) =>
+        `| ${r.lines.toLocaleString('en')} | ${r.seconds.toFixed(1)} s | ${Math.round(r.linesPerSecond)} | ${r.rssMB.map((x) => x.toFixed(1)).join(' / ')} MB | **${r.peakMB.toFixed(1)} MB** |`,
+    ),
+  ].join('\n');
+  console.log(`\n${markdown}`);
+  if (!flags['no-write']) {
+    writeFileSync(
+      resultsJson,
+      JSON.stringify({ ...readJson(resultsJson), speed: { machine: machine(), throughput: throughput.json, bundle, memory } }, null, 2) +
+        '\n',
+    );
+    writeSection('bench:speed', markdown);
   }
 }

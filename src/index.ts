@@ -35,6 +35,7 @@ export { defaultSettleMs, type MessageReconcile, type ReconcileOptions, type Rec
 export type { SentFingerprint } from './errors/sent-record.js';
 export type { Conversation, Conversations, GetConversationParams } from './conversations/get.js';
 export type { MessagePromise, MessageWithResponse } from './messages/message-promise.js';
+// createMany itself is in 99digital-client/bulk; its types are named here too.
 export type { BatchLimiter, CreateManyInput, CreateManyItem, CreateManyOptions, CreateManyResult } from './bulk/types.js';
 export type { RetryOptions } from './core/retry-options.js';
 export type { components, paths } from '../generated/schema.js';

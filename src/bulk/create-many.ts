@@ -6,14 +6,16 @@
 import type { AttemptHooks, Decision } from '../core/request.js';
 import type { RetryPolicy } from '../core/retry-options.js';
 import { AbortedError, ConfigurationError, Digital99Error, EarlierMessageFailedError, InvalidInputError } from '../errors/classes.js';
+import { maxTimerMs } from '../internal/sleep.js';
 import { type CreateWithHooks, createWithHooks } from '../messages/create.js';
 import type { CreateMessageParams } from '../messages/types.js';
+import { type Concurrency, fixedConcurrency, LatencyConcurrency } from './concurrency.js';
 import { conversationOf, ConversationQueues, type Entry } from './conversations.js';
 import { iteratorOf, resolveManyOptions, type ResolvedManyOptions } from './options.js';
 import { Pacer } from './pacer.js';
 import { annotatedResults, unknownOutcomes } from './reconcile-items.js';
 import { ResultStream } from './result-stream.js';
-import type { CreateManyInput, CreateManyItem, CreateManyOptions, CreateManyResult } from './types.js';
+import type { BatchLimiter, CreateManyInput, CreateManyItem, CreateManyOptions, CreateManyResult } from './types.js';
 
 /** Rate-limit answers one item may get before it is reported failed (each is followed by a wait of up to a window). */
 export const maxRateLimitWaits = 10;
@@ -59,6 +61,8 @@ class Batch<T extends CreateManyItem> {
   readonly results: ResultStream<CreateManyResult>;
   private readonly queues: ConversationQueues<T>;
   private readonly pacer: Pacer;
+  /** How many may be in flight: the caller's number, or one that follows the latency. */
+  private readonly concurrency: Concurrency;
   private running = 0;
   /** Items read whose result the caller has not taken yet. */
   private outstanding = 0;
@@ -82,6 +86,9 @@ class Batch<T extends CreateManyItem> {
   ) {
     this.queues = new ConversationQueues(options.continueAfterFailure);
     this.pacer = new Pacer(options.perWindow, options.windowMs);
+    this.concurrency = options.autoConcurrency
+      ? new LatencyConcurrency(options.perWindow, options.windowMs)
+      : fixedConcurrency(options.concurrency);
     this.results = new ResultStream(
       () => {
         this.outstanding--;
@@ -116,7 +123,8 @@ class Batch<T extends CreateManyItem> {
     this.reading = true;
     try {
       while (!this.stopped && !this.inputDone && this.outstanding < this.options.lookahead) {
-        const next = await this.iterator.next();
+        const next = await this.nextItem();
+        if (next === undefined) break; // stopped while the input was still reading
         if (next.done) {
           this.inputDone = true;
           break;
@@ -127,7 +135,15 @@ class Batch<T extends CreateManyItem> {
         const rawKey = (item as { key?: unknown } | null)?.key;
         const key = typeof rawKey === 'string' ? rawKey : undefined;
         if (this.stopped) this.report(this.notStarted({ index, key }));
-        else if (rawKey !== undefined && typeof rawKey !== 'string') {
+        else if (typeof item !== 'object' || !item || Array.isArray(item)) {
+          // Its type only: a string item could be anything, even a token.
+          const got = item === null ? 'null' : Array.isArray(item) ? 'array' : typeof item;
+          const error = new InvalidInputError(
+            'item',
+            `${keyText(index, undefined)}: not an object of create params ({ account_id, conversation_id, content }) but ${got}.`,
+          );
+          this.report({ index, key, status: 'failed', error });
+        } else if (rawKey !== undefined && typeof rawKey !== 'string') {
           const error = new InvalidInputError(
             'key',
             `${keyText(index, undefined)}: key must be a string, got ${typeof rawKey}. Nothing was sent.`,
@@ -149,9 +165,34 @@ class Batch<T extends CreateManyItem> {
     }
   }
 
+  /**
+   * The input's next item, or undefined once the batch stops first: an input stuck in next() must
+   * not hold the batch (stop() then asks it to return()). What it settles with later is dropped.
+   */
+  private nextItem(): Promise<IteratorResult<T> | undefined> {
+    const { signal } = this.stopping;
+    if (signal.aborted) return Promise.resolve(undefined);
+    return new Promise((resolve, reject) => {
+      const onStop = () => resolve(undefined);
+      signal.addEventListener('abort', onStop, { once: true });
+      Promise.resolve()
+        .then(() => this.iterator.next())
+        .then(
+          (next) => {
+            signal.removeEventListener('abort', onStop);
+            resolve(next);
+          },
+          (error: unknown) => {
+            signal.removeEventListener('abort', onStop);
+            reject(error);
+          },
+        );
+    });
+  }
+
   /** Starts what may start now. */
   private pump(): void {
-    while (!this.stopped && this.running < this.options.concurrency) {
+    while (!this.stopped && this.running < this.concurrency.limit) {
       const next = this.queues.next(performance.now());
       if (next === undefined) break;
       if ('wakeAt' in next) {
@@ -182,7 +223,8 @@ class Batch<T extends CreateManyItem> {
         this.wake = undefined;
         this.pump();
       },
-      Math.max(0, at - performance.now()) + 1,
+      // Clamped: a longer delay makes setTimeout fire at once, and the wake would spin.
+      Math.min(maxTimerMs, Math.max(0, at - performance.now()) + 1),
     );
   }
 
@@ -221,30 +263,48 @@ class Batch<T extends CreateManyItem> {
    */
   private hooksFor(entry: Entry<T>, hookFailure: { error?: unknown }): AttemptHooks {
     let done: (() => void) | undefined;
+    let measured: (() => void) | undefined;
     const notStarted = () => this.notStartedError(entry);
+    /** The limiter failed this item's job while an attempt was in flight: no further attempt goes out. */
+    let limiterFailed: { error: unknown } | undefined;
+    // Only an answer the server cannot have processed is retried: nothing of this item was posted.
+    const limiterError = (error: unknown) =>
+      new AbortedError(`${keyText(entry.index, entry.key)} was not sent: the batch's limiter failed (${String(error)}).`, false, error);
     return {
       waitSignal: this.stopping.signal,
       beforeAttempt: async () => {
         if (this.stopped) throw notStarted();
-        done = await this.acquire().catch(() => {
-          throw notStarted();
+        if (limiterFailed) throw limiterError(limiterFailed.error);
+        done = await this.acquire((error) => {
+          limiterFailed ??= { error };
+        }).catch((error: unknown) => {
+          throw this.stopped ? notStarted() : limiterError(error);
         });
         if (this.stopped) {
           done();
           throw notStarted();
         }
-        if (entry.announced) return;
-        // Once it has a slot: a journal then says "sending" only of what is about to be sent.
-        entry.announced = true;
-        try {
-          await this.options.beforeSend?.(entry.item, entry.index);
-        } catch (error) {
-          done();
-          hookFailure.error = error;
-          throw error;
+        if (!entry.announced) {
+          // Once it has a slot: a journal then says "sending" only of what is about to be sent.
+          entry.announced = true;
+          try {
+            await this.options.beforeSend?.(entry.item, entry.index);
+          } catch (error) {
+            done();
+            hookFailure.error = error;
+            throw error;
+          }
         }
+        // Stopped while beforeSend ran: its request must not go out.
+        if (this.stopped) {
+          done();
+          throw notStarted();
+        }
+        // The attempt's own time, the latency that sets the number in flight.
+        measured = this.concurrency.attemptStarted();
       },
       afterAttempt: (decision: Decision) => {
+        measured?.();
         done?.();
         done = undefined;
         if (!decision.retry) return;
@@ -257,31 +317,61 @@ class Batch<T extends CreateManyItem> {
 
   /**
    * A turn for one attempt: from the pacer (its pace, or with a limiter only its pause after a 429),
-   * then from the limiter when there is one. Resolves to what gives the turn back.
+   * then from the limiter when there is one. Resolves to what gives the turn back. `lateFailure`
+   * hears of a limiter failing the job after it gave the turn (the attempt is then in flight).
    */
-  private async acquire(): Promise<() => void> {
+  private async acquire(lateFailure: (error: unknown) => void): Promise<() => void> {
     await this.pacer.acquire();
     const { limiter } = this.options;
     if (!limiter) return () => this.pacer.release();
-    // The limiter paces jobs: each attempt is one, running until it settles.
-    return new Promise((resolve, reject) => {
-      const fail = (error: unknown) => {
+    try {
+      const giveBack = await this.limiterTurn(limiter, lateFailure);
+      return () => {
+        giveBack();
         this.pacer.release();
+      };
+    } catch (error) {
+      this.pacer.release();
+      throw error;
+    }
+  }
+
+  /**
+   * The limiter paces jobs: each attempt is one, and the job only holds the turn until the attempt
+   * settles. The job never sends anything, so a limiter that runs it again (Bottleneck's `failed` →
+   * retry recipe) cannot post twice: a second run returns at once. A limiter that fails the job
+   * before running it (throws, rejects, resolves without running it) rejects the turn; one that
+   * fails it afterwards (Bottleneck's `expiration`) is told to `lateFailure`. Stopping the batch
+   * ends a wait for the limiter at once.
+   */
+  private limiterTurn(limiter: BatchLimiter, lateFailure: (error: unknown) => void): Promise<() => void> {
+    const { signal } = this.stopping;
+    return new Promise((resolve, reject) => {
+      let state: 'waiting' | 'running' | 'over' = 'waiting';
+      const refuse = (error: unknown) => {
+        if (state !== 'waiting') return;
+        state = 'over';
+        signal.removeEventListener('abort', onStop);
         reject(error);
       };
-      const job = () =>
-        new Promise<void>((done) => {
-          if (this.stopped) {
-            done();
-            fail(new Error('stopped'));
-          } else {
-            resolve(() => {
-              done();
-              this.pacer.release();
-            });
-          }
-        });
-      limiter.schedule(job).catch(fail);
+      const onStop = () => refuse(new Error('stopped'));
+      signal.addEventListener('abort', onStop, { once: true });
+      if (signal.aborted) onStop();
+      const job = () => {
+        if (state !== 'waiting') return Promise.resolve();
+        state = 'running';
+        signal.removeEventListener('abort', onStop);
+        return new Promise<void>((done) => resolve(done));
+      };
+      Promise.resolve()
+        .then(() => limiter.schedule(job))
+        .then(
+          () => refuse(new Error('schedule() resolved without running the job')),
+          (error: unknown) => {
+            if (state === 'running') lateFailure(error);
+            else refuse(error);
+          },
+        );
     });
   }
 

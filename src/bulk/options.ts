@@ -2,17 +2,20 @@
 // how to fix them.
 import { ConfigurationError } from '../errors/classes.js';
 import { checkSignal } from '../core/retry-options.js';
+import { defaultConcurrency, maxAutoConcurrency } from './concurrency.js';
 import type { BatchLimiter, CreateManyItem, CreateManyOptions } from './types.js';
 
 export const defaultPerMinute = 2_400;
-export const defaultConcurrency = 8;
 export const serverWindowMs = 60_000;
 
 export interface ResolvedManyOptions<T extends CreateManyItem> {
   /** 0: unpaced. */
   perWindow: number;
   windowMs: number;
+  /** The caller's, or the starting point when `autoConcurrency`. */
   concurrency: number;
+  /** No `concurrency` given and a pace to follow: the number in flight follows the latency (concurrency.ts). */
+  autoConcurrency: boolean;
   signal: AbortSignal | undefined;
   skip: ((item: T, index: number) => boolean | Promise<boolean>) | undefined;
   beforeSend: ((item: T, index: number) => void | Promise<void>) | undefined;
@@ -54,16 +57,19 @@ export function resolveManyOptions<T extends CreateManyItem>(options: CreateMany
   if (options.continueAfterFailure !== undefined && typeof options.continueAfterFailure !== 'boolean') {
     fail('continueAfterFailure must be true or false.');
   }
+  const perWindow = limiter ? 0 : wholeNumber(options.perMinute ?? defaultPerMinute, 'perMinute', 0, 1_000_000);
+  const autoConcurrency = options.concurrency === undefined && perWindow > 0;
   return {
-    perWindow: limiter ? 0 : wholeNumber(options.perMinute ?? defaultPerMinute, 'perMinute', 0, 1_000_000),
+    perWindow,
     windowMs: wholeNumber(options.windowMs ?? serverWindowMs, 'windowMs', 1, 3_600_000),
     concurrency,
+    autoConcurrency,
     signal,
     skip: optionalFunction(options.skip, 'skip', '(item) => alreadySent.has(item.key)'),
     beforeSend: optionalFunction(options.beforeSend, 'beforeSend', '(item) => journal.markSending(item.key)'),
     continueAfterFailure: options.continueAfterFailure === true,
     limiter,
-    lookahead: Math.max(64, concurrency * 16),
+    lookahead: Math.max(64, (autoConcurrency ? maxAutoConcurrency : concurrency) * 16),
   };
 }
 

@@ -5,6 +5,10 @@
 // start would let a late arrival and an early one share a server window). Starts are also spread
 // evenly (one every windowMs / perWindow, with a little slack for late timers), so that a window's
 // budget is not spent in a burst at its start.
+import { maxTimerMs } from '../internal/sleep.js';
+
+/** The least slack, in ms: a start may come this early against an even spread. */
+const minSlackMs = 100;
 
 interface Waiter {
   resolve(): void;
@@ -20,7 +24,11 @@ export class Pacer {
   /** When the next start is due, if starts were exactly evenly spread (a GCRA's "theoretical arrival time"). */
   private due = 0;
   private readonly interval: number;
-  /** How far ahead of `due` a start may come: a few intervals, so late timers do not cost rate. */
+  /**
+   * How far ahead of `due` a start may come: a few intervals, and at least `minSlackMs`, so late
+   * timers do not cost rate (an event loop held up by other work is late by milliseconds, whatever
+   * the interval: 4 intervals of a fast pace were less than its usual lateness on a loaded machine).
+   */
   private readonly slack: number;
   private readonly waiters: Waiter[] = [];
   private timer: ReturnType<typeof setTimeout> | undefined;
@@ -33,7 +41,7 @@ export class Pacer {
     private readonly now: () => number = () => performance.now(),
   ) {
     this.interval = perWindow > 0 ? windowMs / perWindow : 0;
-    this.slack = this.interval * 4;
+    this.slack = perWindow > 0 ? Math.max(this.interval * 4, minSlackMs) : 0;
   }
 
   /** Resolves when a request may start; every acquire must be followed by one release. */
@@ -107,7 +115,8 @@ export class Pacer {
         this.timerAt = Infinity;
         this.grant();
       },
-      Math.max(0, at - this.now()) + 1,
+      // Clamped: a longer delay makes setTimeout fire at once, and the wake would spin.
+      Math.min(maxTimerMs, Math.max(0, at - this.now()) + 1),
     );
   }
 

@@ -1,4 +1,4 @@
-// The types of messages.createMany: what goes in (items, options), what comes out (one result per item).
+// The types of createMany: what goes in (items, options), what comes out (one result per item).
 import type { Digital99Error } from '../errors/classes.js';
 import type { CreateMessageParams, Message } from '../messages/types.js';
 
@@ -14,7 +14,9 @@ export type CreateManyInput<T extends CreateManyItem = CreateManyItem> = Iterabl
 /**
  * A limiter shared with other processes: any object with Bottleneck's `schedule(fn)` shape, e.g. a
  * `new Bottleneck({ id, datastore: 'ioredis', minTime, ... })` clustered on Redis. Every request
- * of the batch (rate-limit retries too) is sent from inside one `schedule` call.
+ * of the batch (rate-limit retries too) holds one `schedule` job while in flight. The job itself
+ * sends nothing, so a limiter that runs it again (Bottleneck's `failed` → retry) cannot post twice;
+ * a limiter that throws, rejects or never runs it gets the item reported `failed` (not delivered).
  */
 export interface BatchLimiter {
   schedule<R>(fn: () => Promise<R>): Promise<R>;
@@ -26,7 +28,10 @@ export interface CreateManyOptions<T extends CreateManyItem = CreateManyItem> {
    * turns pacing off, for a local server only. Not with `limiter`, which then carries the budget.
    */
   perMinute?: number;
-  /** Requests in flight at once (default 8). */
+  /**
+   * Requests in flight at once. Left out: as many as the pace needs at the measured latency (rate ×
+   * latency, with headroom), from 8 to 64; 8 with `perMinute: 0` or a `limiter`.
+   */
   concurrency?: number;
   /**
    * Stops the batch: no item starts after it fires; requests in flight settle and are reported.

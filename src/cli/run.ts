@@ -5,6 +5,7 @@ import { ConfigurationError } from '../errors/classes.js';
 import type { CreateMessageParams, Message } from '../messages/types.js';
 import type { AttachmentInput } from '../messages/multipart.js';
 import { checkBaseUrl, debugRequested, tokenEnvVar } from '../client/options.js';
+import { cliMissingTokenMessage } from '../internal/missing-token.js';
 import { createRedactor } from '../errors/redaction.js';
 import { readAttachments } from './attachments.js';
 import { describeFailure, exitCodes, UsageError } from './exit-codes.js';
@@ -86,10 +87,7 @@ const mockNote = '  (sent to the built-in mock server: it checked the request ag
 
 async function send(cmd: SendCommand, signal: AbortSignal | undefined, err: (text: string) => void): Promise<Message> {
   if (!cmd.mock && !process.env[tokenEnvVar]) {
-    throw new ConfigurationError(
-      `no API access token: set ${tokenEnvVar} (find the token on your 99digital profile page), ` +
-        'or add --mock to try the command against the built-in mock server.',
-    );
+    throw new ConfigurationError(cliMissingTokenMessage);
   }
   if (cmd.baseUrl !== undefined) checkBaseUrl(cmd.baseUrl, '--base-url', false);
   const attachments: AttachmentInput[] = readAttachments(cmd.attach);

@@ -1,12 +1,14 @@
 // `99digital send-batch <file.jsonl>`: the journal locked against a second run, every line checked
-// first (nothing is sent if one is wrong), then sent with messages.createMany, each line journaled
+// first (nothing is sent if one is wrong), then sent with createMany (99digital-client/bulk), each line journaled
 // before it is sent and after; running the same command again resumes from the journal. See
 // usage.ts for the options, batch-plan.ts for what a resume does with each line.
 import { stat } from 'node:fs/promises';
+import { createMany } from '../bulk/create-many.js';
 import { defaultPerMinute } from '../bulk/options.js';
 import type { CreateManyItem, CreateManyResult } from '../bulk/types.js';
 import { createClient } from '../client/create-client.js';
 import { baseUrlEnvVar, checkBaseUrl, debugRequested, defaultBaseUrl, tokenEnvVar } from '../client/options.js';
+import { cliMissingTokenMessage } from '../internal/missing-token.js';
 import { AbortedError, ConfigurationError } from '../errors/classes.js';
 import type { SendBatchCommand } from './batch-args.js';
 import { lockJournal } from './batch-lock.js';
@@ -135,9 +137,7 @@ async function lockedRun(cmd: SendBatchCommand, io: BatchIo, origin: string): Pr
   const reconciling = plan.unknownCount > 0 && cmd.reconcile && !cmd.resendUnknown && !cmd.dryRun;
   if (!reconciling) warnUnknown(plan, io);
   if (!cmd.mock && !cmd.dryRun && !process.env[tokenEnvVar]) {
-    throw new ConfigurationError(
-      `no API access token: set ${tokenEnvVar} (find the token on your 99digital profile page), or add --mock to try against the built-in mock server.`,
-    );
+    throw new ConfigurationError(cliMissingTokenMessage);
   }
   if (cmd.dryRun) {
     io.out(
@@ -228,7 +228,7 @@ class BatchRun {
       { perMinute: cmd.perMinute ?? defaultPerMinute },
     );
     try {
-      const results = client.messages.createMany(this.items(), {
+      const results = createMany(client, this.items(), {
         ...(cmd.perMinute === undefined ? {} : { perMinute: cmd.perMinute }),
         ...(cmd.concurrency === undefined ? {} : { concurrency: cmd.concurrency }),
         ...(io.signal ? { signal: io.signal } : {}),

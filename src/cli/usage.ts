@@ -128,7 +128,8 @@ Sending:
   --account <id>            The account of lines without "account_id"
   --per-minute <n>          Requests started in any 60 s (default 2400, under the server's 3000 per
                             IP). 0 turns pacing off: for a local server only
-  --concurrency <n>         Requests in flight at once (default 8)
+  --concurrency <n>         Requests in flight at once (default: as many as the latency needs for
+                            the pace, 8 to 64)
   --continue-after-failure  Send a conversation's later lines even after one of its lines failed
                             (by default they are not sent, so a conversation never gets them out of order)
   --base-url <url>          The server (default: DIGITAL99_BASE_URL, else https://online.99digital.co.il)

@@ -4,8 +4,6 @@
 // redaction boundary of its call: whatever it throws has the token cut out of it, once.
 import createOpenApiClient, { type Client } from 'openapi-fetch';
 import type { paths } from '../../generated/schema.js';
-import { createMany } from '../bulk/create-many.js';
-import type { CreateManyInput, CreateManyItem, CreateManyOptions, CreateManyResult } from '../bulk/types.js';
 import { type AttemptResult, sendWithRetries } from '../core/request.js';
 import type { Redactor } from '../errors/redaction.js';
 import { type Conversations, createConversations } from '../conversations/get.js';
@@ -17,16 +15,8 @@ import { resolveOptions, type ClientOptions } from './options.js';
 import { createTransport, guardPerCallInit } from './transport.js';
 
 export interface Digital99Client {
-  messages: Messages &
-    MessageReads &
-    MessageReconcile & {
-      /**
-       * Sends many messages, paced under the server's limits (`perMinute`, default 2,400), one at a
-       * time per conversation in input order; yields one result per item as it settles. `items` may
-       * be an array, an iterable or an async iterable (read as the batch goes).
-       */
-      createMany<T extends CreateManyItem>(items: CreateManyInput<T>, options?: CreateManyOptions<T>): AsyncIterable<CreateManyResult>;
-    };
+  /** Many messages at once: `createMany(client, items, options)` from `99digital-client/bulk`. */
+  messages: Messages & MessageReads & MessageReconcile;
   /**
    * The openapi-fetch client typed by the spec's `paths`, with the same auth, timeout and retries.
    * HTTP errors come back as `{ error, response }` (openapi-fetch's way); failures with no response
@@ -92,9 +82,8 @@ export function createClient(options?: ClientOptions): Digital99Client {
     list: redacting(resolved.redactor, listing.list),
     listAll: (params, requestOptions) => redactingIterable(resolved.redactor, listing.listAll(params, requestOptions)),
     reconcile: redacting(resolved.redactor, createReconcile(listing.listWithResponse)),
-    createMany: (items, manyOptions) => createMany(client, items, manyOptions),
   } as Digital99Client['messages'];
-  // For createMany (src/bulk), which paces every attempt: kept off what console.log or JSON shows.
+  // For createMany (99digital-client/bulk), which paces every attempt: kept off what console.log or JSON shows.
   Object.defineProperty(messages, createWithHooks, { value: redacting(resolved.redactor, created.createWithHooks) });
   const conversations = createConversations(send, resolved);
   const client: Digital99Client = {

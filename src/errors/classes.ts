@@ -167,7 +167,7 @@ export class AbortedError extends ConnectionError {
 }
 
 /**
- * messages.createMany did not send this message because an earlier message of the same
+ * createMany did not send this message because an earlier message of the same
  * conversation failed: a conversation's messages go out in order or not at all (unless
  * `continueAfterFailure`). Nothing was posted.
  */

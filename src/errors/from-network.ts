@@ -13,15 +13,27 @@ export interface FailureContext {
 }
 
 /**
- * Network error codes that prove nothing was sent: the connection was never made.
- * ECONNRESET and friends are absent on purpose: the request may already have been written.
+ * Whether the failure happened in a phase before any byte of the request could be written: name
+ * resolution (`syscall: 'getaddrinfo'`), opening the connection (`syscall: 'connect'`: refused,
+ * unreachable host or network; undici's connect timeout), the TLS handshake (OpenSSL's errors, a
+ * certificate refused, the peer closing before the secure connection was set up), or fetch refusing
+ * the request before connecting ("bad port"). Decided by the phase, not by a list of socket codes:
+ * a reset or an EPIPE while writing or reading is not one of these, since the request may already
+ * have been written.
  */
-export function isNotSentCode(code: string | undefined): boolean {
-  return code === 'ECONNREFUSED' || code === 'EAI_AGAIN';
+export function failedBeforeSending(error: unknown): boolean {
+  return chain(error).some(
+    (e) =>
+      e.syscall === 'getaddrinfo' ||
+      e.syscall === 'connect' ||
+      e.library === 'SSL routines' ||
+      /^(UND_ERR_CONNECT_TIMEOUT|ENOTFOUND|EAI_AGAIN|ECONNREFUSED|ERR_SSL_)|CERT|SELF_SIGNED|UNABLE_TO_/.test(String(e.code)) ||
+      /before secure TLS connection|^bad port$/.test(String(e.message)),
+  );
 }
 
 /** The error and its causes, outermost first (undici wraps the socket error in TypeError('fetch failed')). */
-function chain(error: unknown): Array<{ message?: unknown; code?: unknown }> {
+function chain(error: unknown): Array<{ message?: unknown; code?: unknown; syscall?: unknown; library?: unknown }> {
   const found = [];
   for (let e: unknown = error; e && typeof e === 'object' && found.length < 5; e = (e as { cause?: unknown }).cause) {
     found.push(e as { message?: unknown; code?: unknown });
@@ -51,11 +63,14 @@ export function classify(error: unknown, timedOut: boolean, ctx: FailureContext)
   const code = links.map((e) => e.code).find((c): c is string => typeof c === 'string');
   const messages = [...new Set(links.map((e) => e.message).filter((m): m is string => typeof m === 'string' && m !== ''))];
   const cause = messages.join(': ') || String(error);
-  if (isNotSentCode(code)) {
-    return new ConnectionError(`${ctx.what} could not connect (${code}): nothing was sent. ${cause}`, {
-      mayHaveBeenDelivered: false,
-      code,
-    });
+  if (failedBeforeSending(error)) {
+    return new ConnectionError(
+      `${ctx.what} failed before the request was written (${code ?? 'refused by fetch'}): nothing was sent. ${cause}`,
+      {
+        mayHaveBeenDelivered: false,
+        code,
+      },
+    );
   }
   return new ConnectionError(`${ctx.what} failed without a complete response (${code ?? 'network error'}: ${cause}).${check}`, {
     mayHaveBeenDelivered: posts,

@@ -84,7 +84,15 @@ async function readStream({ stream, field, filename, type }: Extract<Part, { str
   const chunks: Uint8Array[] = [];
   let total = 0;
   try {
-    for await (const chunk of stream as unknown as AsyncIterable<Uint8Array>) {
+    for await (const chunk of stream as unknown as AsyncIterable<unknown>) {
+      // A string has no byteLength (the cap would count NaN) and an object would be posted as
+      // "[object Object]": only bytes are a file's content.
+      if (!(chunk instanceof Uint8Array)) {
+        throw new InvalidInputError(
+          field,
+          `${field}: the stream of "${filename}" gave a chunk of type ${typeof chunk}, not bytes (Uint8Array).`,
+        );
+      }
       chunks.push(chunk);
       checkSize((total += chunk.byteLength), field, filename);
     }

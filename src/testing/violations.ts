@@ -4,6 +4,8 @@
 // with complaints that only say "this is another branch". This picks the one that says what is
 // wrong, for the server's `{"error": …}` body.
 
+import { requestFacts } from '../../generated/request-checks.js';
+
 /** One entry of Prism's `sl-violations` header. */
 export interface Violation {
   location: string[];
@@ -69,6 +71,11 @@ export function mostSpecificViolation(violations: readonly Violation[]): Violati
 export function violationBody(violations: readonly Violation[]): { error: string } | undefined {
   const violation = mostSpecificViolation(violations);
   if (violation === undefined) return undefined;
+  // A `not` rule (the empty-message trap) says only "must NOT be valid": the spec's hint for it says what to send.
+  const notRule = violation.code === 'not' ? Object.keys(requestFacts.hints).find((key) => key.startsWith('not:')) : undefined;
+  if (notRule !== undefined) {
+    return { error: `${requestFacts.hints[notRule]} (at body.${notRule.slice(4)}; the request breaks openapi.yaml)` };
+  }
   return { error: `${violation.message} (at ${whereOf(violation)}; the request breaks openapi.yaml)` };
 }
 

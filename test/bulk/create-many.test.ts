@@ -1,4 +1,4 @@
-// messages.createMany against a loopback server that emulates the server's limits with short
+// createMany against a loopback server that emulates the server's limits with short
 // windows (limits-server.ts): pacing in any window, the 429 pause for all, the flood-limit pause
 // for one conversation, order per conversation, failures, skip, abort, and a bounded look-ahead.
 import { afterEach, describe, expect, it } from 'vitest';
@@ -12,6 +12,7 @@ import {
   type CreateManyOptions,
   type CreateManyResult,
 } from '../../src/index.js';
+import { createMany } from '../../src/bulk/index.js';
 import { secretToken, tokenExposures } from '../reliability/token-exposure.js';
 import { startLimitsServer, type LimitsServer, type LimitsServerOptions } from './limits-server.js';
 
@@ -63,7 +64,7 @@ describe('createMany: pacing', () => {
     const s = await serve({ windowMs, perWindow: 14 });
     const batch = items([1, 2, 3, 4, 5], 5);
     const started = Date.now();
-    const results = await collect(clientFor(s.url).messages.createMany(batch, { perMinute: 10, windowMs, concurrency: 4 }));
+    const results = await collect(createMany(clientFor(s.url), batch, { perMinute: 10, windowMs, concurrency: 4 }));
 
     expectEachOnce(results, 25);
     expect(results.every((r) => r.status === 'sent')).toBe(true);
@@ -91,9 +92,7 @@ describe('createMany: pacing', () => {
         return 503;
       },
     });
-    const results = await collect(
-      clientFor(s.url).messages.createMany(items([1, 2, 3, 4, 5, 6], 4), { perMinute: 12, windowMs, concurrency: 6 }),
-    );
+    const results = await collect(createMany(clientFor(s.url), items([1, 2, 3, 4, 5, 6], 4), { perMinute: 12, windowMs, concurrency: 6 }));
 
     expectEachOnce(results, 24);
     expect(results.every((r) => r.status === 'sent')).toBe(true);
@@ -110,7 +109,7 @@ describe('createMany: pacing', () => {
     const s = await serve({ windowMs, perWindow: 5 });
     await new Promise((resolve) => setTimeout(resolve, windowMs - (Date.now() % windowMs) + 5));
     // One pause: the wait goes past the whole second a Date header may hide, so about a second.
-    const results = await collect(clientFor(s.url).messages.createMany(items([1, 2], 4), { perMinute: 0, windowMs, concurrency: 2 }));
+    const results = await collect(createMany(clientFor(s.url), items([1, 2], 4), { perMinute: 0, windowMs, concurrency: 2 }));
 
     expectEachOnce(results, 8);
     expect(results.every((r) => r.status === 'sent')).toBe(true);
@@ -129,7 +128,7 @@ describe('createMany: pacing', () => {
     const windowMs = 300;
     const s = await serve({ windowMs, perConversation: 3 });
     const batch = [...items([1], 5), ...items([2], 3)];
-    const results = await collect(clientFor(s.url).messages.createMany(batch, { perMinute: 0, windowMs, concurrency: 2 }));
+    const results = await collect(createMany(clientFor(s.url), batch, { perMinute: 0, windowMs, concurrency: 2 }));
 
     expectEachOnce(results, 8);
     expect(results.every((r) => r.status === 'sent')).toBe(true);
@@ -159,7 +158,7 @@ describe('createMany: results', () => {
         return 404;
       },
     });
-    const results = await collect(clientFor(s.url).messages.createMany(items([1, 2], 4), { perMinute: 0 }));
+    const results = await collect(createMany(clientFor(s.url), items([1, 2], 4), { perMinute: 0 }));
 
     expectEachOnce(results, 8);
     const byKey = new Map(results.map((r) => [r.key, r]));
@@ -183,7 +182,7 @@ describe('createMany: results', () => {
       windowMs: 60_000,
       override: (a, res) => (a.content === 'c1-m1' ? (res.writeHead(404).end('{"error":"Resource could not be found"}'), 404) : undefined),
     });
-    const results = await collect(clientFor(s.url).messages.createMany(items([1], 4), { perMinute: 0, continueAfterFailure: true }));
+    const results = await collect(createMany(clientFor(s.url), items([1], 4), { perMinute: 0, continueAfterFailure: true }));
     expect(results.map((r) => [r.key, r.status])).toEqual([
       ['c1-m0', 'sent'],
       ['c1-m1', 'failed'],
@@ -207,7 +206,7 @@ describe('createMany: results', () => {
       beforeSend: (item) => void announced.push({ key: item.key, at: Date.now() }),
       continueAfterFailure: true,
     };
-    const results = await collect(clientFor(s.url).messages.createMany(batch, options));
+    const results = await collect(createMany(clientFor(s.url), batch, options));
 
     expectEachOnce(results, 5);
     expect(results.find((r) => r.key === 'c7-m1')).toEqual({ index: 1, key: 'c7-m1', status: 'skipped' });
@@ -231,7 +230,7 @@ describe('createMany: results', () => {
     const s = await serve({ windowMs: 60_000, latencyMs: () => 30 });
     const controller = new AbortController();
     const results: CreateManyResult[] = [];
-    for await (const r of clientFor(s.url).messages.createMany(items([1, 2, 3, 4], 50), {
+    for await (const r of createMany(clientFor(s.url), items([1, 2, 3, 4], 50), {
       perMinute: 0,
       concurrency: 4,
       signal: controller.signal,
@@ -279,7 +278,7 @@ describe('createMany: results', () => {
         yield { account_id: 1, conversation_id: 1 + (i % 50), content: `m${i}` };
       }
     }
-    for await (const r of client.messages.createMany(input(), { perMinute: 0, concurrency: 8 })) {
+    for await (const r of createMany(client, input(), { perMinute: 0, concurrency: 8 })) {
       expect(r.status).toBe('sent');
       taken++;
     }
@@ -298,7 +297,7 @@ describe('createMany: results', () => {
         return 500;
       },
     });
-    const [result] = await collect(clientFor(s.url).messages.createMany(items([1], 1), { perMinute: 0 }));
+    const [result] = await collect(createMany(clientFor(s.url), items([1], 1), { perMinute: 0 }));
     expect(result?.status).toBe('failed');
     expect(result?.status === 'failed' && result.error.mayHaveBeenDelivered).toBe(true);
     expect(tokenExposures(result)).toEqual([]);
@@ -307,12 +306,12 @@ describe('createMany: results', () => {
   it('checks its options and input before anything is read or sent', () => {
     const client = createClient({ apiAccessToken: secretToken, baseUrl: 'http://127.0.0.1:9' });
     const limiter = { schedule: <R>(fn: () => Promise<R>) => fn() };
-    expect(() => client.messages.createMany([], { perMinute: 10, limiter })).toThrow(/either perMinute or limiter/);
-    expect(() => client.messages.createMany([], { concurrency: 0 })).toThrow(ConfigurationError);
-    expect(() => client.messages.createMany([], { perMinute: -1 })).toThrow(/perMinute must be a whole number from 0/);
-    expect(() => client.messages.createMany(42 as never)).toThrow(/items must be an array, an iterable or an async iterable/);
-    expect(() => client.messages.createMany([], { signal: {} as AbortSignal })).toThrow(/signal must be an AbortSignal/);
-    const once = client.messages.createMany([]);
+    expect(() => createMany(client, [], { perMinute: 10, limiter })).toThrow(/either perMinute or limiter/);
+    expect(() => createMany(client, [], { concurrency: 0 })).toThrow(ConfigurationError);
+    expect(() => createMany(client, [], { perMinute: -1 })).toThrow(/perMinute must be a whole number from 0/);
+    expect(() => createMany(client, 42 as never)).toThrow(/items must be an array, an iterable or an async iterable/);
+    expect(() => createMany(client, [], { signal: {} as AbortSignal })).toThrow(/signal must be an AbortSignal/);
+    const once = createMany(client, []);
     once[Symbol.asyncIterator]();
     expect(() => once[Symbol.asyncIterator]()).toThrow(/iterated once/);
   });

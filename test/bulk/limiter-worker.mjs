@@ -6,6 +6,8 @@ import { createInterface } from 'node:readline';
 
 const [distIndex, url, redisPort, id, name, count, minTime, windowMs] = process.argv.slice(2);
 const { createClient } = await import(distIndex);
+// The bulk entry sits beside the main one in dist/src.
+const { createMany } = await import(distIndex.replace(/index\.js$/, 'bulk/index.js'));
 
 const limiter = new Bottleneck({
   id,
@@ -29,7 +31,7 @@ for await (const line of lines) if (line === 'go') break;
 lines.close();
 
 const statuses = {};
-for await (const result of client.messages.createMany(items, { limiter, windowMs: Number(windowMs) })) {
+for await (const result of createMany(client, items, { limiter, windowMs: Number(windowMs) })) {
   statuses[result.status] = (statuses[result.status] ?? 0) + 1;
 }
 await limiter.disconnect();

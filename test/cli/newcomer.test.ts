@@ -66,6 +66,21 @@ describe('CLI messages for common mistakes', () => {
     }
   });
 
+  it('no token: both commands say where it comes from and offer --mock, in the same words, before any request', async () => {
+    server = await serve();
+    const file = join(dir, 'no-token.jsonl');
+    writeFileSync(file, '{"conversation_id": 42, "content": "hi"}\n');
+    const message =
+      'no API access token: set DIGITAL99_API_ACCESS_TOKEN (find the token on your 99digital profile page), or add --mock to try the command against the built-in mock server.';
+    const sent = await runCli(['send', ...ids, 'hi'], { env: { DIGITAL99_BASE_URL: server.url } });
+    const batch = await runCli(['send-batch', file, '--account', '1'], { env: { DIGITAL99_BASE_URL: server.url } });
+    for (const result of [sent, batch]) {
+      expect(result.code).not.toBe(0);
+      expect(result.stderr).toContain(message);
+    }
+    expect(server.requests).toEqual([]);
+  });
+
   it('an unknown option ends its sentence', async () => {
     const result = await runCli(['send-batch', 'x.jsonl', '--frobnicate']);
     expect(result.stderr).toBe("99digital: unknown option '--frobnicate'. See '99digital send-batch --help'.\n");

@@ -39,7 +39,7 @@ describe("a request that breaks the spec: the 422 says what is wrong, in the ser
       'a body without content and without anything else',
       1,
       {},
-      "Request body must have required property 'content' (at body.content; the request breaks openapi.yaml)",
+      'Send content, attachments, template_params or email addresses: the server would post an empty message. (at body.content; the request breaks openapi.yaml)',
     ],
     [
       'content of the wrong type',

@@ -3,6 +3,7 @@
 // request before it is processed (enqueue({ drop: true })); reconcile must say which, from what it
 // lists. Each test uses a conversation id of its own (the mock keeps every message it created).
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createMany } from '../../src/bulk/create-many.js';
 import { AuthenticationError, ConnectionError, createClient, InvalidInputError, MessageType } from '../../src/index.js';
 import { startMockServer, type MockServer } from '../../src/testing/index.js';
 
@@ -64,8 +65,7 @@ describe('list, listAll, conversations.get', () => {
     const client = clientOf(api);
     const items = Array.from({ length: 130 }, (_, i) => ({ account_id: 1, conversation_id: 702, content: `n${i}` }));
     const sent: number[] = [];
-    for await (const result of client.messages.createMany(items, { perMinute: 0 }))
-      if (result.status === 'sent') sent.push(result.message.id);
+    for await (const result of createMany(client, items, { perMinute: 0 })) if (result.status === 'sent') sent.push(result.message.id);
     expect(sent).toHaveLength(130);
     api.reset();
     const seen: number[] = [];

@@ -60,6 +60,10 @@ export interface Fault {
   /** The misbehaving server; absent: nothing listens on the port (connection refused). */
   server?: (env: FaultEnv) => Handler;
   client?: Partial<ClientOptions>;
+  /** Client options that need the port (e.g. an https baseUrl to the fault's server), over `client`. */
+  clientFor?: (env: FaultEnv) => Partial<ClientOptions>;
+  /** What create() is given instead of the usual params (e.g. with a stream attachment); made per run. */
+  params?: () => Record<string, unknown>;
   /** Sees each debug line as it is written (e.g. to start a server before the retry). */
   onDebug?: (line: string, env: FaultEnv) => void;
   abortBeforeSend?: boolean;
@@ -138,6 +142,40 @@ function resetMidBody(res: ServerResponse): void {
 
 function echoHeaders(req: IncomingMessage, res: ServerResponse): void {
   reply(res, 200, JSON.stringify({ method: req.method, url: req.url, headers: req.headers }));
+}
+
+/**
+ * A fetch that throws what undici throws when connecting fails with `code` (TypeError "fetch failed"
+ * over the socket's error, `syscall: 'connect'`, or undici's own connect timeout): for failures that
+ * loopback cannot produce deterministically (an unreachable host or network needs a routing table
+ * that says so; a connect timeout needs a peer that drops SYNs).
+ */
+function failingToConnect(code: string, syscall: string | undefined, message: string): typeof fetch {
+  return async () => {
+    const cause = Object.assign(new Error(message), syscall === undefined ? { code } : { code, syscall, address: '10.0.0.1', port: 443 });
+    throw new TypeError('fetch failed', { cause });
+  };
+}
+
+const fileBytes = Buffer.from('%PDF-1.7 the stream attachment %%EOF');
+
+/** create's params with one ReadableStream attachment that yields `chunks`. */
+function withStream(...chunks: unknown[]): () => Record<string, unknown> {
+  return () => ({
+    ...params,
+    attachments: [
+      {
+        filename: 'a.pdf',
+        contentType: 'application/pdf',
+        data: new ReadableStream({
+          start(controller) {
+            for (const chunk of chunks) controller.enqueue(chunk);
+            controller.close();
+          },
+        }),
+      },
+    ],
+  });
 }
 
 function as<T>(error: unknown): T {
@@ -732,6 +770,114 @@ export const faults: Fault[] = [
     check: ({ requests }) => expect(requests.map((r) => r.body.toString())).toEqual([sentBody]),
   },
   {
+    name: 'Host name that does not resolve (ENOTFOUND, a .invalid name)',
+    outcome: 'ConnectionError',
+    retried: true,
+    delivered: false,
+    requests: 0,
+    // RFC 6761: .invalid never resolves; the local resolver answers NXDOMAIN without the network.
+    client: { baseUrl: 'https://no-such-host.invalid' },
+    check: ({ error, attempts }) => {
+      expect(as<ConnectionError>(error).code).toBe('ENOTFOUND');
+      expect(as<ConnectionError>(error).message).toMatch(/nothing was sent/);
+      expect(attempts).toBe(3);
+    },
+  },
+  {
+    name: 'TLS handshake fails (https to a server that does not speak TLS)',
+    outcome: 'ConnectionError',
+    retried: true,
+    delivered: false,
+    requests: 0,
+    server: () => (_req, res) => reply(res, 200, messageJson()),
+    clientFor: (env) => ({ baseUrl: `https://127.0.0.1:${env.port}` }),
+    check: ({ error }) => expect(as<ConnectionError>(error).message).toMatch(/nothing was sent/),
+  },
+  {
+    name: "Port that fetch refuses (6000, a 'bad port')",
+    outcome: 'ConnectionError',
+    retried: true,
+    delivered: false,
+    requests: 0,
+    client: { baseUrl: 'http://127.0.0.1:6000' },
+    check: ({ error }) => expect(as<ConnectionError>(error).message).toMatch(/bad port/),
+  },
+  {
+    name: 'Host unreachable (EHOSTUNREACH, from an injected fetch)',
+    outcome: 'ConnectionError',
+    retried: true,
+    delivered: false,
+    requests: 0,
+    client: { fetch: failingToConnect('EHOSTUNREACH', 'connect', 'connect EHOSTUNREACH 10.0.0.1:443') },
+    check: ({ error }) => expect(as<ConnectionError>(error).code).toBe('EHOSTUNREACH'),
+  },
+  {
+    name: 'Network unreachable (ENETUNREACH, from an injected fetch)',
+    outcome: 'ConnectionError',
+    retried: true,
+    delivered: false,
+    requests: 0,
+    client: { fetch: failingToConnect('ENETUNREACH', 'connect', 'connect ENETUNREACH 10.0.0.1:443') },
+    check: ({ error }) => expect(as<ConnectionError>(error).code).toBe('ENETUNREACH'),
+  },
+  {
+    name: "Connect timeout (undici's UND_ERR_CONNECT_TIMEOUT, from an injected fetch)",
+    outcome: 'ConnectionError',
+    retried: true,
+    delivered: false,
+    requests: 0,
+    client: {
+      fetch: failingToConnect(
+        'UND_ERR_CONNECT_TIMEOUT',
+        undefined,
+        'Connect Timeout Error (attempted address: 10.0.0.1:443, timeout: 10000ms)',
+      ),
+    },
+    check: ({ error }) => expect(as<ConnectionError>(error).code).toBe('UND_ERR_CONNECT_TIMEOUT'),
+  },
+  {
+    name: 'Socket error while reading the answer (ECONNRESET, from an injected fetch)',
+    outcome: 'ConnectionError',
+    retried: false,
+    delivered: true,
+    requests: 0,
+    // The contrast: a reset after connecting may come after the request was written.
+    client: { fetch: failingToConnect('ECONNRESET', 'read', 'read ECONNRESET') },
+    check: ({ error }) => expect(as<ConnectionError>(error).code).toBe('ECONNRESET'),
+  },
+  {
+    name: 'Stream attachment, 429 (Retry-After: 0), then 200',
+    outcome: 'Message',
+    retried: true,
+    delivered: true,
+    requests: 2,
+    params: withStream(fileBytes.subarray(0, 8), fileBytes.subarray(8)),
+    server: () => (_req, res, index) => (index === 0 ? retryLater(res, 429, { 'retry-after': '0' }) : reply(res, 200, messageJson())),
+    // The stream was read once, before the first attempt: the retry carries the same file.
+    check: ({ requests }) => {
+      for (const request of requests) expect(request.body.includes(fileBytes)).toBe(true);
+    },
+  },
+  {
+    name: 'Stream attachment yielding strings instead of bytes',
+    outcome: 'InvalidInputError',
+    retried: false,
+    delivered: false,
+    requests: 0,
+    params: withStream('x'.repeat(1024)),
+    server: () => (_req, res) => reply(res, 200, messageJson()),
+    check: ({ error }) => expect(as<Error>(error).message).toMatch(/chunk of type string, not bytes/),
+  },
+  {
+    name: '429 with Retry-After: 9999999999',
+    outcome: 'RateLimitError',
+    retried: false,
+    delivered: false,
+    requests: 1,
+    server: () => (_req, res) => retryLater(res, 429, { 'retry-after': '9999999999' }),
+    check: ({ error }) => expect(as<errors.RateLimitError>(error).retryAfterMs).toBe(9_999_999_999_000),
+  },
+  {
     name: 'Caller aborts before sending',
     outcome: 'AbortedError',
     retried: false,
@@ -835,6 +981,7 @@ export async function runFault(fault: Fault): Promise<FaultRun> {
         fault.onDebug?.(line, env);
       },
       ...fault.client,
+      ...fault.clientFor?.(env),
     });
 
     const before = await settledResources(servers);
@@ -842,7 +989,10 @@ export async function runFault(fault: Fault): Promise<FaultRun> {
     let error: unknown;
     let message: Message | undefined;
     try {
-      message = await client.messages.create(params, { signal: env.caller.signal, ...fault.callOptions } as RequestOptions);
+      message = await client.messages.create(
+        (fault.params?.() ?? params) as typeof params,
+        { signal: env.caller.signal, ...fault.callOptions } as RequestOptions,
+      );
     } catch (caught) {
       error = caught;
     }

@@ -1,30 +1,37 @@
-// What messages.createMany accepts and yields, checked by the compiler: items of create's params
+// What createMany accepts and yields, checked by the compiler: items of create's params
 // with a key, arrays or (async) iterables, results narrowed by status, and a Bottleneck instance
 // (its real type from the package) accepted as the limiter.
 import Bottleneck from 'bottleneck';
 import { describe, expectTypeOf, it } from 'vitest';
+import { createMany } from '../../src/bulk/index.js';
 import { createClient, type CreateManyItem, type CreateManyResult, type Digital99Error, type Message } from '../../src/index.js';
 
 const client = createClient({ apiAccessToken: 'tok' });
 const item = { account_id: 1, conversation_id: 42, content: 'Hi', key: 'row-1' };
 
-describe('messages.createMany', () => {
+describe('createMany', () => {
+  it('is its own entry (99digital-client/bulk), not a method every client carries', () => {
+    // @ts-expect-error client.messages.createMany was removed: createMany(client, items) from 99digital-client/bulk
+    void client.messages.createMany;
+  });
+
   it('takes arrays, iterables and async iterables of create params with an optional key', () => {
-    void client.messages.createMany([item]);
-    void client.messages.createMany(new Set([item]));
-    void client.messages.createMany(
+    void createMany(client, [item]);
+    void createMany(client, new Set([item]));
+    void createMany(
+      client,
       (async function* () {
         yield item;
       })(),
     );
     // @ts-expect-error content_type is checked as in create
-    void client.messages.createMany([{ ...item, content_type: 'video' }]);
+    void createMany(client, [{ ...item, content_type: 'video' }]);
     // @ts-expect-error key is a string
-    void client.messages.createMany([{ ...item, key: 7 }]);
+    void createMany(client, [{ ...item, key: 7 }]);
   });
 
   it('yields results narrowed by status', async () => {
-    for await (const result of client.messages.createMany([item])) {
+    for await (const result of createMany(client, [item])) {
       expectTypeOf(result).toEqualTypeOf<CreateManyResult>();
       expectTypeOf(result.index).toEqualTypeOf<number>();
       expectTypeOf(result.key).toEqualTypeOf<string | undefined>();
@@ -37,7 +44,7 @@ describe('messages.createMany', () => {
     const limiter = new Bottleneck({ id: 'budget', datastore: 'ioredis', minTime: 25 });
     type Row = CreateManyItem & { key: string };
     const rows: Row[] = [item];
-    void client.messages.createMany(rows, {
+    void createMany(client, rows, {
       limiter,
       concurrency: 4,
       skip: (row) => {
@@ -51,6 +58,6 @@ describe('messages.createMany', () => {
       signal: AbortSignal.timeout(1_000),
     });
     // @ts-expect-error a limiter needs schedule(fn)
-    void client.messages.createMany(rows, { limiter: { submit: () => {} } });
+    void createMany(client, rows, { limiter: { submit: () => {} } });
   });
 });
