@@ -21,7 +21,7 @@ const ajvRuntime0 = function ucs2length(str) {
   return length;
 };
 const validate0 = validate14;
-const schema11 = { "allOf": [{ "$ref": "#/components/schemas/MessageFields" }, { "$ref": "#/components/schemas/NotEmpty" }, { "type": "object", "properties": { "content_type": { "type": "string", "const": "text" }, "content_attributes": { "$ref": "#/components/schemas/TextContentAttributes" } } }] };
+const schema11 = { "allOf": [{ "$ref": "#/components/schemas/MessageFields" }, { "$ref": "#/components/schemas/NotEmpty" }, { "type": "object", "properties": { "content_type": {}, "content_attributes": { "$ref": "#/components/schemas/TextContentAttributes" } } }] };
 const schema12 = { "type": "object", "properties": { "content": { "$ref": "#/components/schemas/Content" }, "message_type": { "$ref": "#/components/schemas/RequestMessageType" }, "private": { "$ref": "#/components/schemas/Private" }, "template_params": { "$ref": "#/components/schemas/TemplateParams" }, "echo_id": { "$ref": "#/components/schemas/EchoId" }, "source_id": { "$ref": "#/components/schemas/SourceId" }, "external_created_at": { "$ref": "#/components/schemas/ExternalCreatedAt" }, "campaign_id": { "$ref": "#/components/schemas/CampaignId" }, "sender_type": { "$ref": "#/components/schemas/SenderType" }, "sender_id": { "$ref": "#/components/schemas/SenderId" }, "cc_emails": { "$ref": "#/components/schemas/EmailAddresses" }, "bcc_emails": { "$ref": "#/components/schemas/EmailAddresses" }, "to_emails": { "$ref": "#/components/schemas/EmailAddresses" }, "email_html_content": { "$ref": "#/components/schemas/EmailHtmlContent" }, "attachments": { "$ref": "#/components/schemas/SignedBlobIds" } } };
 const schema14 = { "type": "string", "enum": ["incoming", "outgoing", "activity", "template"] };
 const schema15 = { "type": "boolean" };
@@ -99,7 +99,7 @@ function validate20(data, { instancePath = "" } = {}) {
   let valid0 = false;
   const _errs1 = errors;
   if (typeof data !== "string" && !(typeof data == "number" && isFinite(data))) {
-    const err0 = { instancePath, keyword: "type", params: { type: schema18.anyOf[0].type } };
+    const err0 = { instancePath, keyword: "type", params: { type: ["string", "number"] } };
     if (vErrors === null) {
       vErrors = [err0];
     } else {
@@ -886,7 +886,7 @@ function validate37(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   if (!(data && typeof data == "object" && !Array.isArray(data)) && data !== null) {
-    validate37.errors = [{ instancePath, keyword: "type", params: { type: schema33.type } }];
+    validate37.errors = [{ instancePath, keyword: "type", params: { type: ["object", "null"] } }];
     return false;
   }
   if (errors === 0) {
@@ -965,31 +965,10 @@ function validate14(data, { instancePath = "" } = {}) {
       const _errs2 = errors;
       if (errors === _errs2) {
         if (data && typeof data == "object" && !Array.isArray(data)) {
-          if (data.content_type !== void 0) {
-            let data0 = data.content_type;
-            const _errs4 = errors;
-            if (typeof data0 !== "string") {
-              validate14.errors = [{ instancePath: instancePath + "/content_type", keyword: "type", params: { type: "string" } }];
-              return false;
-            }
-            if ("text" !== data0) {
-              validate14.errors = [{ instancePath: instancePath + "/content_type", keyword: "const", params: { allowedValue: "text" } }];
-              return false;
-            }
-            var valid1 = _errs4 === errors;
-          } else {
-            var valid1 = true;
-          }
-          if (valid1) {
-            if (data.content_attributes !== void 0) {
-              const _errs6 = errors;
-              if (!validate37(data.content_attributes, { instancePath: instancePath + "/content_attributes" })) {
-                vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
-                errors = vErrors.length;
-              }
-              var valid1 = _errs6 === errors;
-            } else {
-              var valid1 = true;
+          if (data.content_attributes !== void 0) {
+            if (!validate37(data.content_attributes, { instancePath: instancePath + "/content_attributes" })) {
+              vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
+              errors = vErrors.length;
             }
           }
         } else {
@@ -1004,7 +983,7 @@ function validate14(data, { instancePath = "" } = {}) {
   return errors === 0;
 }
 const validate1 = validate39;
-const schema34 = { "allOf": [{ "$ref": "#/components/schemas/MessageFields" }, { "type": "object", "required": ["content_type", "content_attributes"], "properties": { "content_type": { "type": "string", "const": "input_select" }, "content_attributes": { "$ref": "#/components/schemas/InputSelectContentAttributes" } } }] };
+const schema34 = { "allOf": [{ "$ref": "#/components/schemas/MessageFields" }, { "type": "object", "required": ["content_attributes"], "properties": { "content_type": {}, "content_attributes": { "$ref": "#/components/schemas/InputSelectContentAttributes" } } }] };
 const schema35 = { "type": "object", "required": ["items"], "properties": { "items": { "type": "array", "minItems": 1, "items": { "$ref": "#/components/schemas/InputSelectItem" } } } };
 const schema36 = { "type": "object", "additionalProperties": false, "required": ["title", "value"], "properties": { "title": { "type": "string", "minLength": 1 }, "value": { "type": ["string", "number"] } } };
 function validate42(data, { instancePath = "" } = {}) {
@@ -1049,7 +1028,7 @@ function validate42(data, { instancePath = "" } = {}) {
               let data1 = data.value;
               const _errs4 = errors;
               if (typeof data1 !== "string" && !(typeof data1 == "number" && isFinite(data1))) {
-                validate42.errors = [{ instancePath: instancePath + "/value", keyword: "type", params: { type: schema36.properties.value.type } }];
+                validate42.errors = [{ instancePath: instancePath + "/value", keyword: "type", params: { type: ["string", "number"] } }];
                 return false;
               }
               var valid0 = _errs4 === errors;
@@ -1129,35 +1108,14 @@ function validate39(data, { instancePath = "" } = {}) {
     if (errors === _errs1) {
       if (data && typeof data == "object" && !Array.isArray(data)) {
         let missing0;
-        if (data.content_type === void 0 && (missing0 = "content_type") || data.content_attributes === void 0 && (missing0 = "content_attributes")) {
+        if (data.content_attributes === void 0 && (missing0 = "content_attributes")) {
           validate39.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
           return false;
         } else {
-          if (data.content_type !== void 0) {
-            let data0 = data.content_type;
-            const _errs3 = errors;
-            if (typeof data0 !== "string") {
-              validate39.errors = [{ instancePath: instancePath + "/content_type", keyword: "type", params: { type: "string" } }];
-              return false;
-            }
-            if ("input_select" !== data0) {
-              validate39.errors = [{ instancePath: instancePath + "/content_type", keyword: "const", params: { allowedValue: "input_select" } }];
-              return false;
-            }
-            var valid1 = _errs3 === errors;
-          } else {
-            var valid1 = true;
-          }
-          if (valid1) {
-            if (data.content_attributes !== void 0) {
-              const _errs5 = errors;
-              if (!validate41(data.content_attributes, { instancePath: instancePath + "/content_attributes" })) {
-                vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
-                errors = vErrors.length;
-              }
-              var valid1 = _errs5 === errors;
-            } else {
-              var valid1 = true;
+          if (data.content_attributes !== void 0) {
+            if (!validate41(data.content_attributes, { instancePath: instancePath + "/content_attributes" })) {
+              vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
+              errors = vErrors.length;
             }
           }
         }
@@ -1172,7 +1130,7 @@ function validate39(data, { instancePath = "" } = {}) {
   return errors === 0;
 }
 const validate2 = validate45;
-const schema37 = { "allOf": [{ "$ref": "#/components/schemas/MessageFields" }, { "type": "object", "required": ["content_type", "content_attributes"], "properties": { "content_type": { "type": "string", "const": "cards" }, "content_attributes": { "$ref": "#/components/schemas/CardsContentAttributes" } } }] };
+const schema37 = { "allOf": [{ "$ref": "#/components/schemas/MessageFields" }, { "type": "object", "required": ["content_attributes"], "properties": { "content_type": {}, "content_attributes": { "$ref": "#/components/schemas/CardsContentAttributes" } } }] };
 const schema38 = { "type": "object", "required": ["items"], "properties": { "items": { "type": "array", "minItems": 1, "items": { "$ref": "#/components/schemas/Card" } } } };
 const schema39 = { "type": "object", "additionalProperties": false, "required": ["actions"], "properties": { "title": { "type": "string" }, "description": { "type": "string" }, "media_url": { "type": "string" }, "actions": { "type": "array", "minItems": 1, "items": { "$ref": "#/components/schemas/CardAction" } } } };
 const schema40 = { "if": { "required": ["type"], "properties": { "type": { "enum": ["link"] } } }, "then": { "$ref": "#/components/schemas/CardLinkAction" }, "else": { "if": { "required": ["type"], "properties": { "type": { "enum": ["postback"] } } }, "then": { "$ref": "#/components/schemas/CardPostbackAction" }, "else": { "required": ["type"], "properties": { "type": { "enum": ["link", "postback"] } } } } };
@@ -1644,35 +1602,14 @@ function validate45(data, { instancePath = "" } = {}) {
     if (errors === _errs1) {
       if (data && typeof data == "object" && !Array.isArray(data)) {
         let missing0;
-        if (data.content_type === void 0 && (missing0 = "content_type") || data.content_attributes === void 0 && (missing0 = "content_attributes")) {
+        if (data.content_attributes === void 0 && (missing0 = "content_attributes")) {
           validate45.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
           return false;
         } else {
-          if (data.content_type !== void 0) {
-            let data0 = data.content_type;
-            const _errs3 = errors;
-            if (typeof data0 !== "string") {
-              validate45.errors = [{ instancePath: instancePath + "/content_type", keyword: "type", params: { type: "string" } }];
-              return false;
-            }
-            if ("cards" !== data0) {
-              validate45.errors = [{ instancePath: instancePath + "/content_type", keyword: "const", params: { allowedValue: "cards" } }];
-              return false;
-            }
-            var valid1 = _errs3 === errors;
-          } else {
-            var valid1 = true;
-          }
-          if (valid1) {
-            if (data.content_attributes !== void 0) {
-              const _errs5 = errors;
-              if (!validate47(data.content_attributes, { instancePath: instancePath + "/content_attributes" })) {
-                vErrors = vErrors === null ? validate47.errors : vErrors.concat(validate47.errors);
-                errors = vErrors.length;
-              }
-              var valid1 = _errs5 === errors;
-            } else {
-              var valid1 = true;
+          if (data.content_attributes !== void 0) {
+            if (!validate47(data.content_attributes, { instancePath: instancePath + "/content_attributes" })) {
+              vErrors = vErrors === null ? validate47.errors : vErrors.concat(validate47.errors);
+              errors = vErrors.length;
             }
           }
         }
@@ -1687,7 +1624,7 @@ function validate45(data, { instancePath = "" } = {}) {
   return errors === 0;
 }
 const validate3 = validate57;
-const schema43 = { "allOf": [{ "$ref": "#/components/schemas/MessageFields" }, { "type": "object", "required": ["content_type", "content_attributes"], "properties": { "content_type": { "type": "string", "const": "form" }, "content_attributes": { "$ref": "#/components/schemas/FormContentAttributes" } } }] };
+const schema43 = { "allOf": [{ "$ref": "#/components/schemas/MessageFields" }, { "type": "object", "required": ["content_attributes"], "properties": { "content_type": {}, "content_attributes": { "$ref": "#/components/schemas/FormContentAttributes" } } }] };
 const schema44 = { "type": "object", "required": ["items"], "properties": { "items": { "type": "array", "minItems": 1, "items": { "$ref": "#/components/schemas/FormField" } } } };
 const schema45 = { "if": { "required": ["type"], "properties": { "type": { "enum": ["text", "email", "text_area"] } } }, "then": { "$ref": "#/components/schemas/FormInputField" }, "else": { "if": { "required": ["type"], "properties": { "type": { "enum": ["select"] } } }, "then": { "$ref": "#/components/schemas/FormSelectField" }, "else": { "required": ["type"], "properties": { "type": { "enum": ["text", "email", "text_area", "select"] } } } } };
 const schema46 = { "allOf": [{ "$ref": "#/components/schemas/FormFieldCommon" }, { "type": "object", "required": ["type"], "properties": { "type": { "type": "string", "enum": ["text", "email", "text_area"] } } }] };
@@ -2236,35 +2173,14 @@ function validate57(data, { instancePath = "" } = {}) {
     if (errors === _errs1) {
       if (data && typeof data == "object" && !Array.isArray(data)) {
         let missing0;
-        if (data.content_type === void 0 && (missing0 = "content_type") || data.content_attributes === void 0 && (missing0 = "content_attributes")) {
+        if (data.content_attributes === void 0 && (missing0 = "content_attributes")) {
           validate57.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
           return false;
         } else {
-          if (data.content_type !== void 0) {
-            let data0 = data.content_type;
-            const _errs3 = errors;
-            if (typeof data0 !== "string") {
-              validate57.errors = [{ instancePath: instancePath + "/content_type", keyword: "type", params: { type: "string" } }];
-              return false;
-            }
-            if ("form" !== data0) {
-              validate57.errors = [{ instancePath: instancePath + "/content_type", keyword: "const", params: { allowedValue: "form" } }];
-              return false;
-            }
-            var valid1 = _errs3 === errors;
-          } else {
-            var valid1 = true;
-          }
-          if (valid1) {
-            if (data.content_attributes !== void 0) {
-              const _errs5 = errors;
-              if (!validate59(data.content_attributes, { instancePath: instancePath + "/content_attributes" })) {
-                vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
-                errors = vErrors.length;
-              }
-              var valid1 = _errs5 === errors;
-            } else {
-              var valid1 = true;
+          if (data.content_attributes !== void 0) {
+            if (!validate59(data.content_attributes, { instancePath: instancePath + "/content_attributes" })) {
+              vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
+              errors = vErrors.length;
             }
           }
         }
@@ -2279,7 +2195,7 @@ function validate57(data, { instancePath = "" } = {}) {
   return errors === 0;
 }
 const validate4 = validate73;
-const schema50 = { "allOf": [{ "$ref": "#/components/schemas/MessageFields" }, { "type": "object", "required": ["content_type", "content_attributes"], "properties": { "content_type": { "type": "string", "const": "article" }, "content_attributes": { "$ref": "#/components/schemas/ArticleContentAttributes" } } }] };
+const schema50 = { "allOf": [{ "$ref": "#/components/schemas/MessageFields" }, { "type": "object", "required": ["content_attributes"], "properties": { "content_type": {}, "content_attributes": { "$ref": "#/components/schemas/ArticleContentAttributes" } } }] };
 const schema51 = { "type": "object", "required": ["items"], "properties": { "items": { "type": "array", "minItems": 1, "items": { "$ref": "#/components/schemas/ArticleItem" } } } };
 const schema52 = { "type": "object", "additionalProperties": false, "required": ["link"], "properties": { "title": { "type": "string" }, "description": { "type": "string" }, "link": { "type": "string" } } };
 function validate76(data, { instancePath = "" } = {}) {
@@ -2407,35 +2323,14 @@ function validate73(data, { instancePath = "" } = {}) {
     if (errors === _errs1) {
       if (data && typeof data == "object" && !Array.isArray(data)) {
         let missing0;
-        if (data.content_type === void 0 && (missing0 = "content_type") || data.content_attributes === void 0 && (missing0 = "content_attributes")) {
+        if (data.content_attributes === void 0 && (missing0 = "content_attributes")) {
           validate73.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
           return false;
         } else {
-          if (data.content_type !== void 0) {
-            let data0 = data.content_type;
-            const _errs3 = errors;
-            if (typeof data0 !== "string") {
-              validate73.errors = [{ instancePath: instancePath + "/content_type", keyword: "type", params: { type: "string" } }];
-              return false;
-            }
-            if ("article" !== data0) {
-              validate73.errors = [{ instancePath: instancePath + "/content_type", keyword: "const", params: { allowedValue: "article" } }];
-              return false;
-            }
-            var valid1 = _errs3 === errors;
-          } else {
-            var valid1 = true;
-          }
-          if (valid1) {
-            if (data.content_attributes !== void 0) {
-              const _errs5 = errors;
-              if (!validate75(data.content_attributes, { instancePath: instancePath + "/content_attributes" })) {
-                vErrors = vErrors === null ? validate75.errors : vErrors.concat(validate75.errors);
-                errors = vErrors.length;
-              }
-              var valid1 = _errs5 === errors;
-            } else {
-              var valid1 = true;
+          if (data.content_attributes !== void 0) {
+            if (!validate75(data.content_attributes, { instancePath: instancePath + "/content_attributes" })) {
+              vErrors = vErrors === null ? validate75.errors : vErrors.concat(validate75.errors);
+              errors = vErrors.length;
             }
           }
         }
@@ -2450,7 +2345,7 @@ function validate73(data, { instancePath = "" } = {}) {
   return errors === 0;
 }
 const validate5 = validate79;
-const schema53 = { "allOf": [{ "$ref": "#/components/schemas/MessageFields" }, { "type": "object", "required": ["content_type"], "properties": { "content_type": { "type": "string", "const": "input_email" }, "content_attributes": { "$ref": "#/components/schemas/TextContentAttributes" } } }] };
+const schema53 = { "allOf": [{ "$ref": "#/components/schemas/MessageFields" }, { "type": "object", "properties": { "content_type": {}, "content_attributes": { "$ref": "#/components/schemas/TextContentAttributes" } } }] };
 function validate79(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -2464,37 +2359,10 @@ function validate79(data, { instancePath = "" } = {}) {
     const _errs1 = errors;
     if (errors === _errs1) {
       if (data && typeof data == "object" && !Array.isArray(data)) {
-        let missing0;
-        if (data.content_type === void 0 && (missing0 = "content_type")) {
-          validate79.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
-          return false;
-        } else {
-          if (data.content_type !== void 0) {
-            let data0 = data.content_type;
-            const _errs3 = errors;
-            if (typeof data0 !== "string") {
-              validate79.errors = [{ instancePath: instancePath + "/content_type", keyword: "type", params: { type: "string" } }];
-              return false;
-            }
-            if ("input_email" !== data0) {
-              validate79.errors = [{ instancePath: instancePath + "/content_type", keyword: "const", params: { allowedValue: "input_email" } }];
-              return false;
-            }
-            var valid1 = _errs3 === errors;
-          } else {
-            var valid1 = true;
-          }
-          if (valid1) {
-            if (data.content_attributes !== void 0) {
-              const _errs5 = errors;
-              if (!validate37(data.content_attributes, { instancePath: instancePath + "/content_attributes" })) {
-                vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
-                errors = vErrors.length;
-              }
-              var valid1 = _errs5 === errors;
-            } else {
-              var valid1 = true;
-            }
+        if (data.content_attributes !== void 0) {
+          if (!validate37(data.content_attributes, { instancePath: instancePath + "/content_attributes" })) {
+            vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
+            errors = vErrors.length;
           }
         }
       } else {
@@ -2507,122 +2375,6 @@ function validate79(data, { instancePath = "" } = {}) {
   validate79.errors = vErrors;
   return errors === 0;
 }
-const validate6 = validate82;
-const schema54 = { "allOf": [{ "$ref": "#/components/schemas/MessageFields" }, { "type": "object", "required": ["content_type"], "properties": { "content_type": { "type": "string", "const": "input_text" }, "content_attributes": { "$ref": "#/components/schemas/TextContentAttributes" } } }] };
-function validate82(data, { instancePath = "" } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  const _errs0 = errors;
-  if (!validate15(data, { instancePath })) {
-    vErrors = vErrors === null ? validate15.errors : vErrors.concat(validate15.errors);
-    errors = vErrors.length;
-  }
-  var valid0 = _errs0 === errors;
-  if (valid0) {
-    const _errs1 = errors;
-    if (errors === _errs1) {
-      if (data && typeof data == "object" && !Array.isArray(data)) {
-        let missing0;
-        if (data.content_type === void 0 && (missing0 = "content_type")) {
-          validate82.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
-          return false;
-        } else {
-          if (data.content_type !== void 0) {
-            let data0 = data.content_type;
-            const _errs3 = errors;
-            if (typeof data0 !== "string") {
-              validate82.errors = [{ instancePath: instancePath + "/content_type", keyword: "type", params: { type: "string" } }];
-              return false;
-            }
-            if ("input_text" !== data0) {
-              validate82.errors = [{ instancePath: instancePath + "/content_type", keyword: "const", params: { allowedValue: "input_text" } }];
-              return false;
-            }
-            var valid1 = _errs3 === errors;
-          } else {
-            var valid1 = true;
-          }
-          if (valid1) {
-            if (data.content_attributes !== void 0) {
-              const _errs5 = errors;
-              if (!validate37(data.content_attributes, { instancePath: instancePath + "/content_attributes" })) {
-                vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
-                errors = vErrors.length;
-              }
-              var valid1 = _errs5 === errors;
-            } else {
-              var valid1 = true;
-            }
-          }
-        }
-      } else {
-        validate82.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
-        return false;
-      }
-    }
-    var valid0 = _errs1 === errors;
-  }
-  validate82.errors = vErrors;
-  return errors === 0;
-}
-const validate7 = validate85;
-const schema55 = { "allOf": [{ "$ref": "#/components/schemas/MessageFields" }, { "type": "object", "required": ["content_type"], "properties": { "content_type": { "type": "string", "const": "input_textarea" }, "content_attributes": { "$ref": "#/components/schemas/TextContentAttributes" } } }] };
-function validate85(data, { instancePath = "" } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  const _errs0 = errors;
-  if (!validate15(data, { instancePath })) {
-    vErrors = vErrors === null ? validate15.errors : vErrors.concat(validate15.errors);
-    errors = vErrors.length;
-  }
-  var valid0 = _errs0 === errors;
-  if (valid0) {
-    const _errs1 = errors;
-    if (errors === _errs1) {
-      if (data && typeof data == "object" && !Array.isArray(data)) {
-        let missing0;
-        if (data.content_type === void 0 && (missing0 = "content_type")) {
-          validate85.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
-          return false;
-        } else {
-          if (data.content_type !== void 0) {
-            let data0 = data.content_type;
-            const _errs3 = errors;
-            if (typeof data0 !== "string") {
-              validate85.errors = [{ instancePath: instancePath + "/content_type", keyword: "type", params: { type: "string" } }];
-              return false;
-            }
-            if ("input_textarea" !== data0) {
-              validate85.errors = [{ instancePath: instancePath + "/content_type", keyword: "const", params: { allowedValue: "input_textarea" } }];
-              return false;
-            }
-            var valid1 = _errs3 === errors;
-          } else {
-            var valid1 = true;
-          }
-          if (valid1) {
-            if (data.content_attributes !== void 0) {
-              const _errs5 = errors;
-              if (!validate37(data.content_attributes, { instancePath: instancePath + "/content_attributes" })) {
-                vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
-                errors = vErrors.length;
-              }
-              var valid1 = _errs5 === errors;
-            } else {
-              var valid1 = true;
-            }
-          }
-        }
-      } else {
-        validate85.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
-        return false;
-      }
-    }
-    var valid0 = _errs1 === errors;
-  }
-  validate85.errors = vErrors;
-  return errors === 0;
-}
 
 /** An error as Ajv reports it (messages: false: the client words it from keyword and params; schemaPath dropped). */
 export interface SchemaError { instancePath: string; keyword: string; params: Record<string, any> }
@@ -2630,7 +2382,7 @@ export interface SchemaError { instancePath: string; keyword: string; params: Re
 export type SchemaCheck = ((data: unknown) => boolean) & { errors?: SchemaError[] | null };
 
 /** The checks of the createMessage JSON body, one per variant, keyed by the discriminator's value. */
-export const variantChecks: Record<string, SchemaCheck> = { "text": validate0, "input_select": validate1, "cards": validate2, "form": validate3, "article": validate4, "input_email": validate5, "input_text": validate6, "input_textarea": validate7 };
+export const variantChecks: Record<string, SchemaCheck> = { "text": validate0, "input_select": validate1, "cards": validate2, "form": validate3, "article": validate4, "input_email": validate5, "input_text": validate5, "input_textarea": validate5 };
 
 /** What the spec says about the request, for the wording of errors and the checks Ajv cannot make (files). */
 export const requestFacts: {

@@ -154,6 +154,15 @@ function tagOneOfs(document) {
   walk(document.components);
 }
 
+/** The schema a local pointer (#/components/...) names in the stripped components. */
+function componentAt(components, pointer) {
+  if (!pointer.startsWith('#/components/')) throw new Error(`cannot follow $ref ${pointer}`);
+  return pointer
+    .slice('#/components/'.length)
+    .split('/')
+    .reduce((n, k) => n?.[k.replace(/~1/g, '/').replace(/~0/g, '~')], components);
+}
+
 /** Inlines Ajv's run-time helpers (ucs2length, equal, ...) so the package needs no `ajv` at run time. */
 function inlineRuntime(code) {
   const helpers = new Map();
@@ -195,13 +204,15 @@ function schemaConst(code, name) {
  */
 function dropUnread(code) {
   const kept = code
-    .replace(/allowedValues: ?(schema\d+)((?:\.[A-Za-z_$][\w$]*|\[\d+\])+)/g, (_m, name, path) => {
+    .replace(/(allowedValues|type): ?(schema\d+)((?:\.[A-Za-z_$][\w$]*|\[\d+\])+)/g, (_m, param, name, path) => {
       const value = path
         .split(/\.|\[|\]/)
         .filter(Boolean)
         .reduce((node, key) => node?.[key], schemaConst(code, name));
-      if (!Array.isArray(value)) throw new Error(`allowedValues ${name}${path} is not a list in Ajv's code`);
-      return `allowedValues:${JSON.stringify(value)}`;
+      if (param === 'allowedValues' ? !Array.isArray(value) : !(Array.isArray(value) || typeof value === 'string')) {
+        throw new Error(`${param} ${name}${path} is not a ${param === 'type' ? 'type' : 'list'} in Ajv's code`);
+      }
+      return `${param}:${JSON.stringify(value)}`;
     })
     .replace(/,schemaPath:"(?:[^"\\]|\\.)*"/g, '');
   if (kept.includes('schemaPath')) throw new Error("Ajv's code reads schemaPath where request-checks.mjs expects it not to: keep it");
@@ -265,6 +276,25 @@ export function renderRequestChecks(spec) {
   // every variant: each check is the body schema with its oneOf narrowed to the chosen variant,
   // which gives the same verdict (only that variant can match its discriminator's value).
   const { oneOf: _variants, ...ownKeywords } = top.oneOf ? strip(top) : {};
+  // A variant's check runs only when the discriminator holds that variant's value (or is left out,
+  // for the default variant, where it is optional): its own const and required on the discriminator
+  // can never fail, so they are not compiled, and variants that are then alike share one check
+  // (input_email, input_text, input_textarea).
+  if (discriminator) {
+    const own = (node) => (node?.$ref ? componentAt(components, node.$ref) : node);
+    for (const v of variantSchemas) {
+      const variant = own(v);
+      for (const part of [variant, ...(variant?.allOf ?? []).filter((p) => !p.$ref)]) {
+        const sub = part?.properties?.[discriminator];
+        if (!sub || sub.$ref || Object.keys(sub).some((k) => !['type', 'const', 'enum'].includes(k))) continue;
+        part.properties[discriminator] = {};
+        if (Array.isArray(part.required)) {
+          part.required = part.required.filter((name) => name !== discriminator);
+          if (part.required.length === 0) delete part.required;
+        }
+      }
+    }
+  }
   const checkPointers = variantSchemas.map((v, i) => {
     const only = v.$ref ? { $ref: v.$ref } : strip(v);
     if (Object.keys(ownKeywords).length === 0 && only.$ref) return only.$ref;
@@ -295,7 +325,12 @@ export function renderRequestChecks(spec) {
   // The components live under a document root whose own keyword Ajv must not take for a typo.
   ajv.addKeyword('components');
   ajv.addSchema({ $id: 'openapi', components }, 'openapi');
-  const refs = Object.fromEntries(checkPointers.map((pointer, i) => [`validate${i}`, `openapi${pointer}`]));
+  // Variants whose compiled schemas are the same JSON share the first one's check.
+  const sameAs = checkPointers.map((pointer) => JSON.stringify(componentAt(components, pointer)));
+  const firstAlike = sameAs.map((json) => sameAs.indexOf(json));
+  const refs = Object.fromEntries(
+    checkPointers.flatMap((pointer, i) => (firstAlike[i] === i ? [[`validate${i}`, `openapi${pointer}`]] : [])),
+  );
   // Ajv exports each validator; only the typed `variantChecks` below is this module's surface.
   // Each error's schemaPath is dropped: the client words errors from instancePath, keyword and
   // params alone, and the paths were a tenth of the bundle's checks.
@@ -379,7 +414,7 @@ export function renderRequestChecks(spec) {
     'export type SchemaCheck = ((data: unknown) => boolean) & { errors?: SchemaError[] | null };',
     '',
     "/** The checks of the createMessage JSON body, one per variant, keyed by the discriminator's value. */",
-    `export const variantChecks: Record<string, SchemaCheck> = { ${variantNames.map((n, i) => `${j(n)}: validate${i}`).join(', ')} };`,
+    `export const variantChecks: Record<string, SchemaCheck> = { ${variantNames.map((n, i) => `${j(n)}: validate${firstAlike[i]}`).join(', ')} };`,
     '',
     '/** What the spec says about the request, for the wording of errors and the checks Ajv cannot make (files). */',
     'export const requestFacts: {',
