@@ -21,7 +21,7 @@ const ajvRuntime0 = function ucs2length(str) {
   return length;
 };
 const validate0 = validate11;
-const schema12 = { "allOf": [{ "$ref": "#/components/schemas/MessageFields" }, { "$ref": "#/components/schemas/NotEmpty" }, { "type": "object", "properties": { "content_type": {}, "content_attributes": { "$ref": "#/components/schemas/TextContentAttributes" } } }] };
+const schema12 = { "allOf": [{ "$ref": "#/components/schemas/MessageFields" }, { "$ref": "#/components/schemas/NotEmpty" }, { "properties": { "content_type": {}, "content_attributes": { "$ref": "#/components/schemas/TextContentAttributes" } } }] };
 const schema13 = { "type": "object", "properties": { "content": { "$ref": "#/components/schemas/Content" }, "message_type": { "$ref": "#/components/schemas/RequestMessageType" }, "private": { "$ref": "#/components/schemas/Private" }, "template_params": { "$ref": "#/components/schemas/TemplateParams" }, "echo_id": { "$ref": "#/components/schemas/EchoId" }, "source_id": { "$ref": "#/components/schemas/SourceId" }, "external_created_at": { "$ref": "#/components/schemas/ExternalCreatedAt" }, "campaign_id": { "$ref": "#/components/schemas/CampaignId" }, "sender_type": { "$ref": "#/components/schemas/SenderType" }, "sender_id": { "$ref": "#/components/schemas/SenderId" }, "cc_emails": { "$ref": "#/components/schemas/EmailAddresses" }, "bcc_emails": { "$ref": "#/components/schemas/EmailAddresses" }, "to_emails": { "$ref": "#/components/schemas/EmailAddresses" }, "email_html_content": { "$ref": "#/components/schemas/EmailHtmlContent" }, "attachments": { "$ref": "#/components/schemas/SignedBlobIds" } } };
 const schema14 = { "type": "string", "maxLength": 15e4, "pattern": "^[^\\u0000]*$" };
 const schema15 = { "type": "string", "enum": ["incoming", "outgoing", "activity", "template"] };
@@ -958,17 +958,12 @@ function validate11(data, { instancePath = "" } = {}) {
     var valid0 = _errs1 === errors;
     if (valid0) {
       const _errs2 = errors;
-      if (errors === _errs2) {
-        if (data && typeof data == "object" && !Array.isArray(data)) {
-          if (data.content_attributes !== void 0) {
-            if (!validate28(data.content_attributes, { instancePath: instancePath + "/content_attributes" })) {
-              vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-              errors = vErrors.length;
-            }
+      if (data && typeof data == "object" && !Array.isArray(data)) {
+        if (data.content_attributes !== void 0) {
+          if (!validate28(data.content_attributes, { instancePath: instancePath + "/content_attributes" })) {
+            vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+            errors = vErrors.length;
           }
-        } else {
-          validate11.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
-          return false;
         }
       }
       var valid0 = _errs2 === errors;
@@ -978,7 +973,7 @@ function validate11(data, { instancePath = "" } = {}) {
   return errors === 0;
 }
 const validate1 = validate30;
-const schema35 = { "allOf": [{ "$ref": "#/components/schemas/MessageFields" }, { "type": "object", "required": ["content_attributes"], "properties": { "content_type": {}, "content_attributes": { "$ref": "#/components/schemas/InputSelectContentAttributes" } } }] };
+const schema35 = { "allOf": [{ "$ref": "#/components/schemas/MessageFields" }, { "required": ["content_attributes"], "properties": { "content_type": {}, "content_attributes": { "$ref": "#/components/schemas/InputSelectContentAttributes" } } }] };
 const schema36 = { "type": "object", "required": ["items"], "properties": { "items": { "type": "array", "minItems": 1, "items": { "$ref": "#/components/schemas/InputSelectItem" } } } };
 const schema37 = { "type": "object", "additionalProperties": false, "required": ["title", "value"], "properties": { "title": { "type": "string", "minLength": 1 }, "value": { "type": ["string", "number"] } } };
 function validate33(data, { instancePath = "" } = {}) {
@@ -1100,23 +1095,18 @@ function validate30(data, { instancePath = "" } = {}) {
   var valid0 = _errs0 === errors;
   if (valid0) {
     const _errs1 = errors;
-    if (errors === _errs1) {
-      if (data && typeof data == "object" && !Array.isArray(data)) {
-        let missing0;
-        if (data.content_attributes === void 0 && (missing0 = "content_attributes")) {
-          validate30.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
-          return false;
-        } else {
-          if (data.content_attributes !== void 0) {
-            if (!validate32(data.content_attributes, { instancePath: instancePath + "/content_attributes" })) {
-              vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
-              errors = vErrors.length;
-            }
+    if (data && typeof data == "object" && !Array.isArray(data)) {
+      let missing0;
+      if (data.content_attributes === void 0 && (missing0 = "content_attributes")) {
+        validate30.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
+        return false;
+      } else {
+        if (data.content_attributes !== void 0) {
+          if (!validate32(data.content_attributes, { instancePath: instancePath + "/content_attributes" })) {
+            vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
+            errors = vErrors.length;
           }
         }
-      } else {
-        validate30.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
-        return false;
       }
     }
     var valid0 = _errs1 === errors;
@@ -1125,7 +1115,7 @@ function validate30(data, { instancePath = "" } = {}) {
   return errors === 0;
 }
 const validate2 = validate36;
-const schema38 = { "allOf": [{ "$ref": "#/components/schemas/MessageFields" }, { "type": "object", "required": ["content_attributes"], "properties": { "content_type": {}, "content_attributes": { "$ref": "#/components/schemas/CardsContentAttributes" } } }] };
+const schema38 = { "allOf": [{ "$ref": "#/components/schemas/MessageFields" }, { "required": ["content_attributes"], "properties": { "content_type": {}, "content_attributes": { "$ref": "#/components/schemas/CardsContentAttributes" } } }] };
 const schema39 = { "type": "object", "required": ["items"], "properties": { "items": { "type": "array", "minItems": 1, "items": { "$ref": "#/components/schemas/Card" } } } };
 const schema40 = { "type": "object", "additionalProperties": false, "required": ["actions"], "properties": { "title": { "type": "string" }, "description": { "type": "string" }, "media_url": { "type": "string" }, "actions": { "type": "array", "minItems": 1, "items": { "$ref": "#/components/schemas/CardAction" } } } };
 const schema41 = { "if": { "required": ["type"], "properties": { "type": { "enum": ["link"] } } }, "then": { "$ref": "#/components/schemas/CardLinkAction" }, "else": { "if": { "required": ["type"], "properties": { "type": { "enum": ["postback"] } } }, "then": { "$ref": "#/components/schemas/CardPostbackAction" }, "else": { "required": ["type"], "properties": { "type": { "enum": ["link", "postback"] } } } } };
@@ -1594,23 +1584,18 @@ function validate36(data, { instancePath = "" } = {}) {
   var valid0 = _errs0 === errors;
   if (valid0) {
     const _errs1 = errors;
-    if (errors === _errs1) {
-      if (data && typeof data == "object" && !Array.isArray(data)) {
-        let missing0;
-        if (data.content_attributes === void 0 && (missing0 = "content_attributes")) {
-          validate36.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
-          return false;
-        } else {
-          if (data.content_attributes !== void 0) {
-            if (!validate38(data.content_attributes, { instancePath: instancePath + "/content_attributes" })) {
-              vErrors = vErrors === null ? validate38.errors : vErrors.concat(validate38.errors);
-              errors = vErrors.length;
-            }
+    if (data && typeof data == "object" && !Array.isArray(data)) {
+      let missing0;
+      if (data.content_attributes === void 0 && (missing0 = "content_attributes")) {
+        validate36.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
+        return false;
+      } else {
+        if (data.content_attributes !== void 0) {
+          if (!validate38(data.content_attributes, { instancePath: instancePath + "/content_attributes" })) {
+            vErrors = vErrors === null ? validate38.errors : vErrors.concat(validate38.errors);
+            errors = vErrors.length;
           }
         }
-      } else {
-        validate36.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
-        return false;
       }
     }
     var valid0 = _errs1 === errors;
@@ -1619,7 +1604,7 @@ function validate36(data, { instancePath = "" } = {}) {
   return errors === 0;
 }
 const validate3 = validate48;
-const schema44 = { "allOf": [{ "$ref": "#/components/schemas/MessageFields" }, { "type": "object", "required": ["content_attributes"], "properties": { "content_type": {}, "content_attributes": { "$ref": "#/components/schemas/FormContentAttributes" } } }] };
+const schema44 = { "allOf": [{ "$ref": "#/components/schemas/MessageFields" }, { "required": ["content_attributes"], "properties": { "content_type": {}, "content_attributes": { "$ref": "#/components/schemas/FormContentAttributes" } } }] };
 const schema45 = { "type": "object", "required": ["items"], "properties": { "items": { "type": "array", "minItems": 1, "items": { "$ref": "#/components/schemas/FormField" } } } };
 const schema46 = { "if": { "required": ["type"], "properties": { "type": { "enum": ["text", "email", "text_area"] } } }, "then": { "$ref": "#/components/schemas/FormInputField" }, "else": { "if": { "required": ["type"], "properties": { "type": { "enum": ["select"] } } }, "then": { "$ref": "#/components/schemas/FormSelectField" }, "else": { "required": ["type"], "properties": { "type": { "enum": ["text", "email", "text_area", "select"] } } } } };
 const schema47 = { "allOf": [{ "$ref": "#/components/schemas/FormFieldCommon" }, { "type": "object", "required": ["type"], "properties": { "type": { "type": "string", "enum": ["text", "email", "text_area"] } } }] };
@@ -2165,23 +2150,18 @@ function validate48(data, { instancePath = "" } = {}) {
   var valid0 = _errs0 === errors;
   if (valid0) {
     const _errs1 = errors;
-    if (errors === _errs1) {
-      if (data && typeof data == "object" && !Array.isArray(data)) {
-        let missing0;
-        if (data.content_attributes === void 0 && (missing0 = "content_attributes")) {
-          validate48.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
-          return false;
-        } else {
-          if (data.content_attributes !== void 0) {
-            if (!validate50(data.content_attributes, { instancePath: instancePath + "/content_attributes" })) {
-              vErrors = vErrors === null ? validate50.errors : vErrors.concat(validate50.errors);
-              errors = vErrors.length;
-            }
+    if (data && typeof data == "object" && !Array.isArray(data)) {
+      let missing0;
+      if (data.content_attributes === void 0 && (missing0 = "content_attributes")) {
+        validate48.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
+        return false;
+      } else {
+        if (data.content_attributes !== void 0) {
+          if (!validate50(data.content_attributes, { instancePath: instancePath + "/content_attributes" })) {
+            vErrors = vErrors === null ? validate50.errors : vErrors.concat(validate50.errors);
+            errors = vErrors.length;
           }
         }
-      } else {
-        validate48.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
-        return false;
       }
     }
     var valid0 = _errs1 === errors;
@@ -2190,7 +2170,7 @@ function validate48(data, { instancePath = "" } = {}) {
   return errors === 0;
 }
 const validate4 = validate64;
-const schema51 = { "allOf": [{ "$ref": "#/components/schemas/MessageFields" }, { "type": "object", "required": ["content_attributes"], "properties": { "content_type": {}, "content_attributes": { "$ref": "#/components/schemas/ArticleContentAttributes" } } }] };
+const schema51 = { "allOf": [{ "$ref": "#/components/schemas/MessageFields" }, { "required": ["content_attributes"], "properties": { "content_type": {}, "content_attributes": { "$ref": "#/components/schemas/ArticleContentAttributes" } } }] };
 const schema52 = { "type": "object", "required": ["items"], "properties": { "items": { "type": "array", "minItems": 1, "items": { "$ref": "#/components/schemas/ArticleItem" } } } };
 const schema53 = { "type": "object", "additionalProperties": false, "required": ["link"], "properties": { "title": { "type": "string" }, "description": { "type": "string" }, "link": { "type": "string" } } };
 function validate67(data, { instancePath = "" } = {}) {
@@ -2315,23 +2295,18 @@ function validate64(data, { instancePath = "" } = {}) {
   var valid0 = _errs0 === errors;
   if (valid0) {
     const _errs1 = errors;
-    if (errors === _errs1) {
-      if (data && typeof data == "object" && !Array.isArray(data)) {
-        let missing0;
-        if (data.content_attributes === void 0 && (missing0 = "content_attributes")) {
-          validate64.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
-          return false;
-        } else {
-          if (data.content_attributes !== void 0) {
-            if (!validate66(data.content_attributes, { instancePath: instancePath + "/content_attributes" })) {
-              vErrors = vErrors === null ? validate66.errors : vErrors.concat(validate66.errors);
-              errors = vErrors.length;
-            }
+    if (data && typeof data == "object" && !Array.isArray(data)) {
+      let missing0;
+      if (data.content_attributes === void 0 && (missing0 = "content_attributes")) {
+        validate64.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
+        return false;
+      } else {
+        if (data.content_attributes !== void 0) {
+          if (!validate66(data.content_attributes, { instancePath: instancePath + "/content_attributes" })) {
+            vErrors = vErrors === null ? validate66.errors : vErrors.concat(validate66.errors);
+            errors = vErrors.length;
           }
         }
-      } else {
-        validate64.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
-        return false;
       }
     }
     var valid0 = _errs1 === errors;
@@ -2340,7 +2315,7 @@ function validate64(data, { instancePath = "" } = {}) {
   return errors === 0;
 }
 const validate5 = validate70;
-const schema54 = { "allOf": [{ "$ref": "#/components/schemas/MessageFields" }, { "type": "object", "properties": { "content_type": {}, "content_attributes": { "$ref": "#/components/schemas/TextContentAttributes" } } }] };
+const schema54 = { "allOf": [{ "$ref": "#/components/schemas/MessageFields" }, { "properties": { "content_type": {}, "content_attributes": { "$ref": "#/components/schemas/TextContentAttributes" } } }] };
 function validate70(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -2352,17 +2327,12 @@ function validate70(data, { instancePath = "" } = {}) {
   var valid0 = _errs0 === errors;
   if (valid0) {
     const _errs1 = errors;
-    if (errors === _errs1) {
-      if (data && typeof data == "object" && !Array.isArray(data)) {
-        if (data.content_attributes !== void 0) {
-          if (!validate28(data.content_attributes, { instancePath: instancePath + "/content_attributes" })) {
-            vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
-            errors = vErrors.length;
-          }
+    if (data && typeof data == "object" && !Array.isArray(data)) {
+      if (data.content_attributes !== void 0) {
+        if (!validate28(data.content_attributes, { instancePath: instancePath + "/content_attributes" })) {
+          vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+          errors = vErrors.length;
         }
-      } else {
-        validate70.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
-        return false;
       }
     }
     var valid0 = _errs1 === errors;

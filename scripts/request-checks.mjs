@@ -300,6 +300,10 @@ export function renderRequestChecks(spec) {
         const sub = part?.properties?.[discriminator];
         if (!sub || sub.$ref || Object.keys(sub).some((k) => !['type', 'const', 'enum'].includes(k))) continue;
         part.properties[discriminator] = {};
+        // An earlier allOf member that is an object schema has checked the type already (Ajv
+        // stops at the first failing member): the variant's own part need not check it again.
+        const earlier = part === variant ? [] : variant.allOf.slice(0, variant.allOf.indexOf(part));
+        if (part.type === 'object' && earlier.some((p) => p.$ref && componentAt(components, p.$ref)?.type === 'object')) delete part.type;
         if (Array.isArray(part.required)) {
           part.required = part.required.filter((name) => name !== discriminator);
           if (part.required.length === 0) delete part.required;
