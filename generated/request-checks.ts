@@ -20,86 +20,36 @@ const ajvRuntime0 = function ucs2length(str) {
   }
   return length;
 };
-const validate0 = validate14;
-const schema11 = { "allOf": [{ "$ref": "#/components/schemas/MessageFields" }, { "$ref": "#/components/schemas/NotEmpty" }, { "type": "object", "properties": { "content_type": { "type": "string", "const": "text" }, "content_attributes": { "$ref": "#/components/schemas/TextContentAttributes" } } }] };
-const schema12 = { "type": "object", "properties": { "content": { "$ref": "#/components/schemas/Content" }, "message_type": { "$ref": "#/components/schemas/RequestMessageType" }, "private": { "$ref": "#/components/schemas/Private" }, "template_params": { "$ref": "#/components/schemas/TemplateParams" }, "echo_id": { "$ref": "#/components/schemas/EchoId" }, "source_id": { "$ref": "#/components/schemas/SourceId" }, "external_created_at": { "$ref": "#/components/schemas/ExternalCreatedAt" }, "campaign_id": { "$ref": "#/components/schemas/CampaignId" }, "sender_type": { "$ref": "#/components/schemas/SenderType" }, "sender_id": { "$ref": "#/components/schemas/SenderId" }, "cc_emails": { "$ref": "#/components/schemas/EmailAddresses" }, "bcc_emails": { "$ref": "#/components/schemas/EmailAddresses" }, "to_emails": { "$ref": "#/components/schemas/EmailAddresses" }, "email_html_content": { "$ref": "#/components/schemas/EmailHtmlContent" }, "attachments": { "$ref": "#/components/schemas/SignedBlobIds" } } };
-const schema14 = { "type": "string", "enum": ["incoming", "outgoing", "activity", "template"] };
-const schema15 = { "type": "boolean" };
-const schema21 = { "type": "string" };
-const schema22 = { "type": "string", "pattern": "^[^\\u0000]*$" };
-const schema23 = {};
-const schema24 = { "type": "integer" };
-const schema25 = { "type": "string", "const": "AgentBot" };
-const schema26 = { "type": "integer" };
-const schema27 = { "type": "string", "pattern": "^(\\s*[^\\s,;@]+@[^\\s,;@]+\\s*(,|$))*$" };
-const schema30 = { "type": "string" };
-const schema13 = { "type": "string", "maxLength": 15e4, "pattern": "^[^\\u0000]*$" };
+const validate0 = validate11;
+const schema12 = { "allOf": [{ "$ref": "#/components/schemas/MessageFields" }, { "$ref": "#/components/schemas/NotEmpty" }, { "properties": { "content_type": {}, "content_attributes": { "$ref": "#/components/schemas/TextContentAttributes" } } }] };
+const schema13 = { "type": "object", "properties": { "content": { "$ref": "#/components/schemas/Content" }, "message_type": { "$ref": "#/components/schemas/RequestMessageType" }, "private": { "$ref": "#/components/schemas/Private" }, "template_params": { "$ref": "#/components/schemas/TemplateParams" }, "echo_id": { "$ref": "#/components/schemas/EchoId" }, "source_id": { "$ref": "#/components/schemas/SourceId" }, "external_created_at": { "$ref": "#/components/schemas/ExternalCreatedAt" }, "campaign_id": { "$ref": "#/components/schemas/CampaignId" }, "sender_type": { "$ref": "#/components/schemas/SenderType" }, "sender_id": { "$ref": "#/components/schemas/SenderId" }, "cc_emails": { "$ref": "#/components/schemas/EmailAddresses" }, "bcc_emails": { "$ref": "#/components/schemas/EmailAddresses" }, "to_emails": { "$ref": "#/components/schemas/EmailAddresses" }, "email_html_content": { "$ref": "#/components/schemas/EmailHtmlContent" }, "attachments": { "$ref": "#/components/schemas/SignedBlobIds" } } };
+const schema14 = { "type": "string", "maxLength": 15e4, "pattern": "^[^\\u0000]*$" };
+const schema15 = { "type": "string", "enum": ["incoming", "outgoing", "activity", "template"] };
+const schema16 = { "type": "boolean" };
+const schema22 = { "type": "string" };
+const schema23 = { "type": "string", "pattern": "^[^\\u0000]*$" };
+const schema24 = {};
+const schema25 = { "type": "integer" };
+const schema26 = { "type": "string", "const": "AgentBot" };
+const schema27 = { "type": "integer" };
+const schema28 = { "type": "string", "pattern": "^(\\s*[^\\s,;@]+@[^\\s,;@]+\\s*(,|$))*$" };
+const schema31 = { "type": "string" };
+const schema32 = { "type": "array", "minItems": 1, "items": { "type": "string" } };
 const func2 = ajvRuntime0;
 const pattern0 = new RegExp("^[^\\u0000]*$", "u");
-function validate16(data, { instancePath = "" } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (errors === 0) {
-    if (typeof data === "string") {
-      if (func2(data) > 15e4) {
-        validate16.errors = [{ instancePath, keyword: "maxLength", params: { limit: 15e4 } }];
-        return false;
-      } else {
-        if (!pattern0.test(data)) {
-          validate16.errors = [{ instancePath, keyword: "pattern", params: { pattern: "^[^\\u0000]*$" } }];
-          return false;
-        }
-      }
-    } else {
-      validate16.errors = [{ instancePath, keyword: "type", params: { type: "string" } }];
-      return false;
-    }
-  }
-  validate16.errors = vErrors;
-  return errors === 0;
-}
-const schema16 = { "type": "object", "required": ["name"], "properties": { "name": { "type": "string" }, "category": { "type": "string" }, "language": { "type": "string" }, "namespace": { "type": "string" }, "processed_params": { "anyOf": [{ "$ref": "#/components/schemas/TemplateComponentParams" }, { "$ref": "#/components/schemas/TemplateLegacyParams" }] } } };
-const schema17 = { "type": "object", "additionalProperties": false, "properties": { "header": { "type": "object", "properties": { "media_url": { "type": "string" }, "media_type": { "type": "string" }, "media_name": { "type": "string" } }, "additionalProperties": { "$ref": "#/components/schemas/TemplateParamValue" } }, "body": { "type": "object", "additionalProperties": { "$ref": "#/components/schemas/TemplateParamValue" } }, "footer": { "type": "object", "additionalProperties": { "$ref": "#/components/schemas/TemplateParamValue" } }, "buttons": { "type": "array", "items": { "type": "object", "required": ["type"], "properties": { "type": { "type": "string" }, "parameter": { "$ref": "#/components/schemas/TemplateParamValue" } } } } } };
-const schema18 = { "anyOf": [{ "type": ["string", "number"] }, { "$ref": "#/components/schemas/TemplateTypedParam" }] };
-const schema19 = { "type": "object", "required": ["type"], "additionalProperties": true, "properties": { "type": { "type": "string", "enum": ["currency", "date_time"] } } };
-function validate21(data, { instancePath = "" } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (errors === 0) {
-    if (data && typeof data == "object" && !Array.isArray(data)) {
-      let missing0;
-      if (data.type === void 0 && (missing0 = "type")) {
-        validate21.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
-        return false;
-      } else {
-        if (data.type !== void 0) {
-          let data0 = data.type;
-          if (typeof data0 !== "string") {
-            validate21.errors = [{ instancePath: instancePath + "/type", keyword: "type", params: { type: "string" } }];
-            return false;
-          }
-          if (!(data0 === "currency" || data0 === "date_time")) {
-            validate21.errors = [{ instancePath: instancePath + "/type", keyword: "enum", params: { allowedValues: ["currency", "date_time"] } }];
-            return false;
-          }
-        }
-      }
-    } else {
-      validate21.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
-      return false;
-    }
-  }
-  validate21.errors = vErrors;
-  return errors === 0;
-}
-function validate20(data, { instancePath = "" } = {}) {
+const pattern2 = new RegExp("^(\\s*[^\\s,;@]+@[^\\s,;@]+\\s*(,|$))*$", "u");
+const schema17 = { "type": "object", "required": ["name"], "properties": { "name": { "type": "string" }, "category": { "type": "string" }, "language": { "type": "string" }, "namespace": { "type": "string" }, "processed_params": { "anyOf": [{ "$ref": "#/components/schemas/TemplateComponentParams" }, { "$ref": "#/components/schemas/TemplateLegacyParams" }] } } };
+const schema18 = { "type": "object", "additionalProperties": false, "properties": { "header": { "type": "object", "properties": { "media_url": { "type": "string" }, "media_type": { "type": "string" }, "media_name": { "type": "string" } }, "additionalProperties": { "$ref": "#/components/schemas/TemplateParamValue" } }, "body": { "type": "object", "additionalProperties": { "$ref": "#/components/schemas/TemplateParamValue" } }, "footer": { "type": "object", "additionalProperties": { "$ref": "#/components/schemas/TemplateParamValue" } }, "buttons": { "type": "array", "items": { "type": "object", "required": ["type"], "properties": { "type": { "type": "string" }, "parameter": { "$ref": "#/components/schemas/TemplateParamValue" } } } } } };
+const schema19 = { "anyOf": [{ "type": ["string", "number"] }, { "$ref": "#/components/schemas/TemplateTypedParam" }] };
+const schema20 = { "type": "object", "required": ["type"], "additionalProperties": true, "properties": { "type": { "type": "string", "enum": ["currency", "date_time"] } } };
+function validate15(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   const _errs0 = errors;
   let valid0 = false;
   const _errs1 = errors;
   if (typeof data !== "string" && !(typeof data == "number" && isFinite(data))) {
-    const err0 = { instancePath, keyword: "type", params: { type: schema18.anyOf[0].type } };
+    const err0 = { instancePath, keyword: "type", params: { type: ["string", "number"] } };
     if (vErrors === null) {
       vErrors = [err0];
     } else {
@@ -111,22 +61,63 @@ function validate20(data, { instancePath = "" } = {}) {
   valid0 = valid0 || _valid0;
   if (!valid0) {
     const _errs3 = errors;
-    if (!validate21(data, { instancePath })) {
-      vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
-      errors = vErrors.length;
+    const _errs4 = errors;
+    if (errors === _errs4) {
+      if (data && typeof data == "object" && !Array.isArray(data)) {
+        let missing0;
+        if (data.type === void 0 && (missing0 = "type")) {
+          const err1 = { instancePath, keyword: "required", params: { missingProperty: missing0 } };
+          if (vErrors === null) {
+            vErrors = [err1];
+          } else {
+            vErrors.push(err1);
+          }
+          errors++;
+        } else {
+          if (data.type !== void 0) {
+            let data0 = data.type;
+            if (typeof data0 !== "string") {
+              const err2 = { instancePath: instancePath + "/type", keyword: "type", params: { type: "string" } };
+              if (vErrors === null) {
+                vErrors = [err2];
+              } else {
+                vErrors.push(err2);
+              }
+              errors++;
+            }
+            if (!(data0 === "currency" || data0 === "date_time")) {
+              const err3 = { instancePath: instancePath + "/type", keyword: "enum", params: { allowedValues: ["currency", "date_time"] } };
+              if (vErrors === null) {
+                vErrors = [err3];
+              } else {
+                vErrors.push(err3);
+              }
+              errors++;
+            }
+          }
+        }
+      } else {
+        const err4 = { instancePath, keyword: "type", params: { type: "object" } };
+        if (vErrors === null) {
+          vErrors = [err4];
+        } else {
+          vErrors.push(err4);
+        }
+        errors++;
+      }
     }
     var _valid0 = _errs3 === errors;
     valid0 = valid0 || _valid0;
   }
   if (!valid0) {
-    const err1 = { instancePath, keyword: "anyOf", params: {} };
+    const err5 = { instancePath, keyword: "anyOf", params: {} };
     if (vErrors === null) {
-      vErrors = [err1];
+      vErrors = [err5];
     } else {
-      vErrors.push(err1);
+      vErrors.push(err5);
     }
     errors++;
-    validate20.errors = vErrors;
+    validate15.errors = vErrors;
     return false;
   } else {
     errors = _errs0;
@@ -138,10 +129,10 @@ function validate20(data, { instancePath = "" } = {}) {
       }
     }
   }
-  validate20.errors = vErrors;
+  validate15.errors = vErrors;
   return errors === 0;
 }
-function validate19(data, { instancePath = "" } = {}) {
+function validate14(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   if (errors === 0) {
@@ -149,7 +140,7 @@ function validate19(data, { instancePath = "" } = {}) {
       const _errs1 = errors;
       for (const key0 in data) {
         if (!(key0 === "header" || key0 === "body" || key0 === "footer" || key0 === "buttons")) {
-          validate19.errors = [{ instancePath, keyword: "additionalProperties", params: { additionalProperty: key0 } }];
+          validate14.errors = [{ instancePath, keyword: "additionalProperties", params: { additionalProperty: key0 } }];
           return false;
           break;
         }
@@ -164,8 +155,8 @@ function validate19(data, { instancePath = "" } = {}) {
               for (const key1 in data0) {
                 if (!(key1 === "media_url" || key1 === "media_type" || key1 === "media_name")) {
                   const _errs5 = errors;
-                  if (!validate20(data0[key1], { instancePath: instancePath + "/header/" + key1.replace(/~/g, "~0").replace(/\//g, "~1") })) {
-                    vErrors = vErrors === null ? validate20.errors : vErrors.concat(validate20.errors);
+                  if (!validate15(data0[key1], { instancePath: instancePath + "/header/" + key1.replace(/~/g, "~0").replace(/\//g, "~1") })) {
+                    vErrors = vErrors === null ? validate15.errors : vErrors.concat(validate15.errors);
                     errors = vErrors.length;
                   }
                   var valid1 = _errs5 === errors;
@@ -178,7 +169,7 @@ function validate19(data, { instancePath = "" } = {}) {
                 if (data0.media_url !== void 0) {
                   const _errs6 = errors;
                   if (typeof data0.media_url !== "string") {
-                    validate19.errors = [{ instancePath: instancePath + "/header/media_url", keyword: "type", params: { type: "string" } }];
+                    validate14.errors = [{ instancePath: instancePath + "/header/media_url", keyword: "type", params: { type: "string" } }];
                     return false;
                   }
                   var valid2 = _errs6 === errors;
@@ -189,7 +180,7 @@ function validate19(data, { instancePath = "" } = {}) {
                   if (data0.media_type !== void 0) {
                     const _errs8 = errors;
                     if (typeof data0.media_type !== "string") {
-                      validate19.errors = [{ instancePath: instancePath + "/header/media_type", keyword: "type", params: { type: "string" } }];
+                      validate14.errors = [{ instancePath: instancePath + "/header/media_type", keyword: "type", params: { type: "string" } }];
                       return false;
                     }
                     var valid2 = _errs8 === errors;
@@ -200,7 +191,7 @@ function validate19(data, { instancePath = "" } = {}) {
                     if (data0.media_name !== void 0) {
                       const _errs10 = errors;
                       if (typeof data0.media_name !== "string") {
-                        validate19.errors = [{ instancePath: instancePath + "/header/media_name", keyword: "type", params: { type: "string" } }];
+                        validate14.errors = [{ instancePath: instancePath + "/header/media_name", keyword: "type", params: { type: "string" } }];
                         return false;
                       }
                       var valid2 = _errs10 === errors;
@@ -211,7 +202,7 @@ function validate19(data, { instancePath = "" } = {}) {
                 }
               }
             } else {
-              validate19.errors = [{ instancePath: instancePath + "/header", keyword: "type", params: { type: "object" } }];
+              validate14.errors = [{ instancePath: instancePath + "/header", keyword: "type", params: { type: "object" } }];
               return false;
             }
           }
@@ -227,8 +218,8 @@ function validate19(data, { instancePath = "" } = {}) {
               if (data5 && typeof data5 == "object" && !Array.isArray(data5)) {
                 for (const key2 in data5) {
                   const _errs15 = errors;
-                  if (!validate20(data5[key2], { instancePath: instancePath + "/body/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") })) {
-                    vErrors = vErrors === null ? validate20.errors : vErrors.concat(validate20.errors);
+                  if (!validate15(data5[key2], { instancePath: instancePath + "/body/" + key2.replace(/~/g, "~0").replace(/\//g, "~1") })) {
+                    vErrors = vErrors === null ? validate15.errors : vErrors.concat(validate15.errors);
                     errors = vErrors.length;
                   }
                   var valid3 = _errs15 === errors;
@@ -237,7 +228,7 @@ function validate19(data, { instancePath = "" } = {}) {
                   }
                 }
               } else {
-                validate19.errors = [{ instancePath: instancePath + "/body", keyword: "type", params: { type: "object" } }];
+                validate14.errors = [{ instancePath: instancePath + "/body", keyword: "type", params: { type: "object" } }];
                 return false;
               }
             }
@@ -253,8 +244,8 @@ function validate19(data, { instancePath = "" } = {}) {
                 if (data7 && typeof data7 == "object" && !Array.isArray(data7)) {
                   for (const key3 in data7) {
                     const _errs19 = errors;
-                    if (!validate20(data7[key3], { instancePath: instancePath + "/footer/" + key3.replace(/~/g, "~0").replace(/\//g, "~1") })) {
-                      vErrors = vErrors === null ? validate20.errors : vErrors.concat(validate20.errors);
+                    if (!validate15(data7[key3], { instancePath: instancePath + "/footer/" + key3.replace(/~/g, "~0").replace(/\//g, "~1") })) {
+                      vErrors = vErrors === null ? validate15.errors : vErrors.concat(validate15.errors);
                       errors = vErrors.length;
                     }
                     var valid4 = _errs19 === errors;
@@ -263,7 +254,7 @@ function validate19(data, { instancePath = "" } = {}) {
                     }
                   }
                 } else {
-                  validate19.errors = [{ instancePath: instancePath + "/footer", keyword: "type", params: { type: "object" } }];
+                  validate14.errors = [{ instancePath: instancePath + "/footer", keyword: "type", params: { type: "object" } }];
                   return false;
                 }
               }
@@ -286,13 +277,13 @@ function validate19(data, { instancePath = "" } = {}) {
                         if (data10 && typeof data10 == "object" && !Array.isArray(data10)) {
                           let missing0;
                           if (data10.type === void 0 && (missing0 = "type")) {
-                            validate19.errors = [{ instancePath: instancePath + "/buttons/" + i0, keyword: "required", params: { missingProperty: missing0 } }];
+                            validate14.errors = [{ instancePath: instancePath + "/buttons/" + i0, keyword: "required", params: { missingProperty: missing0 } }];
                             return false;
                           } else {
                             if (data10.type !== void 0) {
                               const _errs24 = errors;
                               if (typeof data10.type !== "string") {
-                                validate19.errors = [{ instancePath: instancePath + "/buttons/" + i0 + "/type", keyword: "type", params: { type: "string" } }];
+                                validate14.errors = [{ instancePath: instancePath + "/buttons/" + i0 + "/type", keyword: "type", params: { type: "string" } }];
                                 return false;
                               }
                               var valid6 = _errs24 === errors;
@@ -302,8 +293,8 @@ function validate19(data, { instancePath = "" } = {}) {
                             if (valid6) {
                               if (data10.parameter !== void 0) {
                                 const _errs26 = errors;
-                                if (!validate20(data10.parameter, { instancePath: instancePath + "/buttons/" + i0 + "/parameter" })) {
-                                  vErrors = vErrors === null ? validate20.errors : vErrors.concat(validate20.errors);
+                                if (!validate15(data10.parameter, { instancePath: instancePath + "/buttons/" + i0 + "/parameter" })) {
+                                  vErrors = vErrors === null ? validate15.errors : vErrors.concat(validate15.errors);
                                   errors = vErrors.length;
                                 }
                                 var valid6 = _errs26 === errors;
@@ -313,7 +304,7 @@ function validate19(data, { instancePath = "" } = {}) {
                             }
                           }
                         } else {
-                          validate19.errors = [{ instancePath: instancePath + "/buttons/" + i0, keyword: "type", params: { type: "object" } }];
+                          validate14.errors = [{ instancePath: instancePath + "/buttons/" + i0, keyword: "type", params: { type: "object" } }];
                           return false;
                         }
                       }
@@ -323,7 +314,7 @@ function validate19(data, { instancePath = "" } = {}) {
                       }
                     }
                   } else {
-                    validate19.errors = [{ instancePath: instancePath + "/buttons", keyword: "type", params: { type: "array" } }];
+                    validate14.errors = [{ instancePath: instancePath + "/buttons", keyword: "type", params: { type: "array" } }];
                     return false;
                   }
                 }
@@ -336,23 +327,23 @@ function validate19(data, { instancePath = "" } = {}) {
         }
       }
     } else {
-      validate19.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
+      validate14.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate19.errors = vErrors;
+  validate14.errors = vErrors;
   return errors === 0;
 }
-const schema20 = { "type": "object", "additionalProperties": { "$ref": "#/components/schemas/TemplateParamValue" } };
-function validate28(data, { instancePath = "" } = {}) {
+const schema21 = { "type": "object", "additionalProperties": { "$ref": "#/components/schemas/TemplateParamValue" } };
+function validate21(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   if (errors === 0) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       for (const key0 in data) {
         const _errs2 = errors;
-        if (!validate20(data[key0], { instancePath: instancePath + "/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") })) {
-          vErrors = vErrors === null ? validate20.errors : vErrors.concat(validate20.errors);
+        if (!validate15(data[key0], { instancePath: instancePath + "/" + key0.replace(/~/g, "~0").replace(/\//g, "~1") })) {
+          vErrors = vErrors === null ? validate15.errors : vErrors.concat(validate15.errors);
           errors = vErrors.length;
         }
         var valid0 = _errs2 === errors;
@@ -361,27 +352,27 @@ function validate28(data, { instancePath = "" } = {}) {
         }
       }
     } else {
-      validate28.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
+      validate21.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate28.errors = vErrors;
+  validate21.errors = vErrors;
   return errors === 0;
 }
-function validate18(data, { instancePath = "" } = {}) {
+function validate13(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   if (errors === 0) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.name === void 0 && (missing0 = "name")) {
-        validate18.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
+        validate13.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.name !== void 0) {
           const _errs1 = errors;
           if (typeof data.name !== "string") {
-            validate18.errors = [{ instancePath: instancePath + "/name", keyword: "type", params: { type: "string" } }];
+            validate13.errors = [{ instancePath: instancePath + "/name", keyword: "type", params: { type: "string" } }];
             return false;
           }
           var valid0 = _errs1 === errors;
@@ -392,7 +383,7 @@ function validate18(data, { instancePath = "" } = {}) {
           if (data.category !== void 0) {
             const _errs3 = errors;
             if (typeof data.category !== "string") {
-              validate18.errors = [{ instancePath: instancePath + "/category", keyword: "type", params: { type: "string" } }];
+              validate13.errors = [{ instancePath: instancePath + "/category", keyword: "type", params: { type: "string" } }];
               return false;
             }
             var valid0 = _errs3 === errors;
@@ -403,7 +394,7 @@ function validate18(data, { instancePath = "" } = {}) {
             if (data.language !== void 0) {
               const _errs5 = errors;
               if (typeof data.language !== "string") {
-                validate18.errors = [{ instancePath: instancePath + "/language", keyword: "type", params: { type: "string" } }];
+                validate13.errors = [{ instancePath: instancePath + "/language", keyword: "type", params: { type: "string" } }];
                 return false;
               }
               var valid0 = _errs5 === errors;
@@ -414,7 +405,7 @@ function validate18(data, { instancePath = "" } = {}) {
               if (data.namespace !== void 0) {
                 const _errs7 = errors;
                 if (typeof data.namespace !== "string") {
-                  validate18.errors = [{ instancePath: instancePath + "/namespace", keyword: "type", params: { type: "string" } }];
+                  validate13.errors = [{ instancePath: instancePath + "/namespace", keyword: "type", params: { type: "string" } }];
                   return false;
                 }
                 var valid0 = _errs7 === errors;
@@ -428,16 +419,16 @@ function validate18(data, { instancePath = "" } = {}) {
                   const _errs10 = errors;
                   let valid1 = false;
                   const _errs11 = errors;
-                  if (!validate19(data4, { instancePath: instancePath + "/processed_params" })) {
-                    vErrors = vErrors === null ? validate19.errors : vErrors.concat(validate19.errors);
+                  if (!validate14(data4, { instancePath: instancePath + "/processed_params" })) {
+                    vErrors = vErrors === null ? validate14.errors : vErrors.concat(validate14.errors);
                     errors = vErrors.length;
                   }
                   var _valid0 = _errs11 === errors;
                   valid1 = valid1 || _valid0;
                   if (!valid1) {
                     const _errs12 = errors;
-                    if (!validate28(data4, { instancePath: instancePath + "/processed_params" })) {
-                      vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+                    if (!validate21(data4, { instancePath: instancePath + "/processed_params" })) {
+                      vErrors = vErrors === null ? validate21.errors : vErrors.concat(validate21.errors);
                       errors = vErrors.length;
                     }
                     var _valid0 = _errs12 === errors;
@@ -451,7 +442,7 @@ function validate18(data, { instancePath = "" } = {}) {
                       vErrors.push(err0);
                     }
                     errors++;
-                    validate18.errors = vErrors;
+                    validate13.errors = vErrors;
                     return false;
                   } else {
                     errors = _errs10;
@@ -473,56 +464,37 @@ function validate18(data, { instancePath = "" } = {}) {
         }
       }
     } else {
-      validate18.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
+      validate13.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate18.errors = vErrors;
+  validate13.errors = vErrors;
   return errors === 0;
 }
-const schema31 = { "type": "array", "minItems": 1, "items": { "type": "string" } };
-function validate32(data, { instancePath = "" } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (errors === 0) {
-    if (Array.isArray(data)) {
-      if (data.length < 1) {
-        validate32.errors = [{ instancePath, keyword: "minItems", params: { limit: 1 } }];
-        return false;
-      } else {
-        var valid0 = true;
-        const len0 = data.length;
-        for (let i0 = 0; i0 < len0; i0++) {
-          const _errs1 = errors;
-          if (typeof data[i0] !== "string") {
-            validate32.errors = [{ instancePath: instancePath + "/" + i0, keyword: "type", params: { type: "string" } }];
-            return false;
-          }
-          var valid0 = _errs1 === errors;
-          if (!valid0) {
-            break;
-          }
-        }
-      }
-    } else {
-      validate32.errors = [{ instancePath, keyword: "type", params: { type: "array" } }];
-      return false;
-    }
-  }
-  validate32.errors = vErrors;
-  return errors === 0;
-}
-const pattern2 = new RegExp("^(\\s*[^\\s,;@]+@[^\\s,;@]+\\s*(,|$))*$", "u");
-function validate15(data, { instancePath = "" } = {}) {
+function validate12(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   if (errors === 0) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       if (data.content !== void 0) {
+        let data0 = data.content;
         const _errs1 = errors;
-        if (!validate16(data.content, { instancePath: instancePath + "/content" })) {
-          vErrors = vErrors === null ? validate16.errors : vErrors.concat(validate16.errors);
-          errors = vErrors.length;
+        const _errs2 = errors;
+        if (errors === _errs2) {
+          if (typeof data0 === "string") {
+            if (func2(data0) > 15e4) {
+              validate12.errors = [{ instancePath: instancePath + "/content", keyword: "maxLength", params: { limit: 15e4 } }];
+              return false;
+            } else {
+              if (!pattern0.test(data0)) {
+                validate12.errors = [{ instancePath: instancePath + "/content", keyword: "pattern", params: { pattern: "^[^\\u0000]*$" } }];
+                return false;
+              }
+            }
+          } else {
+            validate12.errors = [{ instancePath: instancePath + "/content", keyword: "type", params: { type: "string" } }];
+            return false;
+          }
         }
         var valid0 = _errs1 === errors;
       } else {
@@ -531,198 +503,221 @@ function validate15(data, { instancePath = "" } = {}) {
       if (valid0) {
         if (data.message_type !== void 0) {
           let data1 = data.message_type;
-          const _errs2 = errors;
+          const _errs4 = errors;
           if (typeof data1 !== "string") {
-            validate15.errors = [{ instancePath: instancePath + "/message_type", keyword: "type", params: { type: "string" } }];
+            validate12.errors = [{ instancePath: instancePath + "/message_type", keyword: "type", params: { type: "string" } }];
             return false;
           }
           if (!(data1 === "incoming" || data1 === "outgoing" || data1 === "activity" || data1 === "template")) {
-            validate15.errors = [{ instancePath: instancePath + "/message_type", keyword: "enum", params: { allowedValues: ["incoming", "outgoing", "activity", "template"] } }];
+            validate12.errors = [{ instancePath: instancePath + "/message_type", keyword: "enum", params: { allowedValues: ["incoming", "outgoing", "activity", "template"] } }];
             return false;
           }
-          var valid0 = _errs2 === errors;
+          var valid0 = _errs4 === errors;
         } else {
           var valid0 = true;
         }
         if (valid0) {
           if (data.private !== void 0) {
-            const _errs5 = errors;
+            const _errs7 = errors;
             if (typeof data.private !== "boolean") {
-              validate15.errors = [{ instancePath: instancePath + "/private", keyword: "type", params: { type: "boolean" } }];
+              validate12.errors = [{ instancePath: instancePath + "/private", keyword: "type", params: { type: "boolean" } }];
               return false;
             }
-            var valid0 = _errs5 === errors;
+            var valid0 = _errs7 === errors;
           } else {
             var valid0 = true;
           }
           if (valid0) {
             if (data.template_params !== void 0) {
-              const _errs8 = errors;
-              if (!validate18(data.template_params, { instancePath: instancePath + "/template_params" })) {
-                vErrors = vErrors === null ? validate18.errors : vErrors.concat(validate18.errors);
+              const _errs10 = errors;
+              if (!validate13(data.template_params, { instancePath: instancePath + "/template_params" })) {
+                vErrors = vErrors === null ? validate13.errors : vErrors.concat(validate13.errors);
                 errors = vErrors.length;
               }
-              var valid0 = _errs8 === errors;
+              var valid0 = _errs10 === errors;
             } else {
               var valid0 = true;
             }
             if (valid0) {
               if (data.echo_id !== void 0) {
-                const _errs9 = errors;
+                const _errs11 = errors;
                 if (typeof data.echo_id !== "string") {
-                  validate15.errors = [{ instancePath: instancePath + "/echo_id", keyword: "type", params: { type: "string" } }];
+                  validate12.errors = [{ instancePath: instancePath + "/echo_id", keyword: "type", params: { type: "string" } }];
                   return false;
                 }
-                var valid0 = _errs9 === errors;
+                var valid0 = _errs11 === errors;
               } else {
                 var valid0 = true;
               }
               if (valid0) {
                 if (data.source_id !== void 0) {
                   let data5 = data.source_id;
-                  const _errs12 = errors;
-                  const _errs13 = errors;
-                  if (errors === _errs13) {
+                  const _errs14 = errors;
+                  const _errs15 = errors;
+                  if (errors === _errs15) {
                     if (typeof data5 === "string") {
                       if (!pattern0.test(data5)) {
-                        validate15.errors = [{ instancePath: instancePath + "/source_id", keyword: "pattern", params: { pattern: "^[^\\u0000]*$" } }];
+                        validate12.errors = [{ instancePath: instancePath + "/source_id", keyword: "pattern", params: { pattern: "^[^\\u0000]*$" } }];
                         return false;
                       }
                     } else {
-                      validate15.errors = [{ instancePath: instancePath + "/source_id", keyword: "type", params: { type: "string" } }];
+                      validate12.errors = [{ instancePath: instancePath + "/source_id", keyword: "type", params: { type: "string" } }];
                       return false;
                     }
                   }
-                  var valid0 = _errs12 === errors;
+                  var valid0 = _errs14 === errors;
                 } else {
                   var valid0 = true;
                 }
                 if (valid0) {
                   if (data.external_created_at !== void 0) {
-                    const _errs15 = errors;
-                    var valid0 = _errs15 === errors;
+                    const _errs17 = errors;
+                    var valid0 = _errs17 === errors;
                   } else {
                     var valid0 = true;
                   }
                   if (valid0) {
                     if (data.campaign_id !== void 0) {
                       let data7 = data.campaign_id;
-                      const _errs16 = errors;
+                      const _errs18 = errors;
                       if (!(typeof data7 == "number" && (!(data7 % 1) && !isNaN(data7)) && isFinite(data7))) {
-                        validate15.errors = [{ instancePath: instancePath + "/campaign_id", keyword: "type", params: { type: "integer" } }];
+                        validate12.errors = [{ instancePath: instancePath + "/campaign_id", keyword: "type", params: { type: "integer" } }];
                         return false;
                       }
-                      var valid0 = _errs16 === errors;
+                      var valid0 = _errs18 === errors;
                     } else {
                       var valid0 = true;
                     }
                     if (valid0) {
                       if (data.sender_type !== void 0) {
                         let data8 = data.sender_type;
-                        const _errs19 = errors;
+                        const _errs21 = errors;
                         if (typeof data8 !== "string") {
-                          validate15.errors = [{ instancePath: instancePath + "/sender_type", keyword: "type", params: { type: "string" } }];
+                          validate12.errors = [{ instancePath: instancePath + "/sender_type", keyword: "type", params: { type: "string" } }];
                           return false;
                         }
                         if ("AgentBot" !== data8) {
-                          validate15.errors = [{ instancePath: instancePath + "/sender_type", keyword: "const", params: { allowedValue: "AgentBot" } }];
+                          validate12.errors = [{ instancePath: instancePath + "/sender_type", keyword: "const", params: { allowedValue: "AgentBot" } }];
                           return false;
                         }
-                        var valid0 = _errs19 === errors;
+                        var valid0 = _errs21 === errors;
                       } else {
                         var valid0 = true;
                       }
                       if (valid0) {
                         if (data.sender_id !== void 0) {
                           let data9 = data.sender_id;
-                          const _errs22 = errors;
+                          const _errs24 = errors;
                           if (!(typeof data9 == "number" && (!(data9 % 1) && !isNaN(data9)) && isFinite(data9))) {
-                            validate15.errors = [{ instancePath: instancePath + "/sender_id", keyword: "type", params: { type: "integer" } }];
+                            validate12.errors = [{ instancePath: instancePath + "/sender_id", keyword: "type", params: { type: "integer" } }];
                             return false;
                           }
-                          var valid0 = _errs22 === errors;
+                          var valid0 = _errs24 === errors;
                         } else {
                           var valid0 = true;
                         }
                         if (valid0) {
                           if (data.cc_emails !== void 0) {
                             let data10 = data.cc_emails;
-                            const _errs25 = errors;
-                            const _errs26 = errors;
-                            if (errors === _errs26) {
+                            const _errs27 = errors;
+                            const _errs28 = errors;
+                            if (errors === _errs28) {
                               if (typeof data10 === "string") {
                                 if (!pattern2.test(data10)) {
-                                  validate15.errors = [{ instancePath: instancePath + "/cc_emails", keyword: "pattern", params: { pattern: "^(\\s*[^\\s,;@]+@[^\\s,;@]+\\s*(,|$))*$" } }];
+                                  validate12.errors = [{ instancePath: instancePath + "/cc_emails", keyword: "pattern", params: { pattern: "^(\\s*[^\\s,;@]+@[^\\s,;@]+\\s*(,|$))*$" } }];
                                   return false;
                                 }
                               } else {
-                                validate15.errors = [{ instancePath: instancePath + "/cc_emails", keyword: "type", params: { type: "string" } }];
+                                validate12.errors = [{ instancePath: instancePath + "/cc_emails", keyword: "type", params: { type: "string" } }];
                                 return false;
                               }
                             }
-                            var valid0 = _errs25 === errors;
+                            var valid0 = _errs27 === errors;
                           } else {
                             var valid0 = true;
                           }
                           if (valid0) {
                             if (data.bcc_emails !== void 0) {
                               let data11 = data.bcc_emails;
-                              const _errs28 = errors;
-                              const _errs29 = errors;
-                              if (errors === _errs29) {
+                              const _errs30 = errors;
+                              const _errs31 = errors;
+                              if (errors === _errs31) {
                                 if (typeof data11 === "string") {
                                   if (!pattern2.test(data11)) {
-                                    validate15.errors = [{ instancePath: instancePath + "/bcc_emails", keyword: "pattern", params: { pattern: "^(\\s*[^\\s,;@]+@[^\\s,;@]+\\s*(,|$))*$" } }];
+                                    validate12.errors = [{ instancePath: instancePath + "/bcc_emails", keyword: "pattern", params: { pattern: "^(\\s*[^\\s,;@]+@[^\\s,;@]+\\s*(,|$))*$" } }];
                                     return false;
                                   }
                                 } else {
-                                  validate15.errors = [{ instancePath: instancePath + "/bcc_emails", keyword: "type", params: { type: "string" } }];
+                                  validate12.errors = [{ instancePath: instancePath + "/bcc_emails", keyword: "type", params: { type: "string" } }];
                                   return false;
                                 }
                               }
-                              var valid0 = _errs28 === errors;
+                              var valid0 = _errs30 === errors;
                             } else {
                               var valid0 = true;
                             }
                             if (valid0) {
                               if (data.to_emails !== void 0) {
                                 let data12 = data.to_emails;
-                                const _errs31 = errors;
-                                const _errs32 = errors;
-                                if (errors === _errs32) {
+                                const _errs33 = errors;
+                                const _errs34 = errors;
+                                if (errors === _errs34) {
                                   if (typeof data12 === "string") {
                                     if (!pattern2.test(data12)) {
-                                      validate15.errors = [{ instancePath: instancePath + "/to_emails", keyword: "pattern", params: { pattern: "^(\\s*[^\\s,;@]+@[^\\s,;@]+\\s*(,|$))*$" } }];
+                                      validate12.errors = [{ instancePath: instancePath + "/to_emails", keyword: "pattern", params: { pattern: "^(\\s*[^\\s,;@]+@[^\\s,;@]+\\s*(,|$))*$" } }];
                                       return false;
                                     }
                                   } else {
-                                    validate15.errors = [{ instancePath: instancePath + "/to_emails", keyword: "type", params: { type: "string" } }];
+                                    validate12.errors = [{ instancePath: instancePath + "/to_emails", keyword: "type", params: { type: "string" } }];
                                     return false;
                                   }
                                 }
-                                var valid0 = _errs31 === errors;
+                                var valid0 = _errs33 === errors;
                               } else {
                                 var valid0 = true;
                               }
                               if (valid0) {
                                 if (data.email_html_content !== void 0) {
-                                  const _errs34 = errors;
+                                  const _errs36 = errors;
                                   if (typeof data.email_html_content !== "string") {
-                                    validate15.errors = [{ instancePath: instancePath + "/email_html_content", keyword: "type", params: { type: "string" } }];
+                                    validate12.errors = [{ instancePath: instancePath + "/email_html_content", keyword: "type", params: { type: "string" } }];
                                     return false;
                                   }
-                                  var valid0 = _errs34 === errors;
+                                  var valid0 = _errs36 === errors;
                                 } else {
                                   var valid0 = true;
                                 }
                                 if (valid0) {
                                   if (data.attachments !== void 0) {
-                                    const _errs37 = errors;
-                                    if (!validate32(data.attachments, { instancePath: instancePath + "/attachments" })) {
-                                      vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
-                                      errors = vErrors.length;
+                                    let data14 = data.attachments;
+                                    const _errs39 = errors;
+                                    const _errs40 = errors;
+                                    if (errors === _errs40) {
+                                      if (Array.isArray(data14)) {
+                                        if (data14.length < 1) {
+                                          validate12.errors = [{ instancePath: instancePath + "/attachments", keyword: "minItems", params: { limit: 1 } }];
+                                          return false;
+                                        } else {
+                                          var valid15 = true;
+                                          const len0 = data14.length;
+                                          for (let i0 = 0; i0 < len0; i0++) {
+                                            const _errs42 = errors;
+                                            if (typeof data14[i0] !== "string") {
+                                              validate12.errors = [{ instancePath: instancePath + "/attachments/" + i0, keyword: "type", params: { type: "string" } }];
+                                              return false;
+                                            }
+                                            var valid15 = _errs42 === errors;
+                                            if (!valid15) {
+                                              break;
+                                            }
+                                          }
+                                        }
+                                      } else {
+                                        validate12.errors = [{ instancePath: instancePath + "/attachments", keyword: "type", params: { type: "array" } }];
+                                        return false;
+                                      }
                                     }
-                                    var valid0 = _errs37 === errors;
+                                    var valid0 = _errs39 === errors;
                                   } else {
                                     var valid0 = true;
                                   }
@@ -741,15 +736,15 @@ function validate15(data, { instancePath = "" } = {}) {
         }
       }
     } else {
-      validate15.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
+      validate12.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate15.errors = vErrors;
+  validate12.errors = vErrors;
   return errors === 0;
 }
-const schema32 = { "not": { "type": "object", "properties": { "content": { "type": "string", "maxLength": 0 }, "attachments": false, "template_params": false, "cc_emails": false, "bcc_emails": false, "to_emails": false } } };
-function validate35(data, { instancePath = "" } = {}) {
+const schema33 = { "not": { "type": "object", "properties": { "content": { "type": "string", "maxLength": 0 }, "attachments": false, "template_params": false, "cc_emails": false, "bcc_emails": false, "to_emails": false } } };
+function validate26(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   const _errs0 = errors;
@@ -866,7 +861,7 @@ function validate35(data, { instancePath = "" } = {}) {
   }
   var valid0 = _errs1 === errors;
   if (valid0) {
-    validate35.errors = [{ instancePath, keyword: "not", params: {} }];
+    validate26.errors = [{ instancePath, keyword: "not", params: {} }];
     return false;
   } else {
     errors = _errs0;
@@ -878,15 +873,15 @@ function validate35(data, { instancePath = "" } = {}) {
       }
     }
   }
-  validate35.errors = vErrors;
+  validate26.errors = vErrors;
   return errors === 0;
 }
-const schema33 = { "type": ["object", "null"], "additionalProperties": false, "properties": { "in_reply_to": { "type": "integer", "minimum": 1 }, "in_reply_to_external_id": { "type": "string", "minLength": 1 } } };
-function validate37(data, { instancePath = "" } = {}) {
+const schema34 = { "type": ["object", "null"], "additionalProperties": false, "properties": { "in_reply_to": { "type": "integer", "minimum": 1 }, "in_reply_to_external_id": { "type": "string", "minLength": 1 } } };
+function validate28(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   if (!(data && typeof data == "object" && !Array.isArray(data)) && data !== null) {
-    validate37.errors = [{ instancePath, keyword: "type", params: { type: schema33.type } }];
+    validate28.errors = [{ instancePath, keyword: "type", params: { type: ["object", "null"] } }];
     return false;
   }
   if (errors === 0) {
@@ -894,7 +889,7 @@ function validate37(data, { instancePath = "" } = {}) {
       const _errs1 = errors;
       for (const key0 in data) {
         if (!(key0 === "in_reply_to" || key0 === "in_reply_to_external_id")) {
-          validate37.errors = [{ instancePath, keyword: "additionalProperties", params: { additionalProperty: key0 } }];
+          validate28.errors = [{ instancePath, keyword: "additionalProperties", params: { additionalProperty: key0 } }];
           return false;
           break;
         }
@@ -904,13 +899,13 @@ function validate37(data, { instancePath = "" } = {}) {
           let data0 = data.in_reply_to;
           const _errs2 = errors;
           if (!(typeof data0 == "number" && (!(data0 % 1) && !isNaN(data0)) && isFinite(data0))) {
-            validate37.errors = [{ instancePath: instancePath + "/in_reply_to", keyword: "type", params: { type: "integer" } }];
+            validate28.errors = [{ instancePath: instancePath + "/in_reply_to", keyword: "type", params: { type: "integer" } }];
             return false;
           }
           if (errors === _errs2) {
             if (typeof data0 == "number" && isFinite(data0)) {
               if (data0 < 1 || isNaN(data0)) {
-                validate37.errors = [{ instancePath: instancePath + "/in_reply_to", keyword: "minimum", params: { comparison: ">=", limit: 1 } }];
+                validate28.errors = [{ instancePath: instancePath + "/in_reply_to", keyword: "minimum", params: { comparison: ">=", limit: 1 } }];
                 return false;
               }
             }
@@ -926,11 +921,11 @@ function validate37(data, { instancePath = "" } = {}) {
             if (errors === _errs4) {
               if (typeof data1 === "string") {
                 if (func2(data1) < 1) {
-                  validate37.errors = [{ instancePath: instancePath + "/in_reply_to_external_id", keyword: "minLength", params: { limit: 1 } }];
+                  validate28.errors = [{ instancePath: instancePath + "/in_reply_to_external_id", keyword: "minLength", params: { limit: 1 } }];
                   return false;
                 }
               } else {
-                validate37.errors = [{ instancePath: instancePath + "/in_reply_to_external_id", keyword: "type", params: { type: "string" } }];
+                validate28.errors = [{ instancePath: instancePath + "/in_reply_to_external_id", keyword: "type", params: { type: "string" } }];
                 return false;
               }
             }
@@ -942,85 +937,59 @@ function validate37(data, { instancePath = "" } = {}) {
       }
     }
   }
-  validate37.errors = vErrors;
+  validate28.errors = vErrors;
   return errors === 0;
 }
-function validate14(data, { instancePath = "" } = {}) {
+function validate11(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   const _errs0 = errors;
-  if (!validate15(data, { instancePath })) {
-    vErrors = vErrors === null ? validate15.errors : vErrors.concat(validate15.errors);
+  if (!validate12(data, { instancePath })) {
+    vErrors = vErrors === null ? validate12.errors : vErrors.concat(validate12.errors);
     errors = vErrors.length;
   }
   var valid0 = _errs0 === errors;
   if (valid0) {
     const _errs1 = errors;
-    if (!validate35(data, { instancePath })) {
-      vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
+    if (!validate26(data, { instancePath })) {
+      vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
       errors = vErrors.length;
     }
     var valid0 = _errs1 === errors;
     if (valid0) {
       const _errs2 = errors;
-      if (errors === _errs2) {
-        if (data && typeof data == "object" && !Array.isArray(data)) {
-          if (data.content_type !== void 0) {
-            let data0 = data.content_type;
-            const _errs4 = errors;
-            if (typeof data0 !== "string") {
-              validate14.errors = [{ instancePath: instancePath + "/content_type", keyword: "type", params: { type: "string" } }];
-              return false;
-            }
-            if ("text" !== data0) {
-              validate14.errors = [{ instancePath: instancePath + "/content_type", keyword: "const", params: { allowedValue: "text" } }];
-              return false;
-            }
-            var valid1 = _errs4 === errors;
-          } else {
-            var valid1 = true;
+      if (data && typeof data == "object" && !Array.isArray(data)) {
+        if (data.content_attributes !== void 0) {
+          if (!validate28(data.content_attributes, { instancePath: instancePath + "/content_attributes" })) {
+            vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+            errors = vErrors.length;
           }
-          if (valid1) {
-            if (data.content_attributes !== void 0) {
-              const _errs6 = errors;
-              if (!validate37(data.content_attributes, { instancePath: instancePath + "/content_attributes" })) {
-                vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
-                errors = vErrors.length;
-              }
-              var valid1 = _errs6 === errors;
-            } else {
-              var valid1 = true;
-            }
-          }
-        } else {
-          validate14.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
-          return false;
         }
       }
       var valid0 = _errs2 === errors;
     }
   }
-  validate14.errors = vErrors;
+  validate11.errors = vErrors;
   return errors === 0;
 }
-const validate1 = validate39;
-const schema34 = { "allOf": [{ "$ref": "#/components/schemas/MessageFields" }, { "type": "object", "required": ["content_type", "content_attributes"], "properties": { "content_type": { "type": "string", "const": "input_select" }, "content_attributes": { "$ref": "#/components/schemas/InputSelectContentAttributes" } } }] };
-const schema35 = { "type": "object", "required": ["items"], "properties": { "items": { "type": "array", "minItems": 1, "items": { "$ref": "#/components/schemas/InputSelectItem" } } } };
-const schema36 = { "type": "object", "additionalProperties": false, "required": ["title", "value"], "properties": { "title": { "type": "string", "minLength": 1 }, "value": { "type": ["string", "number"] } } };
-function validate42(data, { instancePath = "" } = {}) {
+const validate1 = validate30;
+const schema35 = { "allOf": [{ "$ref": "#/components/schemas/MessageFields" }, { "required": ["content_attributes"], "properties": { "content_type": {}, "content_attributes": { "$ref": "#/components/schemas/InputSelectContentAttributes" } } }] };
+const schema36 = { "type": "object", "required": ["items"], "properties": { "items": { "type": "array", "minItems": 1, "items": { "$ref": "#/components/schemas/InputSelectItem" } } } };
+const schema37 = { "type": "object", "additionalProperties": false, "required": ["title", "value"], "properties": { "title": { "type": "string", "minLength": 1 }, "value": { "type": ["string", "number"] } } };
+function validate33(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   if (errors === 0) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.title === void 0 && (missing0 = "title") || data.value === void 0 && (missing0 = "value")) {
-        validate42.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
+        validate33.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         const _errs1 = errors;
         for (const key0 in data) {
           if (!(key0 === "title" || key0 === "value")) {
-            validate42.errors = [{ instancePath, keyword: "additionalProperties", params: { additionalProperty: key0 } }];
+            validate33.errors = [{ instancePath, keyword: "additionalProperties", params: { additionalProperty: key0 } }];
             return false;
             break;
           }
@@ -1032,11 +1001,11 @@ function validate42(data, { instancePath = "" } = {}) {
             if (errors === _errs2) {
               if (typeof data0 === "string") {
                 if (func2(data0) < 1) {
-                  validate42.errors = [{ instancePath: instancePath + "/title", keyword: "minLength", params: { limit: 1 } }];
+                  validate33.errors = [{ instancePath: instancePath + "/title", keyword: "minLength", params: { limit: 1 } }];
                   return false;
                 }
               } else {
-                validate42.errors = [{ instancePath: instancePath + "/title", keyword: "type", params: { type: "string" } }];
+                validate33.errors = [{ instancePath: instancePath + "/title", keyword: "type", params: { type: "string" } }];
                 return false;
               }
             }
@@ -1049,7 +1018,7 @@ function validate42(data, { instancePath = "" } = {}) {
               let data1 = data.value;
               const _errs4 = errors;
               if (typeof data1 !== "string" && !(typeof data1 == "number" && isFinite(data1))) {
-                validate42.errors = [{ instancePath: instancePath + "/value", keyword: "type", params: { type: schema36.properties.value.type } }];
+                validate33.errors = [{ instancePath: instancePath + "/value", keyword: "type", params: { type: ["string", "number"] } }];
                 return false;
               }
               var valid0 = _errs4 === errors;
@@ -1060,21 +1029,21 @@ function validate42(data, { instancePath = "" } = {}) {
         }
       }
     } else {
-      validate42.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
+      validate33.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate42.errors = vErrors;
+  validate33.errors = vErrors;
   return errors === 0;
 }
-function validate41(data, { instancePath = "" } = {}) {
+function validate32(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   if (errors === 0) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.items === void 0 && (missing0 = "items")) {
-        validate41.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
+        validate32.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.items !== void 0) {
@@ -1083,15 +1052,15 @@ function validate41(data, { instancePath = "" } = {}) {
           if (errors === _errs1) {
             if (Array.isArray(data0)) {
               if (data0.length < 1) {
-                validate41.errors = [{ instancePath: instancePath + "/items", keyword: "minItems", params: { limit: 1 } }];
+                validate32.errors = [{ instancePath: instancePath + "/items", keyword: "minItems", params: { limit: 1 } }];
                 return false;
               } else {
                 var valid1 = true;
                 const len0 = data0.length;
                 for (let i0 = 0; i0 < len0; i0++) {
                   const _errs3 = errors;
-                  if (!validate42(data0[i0], { instancePath: instancePath + "/items/" + i0 })) {
-                    vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);
+                  if (!validate33(data0[i0], { instancePath: instancePath + "/items/" + i0 })) {
+                    vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
                     errors = vErrors.length;
                   }
                   var valid1 = _errs3 === errors;
@@ -1101,8 +1070,120 @@ function validate41(data, { instancePath = "" } = {}) {
                 }
               }
             } else {
-              validate41.errors = [{ instancePath: instancePath + "/items", keyword: "type", params: { type: "array" } }];
+              validate32.errors = [{ instancePath: instancePath + "/items", keyword: "type", params: { type: "array" } }];
               return false;
+            }
+          }
+        }
+      }
+    } else {
+      validate32.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
+      return false;
+    }
+  }
+  validate32.errors = vErrors;
+  return errors === 0;
+}
+function validate30(data, { instancePath = "" } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  const _errs0 = errors;
+  if (!validate12(data, { instancePath })) {
+    vErrors = vErrors === null ? validate12.errors : vErrors.concat(validate12.errors);
+    errors = vErrors.length;
+  }
+  var valid0 = _errs0 === errors;
+  if (valid0) {
+    const _errs1 = errors;
+    if (data && typeof data == "object" && !Array.isArray(data)) {
+      let missing0;
+      if (data.content_attributes === void 0 && (missing0 = "content_attributes")) {
+        validate30.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
+        return false;
+      } else {
+        if (data.content_attributes !== void 0) {
+          if (!validate32(data.content_attributes, { instancePath: instancePath + "/content_attributes" })) {
+            vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
+            errors = vErrors.length;
+          }
+        }
+      }
+    }
+    var valid0 = _errs1 === errors;
+  }
+  validate30.errors = vErrors;
+  return errors === 0;
+}
+const validate2 = validate36;
+const schema38 = { "allOf": [{ "$ref": "#/components/schemas/MessageFields" }, { "required": ["content_attributes"], "properties": { "content_type": {}, "content_attributes": { "$ref": "#/components/schemas/CardsContentAttributes" } } }] };
+const schema39 = { "type": "object", "required": ["items"], "properties": { "items": { "type": "array", "minItems": 1, "items": { "$ref": "#/components/schemas/Card" } } } };
+const schema40 = { "type": "object", "additionalProperties": false, "required": ["actions"], "properties": { "title": { "type": "string" }, "description": { "type": "string" }, "media_url": { "type": "string" }, "actions": { "type": "array", "minItems": 1, "items": { "$ref": "#/components/schemas/CardAction" } } } };
+const schema41 = { "if": { "required": ["type"], "properties": { "type": { "enum": ["link"] } } }, "then": { "$ref": "#/components/schemas/CardLinkAction" }, "else": { "if": { "required": ["type"], "properties": { "type": { "enum": ["postback"] } } }, "then": { "$ref": "#/components/schemas/CardPostbackAction" }, "else": { "required": ["type"], "properties": { "type": { "enum": ["link", "postback"] } } } } };
+const schema42 = { "type": "object", "additionalProperties": false, "required": ["type", "text", "uri"], "properties": { "type": { "type": "string", "const": "link" }, "text": { "type": "string", "minLength": 1 }, "uri": { "type": "string" } } };
+function validate41(data, { instancePath = "" } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  if (errors === 0) {
+    if (data && typeof data == "object" && !Array.isArray(data)) {
+      let missing0;
+      if (data.type === void 0 && (missing0 = "type") || data.text === void 0 && (missing0 = "text") || data.uri === void 0 && (missing0 = "uri")) {
+        validate41.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
+        return false;
+      } else {
+        const _errs1 = errors;
+        for (const key0 in data) {
+          if (!(key0 === "type" || key0 === "text" || key0 === "uri")) {
+            validate41.errors = [{ instancePath, keyword: "additionalProperties", params: { additionalProperty: key0 } }];
+            return false;
+            break;
+          }
+        }
+        if (_errs1 === errors) {
+          if (data.type !== void 0) {
+            let data0 = data.type;
+            const _errs2 = errors;
+            if (typeof data0 !== "string") {
+              validate41.errors = [{ instancePath: instancePath + "/type", keyword: "type", params: { type: "string" } }];
+              return false;
+            }
+            if ("link" !== data0) {
+              validate41.errors = [{ instancePath: instancePath + "/type", keyword: "const", params: { allowedValue: "link" } }];
+              return false;
+            }
+            var valid0 = _errs2 === errors;
+          } else {
+            var valid0 = true;
+          }
+          if (valid0) {
+            if (data.text !== void 0) {
+              let data1 = data.text;
+              const _errs4 = errors;
+              if (errors === _errs4) {
+                if (typeof data1 === "string") {
+                  if (func2(data1) < 1) {
+                    validate41.errors = [{ instancePath: instancePath + "/text", keyword: "minLength", params: { limit: 1 } }];
+                    return false;
+                  }
+                } else {
+                  validate41.errors = [{ instancePath: instancePath + "/text", keyword: "type", params: { type: "string" } }];
+                  return false;
+                }
+              }
+              var valid0 = _errs4 === errors;
+            } else {
+              var valid0 = true;
+            }
+            if (valid0) {
+              if (data.uri !== void 0) {
+                const _errs6 = errors;
+                if (typeof data.uri !== "string") {
+                  validate41.errors = [{ instancePath: instancePath + "/uri", keyword: "type", params: { type: "string" } }];
+                  return false;
+                }
+                var valid0 = _errs6 === errors;
+              } else {
+                var valid0 = true;
+              }
             }
           }
         }
@@ -1115,159 +1196,21 @@ function validate41(data, { instancePath = "" } = {}) {
   validate41.errors = vErrors;
   return errors === 0;
 }
-function validate39(data, { instancePath = "" } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  const _errs0 = errors;
-  if (!validate15(data, { instancePath })) {
-    vErrors = vErrors === null ? validate15.errors : vErrors.concat(validate15.errors);
-    errors = vErrors.length;
-  }
-  var valid0 = _errs0 === errors;
-  if (valid0) {
-    const _errs1 = errors;
-    if (errors === _errs1) {
-      if (data && typeof data == "object" && !Array.isArray(data)) {
-        let missing0;
-        if (data.content_type === void 0 && (missing0 = "content_type") || data.content_attributes === void 0 && (missing0 = "content_attributes")) {
-          validate39.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
-          return false;
-        } else {
-          if (data.content_type !== void 0) {
-            let data0 = data.content_type;
-            const _errs3 = errors;
-            if (typeof data0 !== "string") {
-              validate39.errors = [{ instancePath: instancePath + "/content_type", keyword: "type", params: { type: "string" } }];
-              return false;
-            }
-            if ("input_select" !== data0) {
-              validate39.errors = [{ instancePath: instancePath + "/content_type", keyword: "const", params: { allowedValue: "input_select" } }];
-              return false;
-            }
-            var valid1 = _errs3 === errors;
-          } else {
-            var valid1 = true;
-          }
-          if (valid1) {
-            if (data.content_attributes !== void 0) {
-              const _errs5 = errors;
-              if (!validate41(data.content_attributes, { instancePath: instancePath + "/content_attributes" })) {
-                vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
-                errors = vErrors.length;
-              }
-              var valid1 = _errs5 === errors;
-            } else {
-              var valid1 = true;
-            }
-          }
-        }
-      } else {
-        validate39.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
-        return false;
-      }
-    }
-    var valid0 = _errs1 === errors;
-  }
-  validate39.errors = vErrors;
-  return errors === 0;
-}
-const validate2 = validate45;
-const schema37 = { "allOf": [{ "$ref": "#/components/schemas/MessageFields" }, { "type": "object", "required": ["content_type", "content_attributes"], "properties": { "content_type": { "type": "string", "const": "cards" }, "content_attributes": { "$ref": "#/components/schemas/CardsContentAttributes" } } }] };
-const schema38 = { "type": "object", "required": ["items"], "properties": { "items": { "type": "array", "minItems": 1, "items": { "$ref": "#/components/schemas/Card" } } } };
-const schema39 = { "type": "object", "additionalProperties": false, "required": ["actions"], "properties": { "title": { "type": "string" }, "description": { "type": "string" }, "media_url": { "type": "string" }, "actions": { "type": "array", "minItems": 1, "items": { "$ref": "#/components/schemas/CardAction" } } } };
-const schema40 = { "if": { "required": ["type"], "properties": { "type": { "enum": ["link"] } } }, "then": { "$ref": "#/components/schemas/CardLinkAction" }, "else": { "if": { "required": ["type"], "properties": { "type": { "enum": ["postback"] } } }, "then": { "$ref": "#/components/schemas/CardPostbackAction" }, "else": { "required": ["type"], "properties": { "type": { "enum": ["link", "postback"] } } } } };
-const schema41 = { "type": "object", "additionalProperties": false, "required": ["type", "text", "uri"], "properties": { "type": { "type": "string", "const": "link" }, "text": { "type": "string", "minLength": 1 }, "uri": { "type": "string" } } };
-function validate50(data, { instancePath = "" } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (errors === 0) {
-    if (data && typeof data == "object" && !Array.isArray(data)) {
-      let missing0;
-      if (data.type === void 0 && (missing0 = "type") || data.text === void 0 && (missing0 = "text") || data.uri === void 0 && (missing0 = "uri")) {
-        validate50.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
-        return false;
-      } else {
-        const _errs1 = errors;
-        for (const key0 in data) {
-          if (!(key0 === "type" || key0 === "text" || key0 === "uri")) {
-            validate50.errors = [{ instancePath, keyword: "additionalProperties", params: { additionalProperty: key0 } }];
-            return false;
-            break;
-          }
-        }
-        if (_errs1 === errors) {
-          if (data.type !== void 0) {
-            let data0 = data.type;
-            const _errs2 = errors;
-            if (typeof data0 !== "string") {
-              validate50.errors = [{ instancePath: instancePath + "/type", keyword: "type", params: { type: "string" } }];
-              return false;
-            }
-            if ("link" !== data0) {
-              validate50.errors = [{ instancePath: instancePath + "/type", keyword: "const", params: { allowedValue: "link" } }];
-              return false;
-            }
-            var valid0 = _errs2 === errors;
-          } else {
-            var valid0 = true;
-          }
-          if (valid0) {
-            if (data.text !== void 0) {
-              let data1 = data.text;
-              const _errs4 = errors;
-              if (errors === _errs4) {
-                if (typeof data1 === "string") {
-                  if (func2(data1) < 1) {
-                    validate50.errors = [{ instancePath: instancePath + "/text", keyword: "minLength", params: { limit: 1 } }];
-                    return false;
-                  }
-                } else {
-                  validate50.errors = [{ instancePath: instancePath + "/text", keyword: "type", params: { type: "string" } }];
-                  return false;
-                }
-              }
-              var valid0 = _errs4 === errors;
-            } else {
-              var valid0 = true;
-            }
-            if (valid0) {
-              if (data.uri !== void 0) {
-                const _errs6 = errors;
-                if (typeof data.uri !== "string") {
-                  validate50.errors = [{ instancePath: instancePath + "/uri", keyword: "type", params: { type: "string" } }];
-                  return false;
-                }
-                var valid0 = _errs6 === errors;
-              } else {
-                var valid0 = true;
-              }
-            }
-          }
-        }
-      }
-    } else {
-      validate50.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
-      return false;
-    }
-  }
-  validate50.errors = vErrors;
-  return errors === 0;
-}
-const schema42 = { "type": "object", "additionalProperties": false, "required": ["type", "text", "payload"], "properties": { "type": { "type": "string", "const": "postback" }, "text": { "type": "string", "minLength": 1 }, "payload": { "type": "string", "minLength": 1 } } };
-function validate52(data, { instancePath = "" } = {}) {
+const schema43 = { "type": "object", "additionalProperties": false, "required": ["type", "text", "payload"], "properties": { "type": { "type": "string", "const": "postback" }, "text": { "type": "string", "minLength": 1 }, "payload": { "type": "string", "minLength": 1 } } };
+function validate43(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   if (errors === 0) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.type === void 0 && (missing0 = "type") || data.text === void 0 && (missing0 = "text") || data.payload === void 0 && (missing0 = "payload")) {
-        validate52.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
+        validate43.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         const _errs1 = errors;
         for (const key0 in data) {
           if (!(key0 === "type" || key0 === "text" || key0 === "payload")) {
-            validate52.errors = [{ instancePath, keyword: "additionalProperties", params: { additionalProperty: key0 } }];
+            validate43.errors = [{ instancePath, keyword: "additionalProperties", params: { additionalProperty: key0 } }];
             return false;
             break;
           }
@@ -1277,11 +1220,11 @@ function validate52(data, { instancePath = "" } = {}) {
             let data0 = data.type;
             const _errs2 = errors;
             if (typeof data0 !== "string") {
-              validate52.errors = [{ instancePath: instancePath + "/type", keyword: "type", params: { type: "string" } }];
+              validate43.errors = [{ instancePath: instancePath + "/type", keyword: "type", params: { type: "string" } }];
               return false;
             }
             if ("postback" !== data0) {
-              validate52.errors = [{ instancePath: instancePath + "/type", keyword: "const", params: { allowedValue: "postback" } }];
+              validate43.errors = [{ instancePath: instancePath + "/type", keyword: "const", params: { allowedValue: "postback" } }];
               return false;
             }
             var valid0 = _errs2 === errors;
@@ -1295,11 +1238,11 @@ function validate52(data, { instancePath = "" } = {}) {
               if (errors === _errs4) {
                 if (typeof data1 === "string") {
                   if (func2(data1) < 1) {
-                    validate52.errors = [{ instancePath: instancePath + "/text", keyword: "minLength", params: { limit: 1 } }];
+                    validate43.errors = [{ instancePath: instancePath + "/text", keyword: "minLength", params: { limit: 1 } }];
                     return false;
                   }
                 } else {
-                  validate52.errors = [{ instancePath: instancePath + "/text", keyword: "type", params: { type: "string" } }];
+                  validate43.errors = [{ instancePath: instancePath + "/text", keyword: "type", params: { type: "string" } }];
                   return false;
                 }
               }
@@ -1314,11 +1257,11 @@ function validate52(data, { instancePath = "" } = {}) {
                 if (errors === _errs6) {
                   if (typeof data2 === "string") {
                     if (func2(data2) < 1) {
-                      validate52.errors = [{ instancePath: instancePath + "/payload", keyword: "minLength", params: { limit: 1 } }];
+                      validate43.errors = [{ instancePath: instancePath + "/payload", keyword: "minLength", params: { limit: 1 } }];
                       return false;
                     }
                   } else {
-                    validate52.errors = [{ instancePath: instancePath + "/payload", keyword: "type", params: { type: "string" } }];
+                    validate43.errors = [{ instancePath: instancePath + "/payload", keyword: "type", params: { type: "string" } }];
                     return false;
                   }
                 }
@@ -1331,14 +1274,14 @@ function validate52(data, { instancePath = "" } = {}) {
         }
       }
     } else {
-      validate52.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
+      validate43.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate52.errors = vErrors;
+  validate43.errors = vErrors;
   return errors === 0;
 }
-function validate49(data, { instancePath = "" } = {}) {
+function validate40(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   const _errs0 = errors;
@@ -1380,8 +1323,8 @@ function validate49(data, { instancePath = "" } = {}) {
   let ifClause0;
   if (_valid0) {
     const _errs3 = errors;
-    if (!validate50(data, { instancePath })) {
-      vErrors = vErrors === null ? validate50.errors : vErrors.concat(validate50.errors);
+    if (!validate41(data, { instancePath })) {
+      vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
       errors = vErrors.length;
     }
     var _valid0 = _errs3 === errors;
@@ -1428,8 +1371,8 @@ function validate49(data, { instancePath = "" } = {}) {
     let ifClause1;
     if (_valid1) {
       const _errs8 = errors;
-      if (!validate52(data, { instancePath })) {
-        vErrors = vErrors === null ? validate52.errors : vErrors.concat(validate52.errors);
+      if (!validate43(data, { instancePath })) {
+        vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
         errors = vErrors.length;
       }
       var _valid1 = _errs8 === errors;
@@ -1440,13 +1383,13 @@ function validate49(data, { instancePath = "" } = {}) {
       if (data && typeof data == "object" && !Array.isArray(data)) {
         let missing2;
         if (data.type === void 0 && (missing2 = "type")) {
-          validate49.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing2 } }];
+          validate40.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing2 } }];
           return false;
         } else {
           if (data.type !== void 0) {
             let data2 = data.type;
             if (!(data2 === "link" || data2 === "postback")) {
-              validate49.errors = [{ instancePath: instancePath + "/type", keyword: "enum", params: { allowedValues: ["link", "postback"] } }];
+              validate40.errors = [{ instancePath: instancePath + "/type", keyword: "enum", params: { allowedValues: ["link", "postback"] } }];
               return false;
             }
           }
@@ -1464,7 +1407,7 @@ function validate49(data, { instancePath = "" } = {}) {
         vErrors.push(err4);
       }
       errors++;
-      validate49.errors = vErrors;
+      validate40.errors = vErrors;
       return false;
     }
     var _valid0 = _errs4 === errors;
@@ -1479,26 +1422,26 @@ function validate49(data, { instancePath = "" } = {}) {
       vErrors.push(err5);
     }
     errors++;
-    validate49.errors = vErrors;
+    validate40.errors = vErrors;
     return false;
   }
-  validate49.errors = vErrors;
+  validate40.errors = vErrors;
   return errors === 0;
 }
-function validate48(data, { instancePath = "" } = {}) {
+function validate39(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   if (errors === 0) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.actions === void 0 && (missing0 = "actions")) {
-        validate48.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
+        validate39.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         const _errs1 = errors;
         for (const key0 in data) {
           if (!(key0 === "title" || key0 === "description" || key0 === "media_url" || key0 === "actions")) {
-            validate48.errors = [{ instancePath, keyword: "additionalProperties", params: { additionalProperty: key0 } }];
+            validate39.errors = [{ instancePath, keyword: "additionalProperties", params: { additionalProperty: key0 } }];
             return false;
             break;
           }
@@ -1507,7 +1450,7 @@ function validate48(data, { instancePath = "" } = {}) {
           if (data.title !== void 0) {
             const _errs2 = errors;
             if (typeof data.title !== "string") {
-              validate48.errors = [{ instancePath: instancePath + "/title", keyword: "type", params: { type: "string" } }];
+              validate39.errors = [{ instancePath: instancePath + "/title", keyword: "type", params: { type: "string" } }];
               return false;
             }
             var valid0 = _errs2 === errors;
@@ -1518,7 +1461,7 @@ function validate48(data, { instancePath = "" } = {}) {
             if (data.description !== void 0) {
               const _errs4 = errors;
               if (typeof data.description !== "string") {
-                validate48.errors = [{ instancePath: instancePath + "/description", keyword: "type", params: { type: "string" } }];
+                validate39.errors = [{ instancePath: instancePath + "/description", keyword: "type", params: { type: "string" } }];
                 return false;
               }
               var valid0 = _errs4 === errors;
@@ -1529,7 +1472,7 @@ function validate48(data, { instancePath = "" } = {}) {
               if (data.media_url !== void 0) {
                 const _errs6 = errors;
                 if (typeof data.media_url !== "string") {
-                  validate48.errors = [{ instancePath: instancePath + "/media_url", keyword: "type", params: { type: "string" } }];
+                  validate39.errors = [{ instancePath: instancePath + "/media_url", keyword: "type", params: { type: "string" } }];
                   return false;
                 }
                 var valid0 = _errs6 === errors;
@@ -1543,15 +1486,15 @@ function validate48(data, { instancePath = "" } = {}) {
                   if (errors === _errs8) {
                     if (Array.isArray(data3)) {
                       if (data3.length < 1) {
-                        validate48.errors = [{ instancePath: instancePath + "/actions", keyword: "minItems", params: { limit: 1 } }];
+                        validate39.errors = [{ instancePath: instancePath + "/actions", keyword: "minItems", params: { limit: 1 } }];
                         return false;
                       } else {
                         var valid1 = true;
                         const len0 = data3.length;
                         for (let i0 = 0; i0 < len0; i0++) {
                           const _errs10 = errors;
-                          if (!validate49(data3[i0], { instancePath: instancePath + "/actions/" + i0 })) {
-                            vErrors = vErrors === null ? validate49.errors : vErrors.concat(validate49.errors);
+                          if (!validate40(data3[i0], { instancePath: instancePath + "/actions/" + i0 })) {
+                            vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
                             errors = vErrors.length;
                           }
                           var valid1 = _errs10 === errors;
@@ -1561,7 +1504,7 @@ function validate48(data, { instancePath = "" } = {}) {
                         }
                       }
                     } else {
-                      validate48.errors = [{ instancePath: instancePath + "/actions", keyword: "type", params: { type: "array" } }];
+                      validate39.errors = [{ instancePath: instancePath + "/actions", keyword: "type", params: { type: "array" } }];
                       return false;
                     }
                   }
@@ -1575,21 +1518,21 @@ function validate48(data, { instancePath = "" } = {}) {
         }
       }
     } else {
-      validate48.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
+      validate39.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate48.errors = vErrors;
+  validate39.errors = vErrors;
   return errors === 0;
 }
-function validate47(data, { instancePath = "" } = {}) {
+function validate38(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   if (errors === 0) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.items === void 0 && (missing0 = "items")) {
-        validate47.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
+        validate38.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.items !== void 0) {
@@ -1598,15 +1541,15 @@ function validate47(data, { instancePath = "" } = {}) {
           if (errors === _errs1) {
             if (Array.isArray(data0)) {
               if (data0.length < 1) {
-                validate47.errors = [{ instancePath: instancePath + "/items", keyword: "minItems", params: { limit: 1 } }];
+                validate38.errors = [{ instancePath: instancePath + "/items", keyword: "minItems", params: { limit: 1 } }];
                 return false;
               } else {
                 var valid1 = true;
                 const len0 = data0.length;
                 for (let i0 = 0; i0 < len0; i0++) {
                   const _errs3 = errors;
-                  if (!validate48(data0[i0], { instancePath: instancePath + "/items/" + i0 })) {
-                    vErrors = vErrors === null ? validate48.errors : vErrors.concat(validate48.errors);
+                  if (!validate39(data0[i0], { instancePath: instancePath + "/items/" + i0 })) {
+                    vErrors = vErrors === null ? validate39.errors : vErrors.concat(validate39.errors);
                     errors = vErrors.length;
                   }
                   var valid1 = _errs3 === errors;
@@ -1616,98 +1559,72 @@ function validate47(data, { instancePath = "" } = {}) {
                 }
               }
             } else {
-              validate47.errors = [{ instancePath: instancePath + "/items", keyword: "type", params: { type: "array" } }];
+              validate38.errors = [{ instancePath: instancePath + "/items", keyword: "type", params: { type: "array" } }];
               return false;
             }
           }
         }
       }
     } else {
-      validate47.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
+      validate38.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate47.errors = vErrors;
+  validate38.errors = vErrors;
   return errors === 0;
 }
-function validate45(data, { instancePath = "" } = {}) {
+function validate36(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   const _errs0 = errors;
-  if (!validate15(data, { instancePath })) {
-    vErrors = vErrors === null ? validate15.errors : vErrors.concat(validate15.errors);
+  if (!validate12(data, { instancePath })) {
+    vErrors = vErrors === null ? validate12.errors : vErrors.concat(validate12.errors);
     errors = vErrors.length;
   }
   var valid0 = _errs0 === errors;
   if (valid0) {
     const _errs1 = errors;
-    if (errors === _errs1) {
-      if (data && typeof data == "object" && !Array.isArray(data)) {
-        let missing0;
-        if (data.content_type === void 0 && (missing0 = "content_type") || data.content_attributes === void 0 && (missing0 = "content_attributes")) {
-          validate45.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
-          return false;
-        } else {
-          if (data.content_type !== void 0) {
-            let data0 = data.content_type;
-            const _errs3 = errors;
-            if (typeof data0 !== "string") {
-              validate45.errors = [{ instancePath: instancePath + "/content_type", keyword: "type", params: { type: "string" } }];
-              return false;
-            }
-            if ("cards" !== data0) {
-              validate45.errors = [{ instancePath: instancePath + "/content_type", keyword: "const", params: { allowedValue: "cards" } }];
-              return false;
-            }
-            var valid1 = _errs3 === errors;
-          } else {
-            var valid1 = true;
-          }
-          if (valid1) {
-            if (data.content_attributes !== void 0) {
-              const _errs5 = errors;
-              if (!validate47(data.content_attributes, { instancePath: instancePath + "/content_attributes" })) {
-                vErrors = vErrors === null ? validate47.errors : vErrors.concat(validate47.errors);
-                errors = vErrors.length;
-              }
-              var valid1 = _errs5 === errors;
-            } else {
-              var valid1 = true;
-            }
+    if (data && typeof data == "object" && !Array.isArray(data)) {
+      let missing0;
+      if (data.content_attributes === void 0 && (missing0 = "content_attributes")) {
+        validate36.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
+        return false;
+      } else {
+        if (data.content_attributes !== void 0) {
+          if (!validate38(data.content_attributes, { instancePath: instancePath + "/content_attributes" })) {
+            vErrors = vErrors === null ? validate38.errors : vErrors.concat(validate38.errors);
+            errors = vErrors.length;
           }
         }
-      } else {
-        validate45.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
-        return false;
       }
     }
     var valid0 = _errs1 === errors;
   }
-  validate45.errors = vErrors;
+  validate36.errors = vErrors;
   return errors === 0;
 }
-const validate3 = validate57;
-const schema43 = { "allOf": [{ "$ref": "#/components/schemas/MessageFields" }, { "type": "object", "required": ["content_type", "content_attributes"], "properties": { "content_type": { "type": "string", "const": "form" }, "content_attributes": { "$ref": "#/components/schemas/FormContentAttributes" } } }] };
-const schema44 = { "type": "object", "required": ["items"], "properties": { "items": { "type": "array", "minItems": 1, "items": { "$ref": "#/components/schemas/FormField" } } } };
-const schema45 = { "if": { "required": ["type"], "properties": { "type": { "enum": ["text", "email", "text_area"] } } }, "then": { "$ref": "#/components/schemas/FormInputField" }, "else": { "if": { "required": ["type"], "properties": { "type": { "enum": ["select"] } } }, "then": { "$ref": "#/components/schemas/FormSelectField" }, "else": { "required": ["type"], "properties": { "type": { "enum": ["text", "email", "text_area", "select"] } } } } };
-const schema46 = { "allOf": [{ "$ref": "#/components/schemas/FormFieldCommon" }, { "type": "object", "required": ["type"], "properties": { "type": { "type": "string", "enum": ["text", "email", "text_area"] } } }] };
-const schema47 = { "type": "object", "additionalProperties": false, "required": ["name"], "properties": { "name": { "type": "string", "minLength": 1 }, "label": { "type": "string" }, "type": { "type": "string" }, "placeholder": { "type": "string" }, "default": { "type": "string" }, "required": { "type": "boolean" }, "pattern": { "type": "string" }, "pattern_error": { "type": "string" }, "title": { "type": "string" }, "options": { "type": "array", "items": { "$ref": "#/components/schemas/FormSelectOption" } } } };
+const validate3 = validate48;
+const schema44 = { "allOf": [{ "$ref": "#/components/schemas/MessageFields" }, { "required": ["content_attributes"], "properties": { "content_type": {}, "content_attributes": { "$ref": "#/components/schemas/FormContentAttributes" } } }] };
+const schema45 = { "type": "object", "required": ["items"], "properties": { "items": { "type": "array", "minItems": 1, "items": { "$ref": "#/components/schemas/FormField" } } } };
+const schema46 = { "if": { "required": ["type"], "properties": { "type": { "enum": ["text", "email", "text_area"] } } }, "then": { "$ref": "#/components/schemas/FormInputField" }, "else": { "if": { "required": ["type"], "properties": { "type": { "enum": ["select"] } } }, "then": { "$ref": "#/components/schemas/FormSelectField" }, "else": { "required": ["type"], "properties": { "type": { "enum": ["text", "email", "text_area", "select"] } } } } };
+const schema47 = { "allOf": [{ "$ref": "#/components/schemas/FormFieldCommon" }, { "type": "object", "required": ["type"], "properties": { "type": { "type": "string", "enum": ["text", "email", "text_area"] } } }] };
+const schema48 = { "properties": { "name": 0, "label": 0, "type": 0, "placeholder": 0, "default": 0, "required": 0, "pattern": 0, "pattern_error": 0, "title": 0, "options": 0 } };
 const func9 = Object.prototype.hasOwnProperty;
-const schema48 = { "type": "object", "required": ["label", "value"], "properties": { "label": { "type": "string" }, "value": { "type": "string" } } };
-function validate63(data, { instancePath = "" } = {}) {
+const schema49 = { "type": "object", "required": ["label", "value"], "properties": { "label": { "type": "string" }, "value": { "type": "string" } } };
+function validate54(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   if (errors === 0) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.label === void 0 && (missing0 = "label") || data.value === void 0 && (missing0 = "value")) {
-        validate63.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
+        validate54.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.label !== void 0) {
           const _errs1 = errors;
           if (typeof data.label !== "string") {
-            validate63.errors = [{ instancePath: instancePath + "/label", keyword: "type", params: { type: "string" } }];
+            validate54.errors = [{ instancePath: instancePath + "/label", keyword: "type", params: { type: "string" } }];
             return false;
           }
           var valid0 = _errs1 === errors;
@@ -1718,7 +1635,7 @@ function validate63(data, { instancePath = "" } = {}) {
           if (data.value !== void 0) {
             const _errs3 = errors;
             if (typeof data.value !== "string") {
-              validate63.errors = [{ instancePath: instancePath + "/value", keyword: "type", params: { type: "string" } }];
+              validate54.errors = [{ instancePath: instancePath + "/value", keyword: "type", params: { type: "string" } }];
               return false;
             }
             var valid0 = _errs3 === errors;
@@ -1728,27 +1645,27 @@ function validate63(data, { instancePath = "" } = {}) {
         }
       }
     } else {
-      validate63.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
+      validate54.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate63.errors = vErrors;
+  validate54.errors = vErrors;
   return errors === 0;
 }
-function validate62(data, { instancePath = "" } = {}) {
+function validate53(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   if (errors === 0) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.name === void 0 && (missing0 = "name")) {
-        validate62.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
+        validate53.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         const _errs1 = errors;
         for (const key0 in data) {
-          if (!func9.call(schema47.properties, key0)) {
-            validate62.errors = [{ instancePath, keyword: "additionalProperties", params: { additionalProperty: key0 } }];
+          if (!func9.call(schema48.properties, key0)) {
+            validate53.errors = [{ instancePath, keyword: "additionalProperties", params: { additionalProperty: key0 } }];
             return false;
             break;
           }
@@ -1760,11 +1677,11 @@ function validate62(data, { instancePath = "" } = {}) {
             if (errors === _errs2) {
               if (typeof data0 === "string") {
                 if (func2(data0) < 1) {
-                  validate62.errors = [{ instancePath: instancePath + "/name", keyword: "minLength", params: { limit: 1 } }];
+                  validate53.errors = [{ instancePath: instancePath + "/name", keyword: "minLength", params: { limit: 1 } }];
                   return false;
                 }
               } else {
-                validate62.errors = [{ instancePath: instancePath + "/name", keyword: "type", params: { type: "string" } }];
+                validate53.errors = [{ instancePath: instancePath + "/name", keyword: "type", params: { type: "string" } }];
                 return false;
               }
             }
@@ -1776,7 +1693,7 @@ function validate62(data, { instancePath = "" } = {}) {
             if (data.label !== void 0) {
               const _errs4 = errors;
               if (typeof data.label !== "string") {
-                validate62.errors = [{ instancePath: instancePath + "/label", keyword: "type", params: { type: "string" } }];
+                validate53.errors = [{ instancePath: instancePath + "/label", keyword: "type", params: { type: "string" } }];
                 return false;
               }
               var valid0 = _errs4 === errors;
@@ -1787,7 +1704,7 @@ function validate62(data, { instancePath = "" } = {}) {
               if (data.type !== void 0) {
                 const _errs6 = errors;
                 if (typeof data.type !== "string") {
-                  validate62.errors = [{ instancePath: instancePath + "/type", keyword: "type", params: { type: "string" } }];
+                  validate53.errors = [{ instancePath: instancePath + "/type", keyword: "type", params: { type: "string" } }];
                   return false;
                 }
                 var valid0 = _errs6 === errors;
@@ -1798,7 +1715,7 @@ function validate62(data, { instancePath = "" } = {}) {
                 if (data.placeholder !== void 0) {
                   const _errs8 = errors;
                   if (typeof data.placeholder !== "string") {
-                    validate62.errors = [{ instancePath: instancePath + "/placeholder", keyword: "type", params: { type: "string" } }];
+                    validate53.errors = [{ instancePath: instancePath + "/placeholder", keyword: "type", params: { type: "string" } }];
                     return false;
                   }
                   var valid0 = _errs8 === errors;
@@ -1809,7 +1726,7 @@ function validate62(data, { instancePath = "" } = {}) {
                   if (data.default !== void 0) {
                     const _errs10 = errors;
                     if (typeof data.default !== "string") {
-                      validate62.errors = [{ instancePath: instancePath + "/default", keyword: "type", params: { type: "string" } }];
+                      validate53.errors = [{ instancePath: instancePath + "/default", keyword: "type", params: { type: "string" } }];
                       return false;
                     }
                     var valid0 = _errs10 === errors;
@@ -1820,7 +1737,7 @@ function validate62(data, { instancePath = "" } = {}) {
                     if (data.required !== void 0) {
                       const _errs12 = errors;
                       if (typeof data.required !== "boolean") {
-                        validate62.errors = [{ instancePath: instancePath + "/required", keyword: "type", params: { type: "boolean" } }];
+                        validate53.errors = [{ instancePath: instancePath + "/required", keyword: "type", params: { type: "boolean" } }];
                         return false;
                       }
                       var valid0 = _errs12 === errors;
@@ -1831,7 +1748,7 @@ function validate62(data, { instancePath = "" } = {}) {
                       if (data.pattern !== void 0) {
                         const _errs14 = errors;
                         if (typeof data.pattern !== "string") {
-                          validate62.errors = [{ instancePath: instancePath + "/pattern", keyword: "type", params: { type: "string" } }];
+                          validate53.errors = [{ instancePath: instancePath + "/pattern", keyword: "type", params: { type: "string" } }];
                           return false;
                         }
                         var valid0 = _errs14 === errors;
@@ -1842,7 +1759,7 @@ function validate62(data, { instancePath = "" } = {}) {
                         if (data.pattern_error !== void 0) {
                           const _errs16 = errors;
                           if (typeof data.pattern_error !== "string") {
-                            validate62.errors = [{ instancePath: instancePath + "/pattern_error", keyword: "type", params: { type: "string" } }];
+                            validate53.errors = [{ instancePath: instancePath + "/pattern_error", keyword: "type", params: { type: "string" } }];
                             return false;
                           }
                           var valid0 = _errs16 === errors;
@@ -1853,7 +1770,7 @@ function validate62(data, { instancePath = "" } = {}) {
                           if (data.title !== void 0) {
                             const _errs18 = errors;
                             if (typeof data.title !== "string") {
-                              validate62.errors = [{ instancePath: instancePath + "/title", keyword: "type", params: { type: "string" } }];
+                              validate53.errors = [{ instancePath: instancePath + "/title", keyword: "type", params: { type: "string" } }];
                               return false;
                             }
                             var valid0 = _errs18 === errors;
@@ -1870,8 +1787,8 @@ function validate62(data, { instancePath = "" } = {}) {
                                   const len0 = data9.length;
                                   for (let i0 = 0; i0 < len0; i0++) {
                                     const _errs22 = errors;
-                                    if (!validate63(data9[i0], { instancePath: instancePath + "/options/" + i0 })) {
-                                      vErrors = vErrors === null ? validate63.errors : vErrors.concat(validate63.errors);
+                                    if (!validate54(data9[i0], { instancePath: instancePath + "/options/" + i0 })) {
+                                      vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
                                       errors = vErrors.length;
                                     }
                                     var valid1 = _errs22 === errors;
@@ -1880,7 +1797,7 @@ function validate62(data, { instancePath = "" } = {}) {
                                     }
                                   }
                                 } else {
-                                  validate62.errors = [{ instancePath: instancePath + "/options", keyword: "type", params: { type: "array" } }];
+                                  validate53.errors = [{ instancePath: instancePath + "/options", keyword: "type", params: { type: "array" } }];
                                   return false;
                                 }
                               }
@@ -1900,19 +1817,19 @@ function validate62(data, { instancePath = "" } = {}) {
         }
       }
     } else {
-      validate62.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
+      validate53.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate62.errors = vErrors;
+  validate53.errors = vErrors;
   return errors === 0;
 }
-function validate61(data, { instancePath = "" } = {}) {
+function validate52(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   const _errs0 = errors;
-  if (!validate62(data, { instancePath })) {
-    vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
+  if (!validate53(data, { instancePath })) {
+    vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
     errors = vErrors.length;
   }
   var valid0 = _errs0 === errors;
@@ -1922,38 +1839,38 @@ function validate61(data, { instancePath = "" } = {}) {
       if (data && typeof data == "object" && !Array.isArray(data)) {
         let missing0;
         if (data.type === void 0 && (missing0 = "type")) {
-          validate61.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
+          validate52.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
           return false;
         } else {
           if (data.type !== void 0) {
             let data0 = data.type;
             if (typeof data0 !== "string") {
-              validate61.errors = [{ instancePath: instancePath + "/type", keyword: "type", params: { type: "string" } }];
+              validate52.errors = [{ instancePath: instancePath + "/type", keyword: "type", params: { type: "string" } }];
               return false;
             }
             if (!(data0 === "text" || data0 === "email" || data0 === "text_area")) {
-              validate61.errors = [{ instancePath: instancePath + "/type", keyword: "enum", params: { allowedValues: ["text", "email", "text_area"] } }];
+              validate52.errors = [{ instancePath: instancePath + "/type", keyword: "enum", params: { allowedValues: ["text", "email", "text_area"] } }];
               return false;
             }
           }
         }
       } else {
-        validate61.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
+        validate52.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
         return false;
       }
     }
     var valid0 = _errs1 === errors;
   }
-  validate61.errors = vErrors;
+  validate52.errors = vErrors;
   return errors === 0;
 }
-const schema49 = { "allOf": [{ "$ref": "#/components/schemas/FormFieldCommon" }, { "type": "object", "required": ["type", "options"], "properties": { "type": { "type": "string", "const": "select" }, "options": { "type": "array", "minItems": 1, "items": { "$ref": "#/components/schemas/FormSelectOption" } } } }] };
-function validate67(data, { instancePath = "" } = {}) {
+const schema50 = { "allOf": [{ "$ref": "#/components/schemas/FormFieldCommon" }, { "type": "object", "required": ["type", "options"], "properties": { "type": { "type": "string", "const": "select" }, "options": { "type": "array", "minItems": 1, "items": { "$ref": "#/components/schemas/FormSelectOption" } } } }] };
+function validate58(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   const _errs0 = errors;
-  if (!validate62(data, { instancePath })) {
-    vErrors = vErrors === null ? validate62.errors : vErrors.concat(validate62.errors);
+  if (!validate53(data, { instancePath })) {
+    vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
     errors = vErrors.length;
   }
   var valid0 = _errs0 === errors;
@@ -1963,18 +1880,18 @@ function validate67(data, { instancePath = "" } = {}) {
       if (data && typeof data == "object" && !Array.isArray(data)) {
         let missing0;
         if (data.type === void 0 && (missing0 = "type") || data.options === void 0 && (missing0 = "options")) {
-          validate67.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
+          validate58.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
           return false;
         } else {
           if (data.type !== void 0) {
             let data0 = data.type;
             const _errs3 = errors;
             if (typeof data0 !== "string") {
-              validate67.errors = [{ instancePath: instancePath + "/type", keyword: "type", params: { type: "string" } }];
+              validate58.errors = [{ instancePath: instancePath + "/type", keyword: "type", params: { type: "string" } }];
               return false;
             }
             if ("select" !== data0) {
-              validate67.errors = [{ instancePath: instancePath + "/type", keyword: "const", params: { allowedValue: "select" } }];
+              validate58.errors = [{ instancePath: instancePath + "/type", keyword: "const", params: { allowedValue: "select" } }];
               return false;
             }
             var valid1 = _errs3 === errors;
@@ -1988,15 +1905,15 @@ function validate67(data, { instancePath = "" } = {}) {
               if (errors === _errs5) {
                 if (Array.isArray(data1)) {
                   if (data1.length < 1) {
-                    validate67.errors = [{ instancePath: instancePath + "/options", keyword: "minItems", params: { limit: 1 } }];
+                    validate58.errors = [{ instancePath: instancePath + "/options", keyword: "minItems", params: { limit: 1 } }];
                     return false;
                   } else {
                     var valid2 = true;
                     const len0 = data1.length;
                     for (let i0 = 0; i0 < len0; i0++) {
                       const _errs7 = errors;
-                      if (!validate63(data1[i0], { instancePath: instancePath + "/options/" + i0 })) {
-                        vErrors = vErrors === null ? validate63.errors : vErrors.concat(validate63.errors);
+                      if (!validate54(data1[i0], { instancePath: instancePath + "/options/" + i0 })) {
+                        vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
                         errors = vErrors.length;
                       }
                       var valid2 = _errs7 === errors;
@@ -2006,7 +1923,7 @@ function validate67(data, { instancePath = "" } = {}) {
                     }
                   }
                 } else {
-                  validate67.errors = [{ instancePath: instancePath + "/options", keyword: "type", params: { type: "array" } }];
+                  validate58.errors = [{ instancePath: instancePath + "/options", keyword: "type", params: { type: "array" } }];
                   return false;
                 }
               }
@@ -2017,16 +1934,16 @@ function validate67(data, { instancePath = "" } = {}) {
           }
         }
       } else {
-        validate67.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
+        validate58.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
         return false;
       }
     }
     var valid0 = _errs1 === errors;
   }
-  validate67.errors = vErrors;
+  validate58.errors = vErrors;
   return errors === 0;
 }
-function validate60(data, { instancePath = "" } = {}) {
+function validate51(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   const _errs0 = errors;
@@ -2069,8 +1986,8 @@ function validate60(data, { instancePath = "" } = {}) {
   let ifClause0;
   if (_valid0) {
     const _errs3 = errors;
-    if (!validate61(data, { instancePath })) {
-      vErrors = vErrors === null ? validate61.errors : vErrors.concat(validate61.errors);
+    if (!validate52(data, { instancePath })) {
+      vErrors = vErrors === null ? validate52.errors : vErrors.concat(validate52.errors);
       errors = vErrors.length;
     }
     var _valid0 = _errs3 === errors;
@@ -2117,8 +2034,8 @@ function validate60(data, { instancePath = "" } = {}) {
     let ifClause1;
     if (_valid1) {
       const _errs8 = errors;
-      if (!validate67(data, { instancePath })) {
-        vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
+      if (!validate58(data, { instancePath })) {
+        vErrors = vErrors === null ? validate58.errors : vErrors.concat(validate58.errors);
         errors = vErrors.length;
       }
       var _valid1 = _errs8 === errors;
@@ -2129,13 +2046,13 @@ function validate60(data, { instancePath = "" } = {}) {
       if (data && typeof data == "object" && !Array.isArray(data)) {
         let missing2;
         if (data.type === void 0 && (missing2 = "type")) {
-          validate60.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing2 } }];
+          validate51.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing2 } }];
           return false;
         } else {
           if (data.type !== void 0) {
             let data2 = data.type;
             if (!(data2 === "text" || data2 === "email" || data2 === "text_area" || data2 === "select")) {
-              validate60.errors = [{ instancePath: instancePath + "/type", keyword: "enum", params: { allowedValues: ["text", "email", "text_area", "select"] } }];
+              validate51.errors = [{ instancePath: instancePath + "/type", keyword: "enum", params: { allowedValues: ["text", "email", "text_area", "select"] } }];
               return false;
             }
           }
@@ -2153,7 +2070,7 @@ function validate60(data, { instancePath = "" } = {}) {
         vErrors.push(err4);
       }
       errors++;
-      validate60.errors = vErrors;
+      validate51.errors = vErrors;
       return false;
     }
     var _valid0 = _errs4 === errors;
@@ -2168,20 +2085,20 @@ function validate60(data, { instancePath = "" } = {}) {
       vErrors.push(err5);
     }
     errors++;
-    validate60.errors = vErrors;
+    validate51.errors = vErrors;
     return false;
   }
-  validate60.errors = vErrors;
+  validate51.errors = vErrors;
   return errors === 0;
 }
-function validate59(data, { instancePath = "" } = {}) {
+function validate50(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   if (errors === 0) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.items === void 0 && (missing0 = "items")) {
-        validate59.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
+        validate50.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.items !== void 0) {
@@ -2190,15 +2107,15 @@ function validate59(data, { instancePath = "" } = {}) {
           if (errors === _errs1) {
             if (Array.isArray(data0)) {
               if (data0.length < 1) {
-                validate59.errors = [{ instancePath: instancePath + "/items", keyword: "minItems", params: { limit: 1 } }];
+                validate50.errors = [{ instancePath: instancePath + "/items", keyword: "minItems", params: { limit: 1 } }];
                 return false;
               } else {
                 var valid1 = true;
                 const len0 = data0.length;
                 for (let i0 = 0; i0 < len0; i0++) {
                   const _errs3 = errors;
-                  if (!validate60(data0[i0], { instancePath: instancePath + "/items/" + i0 })) {
-                    vErrors = vErrors === null ? validate60.errors : vErrors.concat(validate60.errors);
+                  if (!validate51(data0[i0], { instancePath: instancePath + "/items/" + i0 })) {
+                    vErrors = vErrors === null ? validate51.errors : vErrors.concat(validate51.errors);
                     errors = vErrors.length;
                   }
                   var valid1 = _errs3 === errors;
@@ -2208,94 +2125,68 @@ function validate59(data, { instancePath = "" } = {}) {
                 }
               }
             } else {
-              validate59.errors = [{ instancePath: instancePath + "/items", keyword: "type", params: { type: "array" } }];
+              validate50.errors = [{ instancePath: instancePath + "/items", keyword: "type", params: { type: "array" } }];
               return false;
             }
           }
         }
       }
     } else {
-      validate59.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
+      validate50.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate59.errors = vErrors;
+  validate50.errors = vErrors;
   return errors === 0;
 }
-function validate57(data, { instancePath = "" } = {}) {
+function validate48(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   const _errs0 = errors;
-  if (!validate15(data, { instancePath })) {
-    vErrors = vErrors === null ? validate15.errors : vErrors.concat(validate15.errors);
+  if (!validate12(data, { instancePath })) {
+    vErrors = vErrors === null ? validate12.errors : vErrors.concat(validate12.errors);
     errors = vErrors.length;
   }
   var valid0 = _errs0 === errors;
   if (valid0) {
     const _errs1 = errors;
-    if (errors === _errs1) {
-      if (data && typeof data == "object" && !Array.isArray(data)) {
-        let missing0;
-        if (data.content_type === void 0 && (missing0 = "content_type") || data.content_attributes === void 0 && (missing0 = "content_attributes")) {
-          validate57.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
-          return false;
-        } else {
-          if (data.content_type !== void 0) {
-            let data0 = data.content_type;
-            const _errs3 = errors;
-            if (typeof data0 !== "string") {
-              validate57.errors = [{ instancePath: instancePath + "/content_type", keyword: "type", params: { type: "string" } }];
-              return false;
-            }
-            if ("form" !== data0) {
-              validate57.errors = [{ instancePath: instancePath + "/content_type", keyword: "const", params: { allowedValue: "form" } }];
-              return false;
-            }
-            var valid1 = _errs3 === errors;
-          } else {
-            var valid1 = true;
-          }
-          if (valid1) {
-            if (data.content_attributes !== void 0) {
-              const _errs5 = errors;
-              if (!validate59(data.content_attributes, { instancePath: instancePath + "/content_attributes" })) {
-                vErrors = vErrors === null ? validate59.errors : vErrors.concat(validate59.errors);
-                errors = vErrors.length;
-              }
-              var valid1 = _errs5 === errors;
-            } else {
-              var valid1 = true;
-            }
+    if (data && typeof data == "object" && !Array.isArray(data)) {
+      let missing0;
+      if (data.content_attributes === void 0 && (missing0 = "content_attributes")) {
+        validate48.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
+        return false;
+      } else {
+        if (data.content_attributes !== void 0) {
+          if (!validate50(data.content_attributes, { instancePath: instancePath + "/content_attributes" })) {
+            vErrors = vErrors === null ? validate50.errors : vErrors.concat(validate50.errors);
+            errors = vErrors.length;
           }
         }
-      } else {
-        validate57.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
-        return false;
       }
     }
     var valid0 = _errs1 === errors;
   }
-  validate57.errors = vErrors;
+  validate48.errors = vErrors;
   return errors === 0;
 }
-const validate4 = validate73;
-const schema50 = { "allOf": [{ "$ref": "#/components/schemas/MessageFields" }, { "type": "object", "required": ["content_type", "content_attributes"], "properties": { "content_type": { "type": "string", "const": "article" }, "content_attributes": { "$ref": "#/components/schemas/ArticleContentAttributes" } } }] };
-const schema51 = { "type": "object", "required": ["items"], "properties": { "items": { "type": "array", "minItems": 1, "items": { "$ref": "#/components/schemas/ArticleItem" } } } };
-const schema52 = { "type": "object", "additionalProperties": false, "required": ["link"], "properties": { "title": { "type": "string" }, "description": { "type": "string" }, "link": { "type": "string" } } };
-function validate76(data, { instancePath = "" } = {}) {
+const validate4 = validate64;
+const schema51 = { "allOf": [{ "$ref": "#/components/schemas/MessageFields" }, { "required": ["content_attributes"], "properties": { "content_type": {}, "content_attributes": { "$ref": "#/components/schemas/ArticleContentAttributes" } } }] };
+const schema52 = { "type": "object", "required": ["items"], "properties": { "items": { "type": "array", "minItems": 1, "items": { "$ref": "#/components/schemas/ArticleItem" } } } };
+const schema53 = { "type": "object", "additionalProperties": false, "required": ["link"], "properties": { "title": { "type": "string" }, "description": { "type": "string" }, "link": { "type": "string" } } };
+function validate67(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   if (errors === 0) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.link === void 0 && (missing0 = "link")) {
-        validate76.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
+        validate67.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         const _errs1 = errors;
         for (const key0 in data) {
           if (!(key0 === "title" || key0 === "description" || key0 === "link")) {
-            validate76.errors = [{ instancePath, keyword: "additionalProperties", params: { additionalProperty: key0 } }];
+            validate67.errors = [{ instancePath, keyword: "additionalProperties", params: { additionalProperty: key0 } }];
             return false;
             break;
           }
@@ -2304,7 +2195,7 @@ function validate76(data, { instancePath = "" } = {}) {
           if (data.title !== void 0) {
             const _errs2 = errors;
             if (typeof data.title !== "string") {
-              validate76.errors = [{ instancePath: instancePath + "/title", keyword: "type", params: { type: "string" } }];
+              validate67.errors = [{ instancePath: instancePath + "/title", keyword: "type", params: { type: "string" } }];
               return false;
             }
             var valid0 = _errs2 === errors;
@@ -2315,7 +2206,7 @@ function validate76(data, { instancePath = "" } = {}) {
             if (data.description !== void 0) {
               const _errs4 = errors;
               if (typeof data.description !== "string") {
-                validate76.errors = [{ instancePath: instancePath + "/description", keyword: "type", params: { type: "string" } }];
+                validate67.errors = [{ instancePath: instancePath + "/description", keyword: "type", params: { type: "string" } }];
                 return false;
               }
               var valid0 = _errs4 === errors;
@@ -2326,7 +2217,7 @@ function validate76(data, { instancePath = "" } = {}) {
               if (data.link !== void 0) {
                 const _errs6 = errors;
                 if (typeof data.link !== "string") {
-                  validate76.errors = [{ instancePath: instancePath + "/link", keyword: "type", params: { type: "string" } }];
+                  validate67.errors = [{ instancePath: instancePath + "/link", keyword: "type", params: { type: "string" } }];
                   return false;
                 }
                 var valid0 = _errs6 === errors;
@@ -2338,21 +2229,21 @@ function validate76(data, { instancePath = "" } = {}) {
         }
       }
     } else {
-      validate76.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
+      validate67.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate76.errors = vErrors;
+  validate67.errors = vErrors;
   return errors === 0;
 }
-function validate75(data, { instancePath = "" } = {}) {
+function validate66(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   if (errors === 0) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.items === void 0 && (missing0 = "items")) {
-        validate75.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
+        validate66.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.items !== void 0) {
@@ -2361,15 +2252,15 @@ function validate75(data, { instancePath = "" } = {}) {
           if (errors === _errs1) {
             if (Array.isArray(data0)) {
               if (data0.length < 1) {
-                validate75.errors = [{ instancePath: instancePath + "/items", keyword: "minItems", params: { limit: 1 } }];
+                validate66.errors = [{ instancePath: instancePath + "/items", keyword: "minItems", params: { limit: 1 } }];
                 return false;
               } else {
                 var valid1 = true;
                 const len0 = data0.length;
                 for (let i0 = 0; i0 < len0; i0++) {
                   const _errs3 = errors;
-                  if (!validate76(data0[i0], { instancePath: instancePath + "/items/" + i0 })) {
-                    vErrors = vErrors === null ? validate76.errors : vErrors.concat(validate76.errors);
+                  if (!validate67(data0[i0], { instancePath: instancePath + "/items/" + i0 })) {
+                    vErrors = vErrors === null ? validate67.errors : vErrors.concat(validate67.errors);
                     errors = vErrors.length;
                   }
                   var valid1 = _errs3 === errors;
@@ -2379,248 +2270,74 @@ function validate75(data, { instancePath = "" } = {}) {
                 }
               }
             } else {
-              validate75.errors = [{ instancePath: instancePath + "/items", keyword: "type", params: { type: "array" } }];
+              validate66.errors = [{ instancePath: instancePath + "/items", keyword: "type", params: { type: "array" } }];
               return false;
             }
           }
         }
       }
     } else {
-      validate75.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
+      validate66.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate75.errors = vErrors;
+  validate66.errors = vErrors;
   return errors === 0;
 }
-function validate73(data, { instancePath = "" } = {}) {
+function validate64(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   const _errs0 = errors;
-  if (!validate15(data, { instancePath })) {
-    vErrors = vErrors === null ? validate15.errors : vErrors.concat(validate15.errors);
+  if (!validate12(data, { instancePath })) {
+    vErrors = vErrors === null ? validate12.errors : vErrors.concat(validate12.errors);
     errors = vErrors.length;
   }
   var valid0 = _errs0 === errors;
   if (valid0) {
     const _errs1 = errors;
-    if (errors === _errs1) {
-      if (data && typeof data == "object" && !Array.isArray(data)) {
-        let missing0;
-        if (data.content_type === void 0 && (missing0 = "content_type") || data.content_attributes === void 0 && (missing0 = "content_attributes")) {
-          validate73.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
-          return false;
-        } else {
-          if (data.content_type !== void 0) {
-            let data0 = data.content_type;
-            const _errs3 = errors;
-            if (typeof data0 !== "string") {
-              validate73.errors = [{ instancePath: instancePath + "/content_type", keyword: "type", params: { type: "string" } }];
-              return false;
-            }
-            if ("article" !== data0) {
-              validate73.errors = [{ instancePath: instancePath + "/content_type", keyword: "const", params: { allowedValue: "article" } }];
-              return false;
-            }
-            var valid1 = _errs3 === errors;
-          } else {
-            var valid1 = true;
-          }
-          if (valid1) {
-            if (data.content_attributes !== void 0) {
-              const _errs5 = errors;
-              if (!validate75(data.content_attributes, { instancePath: instancePath + "/content_attributes" })) {
-                vErrors = vErrors === null ? validate75.errors : vErrors.concat(validate75.errors);
-                errors = vErrors.length;
-              }
-              var valid1 = _errs5 === errors;
-            } else {
-              var valid1 = true;
-            }
+    if (data && typeof data == "object" && !Array.isArray(data)) {
+      let missing0;
+      if (data.content_attributes === void 0 && (missing0 = "content_attributes")) {
+        validate64.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
+        return false;
+      } else {
+        if (data.content_attributes !== void 0) {
+          if (!validate66(data.content_attributes, { instancePath: instancePath + "/content_attributes" })) {
+            vErrors = vErrors === null ? validate66.errors : vErrors.concat(validate66.errors);
+            errors = vErrors.length;
           }
         }
-      } else {
-        validate73.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
-        return false;
       }
     }
     var valid0 = _errs1 === errors;
   }
-  validate73.errors = vErrors;
+  validate64.errors = vErrors;
   return errors === 0;
 }
-const validate5 = validate79;
-const schema53 = { "allOf": [{ "$ref": "#/components/schemas/MessageFields" }, { "type": "object", "required": ["content_type"], "properties": { "content_type": { "type": "string", "const": "input_email" }, "content_attributes": { "$ref": "#/components/schemas/TextContentAttributes" } } }] };
-function validate79(data, { instancePath = "" } = {}) {
+const validate5 = validate70;
+const schema54 = { "allOf": [{ "$ref": "#/components/schemas/MessageFields" }, { "properties": { "content_type": {}, "content_attributes": { "$ref": "#/components/schemas/TextContentAttributes" } } }] };
+function validate70(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   const _errs0 = errors;
-  if (!validate15(data, { instancePath })) {
-    vErrors = vErrors === null ? validate15.errors : vErrors.concat(validate15.errors);
+  if (!validate12(data, { instancePath })) {
+    vErrors = vErrors === null ? validate12.errors : vErrors.concat(validate12.errors);
     errors = vErrors.length;
   }
   var valid0 = _errs0 === errors;
   if (valid0) {
     const _errs1 = errors;
-    if (errors === _errs1) {
-      if (data && typeof data == "object" && !Array.isArray(data)) {
-        let missing0;
-        if (data.content_type === void 0 && (missing0 = "content_type")) {
-          validate79.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
-          return false;
-        } else {
-          if (data.content_type !== void 0) {
-            let data0 = data.content_type;
-            const _errs3 = errors;
-            if (typeof data0 !== "string") {
-              validate79.errors = [{ instancePath: instancePath + "/content_type", keyword: "type", params: { type: "string" } }];
-              return false;
-            }
-            if ("input_email" !== data0) {
-              validate79.errors = [{ instancePath: instancePath + "/content_type", keyword: "const", params: { allowedValue: "input_email" } }];
-              return false;
-            }
-            var valid1 = _errs3 === errors;
-          } else {
-            var valid1 = true;
-          }
-          if (valid1) {
-            if (data.content_attributes !== void 0) {
-              const _errs5 = errors;
-              if (!validate37(data.content_attributes, { instancePath: instancePath + "/content_attributes" })) {
-                vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
-                errors = vErrors.length;
-              }
-              var valid1 = _errs5 === errors;
-            } else {
-              var valid1 = true;
-            }
-          }
+    if (data && typeof data == "object" && !Array.isArray(data)) {
+      if (data.content_attributes !== void 0) {
+        if (!validate28(data.content_attributes, { instancePath: instancePath + "/content_attributes" })) {
+          vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+          errors = vErrors.length;
         }
-      } else {
-        validate79.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
-        return false;
       }
     }
     var valid0 = _errs1 === errors;
   }
-  validate79.errors = vErrors;
-  return errors === 0;
-}
-const validate6 = validate82;
-const schema54 = { "allOf": [{ "$ref": "#/components/schemas/MessageFields" }, { "type": "object", "required": ["content_type"], "properties": { "content_type": { "type": "string", "const": "input_text" }, "content_attributes": { "$ref": "#/components/schemas/TextContentAttributes" } } }] };
-function validate82(data, { instancePath = "" } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  const _errs0 = errors;
-  if (!validate15(data, { instancePath })) {
-    vErrors = vErrors === null ? validate15.errors : vErrors.concat(validate15.errors);
-    errors = vErrors.length;
-  }
-  var valid0 = _errs0 === errors;
-  if (valid0) {
-    const _errs1 = errors;
-    if (errors === _errs1) {
-      if (data && typeof data == "object" && !Array.isArray(data)) {
-        let missing0;
-        if (data.content_type === void 0 && (missing0 = "content_type")) {
-          validate82.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
-          return false;
-        } else {
-          if (data.content_type !== void 0) {
-            let data0 = data.content_type;
-            const _errs3 = errors;
-            if (typeof data0 !== "string") {
-              validate82.errors = [{ instancePath: instancePath + "/content_type", keyword: "type", params: { type: "string" } }];
-              return false;
-            }
-            if ("input_text" !== data0) {
-              validate82.errors = [{ instancePath: instancePath + "/content_type", keyword: "const", params: { allowedValue: "input_text" } }];
-              return false;
-            }
-            var valid1 = _errs3 === errors;
-          } else {
-            var valid1 = true;
-          }
-          if (valid1) {
-            if (data.content_attributes !== void 0) {
-              const _errs5 = errors;
-              if (!validate37(data.content_attributes, { instancePath: instancePath + "/content_attributes" })) {
-                vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
-                errors = vErrors.length;
-              }
-              var valid1 = _errs5 === errors;
-            } else {
-              var valid1 = true;
-            }
-          }
-        }
-      } else {
-        validate82.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
-        return false;
-      }
-    }
-    var valid0 = _errs1 === errors;
-  }
-  validate82.errors = vErrors;
-  return errors === 0;
-}
-const validate7 = validate85;
-const schema55 = { "allOf": [{ "$ref": "#/components/schemas/MessageFields" }, { "type": "object", "required": ["content_type"], "properties": { "content_type": { "type": "string", "const": "input_textarea" }, "content_attributes": { "$ref": "#/components/schemas/TextContentAttributes" } } }] };
-function validate85(data, { instancePath = "" } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  const _errs0 = errors;
-  if (!validate15(data, { instancePath })) {
-    vErrors = vErrors === null ? validate15.errors : vErrors.concat(validate15.errors);
-    errors = vErrors.length;
-  }
-  var valid0 = _errs0 === errors;
-  if (valid0) {
-    const _errs1 = errors;
-    if (errors === _errs1) {
-      if (data && typeof data == "object" && !Array.isArray(data)) {
-        let missing0;
-        if (data.content_type === void 0 && (missing0 = "content_type")) {
-          validate85.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
-          return false;
-        } else {
-          if (data.content_type !== void 0) {
-            let data0 = data.content_type;
-            const _errs3 = errors;
-            if (typeof data0 !== "string") {
-              validate85.errors = [{ instancePath: instancePath + "/content_type", keyword: "type", params: { type: "string" } }];
-              return false;
-            }
-            if ("input_textarea" !== data0) {
-              validate85.errors = [{ instancePath: instancePath + "/content_type", keyword: "const", params: { allowedValue: "input_textarea" } }];
-              return false;
-            }
-            var valid1 = _errs3 === errors;
-          } else {
-            var valid1 = true;
-          }
-          if (valid1) {
-            if (data.content_attributes !== void 0) {
-              const _errs5 = errors;
-              if (!validate37(data.content_attributes, { instancePath: instancePath + "/content_attributes" })) {
-                vErrors = vErrors === null ? validate37.errors : vErrors.concat(validate37.errors);
-                errors = vErrors.length;
-              }
-              var valid1 = _errs5 === errors;
-            } else {
-              var valid1 = true;
-            }
-          }
-        }
-      } else {
-        validate85.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
-        return false;
-      }
-    }
-    var valid0 = _errs1 === errors;
-  }
-  validate85.errors = vErrors;
+  validate70.errors = vErrors;
   return errors === 0;
 }
 
@@ -2630,7 +2347,7 @@ export interface SchemaError { instancePath: string; keyword: string; params: Re
 export type SchemaCheck = ((data: unknown) => boolean) & { errors?: SchemaError[] | null };
 
 /** The checks of the createMessage JSON body, one per variant, keyed by the discriminator's value. */
-export const variantChecks: Record<string, SchemaCheck> = { "text": validate0, "input_select": validate1, "cards": validate2, "form": validate3, "article": validate4, "input_email": validate5, "input_text": validate6, "input_textarea": validate7 };
+export const variantChecks: Record<string, SchemaCheck> = { "text": validate0, "input_select": validate1, "cards": validate2, "form": validate3, "article": validate4, "input_email": validate5, "input_text": validate5, "input_textarea": validate5 };
 
 /** What the spec says about the request, for the wording of errors and the checks Ajv cannot make (files). */
 export const requestFacts: {

@@ -154,6 +154,15 @@ function tagOneOfs(document) {
   walk(document.components);
 }
 
+/** The schema a local pointer (#/components/...) names in the stripped components. */
+function componentAt(components, pointer) {
+  if (!pointer.startsWith('#/components/')) throw new Error(`cannot follow $ref ${pointer}`);
+  return pointer
+    .slice('#/components/'.length)
+    .split('/')
+    .reduce((n, k) => n?.[k.replace(/~1/g, '/').replace(/~0/g, '~')], components);
+}
+
 /** Inlines Ajv's run-time helpers (ucs2length, equal, ...) so the package needs no `ajv` at run time. */
 function inlineRuntime(code) {
   const helpers = new Map();
@@ -194,16 +203,30 @@ function schemaConst(code, name) {
  * in the one-message bundle.
  */
 function dropUnread(code) {
-  const kept = code
-    .replace(/allowedValues: ?(schema\d+)((?:\.[A-Za-z_$][\w$]*|\[\d+\])+)/g, (_m, name, path) => {
+  let kept = code
+    .replace(/(allowedValues|type): ?(schema\d+)((?:\.[A-Za-z_$][\w$]*|\[\d+\])+)/g, (_m, param, name, path) => {
       const value = path
         .split(/\.|\[|\]/)
         .filter(Boolean)
         .reduce((node, key) => node?.[key], schemaConst(code, name));
-      if (!Array.isArray(value)) throw new Error(`allowedValues ${name}${path} is not a list in Ajv's code`);
-      return `allowedValues:${JSON.stringify(value)}`;
+      if (param === 'allowedValues' ? !Array.isArray(value) : !(Array.isArray(value) || typeof value === 'string')) {
+        throw new Error(`${param} ${name}${path} is not a ${param === 'type' ? 'type' : 'list'} in Ajv's code`);
+      }
+      return `${param}:${JSON.stringify(value)}`;
     })
     .replace(/,schemaPath:"(?:[^"\\]|\\.)*"/g, '');
+  // additionalProperties over many properties asks hasOwnProperty of a whole schema's
+  // `properties`: where that is all a kept schema is read for, it keeps only those keys.
+  for (const name of new Set([...kept.matchAll(/\.call\((schema\d+)\.properties, /g)].map((m) => m[1]))) {
+    const uses = kept.split(new RegExp(`\\b${name}\\b`)).length - 2;
+    const lookups = kept.split(`.call(${name}.properties, `).length - 1;
+    if (uses !== lookups) continue;
+    const { properties } = schemaConst(kept, name);
+    const keys = JSON.stringify({ properties: Object.fromEntries(Object.keys(properties).map((key) => [key, 0])) });
+    const text = `const ${name} = ${JSON.stringify(schemaConst(kept, name))};`;
+    if (!kept.includes(text)) throw new Error(`cannot find ${name} as Ajv wrote it`);
+    kept = kept.replace(text, `const ${name} = ${keys};`);
+  }
   if (kept.includes('schemaPath')) throw new Error("Ajv's code reads schemaPath where request-checks.mjs expects it not to: keep it");
   const out = kept
     .replace(/,parentData:[\w$]+,parentDataProperty:(?:"(?:[^"\\]|\\.)*"|[\w$]+),rootData(?=\})/g, '')
@@ -265,6 +288,29 @@ export function renderRequestChecks(spec) {
   // every variant: each check is the body schema with its oneOf narrowed to the chosen variant,
   // which gives the same verdict (only that variant can match its discriminator's value).
   const { oneOf: _variants, ...ownKeywords } = top.oneOf ? strip(top) : {};
+  // A variant's check runs only when the discriminator holds that variant's value (or is left out,
+  // for the default variant, where it is optional): its own const and required on the discriminator
+  // can never fail, so they are not compiled, and variants that are then alike share one check
+  // (input_email, input_text, input_textarea).
+  if (discriminator) {
+    const own = (node) => (node?.$ref ? componentAt(components, node.$ref) : node);
+    for (const v of variantSchemas) {
+      const variant = own(v);
+      for (const part of [variant, ...(variant?.allOf ?? []).filter((p) => !p.$ref)]) {
+        const sub = part?.properties?.[discriminator];
+        if (!sub || sub.$ref || Object.keys(sub).some((k) => !['type', 'const', 'enum'].includes(k))) continue;
+        part.properties[discriminator] = {};
+        // An earlier allOf member that is an object schema has checked the type already (Ajv
+        // stops at the first failing member): the variant's own part need not check it again.
+        const earlier = part === variant ? [] : variant.allOf.slice(0, variant.allOf.indexOf(part));
+        if (part.type === 'object' && earlier.some((p) => p.$ref && componentAt(components, p.$ref)?.type === 'object')) delete part.type;
+        if (Array.isArray(part.required)) {
+          part.required = part.required.filter((name) => name !== discriminator);
+          if (part.required.length === 0) delete part.required;
+        }
+      }
+    }
+  }
   const checkPointers = variantSchemas.map((v, i) => {
     const only = v.$ref ? { $ref: v.$ref } : strip(v);
     if (Object.keys(ownKeywords).length === 0 && only.$ref) return only.$ref;
@@ -283,9 +329,10 @@ export function renderRequestChecks(spec) {
     // Formats (uri) are left to the server: ajv-formats' URI check would add ~2.4 KB gzipped.
     validateFormats: false,
     // Shared schemas (MessageFields, TemplateParams, ...) compile once, as functions every variant
-    // calls; only the smallest (a type, a maxLength) are inlined where used: −0.2 KB gzipped against
-    // none (false), while larger limits repeat the shared ones (true: +0.8 KB).
-    inlineRefs: 2,
+    // calls; only the small ones (up to 5 keywords: a type, a pattern, an enum) are inlined where
+    // used. Measured on the one-message bundle: 5 and 6 are the smallest (false: +0.27 KB, 2: +0.08 KB,
+    // 7: +0.14 KB, true: +0.55 KB).
+    inlineRefs: 5,
     strict: true,
     strictTypes: false,
     strictTuples: false,
@@ -295,7 +342,12 @@ export function renderRequestChecks(spec) {
   // The components live under a document root whose own keyword Ajv must not take for a typo.
   ajv.addKeyword('components');
   ajv.addSchema({ $id: 'openapi', components }, 'openapi');
-  const refs = Object.fromEntries(checkPointers.map((pointer, i) => [`validate${i}`, `openapi${pointer}`]));
+  // Variants whose compiled schemas are the same JSON share the first one's check.
+  const sameAs = checkPointers.map((pointer) => JSON.stringify(componentAt(components, pointer)));
+  const firstAlike = sameAs.map((json) => sameAs.indexOf(json));
+  const refs = Object.fromEntries(
+    checkPointers.flatMap((pointer, i) => (firstAlike[i] === i ? [[`validate${i}`, `openapi${pointer}`]] : [])),
+  );
   // Ajv exports each validator; only the typed `variantChecks` below is this module's surface.
   // Each error's schemaPath is dropped: the client words errors from instancePath, keyword and
   // params alone, and the paths were a tenth of the bundle's checks.
@@ -379,7 +431,7 @@ export function renderRequestChecks(spec) {
     'export type SchemaCheck = ((data: unknown) => boolean) & { errors?: SchemaError[] | null };',
     '',
     "/** The checks of the createMessage JSON body, one per variant, keyed by the discriminator's value. */",
-    `export const variantChecks: Record<string, SchemaCheck> = { ${variantNames.map((n, i) => `${j(n)}: validate${i}`).join(', ')} };`,
+    `export const variantChecks: Record<string, SchemaCheck> = { ${variantNames.map((n, i) => `${j(n)}: validate${firstAlike[i]}`).join(', ')} };`,
     '',
     '/** What the spec says about the request, for the wording of errors and the checks Ajv cannot make (files). */',
     'export const requestFacts: {',
