@@ -30,6 +30,10 @@ export type {
 } from './messages/types.js';
 export type { AttachmentInput } from './messages/multipart.js';
 export type { Messages } from './messages/create.js';
+export type { ListAllMessagesParams, ListMessagesParams, MessageList, MessageReads } from './messages/list.js';
+export { defaultSettleMs, type MessageReconcile, type ReconcileOptions, type ReconcileResult } from './messages/reconcile.js';
+export type { SentFingerprint } from './errors/sent-record.js';
+export type { Conversation, Conversations, GetConversationParams } from './conversations/get.js';
 export type { MessagePromise, MessageWithResponse } from './messages/message-promise.js';
 // createMany itself is in 99digital-client/bulk; its types are named here too.
 export type { BatchLimiter, CreateManyInput, CreateManyItem, CreateManyOptions, CreateManyResult } from './bulk/types.js';

@@ -13,6 +13,7 @@ import { type Concurrency, fixedConcurrency, LatencyConcurrency } from './concur
 import { conversationOf, ConversationQueues, type Entry } from './conversations.js';
 import { iteratorOf, resolveManyOptions, type ResolvedManyOptions } from './options.js';
 import { Pacer } from './pacer.js';
+import { annotatedResults, unknownOutcomes } from './reconcile-items.js';
 import { ResultStream } from './result-stream.js';
 import type { BatchLimiter, CreateManyInput, CreateManyItem, CreateManyOptions, CreateManyResult } from './types.js';
 
@@ -36,20 +37,22 @@ function keyText(index: number, key: string | undefined): string {
  * or `skipped`. Nothing is read or sent until the results are iterated.
  */
 export function createMany<T extends CreateManyItem>(
-  client: { messages: object },
+  client: { messages: object; conversations?: object },
   items: CreateManyInput<T>,
   options?: CreateManyOptions<T>,
 ): AsyncIterable<CreateManyResult> {
-  const send = (client?.messages as { [createWithHooks]?: CreateWithHooks } | undefined)?.[createWithHooks];
-  if (typeof send !== 'function') throw new ConfigurationError('createMany: client must be made by createClient().');
+  const created = (client?.messages as { [createWithHooks]?: CreateWithHooks } | undefined)?.[createWithHooks];
+  if (typeof created !== 'function') throw new ConfigurationError('createMany: client must be made by createClient().');
   const resolved = resolveManyOptions(options);
+  // The options about lost answers (reconcile, autoSourceId) wrap the send and mark the results.
+  const { send, annotate } = unknownOutcomes(client, created, options);
   const iterator = iteratorOf(items);
   let started = false;
   return {
     [Symbol.asyncIterator]() {
       if (started) throw new ConfigurationError('createMany: its results can be iterated once; call createMany again for another batch.');
       started = true;
-      return new Batch(iterator, resolved, send).results;
+      return annotatedResults(new Batch(iterator, resolved, send).results, annotate);
     },
   };
 }

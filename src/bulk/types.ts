@@ -57,6 +57,21 @@ export interface CreateManyOptions<T extends CreateManyItem = CreateManyItem> {
    * counts per window of this length.
    */
   windowMs?: number;
+  /**
+   * Looks for each message whose answer was lost (mayHaveBeenDelivered) in its conversation before
+   * reporting it (messages.reconcile): found → `sent` with `reconciled: true`; else `failed` with
+   * `reconciled: true` and `outcome` 'not_delivered' (safe to send again) or 'ambiguous'. The item
+   * holds its conversation (and a place in `concurrency`) while it waits to settle (default 60 s;
+   * `{ settleMs }` to change it). Needs a user's token.
+   */
+  reconcile?: boolean | { settleMs?: number };
+  /**
+   * Gives each message without a source_id one of its own (`99d-<uuid>`) when its conversation is
+   * in an API inbox (asked once per conversation with conversations.get; never on other channels,
+   * where an outgoing message with a source_id is not delivered), so that reconciling finds it by
+   * that key. Needs a user's token.
+   */
+  autoSourceId?: boolean;
 }
 
 interface ResultBase {
@@ -68,6 +83,21 @@ interface ResultBase {
 
 /** What became of one item. `failed` errors say, in `mayHaveBeenDelivered`, whether it may have been posted. */
 export type CreateManyResult =
-  | (ResultBase & { status: 'sent'; message: Message })
-  | (ResultBase & { status: 'failed'; error: Digital99Error })
+  | (ResultBase & {
+      status: 'sent';
+      message: Message /** Found by reconciling (option `reconcile`) after its answer was lost. */;
+      reconciled?: true;
+    })
+  | (ResultBase & {
+      status: 'failed';
+      error: Digital99Error;
+      /** Reconciling (option `reconcile`) decided `outcome`. */
+      reconciled?: true;
+      /** not_delivered: not in the conversation, safe to send again; ambiguous: `candidates` could be it (`reason`). */
+      outcome?: 'not_delivered' | 'ambiguous';
+      candidates?: Message[];
+      reason?: string;
+      /** Reconciling itself failed (e.g. an agent-bot token may not list): the outcome stays unknown. */
+      reconcileError?: Digital99Error;
+    })
   | (ResultBase & { status: 'skipped' });

@@ -12,6 +12,10 @@ export interface SendBatchCommand {
   perMinute: number | undefined;
   concurrency: number | undefined;
   resendUnknown: boolean;
+  /** On resume, look for unknown lines in their conversations first (default; --no-reconcile turns it off). */
+  reconcile: boolean;
+  /** --settle-ms: how long after a line's last attempt the server may still save it (default: reconcile's). */
+  settleMs: number | undefined;
   continueAfterFailure: boolean;
   dryRun: boolean;
   json: boolean;
@@ -30,6 +34,8 @@ const options = {
   'per-minute': { type: 'string' },
   concurrency: { type: 'string' },
   'resend-unknown': { type: 'boolean' },
+  'no-reconcile': { type: 'boolean' },
+  'settle-ms': { type: 'string' },
   'continue-after-failure': { type: 'boolean' },
   'dry-run': { type: 'boolean' },
   json: { type: 'boolean' },
@@ -54,6 +60,7 @@ export function parseSendBatchArgs(args: readonly string[]): SendBatchCommand {
   const { values, positionals } = parseOptions(args, options, help);
   const flags = {
     resendUnknown: values['resend-unknown'] === true,
+    reconcile: values['no-reconcile'] !== true,
     continueAfterFailure: values['continue-after-failure'] === true,
     dryRun: values['dry-run'] === true,
     json: values.json === true,
@@ -72,6 +79,7 @@ export function parseSendBatchArgs(args: readonly string[]): SendBatchCommand {
       perMinute: undefined,
       concurrency: undefined,
       timeoutMs: undefined,
+      settleMs: undefined,
     };
   }
   if (positionals.length === 0)
@@ -100,6 +108,7 @@ export function parseSendBatchArgs(args: readonly string[]): SendBatchCommand {
     account,
     perMinute: wholeNumber('--per-minute', values['per-minute'], 0, 1_000_000, '1200'),
     concurrency: wholeNumber('--concurrency', values.concurrency, 1, 1_000, '4'),
+    settleMs: wholeNumber('--settle-ms', values['settle-ms'], 0, 3_600_000, '60000'),
     timeoutMs,
   };
 }

@@ -19,6 +19,10 @@ export interface Row {
   status: RowStatus;
   message_id?: number | undefined;
   error?: string;
+  /** Looking in the conversation (on resume) decided this line's outcome. */
+  reconciled?: true | undefined;
+  /** An unknown line that several messages could be: their ids. */
+  candidates?: number[] | undefined;
 }
 
 const notSentReason: Partial<Record<Plan, string>> = {
@@ -44,8 +48,8 @@ export class Report {
   row(row: Row): void {
     this.counts[row.status]++;
     if (this.json) {
-      const { line, key, status, message_id, error } = row;
-      this.out(`${JSON.stringify({ line, key: key ?? null, status, message_id, error })}\n`);
+      const { line, key, status, message_id, error, reconciled, candidates } = row;
+      this.out(`${JSON.stringify({ line, key: key ?? null, status, message_id, error, reconciled, candidates })}\n`);
     } else if ((row.status === 'failed' || row.status === 'unknown') && row.error !== undefined) {
       // held and earlier unknown lines are listed together before the run starts.
       if (row.error !== notSentReason.unknown)

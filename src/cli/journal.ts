@@ -1,7 +1,8 @@
 // send-batch's crash-safe journal: one JSON record a line, appended and fsync'd, so that `kill -9`
 // at any moment leaves a journal that says what each line became. Before a line is sent:
 // {"line":N,"to":D,"hash":H,"state":"sending"}; after: "sent" (with message_id), "failed" (not
-// delivered: safe to send again) or "unknown" (may have been delivered). `to` is where the line
+// delivered: safe to send again) or "unknown" (may have been delivered), each with `at` (when, ms),
+// from which a resume reconciles unknown lines (batch-reconcile.ts). `to` is where the line
 // goes (the server's origin and the account), so the same file sent to another account or server
 // is another batch. A torn last record, from a crash in the middle of a write, is ignored: its
 // line then reads as "sending", i.e. unknown, never as sent.
@@ -20,12 +21,18 @@ export interface JournalRecord {
   state: LineState;
   message_id?: number;
   error?: string;
+  /** When it was written (ms since the epoch): a "sending" record's is when the line's attempts started. */
+  at?: number;
 }
 
 export interface JournalEntry {
   state: LineState;
   hash: string;
   message_id: number | undefined;
+  /** When the line's last send started (its "sending" record), for reconciling an unknown line. */
+  startedAt: number | undefined;
+  /** When its attempts ended, if an "unknown" record says so (a run killed in flight never wrote one). */
+  endedAt: number | undefined;
 }
 
 const lineStates: readonly string[] = ['sending', 'sent', 'failed', 'unknown'];
@@ -55,7 +62,11 @@ export class JournalState {
   apply(record: JournalRecord): void {
     const message_id = typeof record.message_id === 'number' ? record.message_id : undefined;
     // A record of 0.1.0 (no destination) stands for whichever destination asks: never sent twice.
-    this.entries.set(this.keyOf(record.to ?? '*', record.line), { state: record.state, hash: record.hash, message_id });
+    const key = this.keyOf(record.to ?? '*', record.line);
+    const at = typeof record.at === 'number' && Number.isFinite(record.at) ? record.at : undefined;
+    const startedAt = record.state === 'sending' ? at : this.entries.get(key)?.startedAt;
+    const endedAt = record.state === 'unknown' ? at : undefined;
+    this.entries.set(key, { state: record.state, hash: record.hash, message_id, startedAt, endedAt });
   }
 
   get(to: string, line: number): JournalEntry | undefined {

@@ -13,7 +13,8 @@ import { AbortedError, ConfigurationError } from '../errors/classes.js';
 import type { SendBatchCommand } from './batch-args.js';
 import { lockJournal } from './batch-lock.js';
 import { type PlannedLine, Planner, planLines } from './batch-plan.js';
-import { planRow, Report } from './batch-report.js';
+import { type Reconciled, reconcileUnknownLines } from './batch-reconcile.js';
+import { planRow, Report, type Row } from './batch-report.js';
 import { preview } from './summary.js';
 import { describeFailure, exitCodes, UsageError } from './exit-codes.js';
 import { JournalWriter, readJournal } from './journal.js';
@@ -131,8 +132,10 @@ async function lockedRun(cmd: SendBatchCommand, io: BatchIo, origin: string): Pr
       `99digital: ${cmd.journal}: skipped ${journal.torn} unreadable record(s), from a crash in the middle of a write; those lines count as unknown.\n`,
     );
   const dryRun = cmd.dryRun ? (p: PlannedLine) => io.out(dryRunLine(p)) : undefined;
-  const plan = await checkFile(cmd, new Planner(journal, origin, cmd), io, dryRun);
-  warnUnknown(plan, io);
+  let plan = await checkFile(cmd, new Planner(journal, origin, cmd), io, dryRun);
+  // Unknown lines are looked for in their conversations first (batch-reconcile.ts), unless told not to.
+  const reconciling = plan.unknownCount > 0 && cmd.reconcile && !cmd.resendUnknown && !cmd.dryRun;
+  if (!reconciling) warnUnknown(plan, io);
   if (!cmd.mock && !cmd.dryRun && !process.env[tokenEnvVar]) {
     throw new ConfigurationError(cliMissingTokenMessage);
   }
@@ -143,7 +146,7 @@ async function lockedRun(cmd: SendBatchCommand, io: BatchIo, origin: string): Pr
     return exitCodes.ok;
   }
   const report = new Report(cmd.json, io.out, io.err);
-  if (plan.send === 0) return await reportNothingToSend(cmd, new Planner(journal, origin, cmd), report, io);
+  if (plan.send === 0 && !reconciling) return await reportNothingToSend(cmd, new Planner(journal, origin, cmd), report, io);
   const mock = cmd.mock ? await startCliMock(io.signal) : undefined;
   const writer = await JournalWriter.open(cmd.journal);
   try {
@@ -154,7 +157,14 @@ async function lockedRun(cmd: SendBatchCommand, io: BatchIo, origin: string): Pr
       ...(debug === undefined ? {} : { debug }),
       ...(mock ? { apiAccessToken: mockToken, baseUrl: mock.url } : cmd.baseUrl === undefined ? {} : { baseUrl: cmd.baseUrl }),
     });
-    const run = new BatchRun(cmd, io, writer, report, new Planner(journal, origin, cmd));
+    let reconciled = new Map<number, Reconciled>();
+    if (reconciling) {
+      reconciled = await reconcileUnknownLines(cmd, client, journal, writer, origin, io);
+      plan = await checkFile(cmd, new Planner(journal, origin, cmd), io);
+      warnUnknown(plan, io);
+      if (plan.send === 0) return await reportNothingToSend(cmd, new Planner(journal, origin, cmd), report, io, reconciled);
+    }
+    const run = new BatchRun(cmd, io, writer, report, new Planner(journal, origin, cmd), reconciled);
     return await run.send(client, plan.send);
   } finally {
     // A write failure was already reported by what threw it; closing only flushes what is left.
@@ -164,17 +174,30 @@ async function lockedRun(cmd: SendBatchCommand, io: BatchIo, origin: string): Pr
 }
 
 /** Nothing to send: still one row per line with --json, and the summary. */
-async function reportNothingToSend(cmd: SendBatchCommand, planner: Planner, report: Report, io: BatchIo): Promise<number> {
+async function reportNothingToSend(
+  cmd: SendBatchCommand,
+  planner: Planner,
+  report: Report,
+  io: BatchIo,
+  reconciled = new Map<number, Reconciled>(),
+): Promise<number> {
   for await (const reading of planLines(planner, cmd.file)) {
     if ('planned' in reading && reading.planned.plan !== 'send') {
       const { line, key, plan, messageId } = reading.planned;
-      report.row(planRow(line, key, plan, messageId));
+      report.row(withReconciled(planRow(line, key, plan, messageId), reconciled));
     }
   }
   const summary = `99digital: nothing to send. ${report.summary(cmd.file, cmd.journal)}`;
   if (cmd.json) io.err(summary);
   else io.out(summary.replace(/^99digital: /, ''));
   return report.counts.unknown + report.counts.held > 0 ? exitCodes.incomplete : exitCodes.ok;
+}
+
+/** A row with what reconciling decided of its line, if it did (`reconciled: true`, and an ambiguous line's candidates). */
+function withReconciled(row: Row, reconciled: Map<number, Reconciled>): Row {
+  const decided = reconciled.get(row.line);
+  if (decided === undefined) return row;
+  return { ...row, reconciled: true, ...(decided.candidates ? { candidates: decided.candidates } : {}) };
 }
 
 /** One run that sends: the file read again, line by line, into createMany, each outcome journaled and reported. */
@@ -191,6 +214,8 @@ class BatchRun {
     private readonly writer: JournalWriter,
     private readonly report: Report,
     private readonly planner: Planner,
+    /** What reconciling decided of unknown lines before this run, by line. */
+    private readonly reconciled: Map<number, Reconciled>,
   ) {}
 
   async send(client: ReturnType<typeof createClient>, toSend: number): Promise<number> {
@@ -210,7 +235,7 @@ class BatchRun {
         continueAfterFailure: cmd.continueAfterFailure,
         beforeSend: async (_item, index) => {
           const p = this.inFlight.get(index)!;
-          await this.writer.record({ line: p.line, to: p.to, hash: p.hash, state: 'sending' });
+          await this.writer.record({ line: p.line, to: p.to, hash: p.hash, state: 'sending', at: Date.now() });
         },
       });
       for await (const result of results as AsyncIterable<CreateManyResult>) this.settle(result);
@@ -238,7 +263,7 @@ class BatchRun {
       const p = reading.planned;
       if (p.plan !== 'send') {
         if (p.plan === 'unknown') this.unknownBefore++;
-        this.report.row(planRow(p.line, p.key, p.plan, p.messageId));
+        this.report.row(withReconciled(planRow(p.line, p.key, p.plan, p.messageId), this.reconciled));
         continue;
       }
       this.inFlight.set(index++, p);
@@ -258,13 +283,14 @@ class BatchRun {
     const at = { line: p.line, to: p.to, hash: p.hash };
     if (result.status === 'sent') {
       this.record({ ...at, state: 'sent', message_id: result.message.id });
-      this.report.row({ line: p.line, key: p.key, status: 'sent', message_id: result.message.id });
+      this.report.row(withReconciled({ line: p.line, key: p.key, status: 'sent', message_id: result.message.id }, this.reconciled));
       return;
     }
     if (result.status !== 'failed') return;
     const { error } = result;
     const delivered = error.mayHaveBeenDelivered;
-    this.record({ ...at, state: delivered ? 'unknown' : 'failed', error: error.message });
+    // An unknown line's `at` is when its attempts ended: a resume reconciles it from there.
+    this.record({ ...at, state: delivered ? 'unknown' : 'failed', error: error.message, at: error.sent?.endedAt ?? Date.now() });
     const status =
       error instanceof AbortedError && !delivered && this.io.signal?.aborted ? 'not_started' : delivered ? 'unknown' : 'failed';
     this.report.row({ line: p.line, key: p.key, status, ...(status === 'not_started' ? {} : { error: describeFailure(error).line }) });

@@ -109,6 +109,15 @@ Journal and resume:
                             when a run was killed) are listed and not sent again, nor the later
                             lines of their conversations (order), unless
   --resend-unknown          is given.
+                            Before that, a resume looks for each unknown line in its conversation
+                            (the server's message list): found → recorded as sent; not there once
+                            the server can no longer be saving it → sent again, in order; several
+                            that could be it → kept back and listed with their message ids. Needs a
+                            user's token (agent-bot tokens cannot list messages).
+  --no-reconcile            Do not look: unknown lines stay unknown.
+  --settle-ms <n>           How long after a line's last attempt the server may still save it
+                            (default 60000: the server's 30 s queue and 15 s request timeouts, plus
+                            margin). A line found missing is sent again only after this.
   --dry-run                 Check every line and print, for each, its conversation, the start of
                             its content and what a run would do with it; send nothing.
   A line is known by its number, its text and where it goes (the server's origin and the account):
@@ -132,6 +141,7 @@ Sending:
 Output:
   --json                    One JSON row per (non-blank) line on stdout, on every run:
                             {"line": N, "key": ..., "status": ..., "message_id": ..., "error": "..."}
+                            with "reconciled": true where looking in the conversation decided it
                             status: sent (by this run), already_sent (by an earlier run), failed
                             (not delivered: a re-run sends it), unknown (may have been posted: not
                             sent again without --resend-unknown), held (behind an unknown line of

@@ -77,7 +77,9 @@ export async function sendWithRetries<T extends AttemptResult>(send: SendAttempt
     }
     if (decision.rateLimit && ctx.policy.rateLimitWaits !== undefined) counts.rateLimitWaits++;
     else counts.retries++;
-    const why = outcome.kind === 'answer' ? String(outcome.response.status) : `${(outcome.error as ConnectionError).code} before sending`;
+    // A read is also retried after a lost answer: only an unsent request is "before sending".
+    const unsent = outcome.kind === 'failure' && !outcome.error.mayHaveBeenDelivered ? ' before sending' : '';
+    const why = outcome.kind === 'answer' ? String(outcome.response.status) : `${(outcome.error as ConnectionError).code}${unsent}`;
     const of = ctx.policy.rateLimitWaits === undefined ? ` of ${ctx.policy.retries + 1}` : '';
     ctx.debug?.(`retry: ${why}; attempt ${attempt + 2}${of} in ${decision.waitMs} ms`);
     await waitBetweenAttempts(decision.waitMs, ctx);
@@ -173,18 +175,26 @@ export function retryWait(
   return ms === undefined ? undefined : { ms, guessed: false };
 }
 
+/** A read's backoff after a gateway's 502/503/504 (a POST's could have been processed): undefined for a write. */
+function gatewayWait(status: number, counts: Counts, policy: RetryPolicy, random: () => number) {
+  if (policy.idempotent !== true || (status !== 502 && status !== 503 && status !== 504)) return undefined;
+  return { ms: backoffDelay(policy, counts.retries, random), guessed: false };
+}
+
 /**
  * THE decision, for every attempt of every call: retry after how many ms, or let the outcome stand.
  * Creating a message is not idempotent, so only what the server cannot have processed is retried:
  * a connection never made (backoff), a rate limit or a 503 with Retry-After (the server's wait, with
  * jitter when it is our guess). A wait past maxDelayMs stands instead: the error carries the wait
- * (RateLimitError.retryAfterMs).
+ * (RateLimitError.retryAfterMs). A read (`policy.idempotent`) is also retried after a lost
+ * answer or a gateway's 502/503/504, with backoff.
  */
 export function decideRetry(outcome: Outcome, counts: Counts, policy: RetryPolicy, random = Math.random): Decision {
   if (outcome.kind === 'failure') {
     const { error } = outcome;
-    const unsent = error instanceof ConnectionError && !error.mayHaveBeenDelivered;
-    if (!unsent || counts.retries >= policy.retries) return { retry: false, rateLimit: undefined };
+    // A read may be sent again whatever became of it: it changes nothing.
+    const again = error instanceof ConnectionError && (!error.mayHaveBeenDelivered || policy.idempotent === true);
+    if (!again || counts.retries >= policy.retries) return { retry: false, rateLimit: undefined };
     return { retry: true, waitMs: backoffDelay(policy, counts.retries, random), rateLimit: undefined };
   }
   const { status, headers } = outcome.response;
@@ -194,7 +204,7 @@ export function decideRetry(outcome: Outcome, counts: Counts, policy: RetryPolic
   const allowance = rateLimit && policy.rateLimitWaits !== undefined ? policy.rateLimitWaits - counts.rateLimitWaits : undefined;
   if ((allowance ?? policy.retries - counts.retries) <= 0) return { retry: false, rateLimit };
   const windowMs = policy.windowMs ?? 60_000;
-  const wait = retryWait(status, headers, floodLimited, windowMs);
+  const wait = retryWait(status, headers, floodLimited, windowMs) ?? gatewayWait(status, counts, policy, random);
   if (wait === undefined || wait.ms > policy.maxDelayMs) return { retry: false, rateLimit };
   const waitMs = wait.guessed ? Math.min(policy.maxDelayMs, wait.ms + jitter(Math.min(500, windowMs / 20), random)) : wait.ms;
   return { retry: true, waitMs, rateLimit };

@@ -26,6 +26,11 @@ export interface RetryPolicy {
   rateLimitWaits?: number;
   /** The server's limit window (default a minute; shorter against an emulator in tests). */
   windowMs?: number;
+  /**
+   * The request changes nothing on the server (the reads: list, conversations.get): an attempt whose
+   * answer was lost, and a 502/503/504 without Retry-After, may be retried too.
+   */
+  idempotent?: boolean;
 }
 
 function fail(message: string): never {

@@ -1,5 +1,6 @@
 // The error classes, one small hierarchy: every failure the package reports is a Digital99Error.
 // Errors never hold the request (its headers carry the API token), only safe facts about it.
+import type { SentFingerprint } from './sent-record.js';
 
 /** Base class of every error this package throws. */
 export class Digital99Error extends Error {
@@ -9,6 +10,12 @@ export class Digital99Error extends Error {
    * was not (safe to send again); `true` means it may have been (sending again may post it twice).
    */
   declare readonly mayHaveBeenDelivered: boolean;
+  /**
+   * On an error of messages.create with `mayHaveBeenDelivered: true`: what was sent and when, for
+   * `client.messages.reconcile(error)`. Not enumerable (console.log and JSON leave it out); the
+   * content is kept only as a hash.
+   */
+  declare readonly sent?: SentFingerprint;
 
   constructor(message: string, options: { mayHaveBeenDelivered: boolean; cause?: unknown }) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });

@@ -50,8 +50,10 @@ export function abortedError(ctx: FailureContext, when: 'before it was sent' | '
  * by when it happened (core/request.ts), so a Digital99Error here is one of ours: the transport's.
  */
 export function classify(error: unknown, timedOut: boolean, ctx: FailureContext): Digital99Error {
-  const check = ' The server may have posted the message: check the conversation before sending it again.';
-  if (timedOut) return new TimeoutError(`${ctx.what} timed out after ${ctx.timeoutMs} ms.${check}`, ctx.timeoutMs, true);
+  // A read (GET) posts nothing, whatever became of it.
+  const posts = !ctx.what.startsWith('GET ');
+  const check = posts ? ' The server may have posted the message: check the conversation before sending it again.' : '';
+  if (timedOut) return new TimeoutError(`${ctx.what} timed out after ${ctx.timeoutMs} ms.${check}`, ctx.timeoutMs, posts);
   if (error instanceof Digital99Error) return error;
   if (error instanceof SyntaxError) {
     // JSON.parse's message quotes the start of the body: leave it out.
@@ -71,7 +73,7 @@ export function classify(error: unknown, timedOut: boolean, ctx: FailureContext)
     );
   }
   return new ConnectionError(`${ctx.what} failed without a complete response (${code ?? 'network error'}: ${cause}).${check}`, {
-    mayHaveBeenDelivered: true,
+    mayHaveBeenDelivered: posts,
     code,
   });
 }

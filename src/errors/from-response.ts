@@ -153,7 +153,7 @@ export function errorFromResponse(
   // A 5xx may come after the message was posted, and so may a status no server should send. Only a
   // 503 with Retry-After ("come back later") says the request was turned away.
   const turnedAway = status === 503 && parseRetryAfter(response.headers.get('retry-after')) !== undefined;
-  const mayHavePosted = (status >= 500 || status < 200) && !turnedAway;
+  const mayHavePosted = (status >= 500 || status < 200) && !turnedAway && request.method !== 'GET';
   return new ApiError(
     `${base}${mayHavePosted ? ' The server may have posted the message: check the conversation before sending it again.' : ''}`,
     details,

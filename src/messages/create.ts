@@ -2,7 +2,8 @@
 // message (with the answer it came in) or throw a typed error. Never returns undefined.
 import type { AttemptHooks, AttemptResult, CallContext } from '../core/request.js';
 import { checkSignal, resolveRetry, resolveTimeout, type RetryPolicy } from '../core/retry-options.js';
-import { ConfigurationError } from '../errors/classes.js';
+import { ConfigurationError, Digital99Error } from '../errors/classes.js';
+import { fingerprintOf } from './delivery-match.js';
 import { requestIdOf } from '../errors/from-response.js';
 import type { Redactor } from '../errors/redaction.js';
 import type { MessagePromise, MessageWithResponse } from './message-promise.js';
@@ -51,9 +52,18 @@ export interface Messages {
 export function createMessages(send: Send, options: MessagesOptions) {
   async function post(params: CreateMessageParams<ContentType | undefined>, ctx: Partial<CallContext>): Promise<MessageWithResponse> {
     const { url, init, path } = await checkedRequest(params);
-    const result = await send('POST', url, init, { what: `POST ${path}`, ...ctx });
-    const { response } = result;
-    return { data: messageFrom(result, path, options), response, requestId: requestIdOf(response) };
+    const startedAt = Date.now();
+    try {
+      const result = await send('POST', url, init, { what: `POST ${path}`, ...ctx });
+      const { response } = result;
+      return { data: messageFrom(result, path, options), response, requestId: requestIdOf(response) };
+    } catch (error) {
+      // What messages.reconcile needs to look for it; not enumerable, so console.log and JSON leave it out.
+      if (error instanceof Digital99Error && error.mayHaveBeenDelivered) {
+        Object.defineProperty(error, 'sent', { value: fingerprintOf(params as Record<string, unknown>, startedAt, Date.now()) });
+      }
+      throw error;
+    }
   }
   return {
     /** What create() resolves to with `.withResponse()`; the client wraps it in a MessagePromise. */

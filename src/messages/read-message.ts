@@ -8,7 +8,7 @@ import type { Message } from './types.js';
  * The fields a message always has; a 2xx body without them is a failure the caller must see. JSON
  * numbers can overflow (`1e400` parses as Infinity) or lose digits: ids must be exact integers.
  */
-function isMessage(data: unknown): data is Message {
+export function isMessage(data: unknown): data is Message {
   const m = data as Record<string, unknown> | null;
   return (
     typeof m === 'object' &&

@@ -27,9 +27,12 @@ const root = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..');
  * errors) and inlines only its smallest refs (scripts/request-checks.mjs): 18,338 B. The spec's
  * later additions (the two reads, the empty-message `not`, signed blob ids) and the other merged
  * work took it to 19,857 B; the discriminator left out of each variant's check (alike variants
- * share one) and smaller Ajv leftovers: 19,245 B, over this budget (see bench/results.md).
+ * share one) and smaller Ajv leftovers: 19,245 B, over 18 KB (see bench/results.md). Issue 22 puts
+ * the reads and reconcile the contract names on every client (client.messages.list/listAll/
+ * reconcile, client.conversations.get: src/messages/reconcile.ts, delivery-match.ts, list.ts,
+ * read.ts, src/conversations/get.ts, mostly their error messages): about +2.8 KB: 22,042 B.
  */
-const budgetBytes = 18 * 1024;
+const budgetBytes = 22.5 * 1024;
 
 /** The app: a client, one message sent to a fetch that answers like the server, its id printed. */
 const app = `

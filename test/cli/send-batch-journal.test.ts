@@ -135,7 +135,8 @@ describe('send-batch: one run per journal', () => {
   it('a run killed with SIGKILL does not keep the next one out', async () => {
     const { server, open } = await serve(true);
     const file = batchFile(4, 4);
-    const args = [file, '--account', '1', '--per-minute', '0', '--concurrency', '1', '--json'];
+    // --no-reconcile: this server answers no listing (send-batch-reconcile.test.ts resumes with one).
+    const args = [file, '--account', '1', '--per-minute', '0', '--concurrency', '1', '--json', '--no-reconcile'];
     const killed = start(args, server.url);
     await until(() => server.requests.length === 1);
     killed.child.kill('SIGKILL');
@@ -202,7 +203,7 @@ describe('send-batch: unknown lines on resume', () => {
     const { server } = await serve();
     const file = batchFile(6, 2); // conversation 1: lines 1, 3, 5; conversation 2: lines 2, 4, 6
     inFlight(file, server.url);
-    const args = [file, '--account', '1', '--per-minute', '0', '--json'];
+    const args = [file, '--account', '1', '--per-minute', '0', '--json', '--no-reconcile'];
 
     const held = await sendBatch(args, server.url);
     expect(held.code).toBe(5);
@@ -231,7 +232,7 @@ describe('send-batch: unknown lines on resume', () => {
     const { server } = await serve();
     const file = batchFile(4, 2);
     inFlight(file, server.url);
-    const result = await sendBatch([file, '--account', '1', '--per-minute', '0', '--continue-after-failure'], server.url);
+    const result = await sendBatch([file, '--account', '1', '--per-minute', '0', '--continue-after-failure', '--no-reconcile'], server.url);
     expect(result.code).toBe(5);
     expect(received(server).map((r) => r.content)).toEqual(['L2', 'L3', 'L4']);
   });

@@ -14,15 +14,17 @@ async function graphOf(dir: string) {
 }
 
 /**
- * What each folder of src/ may import, besides itself. Top-down: the entry, client, bulk, messages,
+ * What each folder of src/ may import, besides itself. Top-down: the entry, client, bulk, conversations, messages,
  * core (the attempt loop), errors, internal (shared helpers that import nothing of ours).
  */
 const mayImport: Record<string, string[]> = {
-  'index.ts': ['client', 'bulk', 'messages', 'core', 'errors', 'internal', 'generated'],
+  'index.ts': ['client', 'bulk', 'conversations', 'messages', 'core', 'errors', 'internal', 'generated'],
   // Not bulk: createMany is its own entry (99digital-client/bulk), not carried by every client.
-  client: ['messages', 'core', 'errors', 'internal', 'generated'],
-  // Many messages at once, built on messages.create.
-  bulk: ['messages', 'core', 'errors', 'internal', 'generated'],
+  client: ['conversations', 'messages', 'core', 'errors', 'internal', 'generated'],
+  // Many messages at once, built on messages.create (and conversations.get for autoSourceId).
+  bulk: ['conversations', 'messages', 'core', 'errors', 'internal', 'generated'],
+  // Reading a conversation, through the messages' read path (messages/read.ts).
+  conversations: ['messages', 'core', 'errors', 'internal', 'generated'],
   messages: ['core', 'errors', 'internal', 'generated'],
   core: ['errors', 'internal'],
   errors: ['internal'],
@@ -31,7 +33,7 @@ const mayImport: Record<string, string[]> = {
   // The mock numbers message_type with the one MessageType (messages/message-type.ts).
   testing: ['messages', 'errors', 'internal', 'generated'],
   // The CLI sits on top of everything; it loads the Prism mock (testing) only when asked for it.
-  cli: ['client', 'bulk', 'messages', 'core', 'errors', 'internal', 'generated', 'testing'],
+  cli: ['client', 'bulk', 'conversations', 'messages', 'core', 'errors', 'internal', 'generated', 'testing'],
 };
 
 const folderOf = (file: string) => (file.startsWith('../generated/') ? 'generated' : file.includes('/') ? file.split('/')[0]! : file);
