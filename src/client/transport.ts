@@ -85,7 +85,11 @@ export function createTransport(options: TransportOptions): Transport {
     headers.set(authHeader, token);
     const init: RequestInit = { headers, redirect: 'manual', signal };
     const logResponse = debug && logExchange(debug, { method: input.method, url: input.url, headers });
-    const response = await (platformFetch ? fetchImpl(input.url, await plainInit(input, init)) : fetchImpl(new Request(input, init)));
+    let response: Response;
+    if (!platformFetch) response = await fetchImpl(new Request(input, init));
+    // A multipart body (attachments, perhaps files read from disk) streams as before, not read whole.
+    else if (headers.get('content-type')?.startsWith('multipart/')) response = await fetchImpl(input, init);
+    else response = await fetchImpl(input.url, await plainInit(input, init));
     logResponse?.(response);
     return limitSize(response, input, options);
   };
@@ -93,7 +97,7 @@ export function createTransport(options: TransportOptions): Transport {
 
 /**
  * What the platform's fetch needs of the Request openapi-fetch built, as a plain init: its method
- * and body (a message is a few KB: read whole, so it goes with a Content-Length) and what the
+ * and body (a JSON message is a few KB: read whole, so it goes with a Content-Length) and what the
  * request options of Node's fetch act on; `init` adds the headers, signal and redirect.
  */
 async function plainInit(input: Request, init: RequestInit): Promise<RequestInit> {
