@@ -70,8 +70,10 @@ export function guardPerCallInit(
 
 export function createTransport(options: TransportOptions): Transport {
   const { origin, authHeader, token, fetch: fetchImpl, debug } = options;
-  // The platform's fetch takes (request, init) and builds the Request it sends from both; a fetch
-  // passed in may be a wrapper that only forwards its first argument, so it gets one Request.
+  // A fetch passed in may be a wrapper that only forwards its first argument: it gets one Request.
+  // The platform's fetch gets the URL and a plain init instead: given a Request, Node's fetch copies
+  // it (a second Request whose body is piped through a new stream, kept in a FinalizationRegistry
+  // until a full GC), which at ~1,000 requests/s costs several MB of peak memory (bench/results.md).
   const platformFetch = fetchImpl === globalThis.fetch;
   return async function transport(input: Request, signal: AbortSignal): Promise<Response> {
     // openapi-fetch lets a call override baseUrl; the token must not follow it elsewhere.
@@ -83,10 +85,24 @@ export function createTransport(options: TransportOptions): Transport {
     headers.set(authHeader, token);
     const init: RequestInit = { headers, redirect: 'manual', signal };
     const logResponse = debug && logExchange(debug, { method: input.method, url: input.url, headers });
-    const response = await (platformFetch ? fetchImpl(input, init) : fetchImpl(new Request(input, init)));
+    let response: Response;
+    if (!platformFetch) response = await fetchImpl(new Request(input, init));
+    // A multipart body (attachments, perhaps files read from disk) streams as before, not read whole.
+    else if (headers.get('content-type')?.startsWith('multipart/')) response = await fetchImpl(input, init);
+    else response = await fetchImpl(input.url, await plainInit(input, init));
     logResponse?.(response);
     return limitSize(response, input, options);
   };
+}
+
+/**
+ * What the platform's fetch needs of the Request openapi-fetch built, as a plain init: its method
+ * and body (a JSON message is a few KB: read whole, so it goes with a Content-Length) and what the
+ * request options of Node's fetch act on; `init` adds the headers, signal and redirect.
+ */
+async function plainInit(input: Request, init: RequestInit): Promise<RequestInit> {
+  const body = input.body === null ? null : await input.arrayBuffer();
+  return { method: input.method, body, keepalive: input.keepalive, integrity: input.integrity, ...init };
 }
 
 /**

@@ -87,6 +87,7 @@ export async function sendWithRetries<T extends AttemptResult>(send: SendAttempt
 }
 
 const timeoutReason = Symbol('timeout');
+const attemptOver = Symbol('attempt over');
 
 /** One attempt with its timeout and the caller's signal: the answer, or the typed failure. */
 async function attemptOnce<T extends AttemptResult>(
@@ -111,8 +112,12 @@ async function attemptOnce<T extends AttemptResult>(
     controller.abort(callerSignal?.reason);
   };
   callerSignal?.addEventListener('abort', onAbort, { once: true });
+  let bodyLeft = false;
   try {
-    return { result: await send((request) => ctx.transport(request, controller.signal)) };
+    const result = await send((request) => ctx.transport(request, controller.signal));
+    // A body handed on unread (client.api's parseAs: 'stream') must not be cut by the abort below.
+    bodyLeft = result.response.body !== null && !result.response.bodyUsed;
+    return { result };
   } catch (error) {
     if (stoppedBy === 'caller') {
       // In flight: the server may have the whole request, whatever the reason object says.
@@ -126,6 +131,10 @@ async function attemptOnce<T extends AttemptResult>(
   } finally {
     clearTimeout(timer);
     callerSignal?.removeEventListener('abort', onAbort);
+    // The attempt is over (its answer read, or failed): aborting its signal now frees what Node's
+    // fetch keeps for it, which is otherwise held in a FinalizationRegistry, through every young-
+    // generation GC, until a full GC (with the whole request graph: ~6 MB of peak at 1,000 requests/s).
+    if (!bodyLeft) controller.abort(attemptOver);
   }
 }
 

@@ -228,6 +228,21 @@ describe('timeoutMs', () => {
 });
 
 describe('nothing outlives a call', () => {
+  it("a body handed on unread (client.api's parseAs: 'stream') is still whole when read after the call", async () => {
+    const server = await serve((_req, res) => reply(res, 200, messageJson()));
+    const { value } = await settle(
+      server,
+      () =>
+        clientFor(server).api.POST('/api/v1/accounts/{account_id}/conversations/{conversation_id}/messages', {
+          params: { path: { account_id: 1, conversation_id: 42 } },
+          body: { content: 'x' },
+          parseAs: 'stream',
+        }),
+      { answered: true },
+    );
+    expect(await new Response(value?.data as ReadableStream).text()).toBe(messageJson());
+  });
+
   it("no abort listener stays on the caller's signal, whatever the outcome", async () => {
     const caller = new AbortController();
     const server = await serve((_req, res, i) => {
