@@ -2,6 +2,7 @@
 // helper. The server is a mock started by the harness; its URL comes in DIGITAL99_BASE_URL, which
 // createClient reads itself when no baseUrl is passed (on Deno: --allow-env=DIGITAL99_BASE_URL).
 import { createClient, Digital99Error, InvalidInputError, NotFoundError } from '99digital-client';
+import { createMany } from '99digital-client/bulk';
 import { checkMessage, runtimeName } from './check-message.mjs';
 
 const client = createClient({ apiAccessToken: 'testToken1234567890', retry: false, timeoutMs: 10_000 });
@@ -43,6 +44,18 @@ if (!(notFound instanceof NotFoundError && notFound.status === 404 && /Check acc
   throw new Error(`expected a NotFoundError for a 404, got ${String(notFound)}`);
 }
 
+// Bulk sending, from its own entry point (99digital-client/bulk), and reading a conversation back.
+const batch = [];
+for await (const result of createMany(
+  client,
+  [43, 44].map((conversation_id) => ({ account_id: 1, conversation_id, content: 'Batch' })),
+)) {
+  batch.push(result.status);
+}
+if (batch.join() !== 'sent,sent') throw new Error(`expected two sent results from createMany, got ${batch.join()}`);
+const page = await client.messages.list({ account_id: 1, conversation_id: 42 });
+if (!Array.isArray(page.payload)) throw new Error('expected messages.list to answer { meta, payload: [...] }');
+
 console.log(
-  `${runtimeName()}: client: message ${message.id} created; invalid input refused (${refused.name}); 404 answered (${notFound.name})`,
+  `${runtimeName()}: client: message ${message.id} created; invalid input refused (${refused.name}); 404 answered (${notFound.name}); createMany sent ${batch.length}; list read ${page.payload.length}`,
 );
