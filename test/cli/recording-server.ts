@@ -1,14 +1,10 @@
-// A node:http server on 127.0.0.1 that records every request and answers as the test says.
-import { createServer, type IncomingHttpHeaders, type ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+// The CLI tests' server: the one loopback test server, recording every request, answering as the
+// test says (by default with the message a server would build from the request).
+import type { ServerResponse } from 'node:http';
 import { MessageType } from '../../src/index.js';
+import { closedPort, type LoopbackServer, type ReceivedRequest, startServer } from '../reliability/loopback-server.js';
 
-export interface RecordedRequest {
-  method: string;
-  url: string;
-  headers: IncomingHttpHeaders;
-  body: Buffer;
-}
+export type RecordedRequest = ReceivedRequest;
 
 export type Reply = (request: RecordedRequest, response: ServerResponse) => void;
 
@@ -55,38 +51,13 @@ export function replyWithStatus(status: number, body: unknown): Reply {
 /** Never answers: for timeouts. */
 export const neverReply: Reply = () => {};
 
+/** The one test HTTP server (test/reliability/loopback-server.ts), answering each request with `reply`. */
 export async function startRecordingServer(reply: Reply = replyWithMessage): Promise<RecordingServer> {
-  const requests: RecordedRequest[] = [];
-  const server = createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (chunk: Buffer) => chunks.push(chunk));
-    req.on('end', () => {
-      const recorded = { method: req.method ?? '', url: req.url ?? '', headers: req.headers, body: Buffer.concat(chunks) };
-      requests.push(recorded);
-      reply(recorded, res);
-    });
-  });
-  await new Promise<void>((resolveListen) => server.listen(0, '127.0.0.1', resolveListen));
-  const { port } = server.address() as AddressInfo;
-  return {
-    url: `http://127.0.0.1:${port}`,
-    requests,
-    close: () =>
-      new Promise<void>((resolveClose) => {
-        server.closeAllConnections();
-        server.close(() => resolveClose());
-      }),
-  };
+  const server: LoopbackServer = await startServer((_req, res, index) => reply(server.requests[index]!, res));
+  return { url: server.url, requests: server.requests, close: () => server.close() };
 }
 
-/** A port nothing listens on (it was free a moment ago). */
-export async function closedPort(): Promise<number> {
-  const server = createServer();
-  await new Promise<void>((resolveListen) => server.listen(0, '127.0.0.1', resolveListen));
-  const { port } = server.address() as AddressInfo;
-  await new Promise<void>((resolveClose) => server.close(() => resolveClose()));
-  return port;
-}
+export { closedPort };
 
 /** The parts of a multipart/form-data body, parsed by the platform's own parser. */
 export function formDataOf(request: RecordedRequest): Promise<FormData> {
