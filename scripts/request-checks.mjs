@@ -395,6 +395,13 @@ export function renderRequestChecks(spec) {
     : null;
   const multipartFields = Object.keys(multipartProps).filter((name) => name !== filesEntry?.[0]);
 
+  // A signed blob id the spec accepts, from its JSON request examples (which lint checks against
+  // it): the client's stand-in for a file when it checks the rules that count attachments.
+  const blobIdExample =
+    Object.values(content['application/json']?.examples ?? {})
+      .map((e) => resolve(e).value?.attachments?.[0])
+      .find((id) => typeof id === 'string') ?? null;
+
   // What to tell the caller when a rule with an `x-error-hint` fails: by its pattern, or for a
   // `not` (of properties that must not all be absent) by "not:" and the first of them.
   const hints = {};
@@ -422,6 +429,7 @@ export function renderRequestChecks(spec) {
     names,
     files,
     multipartFields: multipart ? multipartFields : null,
+    blobIdExample,
   };
   const j = (v) => JSON.stringify(v);
   const tail = [
@@ -453,6 +461,8 @@ export function renderRequestChecks(spec) {
     '  files: { name: string; minItems: number; maxItems: number | null } | null;',
     '  /** The other fields the multipart body carries (null: no multipart body). */',
     '  multipartFields: string[] | null;',
+    "  /** A signed blob id from the spec's examples (null: none), the stand-in for a file in the JSON body's rules. */",
+    '  blobIdExample: string | null;',
     `} = ${j(facts)};`,
     '',
   ];

@@ -27,6 +27,7 @@ export type {
   CreateMessageParams,
   Message,
   RequestOptions,
+  SignedBlobId,
 } from './messages/types.js';
 export type { AttachmentInput } from './messages/multipart.js';
 export type { Messages } from './messages/create.js';

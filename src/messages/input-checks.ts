@@ -2,20 +2,21 @@
 // exception with a fix in it rather than a 422 (or worse, a wrong message in a customer's chat).
 // The rules are the spec's: generated/request-checks.ts is Ajv's code compiled from openapi.yaml,
 // and this file only words its verdicts (the field's path, what was expected, "did you mean").
-// What is not schema stays here: the path ids, the files, and which fields a multipart body carries.
+// What is not schema stays here: the path ids, the files, and which fields a multipart body carries
+// (signed blob ids are the spec's: checked as the JSON body's `attachments`).
 import { requestFacts, variantChecks, type SchemaError } from '../../generated/request-checks.js';
 import { InvalidInputError } from '../errors/classes.js';
 import { closestName } from '../internal/closest-name.js';
 import { isPlainObject } from '../internal/plain-object.js';
 
-const { hints, discriminator, defaultVariant, fields, enums, required, names, files, multipartFields } = requestFacts;
+const { hints, discriminator, defaultVariant, fields, enums, required, names, files, multipartFields, blobIdExample } = requestFacts;
 
 /** At most this many files per message (the spec's limit on the multipart body's files). */
 export const maxAttachments = files?.maxItems ?? Number.POSITIVE_INFINITY;
 /** The allowed values of the request's top-level enums (message_type, content_type, ...), from the spec. */
 export const requestEnums = enums;
 
-/** Names create() takes besides the body: the path ids and the files. */
+/** Names create() takes besides the body: the path ids (and `attachments`, files as well as ids). */
 const pathIds = ['account_id', 'conversation_id'];
 const known = new Set([...fields, ...pathIds, 'attachments']);
 
@@ -208,22 +209,29 @@ function checkNames(params: Record<string, unknown>): void {
   }
 }
 
+/** Whether an item of `attachments` is a signed blob id (a string) rather than a file. */
+export const isBlobId = (item: unknown): item is string => typeof item === 'string';
+
 function checkFiles(attachments: unknown, body: Record<string, unknown>): void {
-  if (!Array.isArray(attachments)) fail('attachments', `must be an array of files, got ${describe(attachments)}.`);
+  if (!Array.isArray(attachments)) fail('attachments', `must be an array of files or signed blob ids, got ${describe(attachments)}.`);
+  // Only ids: they go in the JSON body, whose rules the spec check above applied.
+  if (attachments.every(isBlobId)) return;
   if (attachments.length > maxAttachments) {
     fail('attachments', `at most ${maxAttachments} files per message, got ${attachments.length}. Send the rest in another message.`);
   }
-  if (attachments.length === 0) return;
   if (!multipartFields) fail('attachments', 'this API takes no files.');
   // A field of the JSON body that the multipart body lacks (template_params) cannot travel with files.
   for (const key of Object.keys(body)) {
     if (fields.includes(key) && !multipartFields.includes(key)) {
-      fail(key, 'cannot be sent with attachments: a message with files (multipart/form-data) has no such field.');
+      fail(
+        key,
+        'cannot be sent with files: a message with files (multipart/form-data) has no such field. Signed blob ids alone go in a JSON body, which has it.',
+      );
     }
   }
 }
 
-/** Checks everything create() takes except the attachments' contents (see multipart.ts). */
+/** Checks everything create() takes except the files' contents (see multipart.ts). */
 export function checkCreateParams(params: unknown): Record<string, unknown> {
   if (!isPlainObject(params)) {
     throw new InvalidInputError(
@@ -248,14 +256,20 @@ export function checkCreateParams(params: unknown): Record<string, unknown> {
     variant = chosen;
   }
   const check = variantChecks[variant]!;
-  // Files travel as multipart parts, not in the body; the spec's rules that count them (a text
-  // message needs content or files, ...) see them as the body's `attachments`.
-  const hasFiles = Array.isArray(params.attachments) && params.attachments.length > 0;
-  if (!check(hasFiles ? { ...body, attachments: ['file'] } : body)) {
+  // The spec's rules see every item as the JSON body's `attachments`: a signed blob id as itself
+  // (its rules are the spec's), a file as an id the spec's examples give, so that the rules that
+  // count attachments (a text message needs content or attachments, ...) count files too. Files
+  // themselves are checked in multipart.ts.
+  const { attachments } = params;
+  const checked =
+    Array.isArray(attachments) && attachments.length > 0
+      ? { ...body, attachments: attachments.map((item) => (isBlobId(item) ? item : (blobIdExample ?? 'file'))) }
+      : body;
+  if (!check(checked)) {
     const error = mainError(check.errors ?? []);
-    if (error) explain(error, body, variant);
+    if (error) explain(error, checked, variant);
     fail(discriminator ?? 'params', 'does not match the spec.');
   }
-  if (params.attachments !== undefined) checkFiles(params.attachments, body);
+  if (attachments !== undefined) checkFiles(attachments, body);
   return params;
 }

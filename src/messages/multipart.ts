@@ -1,6 +1,7 @@
 // Messages with files go as multipart/form-data, the way the Chatwoot dashboard sends them:
-// one `attachments[]` part per file, plain fields as text, content_attributes as JSON. Each file's
-// size is checked before anything is sent.
+// one `attachments[]` part per file (a signed blob id among them as a text part of that name, which
+// the server reads as it reads one in JSON), plain fields as text, content_attributes as JSON.
+// Each file's size is checked before anything is sent.
 import { InvalidInputError } from '../errors/classes.js';
 import { isPlainObject } from '../internal/plain-object.js';
 
@@ -28,8 +29,11 @@ export type AttachmentInput =
       size?: number;
     };
 
-/** A file ready for the form, or a stream still to be read into one. */
-type Part = { blob: Blob; filename: string } | { stream: ReadableStream<Uint8Array>; field: string; filename: string; type: string };
+/** A file ready for the form, a stream still to be read into one, or a signed blob id (a text part). */
+type Part =
+  | { blob: Blob; filename: string }
+  | { stream: ReadableStream<Uint8Array>; field: string; filename: string; type: string }
+  | { blobId: string };
 
 function checkSize(bytes: number, field: string, filename: string): void {
   if (bytes > maxFileBytes) {
@@ -42,6 +46,8 @@ function checkSize(bytes: number, field: string, filename: string): void {
 
 function toPart(input: unknown, index: number): Part {
   const field = `attachments[${index}]`;
+  // Checked against the spec with the rest of the body (input-checks.ts).
+  if (typeof input === 'string') return { blobId: input };
   if (input instanceof Blob) {
     const name = (input as Blob & { name?: unknown }).name;
     const filename = typeof name === 'string' && name !== '' ? name : `attachment-${index + 1}`;
@@ -49,7 +55,7 @@ function toPart(input: unknown, index: number): Part {
     return { blob: input, filename };
   }
   if (!isPlainObject(input)) {
-    throw new InvalidInputError(field, `${field}: must be a Blob/File or { data, filename, contentType? }.`);
+    throw new InvalidInputError(field, `${field}: must be a Blob/File, { data, filename, contentType? } or a signed blob id (a string).`);
   }
   const { data, filename, contentType, size } = input;
   if (typeof filename !== 'string' || filename.trim() === '') {
@@ -104,17 +110,23 @@ async function readStream({ stream, field, filename, type }: Extract<Part, { str
   return new Blob(chunks as BlobPart[], { type });
 }
 
-/** Builds the form once, before anything is sent; FormData can be sent again as is on a retry. */
+/**
+ * Builds the form once, before anything is sent; FormData can be sent again as is on a retry. The
+ * `attachments[]` parts keep the caller's order, files and ids alike: the server attaches them in it.
+ */
 export async function buildFormData(fields: Record<string, unknown>, attachments: readonly unknown[]): Promise<FormData> {
   // Every check that needs no reading comes first, so a bad file is refused before any stream is read.
   const parts = attachments.map(toPart);
-  const files: Array<{ blob: Blob; filename: string }> = [];
-  for (const part of parts) files.push('stream' in part ? { blob: await readStream(part), filename: part.filename } : part);
+  const ready: Array<Exclude<Part, { stream: unknown }>> = [];
+  for (const part of parts) ready.push('stream' in part ? { blob: await readStream(part), filename: part.filename } : part);
   const form = new FormData();
   for (const [name, value] of Object.entries(fields)) {
     if (value === undefined) continue;
     form.append(name, typeof value === 'object' ? JSON.stringify(value) : String(value));
   }
-  for (const { blob, filename } of files) form.append('attachments[]', blob, filename);
+  for (const part of ready) {
+    if ('blobId' in part) form.append('attachments[]', part.blobId);
+    else form.append('attachments[]', part.blob, part.filename);
+  }
   return form;
 }

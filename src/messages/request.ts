@@ -1,6 +1,7 @@
-// The request a checked messages.create sends: JSON, or multipart/form-data when there are files.
+// The request a checked messages.create sends: JSON (with signed blob ids, if any), or
+// multipart/form-data when there are files.
 import type { CreateMessageBody, CreateMessageParams } from './types.js';
-import { checkCreateParams } from './input-checks.js';
+import { checkCreateParams, isBlobId } from './input-checks.js';
 import { buildFormData } from './multipart.js';
 
 export const createMessagePath = '/api/v1/accounts/{account_id}/conversations/{conversation_id}/messages';
@@ -12,7 +13,13 @@ export async function checkedRequest(params: CreateMessageParams) {
     conversation_id: number;
     attachments?: readonly unknown[];
   };
-  const body = attachments?.length ? await buildFormData(fields, attachments) : fields;
+  // Signed blob ids alone go in the JSON body, as Chatwoot's own tests send them; any file makes it
+  // multipart, where the ids travel as text parts beside the files.
+  const body = !attachments?.length
+    ? fields
+    : attachments.every(isBlobId)
+      ? { ...fields, attachments }
+      : await buildFormData(fields, attachments);
   return {
     url: createMessagePath,
     init: { params: { path: { account_id, conversation_id } }, body: body as CreateMessageBody, parseAs: 'text' as const },

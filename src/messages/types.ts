@@ -5,8 +5,13 @@ import type { AttachmentInput } from './multipart.js';
 
 export type Message = components['schemas']['Message'];
 /**
- * The JSON body's variants. Its `attachments` (signed blob ids of files already uploaded) is left
- * out: create() takes files as `attachments` and sends them as multipart/form-data.
+ * The signed id of a file already uploaded (an Active Storage direct upload's `signed_id`): the
+ * server attaches it like an uploaded file (Messages::MessageBuilder#process_attachments).
+ */
+export type SignedBlobId = components['schemas']['SignedBlobIds'][number];
+/**
+ * The JSON body's variants, without their `attachments`: create() takes `attachments` as files and
+ * signed blob ids together (CreateMessageParams), and picks the body that carries them.
  */
 export type CreateMessageBody = components['schemas']['CreateMessageRequest'] extends infer B
   ? B extends unknown
@@ -37,8 +42,9 @@ export type CreateMessageBodyFor<T extends ContentType | undefined> = T extends 
   : Extract<CreateMessageBody, { content_type?: T }>;
 
 /**
- * The path ids plus the body; `attachments` switches the request to multipart/form-data. Without
- * a type argument: any content_type (the union of every variant).
+ * The path ids plus the body. `attachments` holding only signed blob ids is sent in the JSON body;
+ * with any file it switches the request to multipart/form-data (the ids as text parts). Without a
+ * type argument: any content_type (the union of every variant).
  */
 export type CreateMessageParams<T extends ContentType | undefined = ContentType | undefined> = {
   content_type?: T;
@@ -47,8 +53,11 @@ export type CreateMessageParams<T extends ContentType | undefined = ContentType 
     account_id: number;
     /** The conversation's display id (the #number in the dashboard). */
     conversation_id: number;
-    /** Files to attach (at most as many as the spec allows, 15 today). Sends multipart/form-data. */
-    attachments?: readonly AttachmentInput[];
+    /**
+     * Files to attach, and/or signed blob ids (strings) of files already uploaded. Only ids: a JSON
+     * body. Any file: multipart/form-data, at most as many parts as the spec allows (15 today).
+     */
+    attachments?: readonly (AttachmentInput | SignedBlobId)[];
   };
 
 export interface RequestOptions {

@@ -252,8 +252,8 @@ describe('what must not compile', () => {
     void client.messages.create({ account_id: 1, content: 'x' });
     // @ts-expect-error template_params needs a name
     void client.messages.create({ ...ids, content: 'x', template_params: { language: 'en_US' } });
-    // @ts-expect-error a file path is not an attachment
-    void client.messages.create({ ...ids, content: 'x', attachments: ['invoice.pdf'] });
+    // @ts-expect-error an attachment is a file or a signed blob id (a string), not a number
+    void client.messages.create({ ...ids, content: 'x', attachments: [42] });
     // @ts-expect-error an attachment needs a filename
     void client.messages.create({ ...ids, content: 'x', attachments: [{ data: 'x' }] });
     // @ts-expect-error retry takes false or options, not true

@@ -1,7 +1,7 @@
 // The requests the server accepts beyond the seed's fields (Messages::MessageBuilder,
 // Message::TEMPLATE_PARAMS_SCHEMA, ContentAttributeValidator) compile; near misses do not.
 import { describe, expectTypeOf, it } from 'vitest';
-import { createClient, type CreateMessageParams } from '../../src/index.js';
+import { createClient, type CreateMessageParams, type SignedBlobId } from '../../src/index.js';
 
 const client = createClient({ apiAccessToken: 'typeTestToken1234567' });
 const ids = { account_id: 1, conversation_id: 42 };
@@ -137,8 +137,12 @@ describe("the requests Chatwoot's own tests send compile (issue 20)", () => {
     void client.messages.create({ ...ids, content: 'x', template_params: { name: 't', processed_params: { '1': 42 } } });
   });
 
-  it('files only, and signed blob ids through client.api (JSON)', () => {
+  it('files only, signed blob ids (create and client.api), and both', () => {
     void client.messages.create({ ...ids, attachments: [new Blob(['x'])] });
+    void client.messages.create({ ...ids, content: 'test', attachments: ['eyJfcmFpbHMiOnt9fQ==--1f2e'] });
+    void client.messages.create({ ...ids, attachments: ['eyJfcmFpbHMiOnt9fQ==--1f2e', new Blob(['x']), { data: 'x', filename: 'a.txt' }] });
+    const signedIds: readonly SignedBlobId[] = ['eyJfcmFpbHMiOnt9fQ==--1f2e'];
+    void client.messages.create({ ...ids, template_params: { name: 'hello_world' }, attachments: signedIds });
     void client.api.POST('/api/v1/accounts/{account_id}/conversations/{conversation_id}/messages', {
       params: { path: ids },
       body: { content: 'test', attachments: ['eyJfcmFpbHMiOnt9fQ==--1f2e'] },
@@ -148,8 +152,10 @@ describe("the requests Chatwoot's own tests send compile (issue 20)", () => {
   it('refuses what the types can express', () => {
     // @ts-expect-error a typed template value needs type currency or date_time
     void client.messages.create({ ...ids, content: 'x', template_params: { name: 't', processed_params: { '1': { type: 'image' } } } });
-    // @ts-expect-error create takes files, not blob ids (send those through client.api)
-    void client.messages.create({ ...ids, content: 'x', attachments: ['eyJfcmFpbHMiOnt9fQ==--1f2e'] });
+    // @ts-expect-error a signed blob id is a string, not a number (the blob's numeric id)
+    void client.messages.create({ ...ids, content: 'x', attachments: [17] });
+    // @ts-expect-error nor an array of them
+    void client.messages.create({ ...ids, content: 'x', attachments: [['eyJfcmFpbHMiOnt9fQ==--1f2e']] });
     // @ts-expect-error external_created_at is any value, but message_type is a name
     void client.messages.create({ ...ids, content: 'x', external_created_at: true, message_type: 1 });
   });

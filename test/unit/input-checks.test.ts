@@ -325,7 +325,7 @@ describe('template_params, echo_id, attachments', () => {
   it('refuses attachments that are not an array', async () => {
     const error = await refusal({ ...ids, content: 'x', attachments: new Blob(['x']) });
     expect(error.field).toBe('attachments');
-    expect(error.message).toMatch(/must be an array of files, got an object/);
+    expect(error.message).toMatch(/must be an array of files or signed blob ids, got an object/);
   });
 
   it('refuses template_params together with files', async () => {
@@ -380,7 +380,7 @@ describe('the wording of errors from the spec-compiled checks', () => {
   it('a field the multipart body does not carry, sent with files: says so', async () => {
     const error = await refusal({ ...ids, content: 'x', template_params: { name: 'n', language: 'en' }, attachments: [new Blob(['x'])] });
     expect(error.message).toBe(
-      'template_params: cannot be sent with attachments: a message with files (multipart/form-data) has no such field.',
+      'template_params: cannot be sent with files: a message with files (multipart/form-data) has no such field. Signed blob ids alone go in a JSON body, which has it.',
     );
   });
 });
