@@ -562,12 +562,13 @@ export const faults: Fault[] = [
     retried: false,
     delivered: true,
     requests: 1,
-    client: { timeoutMs: 300 },
+    // 1 s, not less: the request has reached the server before it runs out, on a loaded machine too.
+    client: { timeoutMs: 1_000 },
     clientCloses: true,
     server: () => () => {},
     check: ({ error }) => {
-      expect(as<TimeoutError>(error).timeoutMs).toBe(300);
-      expect(as<TimeoutError>(error).message).toMatch(/timed out after 300 ms/);
+      expect(as<TimeoutError>(error).timeoutMs).toBe(1_000);
+      expect(as<TimeoutError>(error).message).toMatch(/timed out after 1000 ms/);
     },
   },
   {
@@ -576,7 +577,8 @@ export const faults: Fault[] = [
     retried: false,
     delivered: true,
     requests: 1,
-    client: { timeoutMs: 300 },
+    // 1 s, not less: the request has reached the server before it runs out, on a loaded machine too.
+    client: { timeoutMs: 1_000 },
     clientCloses: true,
     server: () => (_req, res) => {
       res.writeHead(200, { 'content-type': 'application/json' });
