@@ -46,6 +46,11 @@ async function collect(results: AsyncIterable<CreateManyResult>): Promise<Create
   return all;
 }
 
+/** Resolves once `condition()` holds (checked every 5 ms): waits on an event, never on a duration. */
+async function until(condition: () => boolean): Promise<void> {
+  while (!condition()) await new Promise((resolve) => setTimeout(resolve, 5));
+}
+
 function expectEachOnce(results: CreateManyResult[], count: number): void {
   expect(results.map((r) => r.index).sort((a, b) => a - b)).toEqual(Array.from({ length: count }, (_, i) => i));
 }
@@ -103,12 +108,11 @@ describe('createMany: pacing', () => {
   });
 
   it('pauses every item until the next window after a 429, and loses no message to it', async () => {
-    // Windows of a second, and the batch started at the start of one, so that the sixth request lands
-    // in the first window (and is refused) however slowly a loaded machine sends the first five.
-    const windowMs = 1_000;
-    const s = await serve({ windowMs, perWindow: 5 });
-    await new Promise((resolve) => setTimeout(resolve, windowMs - (Date.now() % windowMs) + 5));
-    // One pause: the wait goes past the whole second a Date header may hide, so about a second.
+    // The server's first window opens with the first request (its clock and Date header are shifted
+    // so), so the sixth request lands in it and is refused unless six requests take 2 s to send.
+    const windowMs = 2_000;
+    const s = await serve({ windowMs, perWindow: 5, windowsFromFirstArrival: true });
+    // One pause, until the next window by the 429's Date header.
     const results = await collect(createMany(clientFor(s.url), items([1, 2], 4), { perMinute: 0, windowMs, concurrency: 2 }));
 
     expectEachOnce(results, 8);
@@ -125,8 +129,15 @@ describe('createMany: pacing', () => {
   });
 
   it('pauses only the conversation that hits the flood limit (422 Too many messages)', async () => {
-    const windowMs = 300;
-    const s = await serve({ windowMs, perConversation: 3 });
+    const windowMs = 1_000;
+    // Conversation 2's first answer is held until conversation 1 has been refused, so conversation 2
+    // still has messages to send while conversation 1 waits (an event, not a race with the clock).
+    const flooded = (): boolean => s.arrivals.some((a) => a.status === 422);
+    const s: LimitsServer = await serve({
+      windowMs,
+      perConversation: 3,
+      holdUntil: (a) => (a.content === 'c2-m0' ? until(flooded) : undefined),
+    });
     const batch = [...items([1], 5), ...items([2], 3)];
     const results = await collect(createMany(clientFor(s.url), batch, { perMinute: 0, windowMs, concurrency: 2 }));
 
@@ -136,14 +147,14 @@ describe('createMany: pacing', () => {
     const floods = s.arrivals.filter((a) => a.status === 422);
     expect(floods.length).toBeGreaterThan(0);
     expect(floods.every((a) => a.conversation === 1)).toBe(true);
-    // Conversation 2 went on while conversation 1 waited out its window.
-    const lastOf2 = Math.max(
-      ...s
-        .saved()
-        .filter((a) => a.conversation === 2)
-        .map((a) => a.at),
-    );
-    expect(lastOf2).toBeLessThan(floods[0]!.at + windowMs);
+    // Conversation 2 went on while conversation 1 waited out its window: its last two messages were
+    // sent after the refusal and arrived before conversation 1's next request (a pause for all would
+    // have held them until then; the pause is a whole window, 1 s, for two requests on loopback).
+    const of2 = s.saved().filter((a) => a.conversation === 2);
+    const resumed = Math.min(...s.arrivals.filter((a) => a.conversation === 1 && a.at > floods[0]!.at).map((a) => a.at));
+    expect(of2.map((a) => a.content)).toEqual(['c2-m0', 'c2-m1', 'c2-m2']);
+    expect(of2[1]!.at).toBeGreaterThanOrEqual(floods[0]!.at);
+    expect(of2[2]!.at).toBeLessThan(resumed);
   });
 });
 

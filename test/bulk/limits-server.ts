@@ -9,7 +9,7 @@ import { startServer, type LoopbackServer } from '../reliability/loopback-server
 import { messageJson } from '../support/sample-message.js';
 
 export interface Arrival {
-  /** Date.now() when the whole body had arrived. */
+  /** The server's clock (Date.now(), or shifted: `windowsFromFirstArrival`) when the whole body had arrived. */
   at: number;
   account: number;
   conversation: number;
@@ -24,7 +24,15 @@ export interface LimitsServerOptions {
   perWindow?: number;
   /** Saved messages per conversation in any window (default 200). */
   perConversation?: number;
+  /**
+   * The server's clock is shifted so that the first request arrives at the start of a window (its
+   * Date headers follow that clock): a test then knows the first `perWindow` requests share a
+   * window, however slowly a loaded machine sends them, with no wait lined up to the wall clock.
+   */
+  windowsFromFirstArrival?: boolean;
   /** Delay before answering, per request. */
+  /** Answer this request only once the promise settles (an event the test waits on); undefined: at once. */
+  holdUntil?: (arrival: Omit<Arrival, 'status'>) => Promise<unknown> | undefined;
   latencyMs?: () => number;
   /** Answer instead of the usual (e.g. a failure for one content); undefined: the usual. */
   override?: (arrival: Omit<Arrival, 'status'>, response: ServerResponse) => number | undefined;
@@ -32,7 +40,10 @@ export interface LimitsServerOptions {
 
 export interface LimitsServer {
   url: string;
+  /** Answered requests, in the order answered. */
   arrivals: Arrival[];
+  /** Requests read so far, answered or not (a held one is not in `arrivals` yet). */
+  received(): number;
   /** Saved messages (answered 200). */
   saved(): Arrival[];
   /** The most requests that arrived in any window of `windowMs` (sliding, by arrival). */
@@ -48,9 +59,13 @@ export async function startLimitsServer(options: LimitsServerOptions): Promise<L
   const windows = new Map<number, number>();
   const savedAt = new Map<number, number[]>();
   let nextId = 1;
+  let shift: number | undefined;
 
   const server: LoopbackServer = await startServer((req, res, index) => {
-    const { body, receivedAt: at } = server.requests[index]!;
+    const { body, receivedAt } = server.requests[index]!;
+    if (options.windowsFromFirstArrival) shift ??= Math.ceil(receivedAt / windowMs) * windowMs - receivedAt;
+    const at = receivedAt + (shift ?? 0);
+    if (shift !== undefined) res.setHeader('date', new Date(at).toUTCString());
     const [, account = '0', conversation = '0'] = /accounts\/(\d+)\/conversations\/(\d+)\/messages/.exec(req.url ?? '') ?? [];
     let content = '';
     try {
@@ -85,13 +100,16 @@ export async function startLimitsServer(options: LimitsServerOptions): Promise<L
     };
     const respond = () => arrivals.push({ ...base, status: answer() });
     const delay = options.latencyMs?.() ?? 0;
-    if (delay > 0) setTimeout(respond, delay);
+    const held = options.holdUntil?.(base);
+    if (held !== undefined) void held.then(respond);
+    else if (delay > 0) setTimeout(respond, delay);
     else respond();
   });
   const sorted = () => [...arrivals].sort((a, b) => a.at - b.at);
   return {
     url: server.url,
     arrivals,
+    received: () => server.requests.length,
     saved: () => sorted().filter((a) => a.status === 200),
     maxInAnyWindow(length = windowMs, of = sorted()) {
       let max = 0;

@@ -1,8 +1,12 @@
 // scripts/demo.mjs (npm start), end to end: against the embedded mock, and against a "real" server.
 import { randomUUID } from 'node:crypto';
-import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { replyWithMessage, startRecordingServer, type RecordingServer } from './recording-server.js';
 import { checkBuilt, processesWithMarker, runNode, secretToken } from './run-cli.js';
+
+// Each test here starts Prism or a child process: on a loaded 2-core machine that alone can take
+// longer than the default 20 s (vitest.config.ts), which is no failure of the behaviour tested.
+vi.setConfig({ testTimeout: 60_000 });
 
 let server: RecordingServer | undefined;
 beforeAll(checkBuilt);

@@ -3,8 +3,12 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { checkBuilt, processesWithMarker, runCli, secretToken, type CliResult } from './run-cli.js';
+
+// Each test here starts Prism or a child process: on a loaded 2-core machine that alone can take
+// longer than the default 20 s (vitest.config.ts), which is no failure of the behaviour tested.
+vi.setConfig({ testTimeout: 60_000 });
 
 const ids = ['--account', '1', '--conversation', '42'];
 let files: string;

@@ -251,12 +251,18 @@ describe('99digital send-batch', () => {
   });
 
   it('Ctrl-C stops starting lines, waits for those in flight, and the same command resumes', async () => {
-    const s = await serve({ latencyMs: () => 80 });
+    // Answers are held until Ctrl-C has been sent (then given 80 ms later): the lines in flight are
+    // still in flight when it comes, however slowly a loaded machine runs the CLI.
+    let interrupted!: () => void;
+    const ctrlC = new Promise<void>((resolve) => (interrupted = resolve));
+    const s = await serve({ holdUntil: () => ctrlC.then(() => new Promise((r) => setTimeout(r, 80))) });
     const file = batchFile(16, 4);
     const args = [file, '--account', '1', '--json', '--per-minute', '0', '--concurrency', '2'];
     const run = start(args);
-    while (s.arrivals.length < 2) await new Promise((r) => setTimeout(r, 10));
+    // Requests are recorded when answered: wait until the server has read the two in flight.
+    while (s.received() < 2) await new Promise((r) => setTimeout(r, 10));
     run.child.kill('SIGINT');
+    interrupted();
     const first = await run.done;
 
     expect(first.code).toBe(130);
@@ -361,7 +367,8 @@ describe('99digital send-batch', () => {
       (t) => bar.push(t),
       true,
     );
-    await new Promise((r) => setTimeout(r, 450));
+    // Until two plain lines and a bar were drawn (events, not a fixed 450 ms a loaded machine may not honour).
+    while (plain.length < 2 || bar.length < 1) await new Promise((r) => setTimeout(r, 10));
     plainProgress.stop();
     barProgress.stop();
     expect(plain.length).toBeGreaterThanOrEqual(2);

@@ -66,7 +66,8 @@ describe('an answer lost after the message was saved: the message is in the conv
 
   it('afterProcessing: { delayMs } past the client timeout → TimeoutError, and the message is there', async () => {
     mock.enqueue({ afterProcessing: { delayMs: 600_000 } });
-    const error = await client({ timeoutMs: 300 })
+    // 1 s: the request must reach the mock before the client gives up, on a loaded machine too.
+    const error = await client({ timeoutMs: 1_000 })
       .messages.create({ account_id: 1, conversation_id: 502, content: 'Late' })
       .catch((caught: unknown) => caught);
     if (!(error instanceof TimeoutError)) return expect.fail(`expected a TimeoutError, got ${String(error)}`);

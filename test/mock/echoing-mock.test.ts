@@ -309,16 +309,19 @@ describe('queued failures reach the client as its typed errors', () => {
   });
 
   it('a delay longer than timeoutMs: TimeoutError; a shorter one: the message, late', async () => {
-    mock.enqueue({ delayMs: 2_000 });
-    const error = await client({ timeoutMs: 200 })
+    // 1 s against 10 s: the request reaches the mock well before the timeout, on a loaded machine too
+    // (the mock stops waiting when the client hangs up, so the 10 s are not spent).
+    mock.enqueue({ delayMs: 10_000 });
+    const error = await client({ timeoutMs: 1_000 })
       .messages.create(params)
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(TimeoutError);
-    expect(error).toMatchObject({ timeoutMs: 200, mayHaveBeenDelivered: true });
+    expect(error).toMatchObject({ timeoutMs: 1_000, mayHaveBeenDelivered: true });
 
     mock.enqueue({ delayMs: 150 });
     const started = Date.now();
     const message = await client().messages.create(params);
+    // A lower bound (the mock waited 150 ms before passing the request on), never a speed claim.
     expect(Date.now() - started).toBeGreaterThanOrEqual(140);
     expect(message.content).toBe('Hello');
     // The request the client gave up on was never passed on to Prism: no answer, no message made.

@@ -8,7 +8,11 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import ts from 'typescript';
-import { afterAll, describe, expect, inject, it, onTestFinished } from 'vitest';
+import { afterAll, describe, expect, inject, it, onTestFinished, vi } from 'vitest';
+
+// Each test here starts Prism or a child process: on a loaded 2-core machine that alone can take
+// longer than the default 20 s (vitest.config.ts), which is no failure of the behaviour tested.
+vi.setConfig({ testTimeout: 60_000 });
 
 const run = promisify(execFile);
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');

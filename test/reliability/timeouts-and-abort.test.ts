@@ -102,7 +102,8 @@ describe('the caller aborts', () => {
 
   it("with the caller's own AbortSignal.timeout: AbortedError whose cause is that signal's reason", async () => {
     const server = await serve(() => {});
-    const { error } = await settle(server, () => clientFor(server).messages.create(params, { signal: AbortSignal.timeout(100) }));
+    // 1 s, not less: the request must reach the server before the signal fires, on a loaded machine too.
+    const { error } = await settle(server, () => clientFor(server).messages.create(params, { signal: AbortSignal.timeout(1_000) }));
     expect(error).toBeInstanceOf(AbortedError);
     expect((error as AbortedError).cause).toMatchObject({ name: 'TimeoutError' });
     expect(server.requests).toHaveLength(1);
@@ -184,19 +185,24 @@ describe('a signal that is not an AbortSignal', () => {
 describe('timeoutMs', () => {
   it('a server that never answers: TimeoutError, not retried, connection closed', async () => {
     const server = await serve(() => {});
-    const { error } = await settle(server, () => clientFor(server, { timeoutMs: 200 }).messages.create(params));
+    // The server never answers, so a timeout is the only outcome; 1 s (not 200 ms) so that the request
+    // has reached the server before it runs out, on a loaded machine too.
+    const { error } = await settle(server, () => clientFor(server, { timeoutMs: 1_000 }).messages.create(params));
     expect(error).toBeInstanceOf(TimeoutError);
-    expect(error).toMatchObject({ timeoutMs: 200, mayHaveBeenDelivered: true, code: 'ETIMEDOUT' });
-    // Not retried: at most the one attempt. (On a loaded machine the 200 ms can run out before the
-    // server has read the body, so "exactly one request arrived" was a race.)
-    expect(server.requests.length).toBeLessThanOrEqual(1);
+    expect(error).toMatchObject({ timeoutMs: 1_000, mayHaveBeenDelivered: true, code: 'ETIMEDOUT' });
+    // Not retried: the one attempt, and no other.
+    expect(server.requests).toHaveLength(1);
   });
 
   it('is per attempt: three slow attempts that together exceed it still succeed', async () => {
     const server = await serve((_req, res, i) => {
-      setTimeout(() => (i < 2 ? reply(res, 503, 'busy', { 'retry-after': '0' }) : reply(res, 200, messageJson())), 350);
+      setTimeout(() => (i < 2 ? reply(res, 503, 'busy', { 'retry-after': '0' }) : reply(res, 200, messageJson())), 700);
     });
-    const { value, error } = await settle(server, () => clientFor(server, { timeoutMs: 900 }).messages.create(params), { answered: true });
+    // Each attempt takes 700 ms at the server, 2,100 ms together, against a timeout of 2,000 ms: each
+    // attempt has 1.3 s to spare for a loaded machine, and the sum still exceeds the timeout.
+    const { value, error } = await settle(server, () => clientFor(server, { timeoutMs: 2_000 }).messages.create(params), {
+      answered: true,
+    });
     expect(error).toBeUndefined();
     expect(value).toMatchObject({ id: 1022 });
     expect(server.requests).toHaveLength(3);
@@ -255,7 +261,8 @@ describe('nothing outlives a call', () => {
     const client = clientFor(server, { timeoutMs: 10_000 });
     const sent = await settle(server, () => client.messages.create(params, { signal: caller.signal }), { answered: true });
     const failed = await settle(server, () => client.messages.create(params, { signal: caller.signal }), { answered: true });
-    const timedOut = await settle(server, () => client.messages.create(params, { signal: caller.signal, timeoutMs: 150 }));
+    // 1 s: the request must have reached the server (5 requests below) before the timeout runs out.
+    const timedOut = await settle(server, () => client.messages.create(params, { signal: caller.signal, timeoutMs: 1_000 }));
     expect([sent.value?.id, failed.error, timedOut.error]).toEqual([
       1022,
       expect.objectContaining({ status: 500 }),

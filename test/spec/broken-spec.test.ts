@@ -7,11 +7,15 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { parseDocument } from 'yaml';
 import { startMockServer, type MockServer } from '../../src/testing/index.js';
 import { formatViolations, postMessage, specPath, specSource } from './openapi.js';
 import { isRunning, processesMentioning } from './processes.js';
+
+// Each test here starts Prism or a child process: on a loaded 2-core machine that alone can take
+// longer than the default 20 s (vitest.config.ts), which is no failure of the behaviour tested.
+vi.setConfig({ testTimeout: 60_000 });
 
 const root = dirname(specPath);
 const redoclyPackage = createRequire(import.meta.url).resolve('@redocly/cli/package.json');

@@ -5,8 +5,12 @@
 import { execFile } from 'node:child_process';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { dirname, join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { deref, specPath, type Json } from './openapi.js';
+
+// Each test here starts Prism or a child process: on a loaded 2-core machine that alone can take
+// longer than the default 20 s (vitest.config.ts), which is no failure of the behaviour tested.
+vi.setConfig({ testTimeout: 60_000 });
 
 const script = join(dirname(specPath), 'scripts', 'contract.mjs');
 const TOKEN = 'contractTestToken5f2a9c';
