@@ -1,7 +1,7 @@
 // test:package on Bun: the client, the testing helper and the CLI.
 import { join } from 'node:path';
 import { cell, cleanEnv, run, why, reasonLine, appDir } from './harness.mjs';
-import { prismOutlivesKilledParent, orphanNote, ran } from './runs.mjs';
+import { cliCell, prismOutlivesKilledParent, orphanNote, ran } from './runs.mjs';
 
 export async function runBun(bun, mockUrl) {
   const version = bun.version;
@@ -30,19 +30,5 @@ export async function runBun(bun, mockUrl) {
   orphanNote(row, orphan);
 
   const binPath = join('node_modules', '.bin', '99digital');
-  const help = await run(bun.bin, [binPath, '--help'], { cwd: appDir, env });
-  const send = await run(bun.bin, [binPath, 'send', '--mock', '--account', '1', '--conversation', '42', 'Hello'], { cwd: appDir, env });
-  const helpOk = help.code === 0 && help.stdout.includes('Usage: 99digital');
-  const sendOk = send.code === 0 && send.stdout.trim() !== '';
-  cell(
-    row,
-    'cli',
-    helpOk && sendOk ? 'pass' : 'fail',
-    false,
-    helpOk && sendOk
-      ? 'bun node_modules/.bin/99digital'
-      : !helpOk
-        ? `--help: ${reasonLine(help)}`
-        : `--help works; send --mock: ${reasonLine(send)}`,
-  );
+  await cliCell(row, (args) => run(bun.bin, [binPath, ...args], { cwd: appDir, env }), 'bun node_modules/.bin/99digital');
 }

@@ -1,7 +1,7 @@
 // test:package: what the runs on every runtime share (the local-only npx, the mock's fate when its
 // parent is killed, which runtime ran a fixture).
 import { spawn } from 'node:child_process';
-import { live, killGroup, appDir, orphanNotes } from './harness.mjs';
+import { live, killGroup, appDir, orphanNotes, cell, reasonLine } from './harness.mjs';
 
 // `npx 99digital` must run the installed bin, never fetch a registry package of that name (npm's
 // `yes` may be set in the user's config). (`--no 99digital` would make npx read 99digital as --no's value.)
@@ -50,4 +50,17 @@ export function orphanNote(row, result) {
 /** `node 22.23.3` etc.: each fixture prints it, proving which runtime ran it. */
 export function ran(result, label, expectedText) {
   return result.code === 0 && result.stdout.includes(label) && (expectedText === undefined || result.stdout.includes(expectedText));
+}
+
+/**
+ * The CLI column of a runtime that runs the installed bin itself (Bun, Deno): `--help`, then
+ * `send --mock`, through `runBin(args)`; `shown` is how the row says it was run.
+ */
+export async function cliCell(row, runBin, shown) {
+  const help = await runBin(['--help']);
+  const send = await runBin(['send', '--mock', '--account', '1', '--conversation', '42', 'Hello']);
+  const helpOk = help.code === 0 && help.stdout.includes('Usage: 99digital');
+  const sendOk = send.code === 0 && send.stdout.trim() !== '';
+  const note = helpOk && sendOk ? shown : !helpOk ? `--help: ${reasonLine(help)}` : `--help works; send --mock: ${reasonLine(send)}`;
+  cell(row, 'cli', helpOk && sendOk ? 'pass' : 'fail', false, note);
 }
