@@ -19,7 +19,16 @@ import {
   type RetryOptions,
 } from '../../src/index.js';
 import { parseRetryAfter, untilNextWindow } from '../../src/internal/retry-after.js';
-import { answers, baseUrl, fakeFetch, jsonResponse, rejectionOf, textResponse, token, type Answer } from '../unit/fake-fetch.js';
+import {
+  answers,
+  baseUrl,
+  createWithFake,
+  fakeFetch,
+  jsonResponse,
+  rejectionOf,
+  textResponse,
+  token,
+} from '../unit/fake-fetch.js';
 import { serversClosedAfterEach } from './leftovers.js';
 import { closedPort, reply, startServer, type Handler, type LoopbackServer } from './loopback-server.js';
 import { secretToken } from './token-exposure.js';
@@ -342,13 +351,6 @@ describe('with an injected fetch: what is retried and how often', () => {
   const fast: RetryOptions = { retries: 2, minDelayMs: 1, maxDelayMs: 5 };
   const params = { account_id: 1, conversation_id: 42, content: 'Hello' };
 
-  async function callWith(answer: Answer, retry: RetryOptions | false = false) {
-    const server = fakeFetch(answer);
-    const client = createClient({ apiAccessToken: token, baseUrl, retry, fetch: server.fetch });
-    const error = await rejectionOf(client.messages.create(params));
-    return { error, sent: server.sent };
-  }
-
   it('429 is retried: 429, 429, then 200 returns the message after three identical requests', async () => {
     const server = fakeFetch(
       answers(
@@ -364,14 +366,14 @@ describe('with an injected fetch: what is retried and how often', () => {
   });
 
   it('429 every time: gives up after retries + 1 requests with a RateLimitError', async () => {
-    const { error, sent } = await callWith(() => textResponse('Retry later', 429, { 'retry-after': '0' }), fast);
+    const { error, sent } = await createWithFake(() => textResponse('Retry later', 429, { 'retry-after': '0' }), fast);
     expect(sent).toHaveLength(3);
     expect(error).toBeInstanceOf(RateLimitError);
     expect((error as RateLimitError).mayHaveBeenDelivered).toBe(false);
   });
 
   it('429 asking to wait longer than maxDelayMs: gives up at once instead of retrying early', async () => {
-    const { error, sent } = await callWith(() => textResponse('Retry later', 429, { 'retry-after': '60' }), fast);
+    const { error, sent } = await createWithFake(() => textResponse('Retry later', 429, { 'retry-after': '60' }), fast);
     expect(sent).toHaveLength(1);
     expect((error as RateLimitError).retryAfterMs).toBe(60_000);
   });
@@ -389,14 +391,14 @@ describe('with an injected fetch: what is retried and how often', () => {
   });
 
   it('503 without Retry-After (a proxy may have forwarded the POST) → ApiError 503 at once, may have been delivered', async () => {
-    const { error, sent } = await callWith(() => textResponse('Service Unavailable', 503), fast);
+    const { error, sent } = await createWithFake(() => textResponse('Service Unavailable', 503), fast);
     expect(sent).toHaveLength(1);
     expect((error as ApiError).status).toBe(503);
     expect((error as ApiError).mayHaveBeenDelivered).toBe(true);
   });
 
   it('503 with Retry-After every time → ApiError 503, nothing delivered', async () => {
-    const { error, sent } = await callWith(() => textResponse('Service Unavailable', 503, { 'retry-after': '0' }), fast);
+    const { error, sent } = await createWithFake(() => textResponse('Service Unavailable', 503, { 'retry-after': '0' }), fast);
     expect(sent).toHaveLength(3);
     expect((error as object).constructor).toBe(ApiError);
     expect((error as ApiError).status).toBe(503);

@@ -12,18 +12,20 @@ import {
   UnprocessableEntityError,
   type RetryOptions,
 } from '../../src/index.js';
-import { answers, baseUrl, fakeFetch, jsonResponse, messagesUrl, rejectionOf, textResponse, token, type Answer } from './fake-fetch.js';
+import {
+  answers,
+  baseUrl,
+  createWithFake,
+  fakeFetch,
+  jsonResponse,
+  messagesUrl,
+  textResponse,
+  token,
+} from './fake-fetch.js';
 import { sampleMessage } from '../support/sample-message.js';
 
 const fast: RetryOptions = { retries: 2, minDelayMs: 1, maxDelayMs: 5 };
 const params = { account_id: 1, conversation_id: 42, content: 'Hello' };
-
-async function callWith(answer: Answer, retry: RetryOptions | false = false) {
-  const server = fakeFetch(answer);
-  const client = createClient({ apiAccessToken: token, baseUrl, retry, fetch: server.fetch });
-  const error = await rejectionOf(client.messages.create(params));
-  return { error, sent: server.sent };
-}
 
 const problem = {
   type: 'https://stoplight.io/prism/errors#UNPROCESSABLE_ENTITY',
@@ -67,7 +69,7 @@ describe('HTTP errors', () => {
     ['403', 403, { error: 'Forbidden' }, ApiError, /failed with 403: Forbidden\.$/],
     ['409', 409, { message: 'Conflict' }, ApiError, /failed with 409: Conflict\.$/],
   ])('%s → %O, nothing delivered, one request', async (_name, status, body, errorClass, message) => {
-    const { error, sent } = await callWith(() => jsonResponse(body, status), fast);
+    const { error, sent } = await createWithFake(() => jsonResponse(body, status), fast);
     expect(sent).toHaveLength(1);
     expect(error).toBeInstanceOf(errorClass);
     expect((error as object).constructor).toBe(errorClass);
@@ -83,12 +85,12 @@ describe('HTTP errors', () => {
   });
 
   it('401 suggests the Api-Access-Token header for proxies that drop underscores', async () => {
-    const { error } = await callWith(() => jsonResponse({ error: 'Invalid Access Token' }, 401));
+    const { error } = await createWithFake(() => jsonResponse({ error: 'Invalid Access Token' }, 401));
     expect((error as Error).message).toContain("use createClient({ authHeader: 'Api-Access-Token' })");
   });
 
   it("422 from Prism (application/problem+json) → UnprocessableEntityError with Prism's body parsed", async () => {
-    const { error, sent } = await callWith(() => jsonResponse(problem, 422, { 'content-type': 'application/problem+json' }));
+    const { error, sent } = await createWithFake(() => jsonResponse(problem, 422, { 'content-type': 'application/problem+json' }));
     expect(sent).toHaveLength(1);
     expect(error).toBeInstanceOf(UnprocessableEntityError);
     const e = error as UnprocessableEntityError;
@@ -98,7 +100,7 @@ describe('HTTP errors', () => {
   });
 
   it('429 "Retry later" (text/plain, no Retry-After) without retries → RateLimitError with the text body', async () => {
-    const { error, sent } = await callWith(() => textResponse('Retry later', 429));
+    const { error, sent } = await createWithFake(() => textResponse('Retry later', 429));
     expect(sent).toHaveLength(1);
     expect(error).toBeInstanceOf(RateLimitError);
     const e = error as RateLimitError;
@@ -111,7 +113,7 @@ describe('HTTP errors', () => {
   });
 
   it('429 with Retry-After: 7 → retryAfterMs 7000, and the message says how long to wait', async () => {
-    const { error } = await callWith(() => textResponse('Retry later', 429, { 'retry-after': '7' }));
+    const { error } = await createWithFake(() => textResponse('Retry later', 429, { 'retry-after': '7' }));
     const e = error as RateLimitError;
     expect(e.retryAfterMs).toBe(7000);
     expect(e.headers['retry-after']).toBe('7');
@@ -119,7 +121,7 @@ describe('HTTP errors', () => {
   });
 
   it.each([500, 502, 504])('%i → ApiError that may have been delivered, never retried', async (status) => {
-    const { error, sent } = await callWith(() => jsonResponse({ error: 'Internal Server Error' }, status), fast);
+    const { error, sent } = await createWithFake(() => jsonResponse({ error: 'Internal Server Error' }, status), fast);
     expect(sent).toHaveLength(1);
     expect((error as object).constructor).toBe(ApiError);
     const e = error as ApiError;
@@ -131,7 +133,7 @@ describe('HTTP errors', () => {
 
   it('a 502 from a proxy with an HTML body keeps the text as body', async () => {
     const html = '<html><body><h1>502 Bad Gateway</h1></body></html>';
-    const { error } = await callWith(() => new Response(html, { status: 502, headers: { 'content-type': 'text/html' } }));
+    const { error } = await createWithFake(() => new Response(html, { status: 502, headers: { 'content-type': 'text/html' } }));
     expect((error as ApiError).body).toBe(html);
   });
 
@@ -161,7 +163,7 @@ describe('HTTP errors', () => {
 describe('redirects are not followed', () => {
   it.each([301, 302, 303, 307, 308])('%i with Location → RedirectError after exactly one request', async (status) => {
     const location = 'https://elsewhere.example.com/api/v1/accounts/1/conversations/42/messages';
-    const { error, sent } = await callWith(() => new Response(null, { status, headers: { location } }), fast);
+    const { error, sent } = await createWithFake(() => new Response(null, { status, headers: { location } }), fast);
     expect(sent).toHaveLength(1);
     expect(sent[0]?.url).toBe(messagesUrl(1, 42));
     expect(error).toBeInstanceOf(RedirectError);
@@ -175,7 +177,7 @@ describe('redirects are not followed', () => {
   });
 
   it('a 302 without Location says the location is unknown', async () => {
-    const { error } = await callWith(() => new Response(null, { status: 302 }));
+    const { error } = await createWithFake(() => new Response(null, { status: 302 }));
     expect((error as RedirectError).location).toBeUndefined();
     expect((error as Error).message).toContain('to an unknown location');
   });
@@ -217,7 +219,7 @@ describe('a 2xx that is not a message → UnexpectedResponseError (probably post
     ['JSON with a string id', () => jsonResponse({ ...sampleMessage, id: '101' }), 200, undefined, /JSON that is not a message/],
     ['JSON null', () => jsonResponse(null), 200, 'null', /JSON that is not a message/],
   ])('%s', async (_name, answer, status, body, message) => {
-    const { error, sent } = await callWith(answer, fast);
+    const { error, sent } = await createWithFake(answer, fast);
     expect(sent).toHaveLength(1);
     expect(error).toBeInstanceOf(UnexpectedResponseError);
     const e = error as UnexpectedResponseError;
@@ -228,7 +230,7 @@ describe('a 2xx that is not a message → UnexpectedResponseError (probably post
   });
 
   it('cuts a long body to 200 characters', async () => {
-    const { error } = await callWith(() => textResponse('x'.repeat(5000), 200));
+    const { error } = await createWithFake(() => textResponse('x'.repeat(5000), 200));
     expect((error as UnexpectedResponseError).body).toBe(`${'x'.repeat(200)}…`);
   });
 });

@@ -1,5 +1,6 @@
 // An injected fetch for unit tests: it records what the server would have received and answers
 // with Responses the test builds. No globals are patched, so tests cannot leak into each other.
+import { createClient, type RetryOptions } from '../../src/index.js';
 import { sampleMessage } from '../support/sample-message.js';
 
 export interface SentRequest {
@@ -61,4 +62,12 @@ export async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
     return error;
   }
   throw new Error('expected the call to throw, but it returned');
+}
+
+/** messages.create of a text message through a client on `answer`: what it threw, and what was sent. */
+export async function createWithFake(answer: Answer, retry: RetryOptions | false = false) {
+  const server = fakeFetch(answer);
+  const client = createClient({ apiAccessToken: token, baseUrl, retry, fetch: server.fetch });
+  const error = await rejectionOf(client.messages.create({ account_id: 1, conversation_id: 42, content: 'Hello' }));
+  return { error, sent: server.sent };
 }
