@@ -19,16 +19,7 @@ import {
   type RetryOptions,
 } from '../../src/index.js';
 import { parseRetryAfter, untilNextWindow } from '../../src/internal/retry-after.js';
-import {
-  answers,
-  baseUrl,
-  createWithFake,
-  fakeFetch,
-  jsonResponse,
-  rejectionOf,
-  textResponse,
-  token,
-} from '../unit/fake-fetch.js';
+import { answers, baseUrl, createWithFake, fakeFetch, jsonResponse, rejectionOf, textResponse, token } from '../unit/fake-fetch.js';
 import { serversClosedAfterEach } from './leftovers.js';
 import { closedPort, reply, startServer, type Handler, type LoopbackServer } from './loopback-server.js';
 import { secretToken } from './token-exposure.js';

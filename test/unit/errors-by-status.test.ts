@@ -12,16 +12,7 @@ import {
   UnprocessableEntityError,
   type RetryOptions,
 } from '../../src/index.js';
-import {
-  answers,
-  baseUrl,
-  createWithFake,
-  fakeFetch,
-  jsonResponse,
-  messagesUrl,
-  textResponse,
-  token,
-} from './fake-fetch.js';
+import { answers, baseUrl, createWithFake, fakeFetch, jsonResponse, messagesUrl, textResponse, token } from './fake-fetch.js';
 import { sampleMessage } from '../support/sample-message.js';
 
 const fast: RetryOptions = { retries: 2, minDelayMs: 1, maxDelayMs: 5 };
