@@ -2,6 +2,9 @@
 // what they received: two runs at once (the lock), a lock left by a killed run, the same file sent
 // to another account or server, unknown lines holding back their conversation, bytes that are not
 // UTF-8, a journal that is the messages file, a journal with a huge line number, --json on a resume.
+// What needs a process (the lock held by a running or killed one, the peak memory) runs the built
+// bin; the rest run the CLI's run() in this process (run-cli-in-process.ts: the same parsing, lock,
+// journal and output code, without a node process per run).
 import { spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import type { ServerResponse } from 'node:http';
@@ -13,6 +16,7 @@ import { destinationOf, JournalState } from '../../src/cli/journal.js';
 import { progressLine } from '../../src/cli/progress.js';
 import { type RecordedRequest, type RecordingServer, replyWithMessage, startRecordingServer } from './recording-server.js';
 import { checkBuilt, cleanEnv, cliPath, root, secretToken, type CliResult } from './run-cli.js';
+import { runCliInProcess } from './run-cli-in-process.js';
 
 let dir: string;
 const servers: RecordingServer[] = [];
@@ -58,6 +62,7 @@ function batchFile(count: number, conversations: number): string {
   return path;
 }
 
+/** `99digital send-batch ...` as a process of the built bin. */
 function start(args: readonly string[], url: string) {
   const child = spawn(process.execPath, [cliPath, 'send-batch', ...args], {
     cwd: root,
@@ -78,7 +83,11 @@ function start(args: readonly string[], url: string) {
   return { child, done };
 }
 
-const sendBatch = (args: readonly string[], url: string) => start(args, url).done;
+const sendBatchBin = (args: readonly string[], url: string) => start(args, url).done;
+
+/** `99digital send-batch ...` through run(), in this process. */
+const sendBatch = (args: readonly string[], url: string) =>
+  runCliInProcess(['send-batch', ...args], { env: { DIGITAL99_API_ACCESS_TOKEN: secretToken, DIGITAL99_BASE_URL: url } });
 
 async function until(condition: () => boolean): Promise<void> {
   while (!condition()) await new Promise((r) => setTimeout(r, 5));
@@ -109,7 +118,7 @@ describe('send-batch: one run per journal', () => {
     // The first run holds the lock and has a request in flight (held by the server).
     await until(() => server.requests.length === 1);
 
-    const second = await sendBatch(args, server.url);
+    const second = await sendBatchBin(args, server.url);
     expect(second.code).toBe(6);
     expect(second.stderr).toMatch(/journal\.jsonl is in use by process \d+, which is sending this batch now: wait for it to finish/);
     expect(second.stdout).toBe('');
@@ -144,7 +153,7 @@ describe('send-batch: one run per journal', () => {
     expect(existsSync(`${file}.journal.jsonl.lock`)).toBe(true);
     open();
 
-    const next = await sendBatch(args, server.url);
+    const next = await sendBatchBin(args, server.url);
     // Line 1 was in flight when the run died: unknown, not sent again; the others are sent.
     expect(next.code).toBe(5);
     expect(rows(next.stdout).map((r) => [r.line, r.status])).toEqual([

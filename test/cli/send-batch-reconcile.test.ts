@@ -1,7 +1,9 @@
 // send-batch's resume reconciles (issue 22): a run killed with lines in flight, the server having
 // saved some of them, is resumed without --resend-unknown and every line reaches the conversation
 // exactly once. Real processes against the Prism mock (which keeps the messages it saved, and can
-// save a message and never answer, or never process the request).
+// save a message and never answer, or never process the request). The run that is killed and its
+// resume are processes of the built bin; --no-reconcile's runs go through the CLI's run() in this
+// process (run-cli-in-process.ts: the same code, without a node process per run).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from '../../src/index.js';
 import { startMockServer, type MockServer } from '../../src/testing/index.js';
 import { checkBuilt, cleanEnv, cliPath, root, type CliResult } from './run-cli.js';
+import { runCliInProcess } from './run-cli-in-process.js';
 
 const token = 'userTestToken1234567';
 let dir: string;
@@ -24,6 +27,7 @@ afterAll(async () => {
   await mock?.close();
 });
 
+/** `99digital send-batch ...` as a process of the built bin. */
 function start(args: readonly string[]) {
   const child = spawn(process.execPath, [cliPath, 'send-batch', ...args], {
     cwd: root,
@@ -43,6 +47,10 @@ function start(args: readonly string[]) {
   );
   return { child, done };
 }
+
+/** `99digital send-batch ...` through run(), in this process. */
+const sendBatch = (args: readonly string[]) =>
+  runCliInProcess(['send-batch', ...args], { env: { DIGITAL99_API_ACCESS_TOKEN: token, DIGITAL99_BASE_URL: mock.url } });
 
 const client = () => createClient({ apiAccessToken: token, baseUrl: mock.url, retry: false });
 
@@ -78,7 +86,10 @@ describe('send-batch: resume reconciles unknown lines', () => {
     mock.enqueue({ afterProcessing: { delayMs: never } }, { afterProcessing: { delayMs: never } }, { delayMs: never }, { delayMs: never });
     const args = [file, '--account', '1', '--per-minute', '0', '--concurrency', '4', '--json'];
     const killed = start(args);
-    await until(async () => mock.requests.length === 4 && (await contents(conversations)).length === 2);
+    // The 4 posts first, and only then listings: a listing sent earlier would take one of the queued
+    // answers, and would count in mock.requests (every request does).
+    await until(() => mock.requests.length === 4);
+    await until(async () => (await contents(conversations)).length === 2);
     killed.child.kill('SIGKILL');
     await killed.done;
     const saved = await contents(conversations);
@@ -103,13 +114,13 @@ describe('send-batch: resume reconciles unknown lines', () => {
     const file = join(dir, 'no-reconcile.jsonl');
     writeFileSync(file, `${JSON.stringify({ conversation_id: 811, content: 'S1' })}\n`);
     // Sent once, then a journal that says it was in flight (its record, state "sending").
-    const first = await start([file, '--account', '1', '--per-minute', '0', '--json']).done;
+    const first = await sendBatch([file, '--account', '1', '--per-minute', '0', '--json']);
     expect(first.code, first.stderr).toBe(0);
     const journal = join(dir, 'no-reconcile.journal.jsonl');
     const sentRecord = JSON.parse(readFileSync(`${file}.journal.jsonl`, 'utf8').trim().split('\n')[0]!) as Record<string, unknown>;
     writeFileSync(journal, `${JSON.stringify({ ...sentRecord, state: 'sending' })}\n`);
     mock.reset();
-    const result = await start([file, '--account', '1', '--per-minute', '0', '--json', '--journal', journal, '--no-reconcile']).done;
+    const result = await sendBatch([file, '--account', '1', '--per-minute', '0', '--json', '--journal', journal, '--no-reconcile']);
     expect(result.code).toBe(5);
     expect(rows(result.stdout)).toEqual([expect.objectContaining({ line: 1, status: 'unknown' })]);
     expect(mock.requests).toEqual([]);

@@ -1,6 +1,8 @@
-// `99digital send-batch` as a process against a loopback server that records what it received:
-// checks before sending, --json, the journal, resume, failures, Ctrl-C, and kill -9 at random
-// moments followed by a resume (nothing lost, nothing posted twice).
+// `99digital send-batch` against a loopback server that records what it received: checks before
+// sending, --json, the journal, resume, failures, Ctrl-C, and kill -9 at random moments followed by
+// a resume (nothing lost, nothing posted twice). Ctrl-C, kill -9 and the invalid file (exit 2, its
+// stderr) run the built bin as a process; the rest run the CLI's run() in this process
+// (run-cli-in-process.ts: the same parsing, journal and output code, without a process per run).
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -10,6 +12,7 @@ import { parseSendBatchArgs } from '../../src/cli/batch-args.js';
 import { Progress, progressLine } from '../../src/cli/progress.js';
 import { startLimitsServer, type LimitsServer, type LimitsServerOptions } from '../bulk/limits-server.js';
 import { checkBuilt, cleanEnv, cliPath, root, secretToken, type CliResult } from './run-cli.js';
+import { runCliInProcess } from './run-cli-in-process.js';
 
 let dir: string;
 let server: LimitsServer | undefined;
@@ -44,10 +47,15 @@ interface Running {
   done: Promise<CliResult & { signal: NodeJS.Signals | null }>;
 }
 
+function batchEnv(env: Record<string, string>): Record<string, string> {
+  return { DIGITAL99_API_ACCESS_TOKEN: secretToken, ...(server ? { DIGITAL99_BASE_URL: server.url } : {}), ...env };
+}
+
+/** `99digital send-batch ...` as a process of the built bin. */
 function start(args: readonly string[], env: Record<string, string> = {}): Running {
   const child = spawn(process.execPath, [cliPath, 'send-batch', ...args], {
     cwd: root,
-    env: cleanEnv({ DIGITAL99_API_ACCESS_TOKEN: secretToken, ...(server ? { DIGITAL99_BASE_URL: server.url } : {}), ...env }),
+    env: cleanEnv(batchEnv(env)),
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let stdout = '';
@@ -64,7 +72,11 @@ function start(args: readonly string[], env: Record<string, string> = {}): Runni
   return { child, done };
 }
 
-const sendBatch = (args: readonly string[], env?: Record<string, string>) => start(args, env).done;
+const sendBatchBin = (args: readonly string[], env?: Record<string, string>) => start(args, env).done;
+
+/** `99digital send-batch ...` through run(), in this process. */
+const sendBatch = (args: readonly string[], env: Record<string, string> = {}) =>
+  runCliInProcess(['send-batch', ...args], { env: batchEnv(env) });
 
 interface JsonResult {
   line: number;
@@ -145,7 +157,7 @@ describe('99digital send-batch', () => {
         '{"content": "no conversation"}',
       ].join('\n'),
     );
-    const result = await sendBatch([file, '--account', '7']);
+    const result = await sendBatchBin([file, '--account', '7']);
 
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
@@ -276,7 +288,7 @@ describe('99digital send-batch', () => {
     expect(s.arrivals.map((a) => a.content).sort()).toEqual(sentFirst.map((r) => `L${r.line}`).sort());
     expect(sentFirst.length).toBeLessThan(16);
 
-    const second = await sendBatch(args);
+    const second = await sendBatchBin(args);
     expect(second.code, second.stderr).toBe(0);
     const final = jsonResults(second.stdout);
     expect(final.filter((r) => r.status === 'already_sent').map((r) => r.line)).toEqual(sentFirst.map((r) => r.line));
@@ -304,7 +316,7 @@ describe('99digital send-batch', () => {
     }
     expect(killedMidway).toBeGreaterThan(0);
 
-    const last = await sendBatch(args);
+    const last = await sendBatchBin(args);
     expect([0, 5]).toContain(last.code);
     const final = jsonResults(last.stdout);
     // Every line has a final status, and none is failed: nothing is lost.

@@ -1,4 +1,7 @@
-// `99digital send` against a local server that records what it received.
+// `99digital send` against a local server that records what it received. Most cases run the CLI's
+// run() in this process (run-cli-in-process.ts: same parsing and output code as the bin); those
+// marked `sendBin` run the built bin as a process: each exit code (0, 2, 3, 4), stdin, --debug's
+// lines and the token redaction as the process prints them.
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,6 +18,7 @@ import {
   type Reply,
 } from './recording-server.js';
 import { checkBuilt, runCli, secretToken, type CliResult } from './run-cli.js';
+import { runCliInProcess } from './run-cli-in-process.js';
 
 const messagesPath = '/api/v1/accounts/1/conversations/42/messages';
 const ids = ['--account', '1', '--conversation', '42'];
@@ -37,9 +41,19 @@ async function serve(reply: Reply = replyWithMessage): Promise<RecordingServer> 
   return server;
 }
 
-function send(args: readonly string[], options: { env?: Record<string, string>; input?: string } = {}): Promise<CliResult> {
+function sendEnv(env: Record<string, string> | undefined): Record<string, string> {
+  return { DIGITAL99_API_ACCESS_TOKEN: secretToken, ...(server ? { DIGITAL99_BASE_URL: server.url } : {}), ...env };
+}
+
+/** `99digital send ...` through run(), in this process. */
+function send(args: readonly string[], options: { env?: Record<string, string> } = {}): Promise<CliResult> {
+  return runCliInProcess(['send', ...args], { env: sendEnv(options.env) });
+}
+
+/** `99digital send ...` as a process of the built bin. */
+function sendBin(args: readonly string[], options: { env?: Record<string, string>; input?: string } = {}): Promise<CliResult> {
   return runCli(['send', ...args], {
-    env: { DIGITAL99_API_ACCESS_TOKEN: secretToken, ...(server ? { DIGITAL99_BASE_URL: server.url } : {}), ...options.env },
+    env: sendEnv(options.env),
     ...(options.input === undefined ? {} : { input: options.input }),
   });
 }
@@ -68,7 +82,7 @@ function jsonBody(index = 0): unknown {
 describe('99digital send: what is sent and printed', () => {
   it('posts a text message with the token from the environment and prints a summary', async () => {
     const { requests } = await serve();
-    const result = await send([...ids, 'Hello']);
+    const result = await sendBin([...ids, 'Hello']);
 
     expect(result.code, result.stderr).toBe(0);
     expect(requests).toHaveLength(1);
@@ -165,7 +179,7 @@ describe('99digital send: what is sent and printed', () => {
 
   it('"-" reads the text from stdin, without the final newline', async () => {
     await serve();
-    const result = await send([...ids, '-'], { input: 'Line one\nline two\n' });
+    const result = await sendBin([...ids, '-'], { input: 'Line one\nline two\n' });
 
     expect(result.code, result.stderr).toBe(0);
     expect(jsonBody()).toEqual({ content: 'Line one\nline two' });
@@ -191,7 +205,7 @@ describe('99digital send: what is sent and printed', () => {
 
   it('--debug prints request and response lines with the token redacted', async () => {
     await serve();
-    const result = await send([...ids, '--debug', 'Hello']);
+    const result = await sendBin([...ids, '--debug', 'Hello']);
 
     expect(result.code, result.stderr).toBe(0);
     expect(result.stderr).toContain(`99digital: debug: → POST ${server?.url}${messagesPath}`);
@@ -205,8 +219,7 @@ describe('99digital send: what is sent and printed', () => {
       response.writeHead(200, { 'content-type': 'application/json' });
       response.end(JSON.stringify({ ...messageFor(request), content: `your token is ${secretToken}` }));
     });
-    const human = await send([...ids, 'Hello']);
-    const json = await send([...ids, '--json', 'Hello']);
+    const [human, json] = await Promise.all([sendBin([...ids, 'Hello']), sendBin([...ids, '--json', 'Hello'])]);
 
     expect(human.code).toBe(0);
     expect(human.stdout).toContain('your token is [redacted]');
@@ -284,7 +297,7 @@ describe('99digital send: usage errors exit 2 and send nothing', () => {
 
   it('no token and no --mock: says to set DIGITAL99_API_ACCESS_TOKEN or use --mock', async () => {
     const { requests } = await serve();
-    const stderr = expectFailure(await send([...ids, 'Hi'], { env: { DIGITAL99_API_ACCESS_TOKEN: '' } }), 2);
+    const stderr = expectFailure(await sendBin([...ids, 'Hi'], { env: { DIGITAL99_API_ACCESS_TOKEN: '' } }), 2);
     expect(stderr).toContain('set DIGITAL99_API_ACCESS_TOKEN');
     expect(stderr).toContain('--mock');
     expect(requests).toHaveLength(0);
@@ -369,7 +382,7 @@ describe('99digital send: API errors exit 3', () => {
 
   it('500: may have been delivered, and is not retried', async () => {
     const { requests } = await serve(replyWithStatus(500, { error: 'boom' }));
-    const stderr = expectFailure(await send([...ids, 'Hello']), 3);
+    const stderr = expectFailure(await sendBin([...ids, 'Hello']), 3);
     expect(stderr).toContain('failed with 500');
     expect(stderr).toContain('[may have been delivered]');
     expect(requests).toHaveLength(1);
@@ -379,7 +392,7 @@ describe('99digital send: API errors exit 3', () => {
 describe('99digital send: no usable answer exits 4 and says whether it was delivered', () => {
   it('connection refused: not delivered', async () => {
     const port = await closedPort();
-    const stderr = expectFailure(await send([...ids, 'Hello'], { env: { DIGITAL99_BASE_URL: `http://127.0.0.1:${port}` } }), 4);
+    const stderr = expectFailure(await sendBin([...ids, 'Hello'], { env: { DIGITAL99_BASE_URL: `http://127.0.0.1:${port}` } }), 4);
     expect(stderr).toContain('ECONNREFUSED');
     expect(stderr).toContain('[not delivered]');
   });
