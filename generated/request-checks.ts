@@ -34,9 +34,11 @@ const schema26 = { "type": "string", "const": "AgentBot" };
 const schema27 = { "type": "integer" };
 const schema28 = { "type": "string", "pattern": "^(\\s*[^\\s,;@]+@[^\\s,;@]+\\s*(,|$))*$" };
 const schema31 = { "type": "string" };
+const schema32 = { "type": "array", "minItems": 1, "items": { "type": "string", "minLength": 1, "pattern": "^[A-Za-z0-9+/=_-]+--[0-9a-f]+$" } };
 const func2 = ajvRuntime0;
 const pattern0 = new RegExp("^[^\\u0000]*$", "u");
 const pattern2 = new RegExp("^(\\s*[^\\s,;@]+@[^\\s,;@]+\\s*(,|$))*$", "u");
+const pattern5 = new RegExp("^[A-Za-z0-9+/=_-]+--[0-9a-f]+$", "u");
 const schema17 = { "type": "object", "required": ["name"], "properties": { "name": { "type": "string" }, "category": { "type": "string" }, "language": { "type": "string" }, "namespace": { "type": "string" }, "processed_params": { "anyOf": [{ "$ref": "#/components/schemas/TemplateComponentParams" }, { "$ref": "#/components/schemas/TemplateLegacyParams" }] } } };
 const schema18 = { "type": "object", "additionalProperties": false, "properties": { "header": { "type": "object", "properties": { "media_url": { "type": "string" }, "media_type": { "type": "string" }, "media_name": { "type": "string" } }, "additionalProperties": { "$ref": "#/components/schemas/TemplateParamValue" } }, "body": { "type": "object", "additionalProperties": { "$ref": "#/components/schemas/TemplateParamValue" } }, "footer": { "type": "object", "additionalProperties": { "$ref": "#/components/schemas/TemplateParamValue" } }, "buttons": { "type": "array", "items": { "type": "object", "required": ["type"], "properties": { "type": { "type": "string" }, "parameter": { "$ref": "#/components/schemas/TemplateParamValue" } } } } } };
 const schema19 = { "anyOf": [{ "type": ["string", "number"] }, { "$ref": "#/components/schemas/TemplateTypedParam" }] };
@@ -470,52 +472,6 @@ function validate13(data, { instancePath = "" } = {}) {
   validate13.errors = vErrors;
   return errors === 0;
 }
-const schema32 = { "type": "array", "minItems": 1, "items": { "type": "string", "minLength": 1, "pattern": "^[A-Za-z0-9+/=_-]+--[0-9a-f]+$" } };
-const pattern5 = new RegExp("^[A-Za-z0-9+/=_-]+--[0-9a-f]+$", "u");
-function validate25(data, { instancePath = "" } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (errors === 0) {
-    if (Array.isArray(data)) {
-      if (data.length < 1) {
-        validate25.errors = [{ instancePath, keyword: "minItems", params: { limit: 1 } }];
-        return false;
-      } else {
-        var valid0 = true;
-        const len0 = data.length;
-        for (let i0 = 0; i0 < len0; i0++) {
-          let data0 = data[i0];
-          const _errs1 = errors;
-          if (errors === _errs1) {
-            if (typeof data0 === "string") {
-              if (func2(data0) < 1) {
-                validate25.errors = [{ instancePath: instancePath + "/" + i0, keyword: "minLength", params: { limit: 1 } }];
-                return false;
-              } else {
-                if (!pattern5.test(data0)) {
-                  validate25.errors = [{ instancePath: instancePath + "/" + i0, keyword: "pattern", params: { pattern: "^[A-Za-z0-9+/=_-]+--[0-9a-f]+$" } }];
-                  return false;
-                }
-              }
-            } else {
-              validate25.errors = [{ instancePath: instancePath + "/" + i0, keyword: "type", params: { type: "string" } }];
-              return false;
-            }
-          }
-          var valid0 = _errs1 === errors;
-          if (!valid0) {
-            break;
-          }
-        }
-      }
-    } else {
-      validate25.errors = [{ instancePath, keyword: "type", params: { type: "array" } }];
-      return false;
-    }
-  }
-  validate25.errors = vErrors;
-  return errors === 0;
-}
 function validate12(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -734,10 +690,46 @@ function validate12(data, { instancePath = "" } = {}) {
                                 }
                                 if (valid0) {
                                   if (data.attachments !== void 0) {
+                                    let data14 = data.attachments;
                                     const _errs39 = errors;
-                                    if (!validate25(data.attachments, { instancePath: instancePath + "/attachments" })) {
-                                      vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
-                                      errors = vErrors.length;
+                                    const _errs40 = errors;
+                                    if (errors === _errs40) {
+                                      if (Array.isArray(data14)) {
+                                        if (data14.length < 1) {
+                                          validate12.errors = [{ instancePath: instancePath + "/attachments", keyword: "minItems", params: { limit: 1 } }];
+                                          return false;
+                                        } else {
+                                          var valid15 = true;
+                                          const len0 = data14.length;
+                                          for (let i0 = 0; i0 < len0; i0++) {
+                                            let data15 = data14[i0];
+                                            const _errs42 = errors;
+                                            if (errors === _errs42) {
+                                              if (typeof data15 === "string") {
+                                                if (func2(data15) < 1) {
+                                                  validate12.errors = [{ instancePath: instancePath + "/attachments/" + i0, keyword: "minLength", params: { limit: 1 } }];
+                                                  return false;
+                                                } else {
+                                                  if (!pattern5.test(data15)) {
+                                                    validate12.errors = [{ instancePath: instancePath + "/attachments/" + i0, keyword: "pattern", params: { pattern: "^[A-Za-z0-9+/=_-]+--[0-9a-f]+$" } }];
+                                                    return false;
+                                                  }
+                                                }
+                                              } else {
+                                                validate12.errors = [{ instancePath: instancePath + "/attachments/" + i0, keyword: "type", params: { type: "string" } }];
+                                                return false;
+                                              }
+                                            }
+                                            var valid15 = _errs42 === errors;
+                                            if (!valid15) {
+                                              break;
+                                            }
+                                          }
+                                        }
+                                      } else {
+                                        validate12.errors = [{ instancePath: instancePath + "/attachments", keyword: "type", params: { type: "array" } }];
+                                        return false;
+                                      }
                                     }
                                     var valid0 = _errs39 === errors;
                                   } else {
@@ -766,7 +758,7 @@ function validate12(data, { instancePath = "" } = {}) {
   return errors === 0;
 }
 const schema33 = { "not": { "type": "object", "properties": { "content": { "type": "string", "maxLength": 0 }, "attachments": false, "template_params": false, "cc_emails": false, "bcc_emails": false, "to_emails": false } } };
-function validate28(data, { instancePath = "" } = {}) {
+function validate26(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   const _errs0 = errors;
@@ -883,7 +875,7 @@ function validate28(data, { instancePath = "" } = {}) {
   }
   var valid0 = _errs1 === errors;
   if (valid0) {
-    validate28.errors = [{ instancePath, keyword: "not", params: {} }];
+    validate26.errors = [{ instancePath, keyword: "not", params: {} }];
     return false;
   } else {
     errors = _errs0;
@@ -895,15 +887,15 @@ function validate28(data, { instancePath = "" } = {}) {
       }
     }
   }
-  validate28.errors = vErrors;
+  validate26.errors = vErrors;
   return errors === 0;
 }
 const schema34 = { "type": ["object", "null"], "additionalProperties": false, "properties": { "in_reply_to": { "type": "integer", "minimum": 1 }, "in_reply_to_external_id": { "type": "string", "minLength": 1 } } };
-function validate30(data, { instancePath = "" } = {}) {
+function validate28(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   if (!(data && typeof data == "object" && !Array.isArray(data)) && data !== null) {
-    validate30.errors = [{ instancePath, keyword: "type", params: { type: ["object", "null"] } }];
+    validate28.errors = [{ instancePath, keyword: "type", params: { type: ["object", "null"] } }];
     return false;
   }
   if (errors === 0) {
@@ -911,7 +903,7 @@ function validate30(data, { instancePath = "" } = {}) {
       const _errs1 = errors;
       for (const key0 in data) {
         if (!(key0 === "in_reply_to" || key0 === "in_reply_to_external_id")) {
-          validate30.errors = [{ instancePath, keyword: "additionalProperties", params: { additionalProperty: key0 } }];
+          validate28.errors = [{ instancePath, keyword: "additionalProperties", params: { additionalProperty: key0 } }];
           return false;
           break;
         }
@@ -921,13 +913,13 @@ function validate30(data, { instancePath = "" } = {}) {
           let data0 = data.in_reply_to;
           const _errs2 = errors;
           if (!(typeof data0 == "number" && (!(data0 % 1) && !isNaN(data0)) && isFinite(data0))) {
-            validate30.errors = [{ instancePath: instancePath + "/in_reply_to", keyword: "type", params: { type: "integer" } }];
+            validate28.errors = [{ instancePath: instancePath + "/in_reply_to", keyword: "type", params: { type: "integer" } }];
             return false;
           }
           if (errors === _errs2) {
             if (typeof data0 == "number" && isFinite(data0)) {
               if (data0 < 1 || isNaN(data0)) {
-                validate30.errors = [{ instancePath: instancePath + "/in_reply_to", keyword: "minimum", params: { comparison: ">=", limit: 1 } }];
+                validate28.errors = [{ instancePath: instancePath + "/in_reply_to", keyword: "minimum", params: { comparison: ">=", limit: 1 } }];
                 return false;
               }
             }
@@ -943,11 +935,11 @@ function validate30(data, { instancePath = "" } = {}) {
             if (errors === _errs4) {
               if (typeof data1 === "string") {
                 if (func2(data1) < 1) {
-                  validate30.errors = [{ instancePath: instancePath + "/in_reply_to_external_id", keyword: "minLength", params: { limit: 1 } }];
+                  validate28.errors = [{ instancePath: instancePath + "/in_reply_to_external_id", keyword: "minLength", params: { limit: 1 } }];
                   return false;
                 }
               } else {
-                validate30.errors = [{ instancePath: instancePath + "/in_reply_to_external_id", keyword: "type", params: { type: "string" } }];
+                validate28.errors = [{ instancePath: instancePath + "/in_reply_to_external_id", keyword: "type", params: { type: "string" } }];
                 return false;
               }
             }
@@ -959,7 +951,7 @@ function validate30(data, { instancePath = "" } = {}) {
       }
     }
   }
-  validate30.errors = vErrors;
+  validate28.errors = vErrors;
   return errors === 0;
 }
 function validate11(data, { instancePath = "" } = {}) {
@@ -973,8 +965,8 @@ function validate11(data, { instancePath = "" } = {}) {
   var valid0 = _errs0 === errors;
   if (valid0) {
     const _errs1 = errors;
-    if (!validate28(data, { instancePath })) {
-      vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+    if (!validate26(data, { instancePath })) {
+      vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
       errors = vErrors.length;
     }
     var valid0 = _errs1 === errors;
@@ -982,8 +974,8 @@ function validate11(data, { instancePath = "" } = {}) {
       const _errs2 = errors;
       if (data && typeof data == "object" && !Array.isArray(data)) {
         if (data.content_attributes !== void 0) {
-          if (!validate30(data.content_attributes, { instancePath: instancePath + "/content_attributes" })) {
-            vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);
+          if (!validate28(data.content_attributes, { instancePath: instancePath + "/content_attributes" })) {
+            vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
             errors = vErrors.length;
           }
         }
@@ -994,24 +986,24 @@ function validate11(data, { instancePath = "" } = {}) {
   validate11.errors = vErrors;
   return errors === 0;
 }
-const validate1 = validate32;
+const validate1 = validate30;
 const schema35 = { "allOf": [{ "$ref": "#/components/schemas/MessageFields" }, { "required": ["content_attributes"], "properties": { "content_type": {}, "content_attributes": { "$ref": "#/components/schemas/InputSelectContentAttributes" } } }] };
 const schema36 = { "type": "object", "required": ["items"], "properties": { "items": { "type": "array", "minItems": 1, "items": { "$ref": "#/components/schemas/InputSelectItem" } } } };
 const schema37 = { "type": "object", "additionalProperties": false, "required": ["title", "value"], "properties": { "title": { "type": "string", "minLength": 1 }, "value": { "type": ["string", "number"] } } };
-function validate35(data, { instancePath = "" } = {}) {
+function validate33(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   if (errors === 0) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.title === void 0 && (missing0 = "title") || data.value === void 0 && (missing0 = "value")) {
-        validate35.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
+        validate33.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         const _errs1 = errors;
         for (const key0 in data) {
           if (!(key0 === "title" || key0 === "value")) {
-            validate35.errors = [{ instancePath, keyword: "additionalProperties", params: { additionalProperty: key0 } }];
+            validate33.errors = [{ instancePath, keyword: "additionalProperties", params: { additionalProperty: key0 } }];
             return false;
             break;
           }
@@ -1023,11 +1015,11 @@ function validate35(data, { instancePath = "" } = {}) {
             if (errors === _errs2) {
               if (typeof data0 === "string") {
                 if (func2(data0) < 1) {
-                  validate35.errors = [{ instancePath: instancePath + "/title", keyword: "minLength", params: { limit: 1 } }];
+                  validate33.errors = [{ instancePath: instancePath + "/title", keyword: "minLength", params: { limit: 1 } }];
                   return false;
                 }
               } else {
-                validate35.errors = [{ instancePath: instancePath + "/title", keyword: "type", params: { type: "string" } }];
+                validate33.errors = [{ instancePath: instancePath + "/title", keyword: "type", params: { type: "string" } }];
                 return false;
               }
             }
@@ -1040,7 +1032,7 @@ function validate35(data, { instancePath = "" } = {}) {
               let data1 = data.value;
               const _errs4 = errors;
               if (typeof data1 !== "string" && !(typeof data1 == "number" && isFinite(data1))) {
-                validate35.errors = [{ instancePath: instancePath + "/value", keyword: "type", params: { type: ["string", "number"] } }];
+                validate33.errors = [{ instancePath: instancePath + "/value", keyword: "type", params: { type: ["string", "number"] } }];
                 return false;
               }
               var valid0 = _errs4 === errors;
@@ -1051,21 +1043,21 @@ function validate35(data, { instancePath = "" } = {}) {
         }
       }
     } else {
-      validate35.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
+      validate33.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate35.errors = vErrors;
+  validate33.errors = vErrors;
   return errors === 0;
 }
-function validate34(data, { instancePath = "" } = {}) {
+function validate32(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   if (errors === 0) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.items === void 0 && (missing0 = "items")) {
-        validate34.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
+        validate32.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.items !== void 0) {
@@ -1074,15 +1066,15 @@ function validate34(data, { instancePath = "" } = {}) {
           if (errors === _errs1) {
             if (Array.isArray(data0)) {
               if (data0.length < 1) {
-                validate34.errors = [{ instancePath: instancePath + "/items", keyword: "minItems", params: { limit: 1 } }];
+                validate32.errors = [{ instancePath: instancePath + "/items", keyword: "minItems", params: { limit: 1 } }];
                 return false;
               } else {
                 var valid1 = true;
                 const len0 = data0.length;
                 for (let i0 = 0; i0 < len0; i0++) {
                   const _errs3 = errors;
-                  if (!validate35(data0[i0], { instancePath: instancePath + "/items/" + i0 })) {
-                    vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
+                  if (!validate33(data0[i0], { instancePath: instancePath + "/items/" + i0 })) {
+                    vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
                     errors = vErrors.length;
                   }
                   var valid1 = _errs3 === errors;
@@ -1092,21 +1084,21 @@ function validate34(data, { instancePath = "" } = {}) {
                 }
               }
             } else {
-              validate34.errors = [{ instancePath: instancePath + "/items", keyword: "type", params: { type: "array" } }];
+              validate32.errors = [{ instancePath: instancePath + "/items", keyword: "type", params: { type: "array" } }];
               return false;
             }
           }
         }
       }
     } else {
-      validate34.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
+      validate32.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate34.errors = vErrors;
+  validate32.errors = vErrors;
   return errors === 0;
 }
-function validate32(data, { instancePath = "" } = {}) {
+function validate30(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   const _errs0 = errors;
@@ -1120,12 +1112,12 @@ function validate32(data, { instancePath = "" } = {}) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.content_attributes === void 0 && (missing0 = "content_attributes")) {
-        validate32.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
+        validate30.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.content_attributes !== void 0) {
-          if (!validate34(data.content_attributes, { instancePath: instancePath + "/content_attributes" })) {
-            vErrors = vErrors === null ? validate34.errors : vErrors.concat(validate34.errors);
+          if (!validate32(data.content_attributes, { instancePath: instancePath + "/content_attributes" })) {
+            vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
             errors = vErrors.length;
           }
         }
@@ -1133,29 +1125,29 @@ function validate32(data, { instancePath = "" } = {}) {
     }
     var valid0 = _errs1 === errors;
   }
-  validate32.errors = vErrors;
+  validate30.errors = vErrors;
   return errors === 0;
 }
-const validate2 = validate38;
+const validate2 = validate36;
 const schema38 = { "allOf": [{ "$ref": "#/components/schemas/MessageFields" }, { "required": ["content_attributes"], "properties": { "content_type": {}, "content_attributes": { "$ref": "#/components/schemas/CardsContentAttributes" } } }] };
 const schema39 = { "type": "object", "required": ["items"], "properties": { "items": { "type": "array", "minItems": 1, "items": { "$ref": "#/components/schemas/Card" } } } };
 const schema40 = { "type": "object", "additionalProperties": false, "required": ["actions"], "properties": { "title": { "type": "string" }, "description": { "type": "string" }, "media_url": { "type": "string" }, "actions": { "type": "array", "minItems": 1, "items": { "$ref": "#/components/schemas/CardAction" } } } };
-const schema41 = { "if": { "required": ["type"], "properties": { "type": { "enum": ["link"] } } }, "then": { "$ref": "#/components/schemas/CardLinkAction" }, "else": { "if": { "required": ["type"], "properties": { "type": { "enum": ["postback"] } } }, "then": { "$ref": "#/components/schemas/CardPostbackAction" }, "else": { "required": ["type"], "properties": { "type": { "enum": ["link", "postback"] } } } } };
+const schema41 = { "oneOf": [{ "$ref": "#/components/schemas/CardLinkAction" }, { "$ref": "#/components/schemas/CardPostbackAction" }], "type": "object", "required": ["type"], "properties": { "type": { "enum": ["link", "postback"] } }, "discriminator": { "propertyName": "type" } };
 const schema42 = { "type": "object", "additionalProperties": false, "required": ["type", "text", "uri"], "properties": { "type": { "type": "string", "const": "link" }, "text": { "type": "string", "minLength": 1 }, "uri": { "type": "string" } } };
-function validate43(data, { instancePath = "" } = {}) {
+function validate41(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   if (errors === 0) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.type === void 0 && (missing0 = "type") || data.text === void 0 && (missing0 = "text") || data.uri === void 0 && (missing0 = "uri")) {
-        validate43.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
+        validate41.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         const _errs1 = errors;
         for (const key0 in data) {
           if (!(key0 === "type" || key0 === "text" || key0 === "uri")) {
-            validate43.errors = [{ instancePath, keyword: "additionalProperties", params: { additionalProperty: key0 } }];
+            validate41.errors = [{ instancePath, keyword: "additionalProperties", params: { additionalProperty: key0 } }];
             return false;
             break;
           }
@@ -1165,11 +1157,11 @@ function validate43(data, { instancePath = "" } = {}) {
             let data0 = data.type;
             const _errs2 = errors;
             if (typeof data0 !== "string") {
-              validate43.errors = [{ instancePath: instancePath + "/type", keyword: "type", params: { type: "string" } }];
+              validate41.errors = [{ instancePath: instancePath + "/type", keyword: "type", params: { type: "string" } }];
               return false;
             }
             if ("link" !== data0) {
-              validate43.errors = [{ instancePath: instancePath + "/type", keyword: "const", params: { allowedValue: "link" } }];
+              validate41.errors = [{ instancePath: instancePath + "/type", keyword: "const", params: { allowedValue: "link" } }];
               return false;
             }
             var valid0 = _errs2 === errors;
@@ -1183,11 +1175,11 @@ function validate43(data, { instancePath = "" } = {}) {
               if (errors === _errs4) {
                 if (typeof data1 === "string") {
                   if (func2(data1) < 1) {
-                    validate43.errors = [{ instancePath: instancePath + "/text", keyword: "minLength", params: { limit: 1 } }];
+                    validate41.errors = [{ instancePath: instancePath + "/text", keyword: "minLength", params: { limit: 1 } }];
                     return false;
                   }
                 } else {
-                  validate43.errors = [{ instancePath: instancePath + "/text", keyword: "type", params: { type: "string" } }];
+                  validate41.errors = [{ instancePath: instancePath + "/text", keyword: "type", params: { type: "string" } }];
                   return false;
                 }
               }
@@ -1199,7 +1191,7 @@ function validate43(data, { instancePath = "" } = {}) {
               if (data.uri !== void 0) {
                 const _errs6 = errors;
                 if (typeof data.uri !== "string") {
-                  validate43.errors = [{ instancePath: instancePath + "/uri", keyword: "type", params: { type: "string" } }];
+                  validate41.errors = [{ instancePath: instancePath + "/uri", keyword: "type", params: { type: "string" } }];
                   return false;
                 }
                 var valid0 = _errs6 === errors;
@@ -1211,28 +1203,28 @@ function validate43(data, { instancePath = "" } = {}) {
         }
       }
     } else {
-      validate43.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
+      validate41.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate43.errors = vErrors;
+  validate41.errors = vErrors;
   return errors === 0;
 }
 const schema43 = { "type": "object", "additionalProperties": false, "required": ["type", "text", "payload"], "properties": { "type": { "type": "string", "const": "postback" }, "text": { "type": "string", "minLength": 1 }, "payload": { "type": "string", "minLength": 1 } } };
-function validate45(data, { instancePath = "" } = {}) {
+function validate42(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   if (errors === 0) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.type === void 0 && (missing0 = "type") || data.text === void 0 && (missing0 = "text") || data.payload === void 0 && (missing0 = "payload")) {
-        validate45.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
+        validate42.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         const _errs1 = errors;
         for (const key0 in data) {
           if (!(key0 === "type" || key0 === "text" || key0 === "payload")) {
-            validate45.errors = [{ instancePath, keyword: "additionalProperties", params: { additionalProperty: key0 } }];
+            validate42.errors = [{ instancePath, keyword: "additionalProperties", params: { additionalProperty: key0 } }];
             return false;
             break;
           }
@@ -1242,11 +1234,11 @@ function validate45(data, { instancePath = "" } = {}) {
             let data0 = data.type;
             const _errs2 = errors;
             if (typeof data0 !== "string") {
-              validate45.errors = [{ instancePath: instancePath + "/type", keyword: "type", params: { type: "string" } }];
+              validate42.errors = [{ instancePath: instancePath + "/type", keyword: "type", params: { type: "string" } }];
               return false;
             }
             if ("postback" !== data0) {
-              validate45.errors = [{ instancePath: instancePath + "/type", keyword: "const", params: { allowedValue: "postback" } }];
+              validate42.errors = [{ instancePath: instancePath + "/type", keyword: "const", params: { allowedValue: "postback" } }];
               return false;
             }
             var valid0 = _errs2 === errors;
@@ -1260,11 +1252,11 @@ function validate45(data, { instancePath = "" } = {}) {
               if (errors === _errs4) {
                 if (typeof data1 === "string") {
                   if (func2(data1) < 1) {
-                    validate45.errors = [{ instancePath: instancePath + "/text", keyword: "minLength", params: { limit: 1 } }];
+                    validate42.errors = [{ instancePath: instancePath + "/text", keyword: "minLength", params: { limit: 1 } }];
                     return false;
                   }
                 } else {
-                  validate45.errors = [{ instancePath: instancePath + "/text", keyword: "type", params: { type: "string" } }];
+                  validate42.errors = [{ instancePath: instancePath + "/text", keyword: "type", params: { type: "string" } }];
                   return false;
                 }
               }
@@ -1279,11 +1271,11 @@ function validate45(data, { instancePath = "" } = {}) {
                 if (errors === _errs6) {
                   if (typeof data2 === "string") {
                     if (func2(data2) < 1) {
-                      validate45.errors = [{ instancePath: instancePath + "/payload", keyword: "minLength", params: { limit: 1 } }];
+                      validate42.errors = [{ instancePath: instancePath + "/payload", keyword: "minLength", params: { limit: 1 } }];
                       return false;
                     }
                   } else {
-                    validate45.errors = [{ instancePath: instancePath + "/payload", keyword: "type", params: { type: "string" } }];
+                    validate42.errors = [{ instancePath: instancePath + "/payload", keyword: "type", params: { type: "string" } }];
                     return false;
                   }
                 }
@@ -1296,174 +1288,79 @@ function validate45(data, { instancePath = "" } = {}) {
         }
       }
     } else {
-      validate45.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
+      validate42.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
       return false;
     }
-  }
-  validate45.errors = vErrors;
-  return errors === 0;
-}
-function validate42(data, { instancePath = "" } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  const _errs0 = errors;
-  let valid0 = true;
-  const _errs1 = errors;
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    let missing0;
-    if (data.type === void 0 && (missing0 = "type")) {
-      const err0 = {};
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    } else {
-      if (data.type !== void 0) {
-        if (!(data.type === "link")) {
-          const err1 = {};
-          if (vErrors === null) {
-            vErrors = [err1];
-          } else {
-            vErrors.push(err1);
-          }
-          errors++;
-        }
-      }
-    }
-  }
-  var _valid0 = _errs1 === errors;
-  errors = _errs0;
-  if (vErrors !== null) {
-    if (_errs0) {
-      vErrors.length = _errs0;
-    } else {
-      vErrors = null;
-    }
-  }
-  let ifClause0;
-  if (_valid0) {
-    const _errs3 = errors;
-    if (!validate43(data, { instancePath })) {
-      vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
-      errors = vErrors.length;
-    }
-    var _valid0 = _errs3 === errors;
-    valid0 = _valid0;
-    ifClause0 = "then";
-  } else {
-    const _errs4 = errors;
-    const _errs5 = errors;
-    let valid2 = true;
-    const _errs6 = errors;
-    if (data && typeof data == "object" && !Array.isArray(data)) {
-      let missing1;
-      if (data.type === void 0 && (missing1 = "type")) {
-        const err2 = {};
-        if (vErrors === null) {
-          vErrors = [err2];
-        } else {
-          vErrors.push(err2);
-        }
-        errors++;
-      } else {
-        if (data.type !== void 0) {
-          if (!(data.type === "postback")) {
-            const err3 = {};
-            if (vErrors === null) {
-              vErrors = [err3];
-            } else {
-              vErrors.push(err3);
-            }
-            errors++;
-          }
-        }
-      }
-    }
-    var _valid1 = _errs6 === errors;
-    errors = _errs5;
-    if (vErrors !== null) {
-      if (_errs5) {
-        vErrors.length = _errs5;
-      } else {
-        vErrors = null;
-      }
-    }
-    let ifClause1;
-    if (_valid1) {
-      const _errs8 = errors;
-      if (!validate45(data, { instancePath })) {
-        vErrors = vErrors === null ? validate45.errors : vErrors.concat(validate45.errors);
-        errors = vErrors.length;
-      }
-      var _valid1 = _errs8 === errors;
-      valid2 = _valid1;
-      ifClause1 = "then";
-    } else {
-      const _errs9 = errors;
-      if (data && typeof data == "object" && !Array.isArray(data)) {
-        let missing2;
-        if (data.type === void 0 && (missing2 = "type")) {
-          validate42.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing2 } }];
-          return false;
-        } else {
-          if (data.type !== void 0) {
-            let data2 = data.type;
-            if (!(data2 === "link" || data2 === "postback")) {
-              validate42.errors = [{ instancePath: instancePath + "/type", keyword: "enum", params: { allowedValues: ["link", "postback"] } }];
-              return false;
-            }
-          }
-        }
-      }
-      var _valid1 = _errs9 === errors;
-      valid2 = _valid1;
-      ifClause1 = "else";
-    }
-    if (!valid2) {
-      const err4 = { instancePath, keyword: "if", params: { failingKeyword: ifClause1 } };
-      if (vErrors === null) {
-        vErrors = [err4];
-      } else {
-        vErrors.push(err4);
-      }
-      errors++;
-      validate42.errors = vErrors;
-      return false;
-    }
-    var _valid0 = _errs4 === errors;
-    valid0 = _valid0;
-    ifClause0 = "else";
-  }
-  if (!valid0) {
-    const err5 = { instancePath, keyword: "if", params: { failingKeyword: ifClause0 } };
-    if (vErrors === null) {
-      vErrors = [err5];
-    } else {
-      vErrors.push(err5);
-    }
-    errors++;
-    validate42.errors = vErrors;
-    return false;
   }
   validate42.errors = vErrors;
   return errors === 0;
 }
-function validate41(data, { instancePath = "" } = {}) {
+function validate40(data, { instancePath = "" } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  if (errors === 0) {
+    if (data && typeof data == "object" && !Array.isArray(data)) {
+      let missing0;
+      if (data.type === void 0 && (missing0 = "type")) {
+        validate40.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
+        return false;
+      } else {
+        if (data.type !== void 0) {
+          let data0 = data.type;
+          const _errs2 = errors;
+          if (!(data0 === "link" || data0 === "postback")) {
+            validate40.errors = [{ instancePath: instancePath + "/type", keyword: "enum", params: { allowedValues: ["link", "postback"] } }];
+            return false;
+          }
+          var valid0 = _errs2 === errors;
+        } else {
+          var valid0 = true;
+        }
+        if (valid0) {
+          const tag0 = data.type;
+          if (typeof tag0 == "string") {
+            if (tag0 === "link") {
+              if (!validate41(data, { instancePath })) {
+                vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
+                errors = vErrors.length;
+              }
+            } else if (tag0 === "postback") {
+              if (!validate42(data, { instancePath })) {
+                vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);
+                errors = vErrors.length;
+              }
+            } else {
+              validate40.errors = [{ instancePath, keyword: "discriminator", params: { error: "mapping", tag: "type", tagValue: tag0 } }];
+              return false;
+            }
+          } else {
+            validate40.errors = [{ instancePath, keyword: "discriminator", params: { error: "tag", tag: "type", tagValue: tag0 } }];
+            return false;
+          }
+        }
+      }
+    } else {
+      validate40.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
+      return false;
+    }
+  }
+  validate40.errors = vErrors;
+  return errors === 0;
+}
+function validate39(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   if (errors === 0) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.actions === void 0 && (missing0 = "actions")) {
-        validate41.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
+        validate39.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         const _errs1 = errors;
         for (const key0 in data) {
           if (!(key0 === "title" || key0 === "description" || key0 === "media_url" || key0 === "actions")) {
-            validate41.errors = [{ instancePath, keyword: "additionalProperties", params: { additionalProperty: key0 } }];
+            validate39.errors = [{ instancePath, keyword: "additionalProperties", params: { additionalProperty: key0 } }];
             return false;
             break;
           }
@@ -1472,7 +1369,7 @@ function validate41(data, { instancePath = "" } = {}) {
           if (data.title !== void 0) {
             const _errs2 = errors;
             if (typeof data.title !== "string") {
-              validate41.errors = [{ instancePath: instancePath + "/title", keyword: "type", params: { type: "string" } }];
+              validate39.errors = [{ instancePath: instancePath + "/title", keyword: "type", params: { type: "string" } }];
               return false;
             }
             var valid0 = _errs2 === errors;
@@ -1483,7 +1380,7 @@ function validate41(data, { instancePath = "" } = {}) {
             if (data.description !== void 0) {
               const _errs4 = errors;
               if (typeof data.description !== "string") {
-                validate41.errors = [{ instancePath: instancePath + "/description", keyword: "type", params: { type: "string" } }];
+                validate39.errors = [{ instancePath: instancePath + "/description", keyword: "type", params: { type: "string" } }];
                 return false;
               }
               var valid0 = _errs4 === errors;
@@ -1494,7 +1391,7 @@ function validate41(data, { instancePath = "" } = {}) {
               if (data.media_url !== void 0) {
                 const _errs6 = errors;
                 if (typeof data.media_url !== "string") {
-                  validate41.errors = [{ instancePath: instancePath + "/media_url", keyword: "type", params: { type: "string" } }];
+                  validate39.errors = [{ instancePath: instancePath + "/media_url", keyword: "type", params: { type: "string" } }];
                   return false;
                 }
                 var valid0 = _errs6 === errors;
@@ -1508,15 +1405,15 @@ function validate41(data, { instancePath = "" } = {}) {
                   if (errors === _errs8) {
                     if (Array.isArray(data3)) {
                       if (data3.length < 1) {
-                        validate41.errors = [{ instancePath: instancePath + "/actions", keyword: "minItems", params: { limit: 1 } }];
+                        validate39.errors = [{ instancePath: instancePath + "/actions", keyword: "minItems", params: { limit: 1 } }];
                         return false;
                       } else {
                         var valid1 = true;
                         const len0 = data3.length;
                         for (let i0 = 0; i0 < len0; i0++) {
                           const _errs10 = errors;
-                          if (!validate42(data3[i0], { instancePath: instancePath + "/actions/" + i0 })) {
-                            vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);
+                          if (!validate40(data3[i0], { instancePath: instancePath + "/actions/" + i0 })) {
+                            vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
                             errors = vErrors.length;
                           }
                           var valid1 = _errs10 === errors;
@@ -1526,7 +1423,7 @@ function validate41(data, { instancePath = "" } = {}) {
                         }
                       }
                     } else {
-                      validate41.errors = [{ instancePath: instancePath + "/actions", keyword: "type", params: { type: "array" } }];
+                      validate39.errors = [{ instancePath: instancePath + "/actions", keyword: "type", params: { type: "array" } }];
                       return false;
                     }
                   }
@@ -1540,21 +1437,21 @@ function validate41(data, { instancePath = "" } = {}) {
         }
       }
     } else {
-      validate41.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
+      validate39.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate41.errors = vErrors;
+  validate39.errors = vErrors;
   return errors === 0;
 }
-function validate40(data, { instancePath = "" } = {}) {
+function validate38(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   if (errors === 0) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.items === void 0 && (missing0 = "items")) {
-        validate40.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
+        validate38.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.items !== void 0) {
@@ -1563,15 +1460,15 @@ function validate40(data, { instancePath = "" } = {}) {
           if (errors === _errs1) {
             if (Array.isArray(data0)) {
               if (data0.length < 1) {
-                validate40.errors = [{ instancePath: instancePath + "/items", keyword: "minItems", params: { limit: 1 } }];
+                validate38.errors = [{ instancePath: instancePath + "/items", keyword: "minItems", params: { limit: 1 } }];
                 return false;
               } else {
                 var valid1 = true;
                 const len0 = data0.length;
                 for (let i0 = 0; i0 < len0; i0++) {
                   const _errs3 = errors;
-                  if (!validate41(data0[i0], { instancePath: instancePath + "/items/" + i0 })) {
-                    vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
+                  if (!validate39(data0[i0], { instancePath: instancePath + "/items/" + i0 })) {
+                    vErrors = vErrors === null ? validate39.errors : vErrors.concat(validate39.errors);
                     errors = vErrors.length;
                   }
                   var valid1 = _errs3 === errors;
@@ -1581,21 +1478,21 @@ function validate40(data, { instancePath = "" } = {}) {
                 }
               }
             } else {
-              validate40.errors = [{ instancePath: instancePath + "/items", keyword: "type", params: { type: "array" } }];
+              validate38.errors = [{ instancePath: instancePath + "/items", keyword: "type", params: { type: "array" } }];
               return false;
             }
           }
         }
       }
     } else {
-      validate40.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
+      validate38.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate40.errors = vErrors;
+  validate38.errors = vErrors;
   return errors === 0;
 }
-function validate38(data, { instancePath = "" } = {}) {
+function validate36(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   const _errs0 = errors;
@@ -1609,12 +1506,12 @@ function validate38(data, { instancePath = "" } = {}) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.content_attributes === void 0 && (missing0 = "content_attributes")) {
-        validate38.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
+        validate36.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.content_attributes !== void 0) {
-          if (!validate40(data.content_attributes, { instancePath: instancePath + "/content_attributes" })) {
-            vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
+          if (!validate38(data.content_attributes, { instancePath: instancePath + "/content_attributes" })) {
+            vErrors = vErrors === null ? validate38.errors : vErrors.concat(validate38.errors);
             errors = vErrors.length;
           }
         }
@@ -1622,31 +1519,31 @@ function validate38(data, { instancePath = "" } = {}) {
     }
     var valid0 = _errs1 === errors;
   }
-  validate38.errors = vErrors;
+  validate36.errors = vErrors;
   return errors === 0;
 }
-const validate3 = validate50;
+const validate3 = validate48;
 const schema44 = { "allOf": [{ "$ref": "#/components/schemas/MessageFields" }, { "required": ["content_attributes"], "properties": { "content_type": {}, "content_attributes": { "$ref": "#/components/schemas/FormContentAttributes" } } }] };
 const schema45 = { "type": "object", "required": ["items"], "properties": { "items": { "type": "array", "minItems": 1, "items": { "$ref": "#/components/schemas/FormField" } } } };
-const schema46 = { "if": { "required": ["type"], "properties": { "type": { "enum": ["text", "email", "text_area"] } } }, "then": { "$ref": "#/components/schemas/FormInputField" }, "else": { "if": { "required": ["type"], "properties": { "type": { "enum": ["select"] } } }, "then": { "$ref": "#/components/schemas/FormSelectField" }, "else": { "required": ["type"], "properties": { "type": { "enum": ["text", "email", "text_area", "select"] } } } } };
+const schema46 = { "oneOf": [{ "allOf": [{ "$ref": "#/components/schemas/FormInputField" }], "properties": { "type": { "enum": ["text", "email", "text_area"] } } }, { "allOf": [{ "$ref": "#/components/schemas/FormSelectField" }], "properties": { "type": { "enum": ["select"] } } }], "type": "object", "required": ["type"], "properties": { "type": { "enum": ["text", "email", "text_area", "select"] } }, "discriminator": { "propertyName": "type" } };
 const schema47 = { "allOf": [{ "$ref": "#/components/schemas/FormFieldCommon" }, { "type": "object", "required": ["type"], "properties": { "type": { "type": "string", "enum": ["text", "email", "text_area"] } } }] };
 const schema48 = { "properties": { "name": 0, "label": 0, "type": 0, "placeholder": 0, "default": 0, "required": 0, "pattern": 0, "pattern_error": 0, "title": 0, "options": 0 } };
 const func10 = Object.prototype.hasOwnProperty;
 const schema49 = { "type": "object", "required": ["label", "value"], "properties": { "label": { "type": "string" }, "value": { "type": "string" } } };
-function validate56(data, { instancePath = "" } = {}) {
+function validate54(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   if (errors === 0) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.label === void 0 && (missing0 = "label") || data.value === void 0 && (missing0 = "value")) {
-        validate56.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
+        validate54.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.label !== void 0) {
           const _errs1 = errors;
           if (typeof data.label !== "string") {
-            validate56.errors = [{ instancePath: instancePath + "/label", keyword: "type", params: { type: "string" } }];
+            validate54.errors = [{ instancePath: instancePath + "/label", keyword: "type", params: { type: "string" } }];
             return false;
           }
           var valid0 = _errs1 === errors;
@@ -1657,7 +1554,7 @@ function validate56(data, { instancePath = "" } = {}) {
           if (data.value !== void 0) {
             const _errs3 = errors;
             if (typeof data.value !== "string") {
-              validate56.errors = [{ instancePath: instancePath + "/value", keyword: "type", params: { type: "string" } }];
+              validate54.errors = [{ instancePath: instancePath + "/value", keyword: "type", params: { type: "string" } }];
               return false;
             }
             var valid0 = _errs3 === errors;
@@ -1667,27 +1564,27 @@ function validate56(data, { instancePath = "" } = {}) {
         }
       }
     } else {
-      validate56.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
+      validate54.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate56.errors = vErrors;
+  validate54.errors = vErrors;
   return errors === 0;
 }
-function validate55(data, { instancePath = "" } = {}) {
+function validate53(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   if (errors === 0) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.name === void 0 && (missing0 = "name")) {
-        validate55.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
+        validate53.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         const _errs1 = errors;
         for (const key0 in data) {
           if (!func10.call(schema48.properties, key0)) {
-            validate55.errors = [{ instancePath, keyword: "additionalProperties", params: { additionalProperty: key0 } }];
+            validate53.errors = [{ instancePath, keyword: "additionalProperties", params: { additionalProperty: key0 } }];
             return false;
             break;
           }
@@ -1699,11 +1596,11 @@ function validate55(data, { instancePath = "" } = {}) {
             if (errors === _errs2) {
               if (typeof data0 === "string") {
                 if (func2(data0) < 1) {
-                  validate55.errors = [{ instancePath: instancePath + "/name", keyword: "minLength", params: { limit: 1 } }];
+                  validate53.errors = [{ instancePath: instancePath + "/name", keyword: "minLength", params: { limit: 1 } }];
                   return false;
                 }
               } else {
-                validate55.errors = [{ instancePath: instancePath + "/name", keyword: "type", params: { type: "string" } }];
+                validate53.errors = [{ instancePath: instancePath + "/name", keyword: "type", params: { type: "string" } }];
                 return false;
               }
             }
@@ -1715,7 +1612,7 @@ function validate55(data, { instancePath = "" } = {}) {
             if (data.label !== void 0) {
               const _errs4 = errors;
               if (typeof data.label !== "string") {
-                validate55.errors = [{ instancePath: instancePath + "/label", keyword: "type", params: { type: "string" } }];
+                validate53.errors = [{ instancePath: instancePath + "/label", keyword: "type", params: { type: "string" } }];
                 return false;
               }
               var valid0 = _errs4 === errors;
@@ -1726,7 +1623,7 @@ function validate55(data, { instancePath = "" } = {}) {
               if (data.type !== void 0) {
                 const _errs6 = errors;
                 if (typeof data.type !== "string") {
-                  validate55.errors = [{ instancePath: instancePath + "/type", keyword: "type", params: { type: "string" } }];
+                  validate53.errors = [{ instancePath: instancePath + "/type", keyword: "type", params: { type: "string" } }];
                   return false;
                 }
                 var valid0 = _errs6 === errors;
@@ -1737,7 +1634,7 @@ function validate55(data, { instancePath = "" } = {}) {
                 if (data.placeholder !== void 0) {
                   const _errs8 = errors;
                   if (typeof data.placeholder !== "string") {
-                    validate55.errors = [{ instancePath: instancePath + "/placeholder", keyword: "type", params: { type: "string" } }];
+                    validate53.errors = [{ instancePath: instancePath + "/placeholder", keyword: "type", params: { type: "string" } }];
                     return false;
                   }
                   var valid0 = _errs8 === errors;
@@ -1748,7 +1645,7 @@ function validate55(data, { instancePath = "" } = {}) {
                   if (data.default !== void 0) {
                     const _errs10 = errors;
                     if (typeof data.default !== "string") {
-                      validate55.errors = [{ instancePath: instancePath + "/default", keyword: "type", params: { type: "string" } }];
+                      validate53.errors = [{ instancePath: instancePath + "/default", keyword: "type", params: { type: "string" } }];
                       return false;
                     }
                     var valid0 = _errs10 === errors;
@@ -1759,7 +1656,7 @@ function validate55(data, { instancePath = "" } = {}) {
                     if (data.required !== void 0) {
                       const _errs12 = errors;
                       if (typeof data.required !== "boolean") {
-                        validate55.errors = [{ instancePath: instancePath + "/required", keyword: "type", params: { type: "boolean" } }];
+                        validate53.errors = [{ instancePath: instancePath + "/required", keyword: "type", params: { type: "boolean" } }];
                         return false;
                       }
                       var valid0 = _errs12 === errors;
@@ -1770,7 +1667,7 @@ function validate55(data, { instancePath = "" } = {}) {
                       if (data.pattern !== void 0) {
                         const _errs14 = errors;
                         if (typeof data.pattern !== "string") {
-                          validate55.errors = [{ instancePath: instancePath + "/pattern", keyword: "type", params: { type: "string" } }];
+                          validate53.errors = [{ instancePath: instancePath + "/pattern", keyword: "type", params: { type: "string" } }];
                           return false;
                         }
                         var valid0 = _errs14 === errors;
@@ -1781,7 +1678,7 @@ function validate55(data, { instancePath = "" } = {}) {
                         if (data.pattern_error !== void 0) {
                           const _errs16 = errors;
                           if (typeof data.pattern_error !== "string") {
-                            validate55.errors = [{ instancePath: instancePath + "/pattern_error", keyword: "type", params: { type: "string" } }];
+                            validate53.errors = [{ instancePath: instancePath + "/pattern_error", keyword: "type", params: { type: "string" } }];
                             return false;
                           }
                           var valid0 = _errs16 === errors;
@@ -1792,7 +1689,7 @@ function validate55(data, { instancePath = "" } = {}) {
                           if (data.title !== void 0) {
                             const _errs18 = errors;
                             if (typeof data.title !== "string") {
-                              validate55.errors = [{ instancePath: instancePath + "/title", keyword: "type", params: { type: "string" } }];
+                              validate53.errors = [{ instancePath: instancePath + "/title", keyword: "type", params: { type: "string" } }];
                               return false;
                             }
                             var valid0 = _errs18 === errors;
@@ -1809,8 +1706,8 @@ function validate55(data, { instancePath = "" } = {}) {
                                   const len0 = data9.length;
                                   for (let i0 = 0; i0 < len0; i0++) {
                                     const _errs22 = errors;
-                                    if (!validate56(data9[i0], { instancePath: instancePath + "/options/" + i0 })) {
-                                      vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
+                                    if (!validate54(data9[i0], { instancePath: instancePath + "/options/" + i0 })) {
+                                      vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
                                       errors = vErrors.length;
                                     }
                                     var valid1 = _errs22 === errors;
@@ -1819,7 +1716,7 @@ function validate55(data, { instancePath = "" } = {}) {
                                     }
                                   }
                                 } else {
-                                  validate55.errors = [{ instancePath: instancePath + "/options", keyword: "type", params: { type: "array" } }];
+                                  validate53.errors = [{ instancePath: instancePath + "/options", keyword: "type", params: { type: "array" } }];
                                   return false;
                                 }
                               }
@@ -1839,19 +1736,19 @@ function validate55(data, { instancePath = "" } = {}) {
         }
       }
     } else {
-      validate55.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
+      validate53.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate55.errors = vErrors;
+  validate53.errors = vErrors;
   return errors === 0;
 }
-function validate54(data, { instancePath = "" } = {}) {
+function validate52(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   const _errs0 = errors;
-  if (!validate55(data, { instancePath })) {
-    vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
+  if (!validate53(data, { instancePath })) {
+    vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
     errors = vErrors.length;
   }
   var valid0 = _errs0 === errors;
@@ -1861,29 +1758,29 @@ function validate54(data, { instancePath = "" } = {}) {
       if (data && typeof data == "object" && !Array.isArray(data)) {
         let missing0;
         if (data.type === void 0 && (missing0 = "type")) {
-          validate54.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
+          validate52.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
           return false;
         } else {
           if (data.type !== void 0) {
             let data0 = data.type;
             if (typeof data0 !== "string") {
-              validate54.errors = [{ instancePath: instancePath + "/type", keyword: "type", params: { type: "string" } }];
+              validate52.errors = [{ instancePath: instancePath + "/type", keyword: "type", params: { type: "string" } }];
               return false;
             }
             if (!(data0 === "text" || data0 === "email" || data0 === "text_area")) {
-              validate54.errors = [{ instancePath: instancePath + "/type", keyword: "enum", params: { allowedValues: ["text", "email", "text_area"] } }];
+              validate52.errors = [{ instancePath: instancePath + "/type", keyword: "enum", params: { allowedValues: ["text", "email", "text_area"] } }];
               return false;
             }
           }
         }
       } else {
-        validate54.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
+        validate52.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
         return false;
       }
     }
     var valid0 = _errs1 === errors;
   }
-  validate54.errors = vErrors;
+  validate52.errors = vErrors;
   return errors === 0;
 }
 const schema50 = { "allOf": [{ "$ref": "#/components/schemas/FormFieldCommon" }, { "type": "object", "required": ["type", "options"], "properties": { "type": { "type": "string", "const": "select" }, "options": { "type": "array", "minItems": 1, "items": { "$ref": "#/components/schemas/FormSelectOption" } } } }] };
@@ -1891,8 +1788,8 @@ function validate60(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   const _errs0 = errors;
-  if (!validate55(data, { instancePath })) {
-    vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
+  if (!validate53(data, { instancePath })) {
+    vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
     errors = vErrors.length;
   }
   var valid0 = _errs0 === errors;
@@ -1934,8 +1831,8 @@ function validate60(data, { instancePath = "" } = {}) {
                     const len0 = data1.length;
                     for (let i0 = 0; i0 < len0; i0++) {
                       const _errs7 = errors;
-                      if (!validate56(data1[i0], { instancePath: instancePath + "/options/" + i0 })) {
-                        vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
+                      if (!validate54(data1[i0], { instancePath: instancePath + "/options/" + i0 })) {
+                        vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
                         errors = vErrors.length;
                       }
                       var valid2 = _errs7 === errors;
@@ -1965,162 +1862,123 @@ function validate60(data, { instancePath = "" } = {}) {
   validate60.errors = vErrors;
   return errors === 0;
 }
-function validate53(data, { instancePath = "" } = {}) {
+function validate51(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
-  const _errs0 = errors;
-  let valid0 = true;
-  const _errs1 = errors;
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    let missing0;
-    if (data.type === void 0 && (missing0 = "type")) {
-      const err0 = {};
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    } else {
-      if (data.type !== void 0) {
-        let data0 = data.type;
-        if (!(data0 === "text" || data0 === "email" || data0 === "text_area")) {
-          const err1 = {};
-          if (vErrors === null) {
-            vErrors = [err1];
-          } else {
-            vErrors.push(err1);
-          }
-          errors++;
-        }
-      }
-    }
-  }
-  var _valid0 = _errs1 === errors;
-  errors = _errs0;
-  if (vErrors !== null) {
-    if (_errs0) {
-      vErrors.length = _errs0;
-    } else {
-      vErrors = null;
-    }
-  }
-  let ifClause0;
-  if (_valid0) {
-    const _errs3 = errors;
-    if (!validate54(data, { instancePath })) {
-      vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
-      errors = vErrors.length;
-    }
-    var _valid0 = _errs3 === errors;
-    valid0 = _valid0;
-    ifClause0 = "then";
-  } else {
-    const _errs4 = errors;
-    const _errs5 = errors;
-    let valid2 = true;
-    const _errs6 = errors;
+  if (errors === 0) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
-      let missing1;
-      if (data.type === void 0 && (missing1 = "type")) {
-        const err2 = {};
-        if (vErrors === null) {
-          vErrors = [err2];
-        } else {
-          vErrors.push(err2);
-        }
-        errors++;
+      let missing0;
+      if (data.type === void 0 && (missing0 = "type")) {
+        validate51.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
+        return false;
       } else {
         if (data.type !== void 0) {
-          if (!(data.type === "select")) {
-            const err3 = {};
-            if (vErrors === null) {
-              vErrors = [err3];
-            } else {
-              vErrors.push(err3);
-            }
-            errors++;
+          let data0 = data.type;
+          const _errs2 = errors;
+          if (!(data0 === "text" || data0 === "email" || data0 === "text_area" || data0 === "select")) {
+            validate51.errors = [{ instancePath: instancePath + "/type", keyword: "enum", params: { allowedValues: ["text", "email", "text_area", "select"] } }];
+            return false;
           }
-        }
-      }
-    }
-    var _valid1 = _errs6 === errors;
-    errors = _errs5;
-    if (vErrors !== null) {
-      if (_errs5) {
-        vErrors.length = _errs5;
-      } else {
-        vErrors = null;
-      }
-    }
-    let ifClause1;
-    if (_valid1) {
-      const _errs8 = errors;
-      if (!validate60(data, { instancePath })) {
-        vErrors = vErrors === null ? validate60.errors : vErrors.concat(validate60.errors);
-        errors = vErrors.length;
-      }
-      var _valid1 = _errs8 === errors;
-      valid2 = _valid1;
-      ifClause1 = "then";
-    } else {
-      const _errs9 = errors;
-      if (data && typeof data == "object" && !Array.isArray(data)) {
-        let missing2;
-        if (data.type === void 0 && (missing2 = "type")) {
-          validate53.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing2 } }];
-          return false;
+          var valid0 = _errs2 === errors;
         } else {
-          if (data.type !== void 0) {
-            let data2 = data.type;
-            if (!(data2 === "text" || data2 === "email" || data2 === "text_area" || data2 === "select")) {
-              validate53.errors = [{ instancePath: instancePath + "/type", keyword: "enum", params: { allowedValues: ["text", "email", "text_area", "select"] } }];
+          var valid0 = true;
+        }
+        if (valid0) {
+          const tag0 = data.type;
+          if (typeof tag0 == "string") {
+            if (tag0 === "text") {
+              const _errs3 = errors;
+              if (!validate52(data, { instancePath })) {
+                vErrors = vErrors === null ? validate52.errors : vErrors.concat(validate52.errors);
+                errors = vErrors.length;
+              }
+              if (errors === _errs3) {
+                if (data && typeof data == "object" && !Array.isArray(data)) {
+                  if (data.type !== void 0) {
+                    let data1 = data.type;
+                    if (!(data1 === "text" || data1 === "email" || data1 === "text_area")) {
+                      validate51.errors = [{ instancePath: instancePath + "/type", keyword: "enum", params: { allowedValues: ["text", "email", "text_area"] } }];
+                      return false;
+                    }
+                  }
+                }
+              }
+            } else if (tag0 === "email") {
+              const _errs6 = errors;
+              if (!validate52(data, { instancePath })) {
+                vErrors = vErrors === null ? validate52.errors : vErrors.concat(validate52.errors);
+                errors = vErrors.length;
+              }
+              if (errors === _errs6) {
+                if (data && typeof data == "object" && !Array.isArray(data)) {
+                  if (data.type !== void 0) {
+                    let data2 = data.type;
+                    if (!(data2 === "text" || data2 === "email" || data2 === "text_area")) {
+                      validate51.errors = [{ instancePath: instancePath + "/type", keyword: "enum", params: { allowedValues: ["text", "email", "text_area"] } }];
+                      return false;
+                    }
+                  }
+                }
+              }
+            } else if (tag0 === "text_area") {
+              const _errs9 = errors;
+              if (!validate52(data, { instancePath })) {
+                vErrors = vErrors === null ? validate52.errors : vErrors.concat(validate52.errors);
+                errors = vErrors.length;
+              }
+              if (errors === _errs9) {
+                if (data && typeof data == "object" && !Array.isArray(data)) {
+                  if (data.type !== void 0) {
+                    let data3 = data.type;
+                    if (!(data3 === "text" || data3 === "email" || data3 === "text_area")) {
+                      validate51.errors = [{ instancePath: instancePath + "/type", keyword: "enum", params: { allowedValues: ["text", "email", "text_area"] } }];
+                      return false;
+                    }
+                  }
+                }
+              }
+            } else if (tag0 === "select") {
+              const _errs12 = errors;
+              if (!validate60(data, { instancePath })) {
+                vErrors = vErrors === null ? validate60.errors : vErrors.concat(validate60.errors);
+                errors = vErrors.length;
+              }
+              if (errors === _errs12) {
+                if (data && typeof data == "object" && !Array.isArray(data)) {
+                  if (data.type !== void 0) {
+                    if (!(data.type === "select")) {
+                      validate51.errors = [{ instancePath: instancePath + "/type", keyword: "enum", params: { allowedValues: ["select"] } }];
+                      return false;
+                    }
+                  }
+                }
+              }
+            } else {
+              validate51.errors = [{ instancePath, keyword: "discriminator", params: { error: "mapping", tag: "type", tagValue: tag0 } }];
               return false;
             }
+          } else {
+            validate51.errors = [{ instancePath, keyword: "discriminator", params: { error: "tag", tag: "type", tagValue: tag0 } }];
+            return false;
           }
         }
       }
-      var _valid1 = _errs9 === errors;
-      valid2 = _valid1;
-      ifClause1 = "else";
-    }
-    if (!valid2) {
-      const err4 = { instancePath, keyword: "if", params: { failingKeyword: ifClause1 } };
-      if (vErrors === null) {
-        vErrors = [err4];
-      } else {
-        vErrors.push(err4);
-      }
-      errors++;
-      validate53.errors = vErrors;
+    } else {
+      validate51.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
       return false;
     }
-    var _valid0 = _errs4 === errors;
-    valid0 = _valid0;
-    ifClause0 = "else";
   }
-  if (!valid0) {
-    const err5 = { instancePath, keyword: "if", params: { failingKeyword: ifClause0 } };
-    if (vErrors === null) {
-      vErrors = [err5];
-    } else {
-      vErrors.push(err5);
-    }
-    errors++;
-    validate53.errors = vErrors;
-    return false;
-  }
-  validate53.errors = vErrors;
+  validate51.errors = vErrors;
   return errors === 0;
 }
-function validate52(data, { instancePath = "" } = {}) {
+function validate50(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   if (errors === 0) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.items === void 0 && (missing0 = "items")) {
-        validate52.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
+        validate50.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.items !== void 0) {
@@ -2129,15 +1987,15 @@ function validate52(data, { instancePath = "" } = {}) {
           if (errors === _errs1) {
             if (Array.isArray(data0)) {
               if (data0.length < 1) {
-                validate52.errors = [{ instancePath: instancePath + "/items", keyword: "minItems", params: { limit: 1 } }];
+                validate50.errors = [{ instancePath: instancePath + "/items", keyword: "minItems", params: { limit: 1 } }];
                 return false;
               } else {
                 var valid1 = true;
                 const len0 = data0.length;
                 for (let i0 = 0; i0 < len0; i0++) {
                   const _errs3 = errors;
-                  if (!validate53(data0[i0], { instancePath: instancePath + "/items/" + i0 })) {
-                    vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
+                  if (!validate51(data0[i0], { instancePath: instancePath + "/items/" + i0 })) {
+                    vErrors = vErrors === null ? validate51.errors : vErrors.concat(validate51.errors);
                     errors = vErrors.length;
                   }
                   var valid1 = _errs3 === errors;
@@ -2147,21 +2005,21 @@ function validate52(data, { instancePath = "" } = {}) {
                 }
               }
             } else {
-              validate52.errors = [{ instancePath: instancePath + "/items", keyword: "type", params: { type: "array" } }];
+              validate50.errors = [{ instancePath: instancePath + "/items", keyword: "type", params: { type: "array" } }];
               return false;
             }
           }
         }
       }
     } else {
-      validate52.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
+      validate50.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate52.errors = vErrors;
+  validate50.errors = vErrors;
   return errors === 0;
 }
-function validate50(data, { instancePath = "" } = {}) {
+function validate48(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   const _errs0 = errors;
@@ -2175,12 +2033,12 @@ function validate50(data, { instancePath = "" } = {}) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.content_attributes === void 0 && (missing0 = "content_attributes")) {
-        validate50.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
+        validate48.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.content_attributes !== void 0) {
-          if (!validate52(data.content_attributes, { instancePath: instancePath + "/content_attributes" })) {
-            vErrors = vErrors === null ? validate52.errors : vErrors.concat(validate52.errors);
+          if (!validate50(data.content_attributes, { instancePath: instancePath + "/content_attributes" })) {
+            vErrors = vErrors === null ? validate50.errors : vErrors.concat(validate50.errors);
             errors = vErrors.length;
           }
         }
@@ -2188,7 +2046,7 @@ function validate50(data, { instancePath = "" } = {}) {
     }
     var valid0 = _errs1 === errors;
   }
-  validate50.errors = vErrors;
+  validate48.errors = vErrors;
   return errors === 0;
 }
 const validate4 = validate66;
@@ -2351,8 +2209,8 @@ function validate72(data, { instancePath = "" } = {}) {
     const _errs1 = errors;
     if (data && typeof data == "object" && !Array.isArray(data)) {
       if (data.content_attributes !== void 0) {
-        if (!validate30(data.content_attributes, { instancePath: instancePath + "/content_attributes" })) {
-          vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);
+        if (!validate28(data.content_attributes, { instancePath: instancePath + "/content_attributes" })) {
+          vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
           errors = vErrors.length;
         }
       }
