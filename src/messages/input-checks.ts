@@ -40,7 +40,25 @@ function fail(field: string, message: string): never {
   throw new InvalidInputError(field, `${field}: ${message}`);
 }
 
-export function checkId(value: unknown, field: string, what: string): number {
+/** A call's params must be an object (`call`: "messages.list"; `example`: its other fields, ", after"). */
+export function checkParamsObject(params: unknown, call: string, example: string): asserts params is Record<string, unknown> {
+  if (!isPlainObject(params)) {
+    throw new InvalidInputError(
+      'params',
+      `${call}(params): params must be an object such as { account_id, conversation_id${example} }, got ${describe(params)}.`,
+    );
+  }
+}
+
+/** The path ids every call takes, checked before anything is sent. */
+export function checkPathIds(params: Record<string, unknown>): { account_id: number; conversation_id: number } {
+  return {
+    account_id: checkId(params.account_id, 'account_id', 'the numeric id of the account'),
+    conversation_id: checkId(params.conversation_id, 'conversation_id', "the conversation's display id, as shown in the dashboard"),
+  };
+}
+
+function checkId(value: unknown, field: string, what: string): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
     const hint = typeof value === 'string' && /^\d+$/.test(value) ? ` Pass a number: Number("${value}").` : '';
     fail(field, `must be a positive whole number (${what}), got ${describe(value)}.${hint}`);
@@ -233,15 +251,9 @@ function checkFiles(attachments: unknown, body: Record<string, unknown>): void {
 
 /** Checks everything create() takes except the files' contents (see multipart.ts). */
 export function checkCreateParams(params: unknown): Record<string, unknown> {
-  if (!isPlainObject(params)) {
-    throw new InvalidInputError(
-      'params',
-      `messages.create expects an object such as { account_id, conversation_id, content }, got ${describe(params)}.`,
-    );
-  }
+  checkParamsObject(params, 'messages.create', ', content');
   checkNames(params);
-  checkId(params.account_id, 'account_id', 'the numeric id of the account');
-  checkId(params.conversation_id, 'conversation_id', "the conversation's display id, as shown in the dashboard");
+  checkPathIds(params);
   const body: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(params)) {
     if (value !== undefined && key !== 'attachments' && !pathIds.includes(key)) body[key] = value;
