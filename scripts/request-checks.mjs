@@ -391,10 +391,11 @@ export function renderRequestChecks(spec) {
         if (f[path]) names.byVariant[variantNames[i]][path] = f[path];
       });
   }
-  const required = {};
+  // The wording asks only whether a field is required in the default variant.
+  const defaultIndex = variantNames.indexOf(defaultVariant);
+  const defaultRequired = defaultIndex < 0 ? [] : requiredOf(variantSchemas[defaultIndex]);
   const enums = {};
-  variantSchemas.forEach((v, i) => {
-    required[variantNames[i]] = requiredOf(v);
+  variantSchemas.forEach((v) => {
     for (const p of parts(v))
       for (const [name, sub] of Object.entries(p.properties ?? {})) {
         const r = resolve(sub);
@@ -403,13 +404,11 @@ export function renderRequestChecks(spec) {
       }
   });
 
-  // multipart/form-data: which fields it carries, and the files' array (its name and limits).
+  // multipart/form-data: which fields it carries, and the files' array (its limit: the wording needs no more).
   const multipart = content['multipart/form-data']?.schema;
   const multipartProps = multipart ? Object.assign({}, ...parts(multipart).map((p) => p.properties ?? {})) : {};
   const filesEntry = Object.entries(multipartProps).find(([, s]) => resolve(s).type === 'array');
-  const files = filesEntry
-    ? { name: filesEntry[0], minItems: resolve(filesEntry[1]).minItems ?? 0, maxItems: resolve(filesEntry[1]).maxItems ?? null }
-    : null;
+  const maxFiles = filesEntry ? (resolve(filesEntry[1]).maxItems ?? null) : null;
   const multipartFields = Object.keys(multipartProps).filter((name) => name !== filesEntry?.[0]);
 
   // A signed blob id the spec accepts, from its JSON request examples (which lint checks against
@@ -442,9 +441,9 @@ export function renderRequestChecks(spec) {
     defaultVariant,
     fields,
     enums,
-    required,
+    defaultRequired,
     names,
-    files,
+    maxFiles,
     multipartFields: multipart ? multipartFields : null,
     blobIdExample,
   };
@@ -470,12 +469,12 @@ export function renderRequestChecks(spec) {
     '  fields: string[];',
     '  /** Allowed values of the top-level properties that have an enum or const. */',
     '  enums: Record<string, string[]>;',
-    '  /** The top-level required properties of each variant. */',
-    '  required: Record<string, string[]>;',
+    '  /** The top-level required properties of the default variant (none: []). */',
+    '  defaultRequired: string[];',
     '  /** Property names of the nested objects, by path ("a.b[]"): those alike in every variant, and the rest by variant. */',
     '  names: { shared: Record<string, string[]>; byVariant: Record<string, Record<string, string[]>> };',
-    '  /** The files array of the multipart body: its field name and limits. */',
-    '  files: { name: string; minItems: number; maxItems: number | null } | null;',
+    '  /** At most this many files in the multipart body (null: no limit, or no multipart body). */',
+    '  maxFiles: number | null;',
     '  /** The other fields the multipart body carries (null: no multipart body). */',
     '  multipartFields: string[] | null;',
     "  /** A signed blob id from the spec's examples (null: none), the stand-in for a file in the JSON body's rules. */",

@@ -9,10 +9,11 @@ import { InvalidInputError } from '../errors/classes.js';
 import { closestName } from '../internal/closest-name.js';
 import { isPlainObject } from '../internal/plain-object.js';
 
-const { hints, discriminator, defaultVariant, fields, enums, required, names, files, multipartFields, blobIdExample } = requestFacts;
+const { hints, discriminator, defaultVariant, fields, enums, defaultRequired, names, maxFiles, multipartFields, blobIdExample } =
+  requestFacts;
 
 /** At most this many files per message (the spec's limit on the multipart body's files). */
-export const maxAttachments = files?.maxItems ?? Number.POSITIVE_INFINITY;
+export const maxAttachments = maxFiles ?? Number.POSITIVE_INFINITY;
 /** The allowed values of the request's top-level enums (message_type, content_type, ...), from the spec. */
 export const requestEnums = enums;
 
@@ -144,11 +145,7 @@ function explain(error: SchemaError, body: Record<string, unknown>, variant: str
     case 'required': {
       const child = pathOf(body, [...parts, params.missingProperty as string]);
       if (params.hint) fail(child.field, `is required: ${params.hint}`);
-      const onlyHere =
-        discriminator &&
-        parts.length === 0 &&
-        variant !== defaultVariant &&
-        !(required[defaultVariant ?? '']?.includes(child.field) ?? false);
+      const onlyHere = discriminator && parts.length === 0 && variant !== defaultVariant && !defaultRequired.includes(child.field);
       // A key beside it that is one typo away ("titel") is the likely cause.
       const missing = String(params.missingProperty);
       const typo = isPlainObject(at.value)
