@@ -24,13 +24,13 @@ const validate0 = validate11;
 const schema12 = { "allOf": [{ "$ref": "#/components/schemas/MessageFields" }, { "$ref": "#/components/schemas/NotEmpty" }, { "properties": { "content_type": {}, "content_attributes": { "$ref": "#/components/schemas/TextContentAttributes" } } }] };
 const schema13 = { "type": "object", "properties": { "content": { "$ref": "#/components/schemas/Content" }, "message_type": { "$ref": "#/components/schemas/RequestMessageType" }, "private": { "$ref": "#/components/schemas/Private" }, "template_params": { "$ref": "#/components/schemas/TemplateParams" }, "echo_id": { "$ref": "#/components/schemas/EchoId" }, "source_id": { "$ref": "#/components/schemas/SourceId" }, "external_created_at": { "$ref": "#/components/schemas/ExternalCreatedAt" }, "campaign_id": { "$ref": "#/components/schemas/CampaignId" }, "sender_type": { "$ref": "#/components/schemas/SenderType" }, "sender_id": { "$ref": "#/components/schemas/SenderId" }, "cc_emails": { "$ref": "#/components/schemas/EmailAddresses" }, "bcc_emails": { "$ref": "#/components/schemas/EmailAddresses" }, "to_emails": { "$ref": "#/components/schemas/EmailAddresses" }, "email_html_content": { "$ref": "#/components/schemas/EmailHtmlContent" }, "attachments": { "$ref": "#/components/schemas/SignedBlobIds" } } };
 const schema14 = { "type": "string", "maxLength": 15e4, "pattern": "^[^\\u0000]*$" };
-const schema15 = { "type": "string", "enum": ["incoming", "outgoing", "activity", "template"] };
+const schema15 = { "enum": ["incoming", "outgoing", "activity", "template"] };
 const schema16 = { "type": "boolean" };
 const schema22 = { "type": "string" };
 const schema23 = { "type": "string", "pattern": "^[^\\u0000]*$" };
 const schema24 = {};
 const schema25 = { "type": "integer" };
-const schema26 = { "type": "string", "const": "AgentBot" };
+const schema26 = { "const": "AgentBot" };
 const schema27 = { "type": "integer" };
 const schema28 = { "type": "string", "pattern": "^(\\s*[^\\s,;@]+@[^\\s,;@]+\\s*(,|$))*$" };
 const schema31 = { "type": "string" };
@@ -42,7 +42,7 @@ const pattern5 = new RegExp("^[A-Za-z0-9+/=_-]+--[0-9a-f]+$", "u");
 const schema17 = { "type": "object", "required": ["name"], "properties": { "name": { "type": "string" }, "category": { "type": "string" }, "language": { "type": "string" }, "namespace": { "type": "string" }, "processed_params": { "anyOf": [{ "$ref": "#/components/schemas/TemplateComponentParams" }, { "$ref": "#/components/schemas/TemplateLegacyParams" }] } } };
 const schema18 = { "type": "object", "additionalProperties": false, "properties": { "header": { "type": "object", "properties": { "media_url": { "type": "string" }, "media_type": { "type": "string" }, "media_name": { "type": "string" } }, "additionalProperties": { "$ref": "#/components/schemas/TemplateParamValue" } }, "body": { "type": "object", "additionalProperties": { "$ref": "#/components/schemas/TemplateParamValue" } }, "footer": { "type": "object", "additionalProperties": { "$ref": "#/components/schemas/TemplateParamValue" } }, "buttons": { "type": "array", "items": { "type": "object", "required": ["type"], "properties": { "type": { "type": "string" }, "parameter": { "$ref": "#/components/schemas/TemplateParamValue" } } } } } };
 const schema19 = { "anyOf": [{ "type": ["string", "number"] }, { "$ref": "#/components/schemas/TemplateTypedParam" }] };
-const schema20 = { "type": "object", "required": ["type"], "additionalProperties": true, "properties": { "type": { "type": "string", "enum": ["currency", "date_time"] } } };
+const schema20 = { "type": "object", "required": ["type"], "additionalProperties": true, "properties": { "type": { "enum": ["currency", "date_time"] } } };
 function validate15(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -77,8 +77,8 @@ function validate15(data, { instancePath = "" } = {}) {
         } else {
           if (data.type !== void 0) {
             let data0 = data.type;
-            if (typeof data0 !== "string") {
-              const err2 = { instancePath: instancePath + "/type", keyword: "type", params: { type: "string" } };
+            if (!(data0 === "currency" || data0 === "date_time")) {
+              const err2 = { instancePath: instancePath + "/type", keyword: "enum", params: { allowedValues: ["currency", "date_time"] } };
               if (vErrors === null) {
                 vErrors = [err2];
               } else {
@@ -86,23 +86,14 @@ function validate15(data, { instancePath = "" } = {}) {
               }
               errors++;
             }
-            if (!(data0 === "currency" || data0 === "date_time")) {
-              const err3 = { instancePath: instancePath + "/type", keyword: "enum", params: { allowedValues: ["currency", "date_time"] } };
-              if (vErrors === null) {
-                vErrors = [err3];
-              } else {
-                vErrors.push(err3);
-              }
-              errors++;
-            }
           }
         }
       } else {
-        const err4 = { instancePath, keyword: "type", params: { type: "object" } };
+        const err3 = { instancePath, keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
-          vErrors = [err4];
+          vErrors = [err3];
         } else {
-          vErrors.push(err4);
+          vErrors.push(err3);
         }
         errors++;
       }
@@ -111,11 +102,11 @@ function validate15(data, { instancePath = "" } = {}) {
     valid0 = valid0 || _valid0;
   }
   if (!valid0) {
-    const err5 = { instancePath, keyword: "anyOf", params: {} };
+    const err4 = { instancePath, keyword: "anyOf", params: {} };
     if (vErrors === null) {
-      vErrors = [err5];
+      vErrors = [err4];
     } else {
-      vErrors.push(err5);
+      vErrors.push(err4);
     }
     errors++;
     validate15.errors = vErrors;
@@ -505,10 +496,6 @@ function validate12(data, { instancePath = "" } = {}) {
         if (data.message_type !== void 0) {
           let data1 = data.message_type;
           const _errs4 = errors;
-          if (typeof data1 !== "string") {
-            validate12.errors = [{ instancePath: instancePath + "/message_type", keyword: "type", params: { type: "string" } }];
-            return false;
-          }
           if (!(data1 === "incoming" || data1 === "outgoing" || data1 === "activity" || data1 === "template")) {
             validate12.errors = [{ instancePath: instancePath + "/message_type", keyword: "enum", params: { allowedValues: ["incoming", "outgoing", "activity", "template"] } }];
             return false;
@@ -519,43 +506,43 @@ function validate12(data, { instancePath = "" } = {}) {
         }
         if (valid0) {
           if (data.private !== void 0) {
-            const _errs7 = errors;
+            const _errs6 = errors;
             if (typeof data.private !== "boolean") {
               validate12.errors = [{ instancePath: instancePath + "/private", keyword: "type", params: { type: "boolean" } }];
               return false;
             }
-            var valid0 = _errs7 === errors;
+            var valid0 = _errs6 === errors;
           } else {
             var valid0 = true;
           }
           if (valid0) {
             if (data.template_params !== void 0) {
-              const _errs10 = errors;
+              const _errs9 = errors;
               if (!validate13(data.template_params, { instancePath: instancePath + "/template_params" })) {
                 vErrors = vErrors === null ? validate13.errors : vErrors.concat(validate13.errors);
                 errors = vErrors.length;
               }
-              var valid0 = _errs10 === errors;
+              var valid0 = _errs9 === errors;
             } else {
               var valid0 = true;
             }
             if (valid0) {
               if (data.echo_id !== void 0) {
-                const _errs11 = errors;
+                const _errs10 = errors;
                 if (typeof data.echo_id !== "string") {
                   validate12.errors = [{ instancePath: instancePath + "/echo_id", keyword: "type", params: { type: "string" } }];
                   return false;
                 }
-                var valid0 = _errs11 === errors;
+                var valid0 = _errs10 === errors;
               } else {
                 var valid0 = true;
               }
               if (valid0) {
                 if (data.source_id !== void 0) {
                   let data5 = data.source_id;
+                  const _errs13 = errors;
                   const _errs14 = errors;
-                  const _errs15 = errors;
-                  if (errors === _errs15) {
+                  if (errors === _errs14) {
                     if (typeof data5 === "string") {
                       if (!pattern0.test(data5)) {
                         validate12.errors = [{ instancePath: instancePath + "/source_id", keyword: "pattern", params: { pattern: "^[^\\u0000]*$" } }];
@@ -566,63 +553,58 @@ function validate12(data, { instancePath = "" } = {}) {
                       return false;
                     }
                   }
-                  var valid0 = _errs14 === errors;
+                  var valid0 = _errs13 === errors;
                 } else {
                   var valid0 = true;
                 }
                 if (valid0) {
                   if (data.external_created_at !== void 0) {
-                    const _errs17 = errors;
-                    var valid0 = _errs17 === errors;
+                    const _errs16 = errors;
+                    var valid0 = _errs16 === errors;
                   } else {
                     var valid0 = true;
                   }
                   if (valid0) {
                     if (data.campaign_id !== void 0) {
                       let data7 = data.campaign_id;
-                      const _errs18 = errors;
+                      const _errs17 = errors;
                       if (!(typeof data7 == "number" && (!(data7 % 1) && !isNaN(data7)) && isFinite(data7))) {
                         validate12.errors = [{ instancePath: instancePath + "/campaign_id", keyword: "type", params: { type: "integer" } }];
                         return false;
                       }
-                      var valid0 = _errs18 === errors;
+                      var valid0 = _errs17 === errors;
                     } else {
                       var valid0 = true;
                     }
                     if (valid0) {
                       if (data.sender_type !== void 0) {
-                        let data8 = data.sender_type;
-                        const _errs21 = errors;
-                        if (typeof data8 !== "string") {
-                          validate12.errors = [{ instancePath: instancePath + "/sender_type", keyword: "type", params: { type: "string" } }];
-                          return false;
-                        }
-                        if ("AgentBot" !== data8) {
+                        const _errs20 = errors;
+                        if ("AgentBot" !== data.sender_type) {
                           validate12.errors = [{ instancePath: instancePath + "/sender_type", keyword: "const", params: { allowedValue: "AgentBot" } }];
                           return false;
                         }
-                        var valid0 = _errs21 === errors;
+                        var valid0 = _errs20 === errors;
                       } else {
                         var valid0 = true;
                       }
                       if (valid0) {
                         if (data.sender_id !== void 0) {
                           let data9 = data.sender_id;
-                          const _errs24 = errors;
+                          const _errs22 = errors;
                           if (!(typeof data9 == "number" && (!(data9 % 1) && !isNaN(data9)) && isFinite(data9))) {
                             validate12.errors = [{ instancePath: instancePath + "/sender_id", keyword: "type", params: { type: "integer" } }];
                             return false;
                           }
-                          var valid0 = _errs24 === errors;
+                          var valid0 = _errs22 === errors;
                         } else {
                           var valid0 = true;
                         }
                         if (valid0) {
                           if (data.cc_emails !== void 0) {
                             let data10 = data.cc_emails;
-                            const _errs27 = errors;
-                            const _errs28 = errors;
-                            if (errors === _errs28) {
+                            const _errs25 = errors;
+                            const _errs26 = errors;
+                            if (errors === _errs26) {
                               if (typeof data10 === "string") {
                                 if (!pattern2.test(data10)) {
                                   validate12.errors = [{ instancePath: instancePath + "/cc_emails", keyword: "pattern", params: { pattern: "^(\\s*[^\\s,;@]+@[^\\s,;@]+\\s*(,|$))*$" } }];
@@ -633,16 +615,16 @@ function validate12(data, { instancePath = "" } = {}) {
                                 return false;
                               }
                             }
-                            var valid0 = _errs27 === errors;
+                            var valid0 = _errs25 === errors;
                           } else {
                             var valid0 = true;
                           }
                           if (valid0) {
                             if (data.bcc_emails !== void 0) {
                               let data11 = data.bcc_emails;
-                              const _errs30 = errors;
-                              const _errs31 = errors;
-                              if (errors === _errs31) {
+                              const _errs28 = errors;
+                              const _errs29 = errors;
+                              if (errors === _errs29) {
                                 if (typeof data11 === "string") {
                                   if (!pattern2.test(data11)) {
                                     validate12.errors = [{ instancePath: instancePath + "/bcc_emails", keyword: "pattern", params: { pattern: "^(\\s*[^\\s,;@]+@[^\\s,;@]+\\s*(,|$))*$" } }];
@@ -653,16 +635,16 @@ function validate12(data, { instancePath = "" } = {}) {
                                   return false;
                                 }
                               }
-                              var valid0 = _errs30 === errors;
+                              var valid0 = _errs28 === errors;
                             } else {
                               var valid0 = true;
                             }
                             if (valid0) {
                               if (data.to_emails !== void 0) {
                                 let data12 = data.to_emails;
-                                const _errs33 = errors;
-                                const _errs34 = errors;
-                                if (errors === _errs34) {
+                                const _errs31 = errors;
+                                const _errs32 = errors;
+                                if (errors === _errs32) {
                                   if (typeof data12 === "string") {
                                     if (!pattern2.test(data12)) {
                                       validate12.errors = [{ instancePath: instancePath + "/to_emails", keyword: "pattern", params: { pattern: "^(\\s*[^\\s,;@]+@[^\\s,;@]+\\s*(,|$))*$" } }];
@@ -673,27 +655,27 @@ function validate12(data, { instancePath = "" } = {}) {
                                     return false;
                                   }
                                 }
-                                var valid0 = _errs33 === errors;
+                                var valid0 = _errs31 === errors;
                               } else {
                                 var valid0 = true;
                               }
                               if (valid0) {
                                 if (data.email_html_content !== void 0) {
-                                  const _errs36 = errors;
+                                  const _errs34 = errors;
                                   if (typeof data.email_html_content !== "string") {
                                     validate12.errors = [{ instancePath: instancePath + "/email_html_content", keyword: "type", params: { type: "string" } }];
                                     return false;
                                   }
-                                  var valid0 = _errs36 === errors;
+                                  var valid0 = _errs34 === errors;
                                 } else {
                                   var valid0 = true;
                                 }
                                 if (valid0) {
                                   if (data.attachments !== void 0) {
                                     let data14 = data.attachments;
-                                    const _errs39 = errors;
-                                    const _errs40 = errors;
-                                    if (errors === _errs40) {
+                                    const _errs37 = errors;
+                                    const _errs38 = errors;
+                                    if (errors === _errs38) {
                                       if (Array.isArray(data14)) {
                                         if (data14.length < 1) {
                                           validate12.errors = [{ instancePath: instancePath + "/attachments", keyword: "minItems", params: { limit: 1 } }];
@@ -703,8 +685,8 @@ function validate12(data, { instancePath = "" } = {}) {
                                           const len0 = data14.length;
                                           for (let i0 = 0; i0 < len0; i0++) {
                                             let data15 = data14[i0];
-                                            const _errs42 = errors;
-                                            if (errors === _errs42) {
+                                            const _errs40 = errors;
+                                            if (errors === _errs40) {
                                               if (typeof data15 === "string") {
                                                 if (func2(data15) < 1) {
                                                   validate12.errors = [{ instancePath: instancePath + "/attachments/" + i0, keyword: "minLength", params: { limit: 1 } }];
@@ -720,7 +702,7 @@ function validate12(data, { instancePath = "" } = {}) {
                                                 return false;
                                               }
                                             }
-                                            var valid15 = _errs42 === errors;
+                                            var valid15 = _errs40 === errors;
                                             if (!valid15) {
                                               break;
                                             }
@@ -731,7 +713,7 @@ function validate12(data, { instancePath = "" } = {}) {
                                         return false;
                                       }
                                     }
-                                    var valid0 = _errs39 === errors;
+                                    var valid0 = _errs37 === errors;
                                   } else {
                                     var valid0 = true;
                                   }
@@ -1133,7 +1115,7 @@ const schema38 = { "allOf": [{ "$ref": "#/components/schemas/MessageFields" }, {
 const schema39 = { "type": "object", "required": ["items"], "properties": { "items": { "type": "array", "minItems": 1, "items": { "$ref": "#/components/schemas/Card" } } } };
 const schema40 = { "type": "object", "additionalProperties": false, "required": ["actions"], "properties": { "title": { "type": "string" }, "description": { "type": "string" }, "media_url": { "type": "string" }, "actions": { "type": "array", "minItems": 1, "items": { "$ref": "#/components/schemas/CardAction" } } } };
 const schema41 = { "oneOf": [{ "$ref": "#/components/schemas/CardLinkAction" }, { "$ref": "#/components/schemas/CardPostbackAction" }], "type": "object", "required": ["type"], "properties": { "type": { "enum": ["link", "postback"] } }, "discriminator": { "propertyName": "type" } };
-const schema42 = { "type": "object", "additionalProperties": false, "required": ["type", "text", "uri"], "properties": { "type": { "type": "string", "const": "link" }, "text": { "type": "string", "minLength": 1 }, "uri": { "type": "string" } } };
+const schema42 = { "type": "object", "additionalProperties": false, "required": ["type", "text", "uri"], "properties": { "type": { "const": "link" }, "text": { "type": "string", "minLength": 1 }, "uri": { "type": "string" } } };
 function validate41(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -1154,13 +1136,8 @@ function validate41(data, { instancePath = "" } = {}) {
         }
         if (_errs1 === errors) {
           if (data.type !== void 0) {
-            let data0 = data.type;
             const _errs2 = errors;
-            if (typeof data0 !== "string") {
-              validate41.errors = [{ instancePath: instancePath + "/type", keyword: "type", params: { type: "string" } }];
-              return false;
-            }
-            if ("link" !== data0) {
+            if ("link" !== data.type) {
               validate41.errors = [{ instancePath: instancePath + "/type", keyword: "const", params: { allowedValue: "link" } }];
               return false;
             }
@@ -1171,8 +1148,8 @@ function validate41(data, { instancePath = "" } = {}) {
           if (valid0) {
             if (data.text !== void 0) {
               let data1 = data.text;
-              const _errs4 = errors;
-              if (errors === _errs4) {
+              const _errs3 = errors;
+              if (errors === _errs3) {
                 if (typeof data1 === "string") {
                   if (func2(data1) < 1) {
                     validate41.errors = [{ instancePath: instancePath + "/text", keyword: "minLength", params: { limit: 1 } }];
@@ -1183,18 +1160,18 @@ function validate41(data, { instancePath = "" } = {}) {
                   return false;
                 }
               }
-              var valid0 = _errs4 === errors;
+              var valid0 = _errs3 === errors;
             } else {
               var valid0 = true;
             }
             if (valid0) {
               if (data.uri !== void 0) {
-                const _errs6 = errors;
+                const _errs5 = errors;
                 if (typeof data.uri !== "string") {
                   validate41.errors = [{ instancePath: instancePath + "/uri", keyword: "type", params: { type: "string" } }];
                   return false;
                 }
-                var valid0 = _errs6 === errors;
+                var valid0 = _errs5 === errors;
               } else {
                 var valid0 = true;
               }
@@ -1210,7 +1187,7 @@ function validate41(data, { instancePath = "" } = {}) {
   validate41.errors = vErrors;
   return errors === 0;
 }
-const schema43 = { "type": "object", "additionalProperties": false, "required": ["type", "text", "payload"], "properties": { "type": { "type": "string", "const": "postback" }, "text": { "type": "string", "minLength": 1 }, "payload": { "type": "string", "minLength": 1 } } };
+const schema43 = { "type": "object", "additionalProperties": false, "required": ["type", "text", "payload"], "properties": { "type": { "const": "postback" }, "text": { "type": "string", "minLength": 1 }, "payload": { "type": "string", "minLength": 1 } } };
 function validate42(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -1231,13 +1208,8 @@ function validate42(data, { instancePath = "" } = {}) {
         }
         if (_errs1 === errors) {
           if (data.type !== void 0) {
-            let data0 = data.type;
             const _errs2 = errors;
-            if (typeof data0 !== "string") {
-              validate42.errors = [{ instancePath: instancePath + "/type", keyword: "type", params: { type: "string" } }];
-              return false;
-            }
-            if ("postback" !== data0) {
+            if ("postback" !== data.type) {
               validate42.errors = [{ instancePath: instancePath + "/type", keyword: "const", params: { allowedValue: "postback" } }];
               return false;
             }
@@ -1248,8 +1220,8 @@ function validate42(data, { instancePath = "" } = {}) {
           if (valid0) {
             if (data.text !== void 0) {
               let data1 = data.text;
-              const _errs4 = errors;
-              if (errors === _errs4) {
+              const _errs3 = errors;
+              if (errors === _errs3) {
                 if (typeof data1 === "string") {
                   if (func2(data1) < 1) {
                     validate42.errors = [{ instancePath: instancePath + "/text", keyword: "minLength", params: { limit: 1 } }];
@@ -1260,15 +1232,15 @@ function validate42(data, { instancePath = "" } = {}) {
                   return false;
                 }
               }
-              var valid0 = _errs4 === errors;
+              var valid0 = _errs3 === errors;
             } else {
               var valid0 = true;
             }
             if (valid0) {
               if (data.payload !== void 0) {
                 let data2 = data.payload;
-                const _errs6 = errors;
-                if (errors === _errs6) {
+                const _errs5 = errors;
+                if (errors === _errs5) {
                   if (typeof data2 === "string") {
                     if (func2(data2) < 1) {
                       validate42.errors = [{ instancePath: instancePath + "/payload", keyword: "minLength", params: { limit: 1 } }];
@@ -1279,7 +1251,7 @@ function validate42(data, { instancePath = "" } = {}) {
                     return false;
                   }
                 }
-                var valid0 = _errs6 === errors;
+                var valid0 = _errs5 === errors;
               } else {
                 var valid0 = true;
               }
@@ -1526,7 +1498,7 @@ const validate3 = validate48;
 const schema44 = { "allOf": [{ "$ref": "#/components/schemas/MessageFields" }, { "required": ["content_attributes"], "properties": { "content_type": {}, "content_attributes": { "$ref": "#/components/schemas/FormContentAttributes" } } }] };
 const schema45 = { "type": "object", "required": ["items"], "properties": { "items": { "type": "array", "minItems": 1, "items": { "$ref": "#/components/schemas/FormField" } } } };
 const schema46 = { "oneOf": [{ "allOf": [{ "$ref": "#/components/schemas/FormInputField" }], "properties": { "type": { "enum": ["text", "email", "text_area"] } } }, { "allOf": [{ "$ref": "#/components/schemas/FormSelectField" }], "properties": { "type": { "enum": ["select"] } } }], "type": "object", "required": ["type"], "properties": { "type": { "enum": ["text", "email", "text_area", "select"] } }, "discriminator": { "propertyName": "type" } };
-const schema47 = { "allOf": [{ "$ref": "#/components/schemas/FormFieldCommon" }, { "type": "object", "required": ["type"], "properties": { "type": { "type": "string", "enum": ["text", "email", "text_area"] } } }] };
+const schema47 = { "allOf": [{ "$ref": "#/components/schemas/FormFieldCommon" }, { "type": "object", "required": ["type"], "properties": { "type": { "enum": ["text", "email", "text_area"] } } }] };
 const schema48 = { "properties": { "name": 0, "label": 0, "type": 0, "placeholder": 0, "default": 0, "required": 0, "pattern": 0, "pattern_error": 0, "title": 0, "options": 0 } };
 const func10 = Object.prototype.hasOwnProperty;
 const schema49 = { "type": "object", "required": ["label", "value"], "properties": { "label": { "type": "string" }, "value": { "type": "string" } } };
@@ -1763,10 +1735,6 @@ function validate52(data, { instancePath = "" } = {}) {
         } else {
           if (data.type !== void 0) {
             let data0 = data.type;
-            if (typeof data0 !== "string") {
-              validate52.errors = [{ instancePath: instancePath + "/type", keyword: "type", params: { type: "string" } }];
-              return false;
-            }
             if (!(data0 === "text" || data0 === "email" || data0 === "text_area")) {
               validate52.errors = [{ instancePath: instancePath + "/type", keyword: "enum", params: { allowedValues: ["text", "email", "text_area"] } }];
               return false;
@@ -1783,7 +1751,7 @@ function validate52(data, { instancePath = "" } = {}) {
   validate52.errors = vErrors;
   return errors === 0;
 }
-const schema50 = { "allOf": [{ "$ref": "#/components/schemas/FormFieldCommon" }, { "type": "object", "required": ["type", "options"], "properties": { "type": { "type": "string", "const": "select" }, "options": { "type": "array", "minItems": 1, "items": { "$ref": "#/components/schemas/FormSelectOption" } } } }] };
+const schema50 = { "allOf": [{ "$ref": "#/components/schemas/FormFieldCommon" }, { "type": "object", "required": ["type", "options"], "properties": { "type": { "const": "select" }, "options": { "type": "array", "minItems": 1, "items": { "$ref": "#/components/schemas/FormSelectOption" } } } }] };
 function validate60(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -1803,13 +1771,8 @@ function validate60(data, { instancePath = "" } = {}) {
           return false;
         } else {
           if (data.type !== void 0) {
-            let data0 = data.type;
             const _errs3 = errors;
-            if (typeof data0 !== "string") {
-              validate60.errors = [{ instancePath: instancePath + "/type", keyword: "type", params: { type: "string" } }];
-              return false;
-            }
-            if ("select" !== data0) {
+            if ("select" !== data.type) {
               validate60.errors = [{ instancePath: instancePath + "/type", keyword: "const", params: { allowedValue: "select" } }];
               return false;
             }
@@ -1820,8 +1783,8 @@ function validate60(data, { instancePath = "" } = {}) {
           if (valid1) {
             if (data.options !== void 0) {
               let data1 = data.options;
-              const _errs5 = errors;
-              if (errors === _errs5) {
+              const _errs4 = errors;
+              if (errors === _errs4) {
                 if (Array.isArray(data1)) {
                   if (data1.length < 1) {
                     validate60.errors = [{ instancePath: instancePath + "/options", keyword: "minItems", params: { limit: 1 } }];
@@ -1830,12 +1793,12 @@ function validate60(data, { instancePath = "" } = {}) {
                     var valid2 = true;
                     const len0 = data1.length;
                     for (let i0 = 0; i0 < len0; i0++) {
-                      const _errs7 = errors;
+                      const _errs6 = errors;
                       if (!validate54(data1[i0], { instancePath: instancePath + "/options/" + i0 })) {
                         vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
                         errors = vErrors.length;
                       }
-                      var valid2 = _errs7 === errors;
+                      var valid2 = _errs6 === errors;
                       if (!valid2) {
                         break;
                       }
@@ -1846,7 +1809,7 @@ function validate60(data, { instancePath = "" } = {}) {
                   return false;
                 }
               }
-              var valid1 = _errs5 === errors;
+              var valid1 = _errs4 === errors;
             } else {
               var valid1 = true;
             }

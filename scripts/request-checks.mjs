@@ -169,6 +169,20 @@ function tagOneOfs(document) {
   walk(document.components);
 }
 
+/**
+ * A `type` beside an enum or const whose values all have that type decides nothing the enum does not
+ * (a message_type that is not a string is not one of its names either): dropped, so Ajv writes one
+ * check, and one error (enum or const: "must be one of ...") where it wrote two. −0.07 KB gzipped.
+ */
+function dropImpliedTypes(node) {
+  if (Array.isArray(node)) return node.forEach(dropImpliedTypes);
+  if (node === null || typeof node !== 'object') return;
+  Object.values(node).forEach(dropImpliedTypes);
+  const typeOf = (v) => (v === null ? 'null' : Array.isArray(v) ? 'array' : Number.isInteger(v) ? 'integer' : typeof v);
+  const values = node.enum ?? (node.const !== undefined ? [node.const] : undefined);
+  if (values && typeof node.type === 'string' && values.every((v) => typeOf(v) === node.type)) delete node.type;
+}
+
 /** The schema a local pointer (#/components/...) names in the stripped components. */
 function componentAt(components, pointer) {
   if (!pointer.startsWith('#/components/')) throw new Error(`cannot follow $ref ${pointer}`);
@@ -299,6 +313,7 @@ export function renderRequestChecks(spec) {
   // Compile: each variant is a $ref into the stripped components, so shared parts compile once.
   const components = strip(spec.components ?? {});
   tagOneOfs({ components });
+  dropImpliedTypes(components);
   // The body schema's own keywords besides its oneOf (unevaluatedProperties: false, say) apply to
   // every variant: each check is the body schema with its oneOf narrowed to the chosen variant,
   // which gives the same verdict (only that variant can match its discriminator's value).
