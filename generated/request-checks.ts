@@ -1497,8 +1497,8 @@ function validate36(data, { instancePath = "" } = {}) {
 const validate3 = validate48;
 const schema44 = { "allOf": [{ "$ref": "#/components/schemas/MessageFields" }, { "required": ["content_attributes"], "properties": { "content_type": {}, "content_attributes": { "$ref": "#/components/schemas/FormContentAttributes" } } }] };
 const schema45 = { "type": "object", "required": ["items"], "properties": { "items": { "type": "array", "minItems": 1, "items": { "$ref": "#/components/schemas/FormField" } } } };
-const schema46 = { "oneOf": [{ "allOf": [{ "$ref": "#/components/schemas/FormInputField" }], "properties": { "type": { "enum": ["text", "email", "text_area"] } } }, { "allOf": [{ "$ref": "#/components/schemas/FormSelectField" }], "properties": { "type": { "enum": ["select"] } } }], "type": "object", "required": ["type"], "properties": { "type": { "enum": ["text", "email", "text_area", "select"] } }, "discriminator": { "propertyName": "type" } };
-const schema47 = { "allOf": [{ "$ref": "#/components/schemas/FormFieldCommon" }, { "type": "object", "required": ["type"], "properties": { "type": { "enum": ["text", "email", "text_area"] } } }] };
+const schema46 = { "oneOf": [{ "$ref": "#/components/schemas/FormInputField" }, { "$ref": "#/components/schemas/FormSelectField" }], "type": "object", "required": ["type"], "properties": { "type": { "enum": ["text", "email", "text_area", "select"] } }, "discriminator": { "propertyName": "type" } };
+const schema47 = { "type": "object", "required": ["type"], "properties": { "type": { "enum": ["text", "email", "text_area"] } }, "allOf": [{ "$ref": "#/components/schemas/FormFieldCommon" }] };
 const schema48 = { "properties": { "name": 0, "label": 0, "type": 0, "placeholder": 0, "default": 0, "required": 0, "pattern": 0, "pattern_error": 0, "title": 0, "options": 0 } };
 const func10 = Object.prototype.hasOwnProperty;
 const schema49 = { "type": "object", "required": ["label", "value"], "properties": { "label": { "type": "string" }, "value": { "type": "string" } } };
@@ -1718,111 +1718,99 @@ function validate53(data, { instancePath = "" } = {}) {
 function validate52(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
-  const _errs0 = errors;
   if (!validate53(data, { instancePath })) {
     vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
     errors = vErrors.length;
   }
-  var valid0 = _errs0 === errors;
-  if (valid0) {
-    const _errs1 = errors;
-    if (errors === _errs1) {
-      if (data && typeof data == "object" && !Array.isArray(data)) {
-        let missing0;
-        if (data.type === void 0 && (missing0 = "type")) {
-          validate52.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
-          return false;
-        } else {
-          if (data.type !== void 0) {
-            let data0 = data.type;
-            if (!(data0 === "text" || data0 === "email" || data0 === "text_area")) {
-              validate52.errors = [{ instancePath: instancePath + "/type", keyword: "enum", params: { allowedValues: ["text", "email", "text_area"] } }];
-              return false;
-            }
+  if (errors === 0) {
+    if (data && typeof data == "object" && !Array.isArray(data)) {
+      let missing0;
+      if (data.type === void 0 && (missing0 = "type")) {
+        validate52.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
+        return false;
+      } else {
+        if (data.type !== void 0) {
+          let data0 = data.type;
+          if (!(data0 === "text" || data0 === "email" || data0 === "text_area")) {
+            validate52.errors = [{ instancePath: instancePath + "/type", keyword: "enum", params: { allowedValues: ["text", "email", "text_area"] } }];
+            return false;
           }
         }
-      } else {
-        validate52.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
-        return false;
       }
+    } else {
+      validate52.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
+      return false;
     }
-    var valid0 = _errs1 === errors;
   }
   validate52.errors = vErrors;
   return errors === 0;
 }
-const schema50 = { "allOf": [{ "$ref": "#/components/schemas/FormFieldCommon" }, { "type": "object", "required": ["type", "options"], "properties": { "type": { "const": "select" }, "options": { "type": "array", "minItems": 1, "items": { "$ref": "#/components/schemas/FormSelectOption" } } } }] };
-function validate60(data, { instancePath = "" } = {}) {
+const schema50 = { "type": "object", "required": ["type", "options"], "properties": { "type": { "const": "select" }, "options": { "type": "array", "minItems": 1, "items": { "$ref": "#/components/schemas/FormSelectOption" } } }, "allOf": [{ "$ref": "#/components/schemas/FormFieldCommon" }] };
+function validate57(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
-  const _errs0 = errors;
   if (!validate53(data, { instancePath })) {
     vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
     errors = vErrors.length;
   }
-  var valid0 = _errs0 === errors;
-  if (valid0) {
-    const _errs1 = errors;
-    if (errors === _errs1) {
-      if (data && typeof data == "object" && !Array.isArray(data)) {
-        let missing0;
-        if (data.type === void 0 && (missing0 = "type") || data.options === void 0 && (missing0 = "options")) {
-          validate60.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
-          return false;
+  if (errors === 0) {
+    if (data && typeof data == "object" && !Array.isArray(data)) {
+      let missing0;
+      if (data.type === void 0 && (missing0 = "type") || data.options === void 0 && (missing0 = "options")) {
+        validate57.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
+        return false;
+      } else {
+        if (data.type !== void 0) {
+          const _errs2 = errors;
+          if ("select" !== data.type) {
+            validate57.errors = [{ instancePath: instancePath + "/type", keyword: "const", params: { allowedValue: "select" } }];
+            return false;
+          }
+          var valid1 = _errs2 === errors;
         } else {
-          if (data.type !== void 0) {
+          var valid1 = true;
+        }
+        if (valid1) {
+          if (data.options !== void 0) {
+            let data1 = data.options;
             const _errs3 = errors;
-            if ("select" !== data.type) {
-              validate60.errors = [{ instancePath: instancePath + "/type", keyword: "const", params: { allowedValue: "select" } }];
-              return false;
+            if (errors === _errs3) {
+              if (Array.isArray(data1)) {
+                if (data1.length < 1) {
+                  validate57.errors = [{ instancePath: instancePath + "/options", keyword: "minItems", params: { limit: 1 } }];
+                  return false;
+                } else {
+                  var valid2 = true;
+                  const len0 = data1.length;
+                  for (let i0 = 0; i0 < len0; i0++) {
+                    const _errs5 = errors;
+                    if (!validate54(data1[i0], { instancePath: instancePath + "/options/" + i0 })) {
+                      vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
+                      errors = vErrors.length;
+                    }
+                    var valid2 = _errs5 === errors;
+                    if (!valid2) {
+                      break;
+                    }
+                  }
+                }
+              } else {
+                validate57.errors = [{ instancePath: instancePath + "/options", keyword: "type", params: { type: "array" } }];
+                return false;
+              }
             }
             var valid1 = _errs3 === errors;
           } else {
             var valid1 = true;
           }
-          if (valid1) {
-            if (data.options !== void 0) {
-              let data1 = data.options;
-              const _errs4 = errors;
-              if (errors === _errs4) {
-                if (Array.isArray(data1)) {
-                  if (data1.length < 1) {
-                    validate60.errors = [{ instancePath: instancePath + "/options", keyword: "minItems", params: { limit: 1 } }];
-                    return false;
-                  } else {
-                    var valid2 = true;
-                    const len0 = data1.length;
-                    for (let i0 = 0; i0 < len0; i0++) {
-                      const _errs6 = errors;
-                      if (!validate54(data1[i0], { instancePath: instancePath + "/options/" + i0 })) {
-                        vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
-                        errors = vErrors.length;
-                      }
-                      var valid2 = _errs6 === errors;
-                      if (!valid2) {
-                        break;
-                      }
-                    }
-                  }
-                } else {
-                  validate60.errors = [{ instancePath: instancePath + "/options", keyword: "type", params: { type: "array" } }];
-                  return false;
-                }
-              }
-              var valid1 = _errs4 === errors;
-            } else {
-              var valid1 = true;
-            }
-          }
         }
-      } else {
-        validate60.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
-        return false;
       }
+    } else {
+      validate57.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
+      return false;
     }
-    var valid0 = _errs1 === errors;
   }
-  validate60.errors = vErrors;
+  validate57.errors = vErrors;
   return errors === 0;
 }
 function validate51(data, { instancePath = "" } = {}) {
@@ -1850,71 +1838,24 @@ function validate51(data, { instancePath = "" } = {}) {
           const tag0 = data.type;
           if (typeof tag0 == "string") {
             if (tag0 === "text") {
-              const _errs3 = errors;
               if (!validate52(data, { instancePath })) {
                 vErrors = vErrors === null ? validate52.errors : vErrors.concat(validate52.errors);
                 errors = vErrors.length;
-              }
-              if (errors === _errs3) {
-                if (data && typeof data == "object" && !Array.isArray(data)) {
-                  if (data.type !== void 0) {
-                    let data1 = data.type;
-                    if (!(data1 === "text" || data1 === "email" || data1 === "text_area")) {
-                      validate51.errors = [{ instancePath: instancePath + "/type", keyword: "enum", params: { allowedValues: ["text", "email", "text_area"] } }];
-                      return false;
-                    }
-                  }
-                }
               }
             } else if (tag0 === "email") {
-              const _errs6 = errors;
               if (!validate52(data, { instancePath })) {
                 vErrors = vErrors === null ? validate52.errors : vErrors.concat(validate52.errors);
                 errors = vErrors.length;
-              }
-              if (errors === _errs6) {
-                if (data && typeof data == "object" && !Array.isArray(data)) {
-                  if (data.type !== void 0) {
-                    let data2 = data.type;
-                    if (!(data2 === "text" || data2 === "email" || data2 === "text_area")) {
-                      validate51.errors = [{ instancePath: instancePath + "/type", keyword: "enum", params: { allowedValues: ["text", "email", "text_area"] } }];
-                      return false;
-                    }
-                  }
-                }
               }
             } else if (tag0 === "text_area") {
-              const _errs9 = errors;
               if (!validate52(data, { instancePath })) {
                 vErrors = vErrors === null ? validate52.errors : vErrors.concat(validate52.errors);
                 errors = vErrors.length;
               }
-              if (errors === _errs9) {
-                if (data && typeof data == "object" && !Array.isArray(data)) {
-                  if (data.type !== void 0) {
-                    let data3 = data.type;
-                    if (!(data3 === "text" || data3 === "email" || data3 === "text_area")) {
-                      validate51.errors = [{ instancePath: instancePath + "/type", keyword: "enum", params: { allowedValues: ["text", "email", "text_area"] } }];
-                      return false;
-                    }
-                  }
-                }
-              }
             } else if (tag0 === "select") {
-              const _errs12 = errors;
-              if (!validate60(data, { instancePath })) {
-                vErrors = vErrors === null ? validate60.errors : vErrors.concat(validate60.errors);
+              if (!validate57(data, { instancePath })) {
+                vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
                 errors = vErrors.length;
-              }
-              if (errors === _errs12) {
-                if (data && typeof data == "object" && !Array.isArray(data)) {
-                  if (data.type !== void 0) {
-                    if (!(data.type === "select")) {
-                      validate51.errors = [{ instancePath: instancePath + "/type", keyword: "enum", params: { allowedValues: ["select"] } }];
-                      return false;
-                    }
-                  }
-                }
               }
             } else {
               validate51.errors = [{ instancePath, keyword: "discriminator", params: { error: "mapping", tag: "type", tagValue: tag0 } }];
