@@ -114,10 +114,10 @@ const namesAt = (variant: string, shape: string) => names.byVariant[variant]?.[s
 
 /**
  * The one error worth reporting. Ajv stops at the first failure; a oneOf told apart by a tag is
- * compiled as if/then/else (see scripts/request-checks.mjs), so its failure is the chosen
- * alternative's errors followed by an `if` error. An untagged oneOf/anyOf reports each
- * alternative's failure and then its own: the one that got furthest into the value is the one
- * the caller most likely meant.
+ * compiled as Ajv's discriminator or an if/then/else chain (see scripts/request-checks.mjs), so its
+ * failure is the chosen alternative's errors (followed by `if` errors for a chain). An untagged
+ * oneOf/anyOf reports each alternative's failure and then its own: the one that got furthest into
+ * the value is the one the caller most likely meant.
  */
 function mainError(errors: readonly SchemaError[]): SchemaError | undefined {
   // "Not all of these absent" that the spec words itself (x-error-hint): its first field is required.
