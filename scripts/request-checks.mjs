@@ -468,7 +468,6 @@ export function renderRequestChecks(spec) {
     discriminator: discriminator ?? null,
     defaultVariant,
     fields,
-    enums,
     defaultRequired,
     names,
     maxFiles,
@@ -495,8 +494,6 @@ export function renderRequestChecks(spec) {
     '  defaultVariant: string | null;',
     '  /** Every top-level property of the JSON body, in any variant. */',
     '  fields: string[];',
-    '  /** Allowed values of the top-level properties that have an enum or const. */',
-    '  enums: Record<string, string[]>;',
     '  /** The top-level required properties of the default variant (none: []). */',
     '  defaultRequired: string[];',
     '  /** Property names of the nested objects, by path ("a.b[]"): those alike in every variant, and the rest by variant. */',
@@ -508,6 +505,9 @@ export function renderRequestChecks(spec) {
     "  /** A signed blob id from the spec's examples (null: none), the stand-in for a file in the JSON body's rules. */",
     '  blobIdExample: string | null;',
     `} = ${j(facts)};`,
+    '',
+    "/** Allowed values of the top-level properties that have an enum or const (for the CLI's choices; the checks' errors carry their own). */",
+    `export const requestEnums: Record<string, string[]> = ${j(enums)};`,
     '',
   ];
   return {
