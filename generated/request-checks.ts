@@ -24,23 +24,25 @@ const validate0 = validate11;
 const schema12 = { "allOf": [{ "$ref": "#/components/schemas/MessageFields" }, { "$ref": "#/components/schemas/NotEmpty" }, { "properties": { "content_type": {}, "content_attributes": { "$ref": "#/components/schemas/TextContentAttributes" } } }] };
 const schema13 = { "type": "object", "properties": { "content": { "$ref": "#/components/schemas/Content" }, "message_type": { "$ref": "#/components/schemas/RequestMessageType" }, "private": { "$ref": "#/components/schemas/Private" }, "template_params": { "$ref": "#/components/schemas/TemplateParams" }, "echo_id": { "$ref": "#/components/schemas/EchoId" }, "source_id": { "$ref": "#/components/schemas/SourceId" }, "external_created_at": { "$ref": "#/components/schemas/ExternalCreatedAt" }, "campaign_id": { "$ref": "#/components/schemas/CampaignId" }, "sender_type": { "$ref": "#/components/schemas/SenderType" }, "sender_id": { "$ref": "#/components/schemas/SenderId" }, "cc_emails": { "$ref": "#/components/schemas/EmailAddresses" }, "bcc_emails": { "$ref": "#/components/schemas/EmailAddresses" }, "to_emails": { "$ref": "#/components/schemas/EmailAddresses" }, "email_html_content": { "$ref": "#/components/schemas/EmailHtmlContent" }, "attachments": { "$ref": "#/components/schemas/SignedBlobIds" } } };
 const schema14 = { "type": "string", "maxLength": 15e4, "pattern": "^[^\\u0000]*$" };
-const schema15 = { "type": "string", "enum": ["incoming", "outgoing", "activity", "template"] };
+const schema15 = { "enum": ["incoming", "outgoing", "activity", "template"] };
 const schema16 = { "type": "boolean" };
 const schema22 = { "type": "string" };
 const schema23 = { "type": "string", "pattern": "^[^\\u0000]*$" };
 const schema24 = {};
 const schema25 = { "type": "integer" };
-const schema26 = { "type": "string", "const": "AgentBot" };
+const schema26 = { "const": "AgentBot" };
 const schema27 = { "type": "integer" };
 const schema28 = { "type": "string", "pattern": "^(\\s*[^\\s,;@]+@[^\\s,;@]+\\s*(,|$))*$" };
 const schema31 = { "type": "string" };
+const schema32 = { "type": "array", "minItems": 1, "items": { "type": "string", "minLength": 1, "pattern": "^[A-Za-z0-9+/=_-]+--[0-9a-f]+$" } };
 const func2 = ajvRuntime0;
 const pattern0 = new RegExp("^[^\\u0000]*$", "u");
 const pattern2 = new RegExp("^(\\s*[^\\s,;@]+@[^\\s,;@]+\\s*(,|$))*$", "u");
+const pattern5 = new RegExp("^[A-Za-z0-9+/=_-]+--[0-9a-f]+$", "u");
 const schema17 = { "type": "object", "required": ["name"], "properties": { "name": { "type": "string" }, "category": { "type": "string" }, "language": { "type": "string" }, "namespace": { "type": "string" }, "processed_params": { "anyOf": [{ "$ref": "#/components/schemas/TemplateComponentParams" }, { "$ref": "#/components/schemas/TemplateLegacyParams" }] } } };
 const schema18 = { "type": "object", "additionalProperties": false, "properties": { "header": { "type": "object", "properties": { "media_url": { "type": "string" }, "media_type": { "type": "string" }, "media_name": { "type": "string" } }, "additionalProperties": { "$ref": "#/components/schemas/TemplateParamValue" } }, "body": { "type": "object", "additionalProperties": { "$ref": "#/components/schemas/TemplateParamValue" } }, "footer": { "type": "object", "additionalProperties": { "$ref": "#/components/schemas/TemplateParamValue" } }, "buttons": { "type": "array", "items": { "type": "object", "required": ["type"], "properties": { "type": { "type": "string" }, "parameter": { "$ref": "#/components/schemas/TemplateParamValue" } } } } } };
 const schema19 = { "anyOf": [{ "type": ["string", "number"] }, { "$ref": "#/components/schemas/TemplateTypedParam" }] };
-const schema20 = { "type": "object", "required": ["type"], "additionalProperties": true, "properties": { "type": { "type": "string", "enum": ["currency", "date_time"] } } };
+const schema20 = { "type": "object", "required": ["type"], "additionalProperties": true, "properties": { "type": { "enum": ["currency", "date_time"] } } };
 function validate15(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -75,8 +77,8 @@ function validate15(data, { instancePath = "" } = {}) {
         } else {
           if (data.type !== void 0) {
             let data0 = data.type;
-            if (typeof data0 !== "string") {
-              const err2 = { instancePath: instancePath + "/type", keyword: "type", params: { type: "string" } };
+            if (!(data0 === "currency" || data0 === "date_time")) {
+              const err2 = { instancePath: instancePath + "/type", keyword: "enum", params: { allowedValues: ["currency", "date_time"] } };
               if (vErrors === null) {
                 vErrors = [err2];
               } else {
@@ -84,23 +86,14 @@ function validate15(data, { instancePath = "" } = {}) {
               }
               errors++;
             }
-            if (!(data0 === "currency" || data0 === "date_time")) {
-              const err3 = { instancePath: instancePath + "/type", keyword: "enum", params: { allowedValues: ["currency", "date_time"] } };
-              if (vErrors === null) {
-                vErrors = [err3];
-              } else {
-                vErrors.push(err3);
-              }
-              errors++;
-            }
           }
         }
       } else {
-        const err4 = { instancePath, keyword: "type", params: { type: "object" } };
+        const err3 = { instancePath, keyword: "type", params: { type: "object" } };
         if (vErrors === null) {
-          vErrors = [err4];
+          vErrors = [err3];
         } else {
-          vErrors.push(err4);
+          vErrors.push(err3);
         }
         errors++;
       }
@@ -109,11 +102,11 @@ function validate15(data, { instancePath = "" } = {}) {
     valid0 = valid0 || _valid0;
   }
   if (!valid0) {
-    const err5 = { instancePath, keyword: "anyOf", params: {} };
+    const err4 = { instancePath, keyword: "anyOf", params: {} };
     if (vErrors === null) {
-      vErrors = [err5];
+      vErrors = [err4];
     } else {
-      vErrors.push(err5);
+      vErrors.push(err4);
     }
     errors++;
     validate15.errors = vErrors;
@@ -470,52 +463,6 @@ function validate13(data, { instancePath = "" } = {}) {
   validate13.errors = vErrors;
   return errors === 0;
 }
-const schema32 = { "type": "array", "minItems": 1, "items": { "type": "string", "minLength": 1, "pattern": "^[A-Za-z0-9+/=_-]+--[0-9a-f]+$" } };
-const pattern5 = new RegExp("^[A-Za-z0-9+/=_-]+--[0-9a-f]+$", "u");
-function validate25(data, { instancePath = "" } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (errors === 0) {
-    if (Array.isArray(data)) {
-      if (data.length < 1) {
-        validate25.errors = [{ instancePath, keyword: "minItems", params: { limit: 1 } }];
-        return false;
-      } else {
-        var valid0 = true;
-        const len0 = data.length;
-        for (let i0 = 0; i0 < len0; i0++) {
-          let data0 = data[i0];
-          const _errs1 = errors;
-          if (errors === _errs1) {
-            if (typeof data0 === "string") {
-              if (func2(data0) < 1) {
-                validate25.errors = [{ instancePath: instancePath + "/" + i0, keyword: "minLength", params: { limit: 1 } }];
-                return false;
-              } else {
-                if (!pattern5.test(data0)) {
-                  validate25.errors = [{ instancePath: instancePath + "/" + i0, keyword: "pattern", params: { pattern: "^[A-Za-z0-9+/=_-]+--[0-9a-f]+$" } }];
-                  return false;
-                }
-              }
-            } else {
-              validate25.errors = [{ instancePath: instancePath + "/" + i0, keyword: "type", params: { type: "string" } }];
-              return false;
-            }
-          }
-          var valid0 = _errs1 === errors;
-          if (!valid0) {
-            break;
-          }
-        }
-      }
-    } else {
-      validate25.errors = [{ instancePath, keyword: "type", params: { type: "array" } }];
-      return false;
-    }
-  }
-  validate25.errors = vErrors;
-  return errors === 0;
-}
 function validate12(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
@@ -549,10 +496,6 @@ function validate12(data, { instancePath = "" } = {}) {
         if (data.message_type !== void 0) {
           let data1 = data.message_type;
           const _errs4 = errors;
-          if (typeof data1 !== "string") {
-            validate12.errors = [{ instancePath: instancePath + "/message_type", keyword: "type", params: { type: "string" } }];
-            return false;
-          }
           if (!(data1 === "incoming" || data1 === "outgoing" || data1 === "activity" || data1 === "template")) {
             validate12.errors = [{ instancePath: instancePath + "/message_type", keyword: "enum", params: { allowedValues: ["incoming", "outgoing", "activity", "template"] } }];
             return false;
@@ -563,43 +506,43 @@ function validate12(data, { instancePath = "" } = {}) {
         }
         if (valid0) {
           if (data.private !== void 0) {
-            const _errs7 = errors;
+            const _errs6 = errors;
             if (typeof data.private !== "boolean") {
               validate12.errors = [{ instancePath: instancePath + "/private", keyword: "type", params: { type: "boolean" } }];
               return false;
             }
-            var valid0 = _errs7 === errors;
+            var valid0 = _errs6 === errors;
           } else {
             var valid0 = true;
           }
           if (valid0) {
             if (data.template_params !== void 0) {
-              const _errs10 = errors;
+              const _errs9 = errors;
               if (!validate13(data.template_params, { instancePath: instancePath + "/template_params" })) {
                 vErrors = vErrors === null ? validate13.errors : vErrors.concat(validate13.errors);
                 errors = vErrors.length;
               }
-              var valid0 = _errs10 === errors;
+              var valid0 = _errs9 === errors;
             } else {
               var valid0 = true;
             }
             if (valid0) {
               if (data.echo_id !== void 0) {
-                const _errs11 = errors;
+                const _errs10 = errors;
                 if (typeof data.echo_id !== "string") {
                   validate12.errors = [{ instancePath: instancePath + "/echo_id", keyword: "type", params: { type: "string" } }];
                   return false;
                 }
-                var valid0 = _errs11 === errors;
+                var valid0 = _errs10 === errors;
               } else {
                 var valid0 = true;
               }
               if (valid0) {
                 if (data.source_id !== void 0) {
                   let data5 = data.source_id;
+                  const _errs13 = errors;
                   const _errs14 = errors;
-                  const _errs15 = errors;
-                  if (errors === _errs15) {
+                  if (errors === _errs14) {
                     if (typeof data5 === "string") {
                       if (!pattern0.test(data5)) {
                         validate12.errors = [{ instancePath: instancePath + "/source_id", keyword: "pattern", params: { pattern: "^[^\\u0000]*$" } }];
@@ -610,63 +553,58 @@ function validate12(data, { instancePath = "" } = {}) {
                       return false;
                     }
                   }
-                  var valid0 = _errs14 === errors;
+                  var valid0 = _errs13 === errors;
                 } else {
                   var valid0 = true;
                 }
                 if (valid0) {
                   if (data.external_created_at !== void 0) {
-                    const _errs17 = errors;
-                    var valid0 = _errs17 === errors;
+                    const _errs16 = errors;
+                    var valid0 = _errs16 === errors;
                   } else {
                     var valid0 = true;
                   }
                   if (valid0) {
                     if (data.campaign_id !== void 0) {
                       let data7 = data.campaign_id;
-                      const _errs18 = errors;
+                      const _errs17 = errors;
                       if (!(typeof data7 == "number" && (!(data7 % 1) && !isNaN(data7)) && isFinite(data7))) {
                         validate12.errors = [{ instancePath: instancePath + "/campaign_id", keyword: "type", params: { type: "integer" } }];
                         return false;
                       }
-                      var valid0 = _errs18 === errors;
+                      var valid0 = _errs17 === errors;
                     } else {
                       var valid0 = true;
                     }
                     if (valid0) {
                       if (data.sender_type !== void 0) {
-                        let data8 = data.sender_type;
-                        const _errs21 = errors;
-                        if (typeof data8 !== "string") {
-                          validate12.errors = [{ instancePath: instancePath + "/sender_type", keyword: "type", params: { type: "string" } }];
-                          return false;
-                        }
-                        if ("AgentBot" !== data8) {
+                        const _errs20 = errors;
+                        if ("AgentBot" !== data.sender_type) {
                           validate12.errors = [{ instancePath: instancePath + "/sender_type", keyword: "const", params: { allowedValue: "AgentBot" } }];
                           return false;
                         }
-                        var valid0 = _errs21 === errors;
+                        var valid0 = _errs20 === errors;
                       } else {
                         var valid0 = true;
                       }
                       if (valid0) {
                         if (data.sender_id !== void 0) {
                           let data9 = data.sender_id;
-                          const _errs24 = errors;
+                          const _errs22 = errors;
                           if (!(typeof data9 == "number" && (!(data9 % 1) && !isNaN(data9)) && isFinite(data9))) {
                             validate12.errors = [{ instancePath: instancePath + "/sender_id", keyword: "type", params: { type: "integer" } }];
                             return false;
                           }
-                          var valid0 = _errs24 === errors;
+                          var valid0 = _errs22 === errors;
                         } else {
                           var valid0 = true;
                         }
                         if (valid0) {
                           if (data.cc_emails !== void 0) {
                             let data10 = data.cc_emails;
-                            const _errs27 = errors;
-                            const _errs28 = errors;
-                            if (errors === _errs28) {
+                            const _errs25 = errors;
+                            const _errs26 = errors;
+                            if (errors === _errs26) {
                               if (typeof data10 === "string") {
                                 if (!pattern2.test(data10)) {
                                   validate12.errors = [{ instancePath: instancePath + "/cc_emails", keyword: "pattern", params: { pattern: "^(\\s*[^\\s,;@]+@[^\\s,;@]+\\s*(,|$))*$" } }];
@@ -677,16 +615,16 @@ function validate12(data, { instancePath = "" } = {}) {
                                 return false;
                               }
                             }
-                            var valid0 = _errs27 === errors;
+                            var valid0 = _errs25 === errors;
                           } else {
                             var valid0 = true;
                           }
                           if (valid0) {
                             if (data.bcc_emails !== void 0) {
                               let data11 = data.bcc_emails;
-                              const _errs30 = errors;
-                              const _errs31 = errors;
-                              if (errors === _errs31) {
+                              const _errs28 = errors;
+                              const _errs29 = errors;
+                              if (errors === _errs29) {
                                 if (typeof data11 === "string") {
                                   if (!pattern2.test(data11)) {
                                     validate12.errors = [{ instancePath: instancePath + "/bcc_emails", keyword: "pattern", params: { pattern: "^(\\s*[^\\s,;@]+@[^\\s,;@]+\\s*(,|$))*$" } }];
@@ -697,16 +635,16 @@ function validate12(data, { instancePath = "" } = {}) {
                                   return false;
                                 }
                               }
-                              var valid0 = _errs30 === errors;
+                              var valid0 = _errs28 === errors;
                             } else {
                               var valid0 = true;
                             }
                             if (valid0) {
                               if (data.to_emails !== void 0) {
                                 let data12 = data.to_emails;
-                                const _errs33 = errors;
-                                const _errs34 = errors;
-                                if (errors === _errs34) {
+                                const _errs31 = errors;
+                                const _errs32 = errors;
+                                if (errors === _errs32) {
                                   if (typeof data12 === "string") {
                                     if (!pattern2.test(data12)) {
                                       validate12.errors = [{ instancePath: instancePath + "/to_emails", keyword: "pattern", params: { pattern: "^(\\s*[^\\s,;@]+@[^\\s,;@]+\\s*(,|$))*$" } }];
@@ -717,29 +655,65 @@ function validate12(data, { instancePath = "" } = {}) {
                                     return false;
                                   }
                                 }
-                                var valid0 = _errs33 === errors;
+                                var valid0 = _errs31 === errors;
                               } else {
                                 var valid0 = true;
                               }
                               if (valid0) {
                                 if (data.email_html_content !== void 0) {
-                                  const _errs36 = errors;
+                                  const _errs34 = errors;
                                   if (typeof data.email_html_content !== "string") {
                                     validate12.errors = [{ instancePath: instancePath + "/email_html_content", keyword: "type", params: { type: "string" } }];
                                     return false;
                                   }
-                                  var valid0 = _errs36 === errors;
+                                  var valid0 = _errs34 === errors;
                                 } else {
                                   var valid0 = true;
                                 }
                                 if (valid0) {
                                   if (data.attachments !== void 0) {
-                                    const _errs39 = errors;
-                                    if (!validate25(data.attachments, { instancePath: instancePath + "/attachments" })) {
-                                      vErrors = vErrors === null ? validate25.errors : vErrors.concat(validate25.errors);
-                                      errors = vErrors.length;
+                                    let data14 = data.attachments;
+                                    const _errs37 = errors;
+                                    const _errs38 = errors;
+                                    if (errors === _errs38) {
+                                      if (Array.isArray(data14)) {
+                                        if (data14.length < 1) {
+                                          validate12.errors = [{ instancePath: instancePath + "/attachments", keyword: "minItems", params: { limit: 1 } }];
+                                          return false;
+                                        } else {
+                                          var valid15 = true;
+                                          const len0 = data14.length;
+                                          for (let i0 = 0; i0 < len0; i0++) {
+                                            let data15 = data14[i0];
+                                            const _errs40 = errors;
+                                            if (errors === _errs40) {
+                                              if (typeof data15 === "string") {
+                                                if (func2(data15) < 1) {
+                                                  validate12.errors = [{ instancePath: instancePath + "/attachments/" + i0, keyword: "minLength", params: { limit: 1 } }];
+                                                  return false;
+                                                } else {
+                                                  if (!pattern5.test(data15)) {
+                                                    validate12.errors = [{ instancePath: instancePath + "/attachments/" + i0, keyword: "pattern", params: { pattern: "^[A-Za-z0-9+/=_-]+--[0-9a-f]+$" } }];
+                                                    return false;
+                                                  }
+                                                }
+                                              } else {
+                                                validate12.errors = [{ instancePath: instancePath + "/attachments/" + i0, keyword: "type", params: { type: "string" } }];
+                                                return false;
+                                              }
+                                            }
+                                            var valid15 = _errs40 === errors;
+                                            if (!valid15) {
+                                              break;
+                                            }
+                                          }
+                                        }
+                                      } else {
+                                        validate12.errors = [{ instancePath: instancePath + "/attachments", keyword: "type", params: { type: "array" } }];
+                                        return false;
+                                      }
                                     }
-                                    var valid0 = _errs39 === errors;
+                                    var valid0 = _errs37 === errors;
                                   } else {
                                     var valid0 = true;
                                   }
@@ -766,7 +740,7 @@ function validate12(data, { instancePath = "" } = {}) {
   return errors === 0;
 }
 const schema33 = { "not": { "type": "object", "properties": { "content": { "type": "string", "maxLength": 0 }, "attachments": false, "template_params": false, "cc_emails": false, "bcc_emails": false, "to_emails": false } } };
-function validate28(data, { instancePath = "" } = {}) {
+function validate26(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   const _errs0 = errors;
@@ -883,7 +857,7 @@ function validate28(data, { instancePath = "" } = {}) {
   }
   var valid0 = _errs1 === errors;
   if (valid0) {
-    validate28.errors = [{ instancePath, keyword: "not", params: {} }];
+    validate26.errors = [{ instancePath, keyword: "not", params: {} }];
     return false;
   } else {
     errors = _errs0;
@@ -895,15 +869,15 @@ function validate28(data, { instancePath = "" } = {}) {
       }
     }
   }
-  validate28.errors = vErrors;
+  validate26.errors = vErrors;
   return errors === 0;
 }
 const schema34 = { "type": ["object", "null"], "additionalProperties": false, "properties": { "in_reply_to": { "type": "integer", "minimum": 1 }, "in_reply_to_external_id": { "type": "string", "minLength": 1 } } };
-function validate30(data, { instancePath = "" } = {}) {
+function validate28(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   if (!(data && typeof data == "object" && !Array.isArray(data)) && data !== null) {
-    validate30.errors = [{ instancePath, keyword: "type", params: { type: ["object", "null"] } }];
+    validate28.errors = [{ instancePath, keyword: "type", params: { type: ["object", "null"] } }];
     return false;
   }
   if (errors === 0) {
@@ -911,7 +885,7 @@ function validate30(data, { instancePath = "" } = {}) {
       const _errs1 = errors;
       for (const key0 in data) {
         if (!(key0 === "in_reply_to" || key0 === "in_reply_to_external_id")) {
-          validate30.errors = [{ instancePath, keyword: "additionalProperties", params: { additionalProperty: key0 } }];
+          validate28.errors = [{ instancePath, keyword: "additionalProperties", params: { additionalProperty: key0 } }];
           return false;
           break;
         }
@@ -921,13 +895,13 @@ function validate30(data, { instancePath = "" } = {}) {
           let data0 = data.in_reply_to;
           const _errs2 = errors;
           if (!(typeof data0 == "number" && (!(data0 % 1) && !isNaN(data0)) && isFinite(data0))) {
-            validate30.errors = [{ instancePath: instancePath + "/in_reply_to", keyword: "type", params: { type: "integer" } }];
+            validate28.errors = [{ instancePath: instancePath + "/in_reply_to", keyword: "type", params: { type: "integer" } }];
             return false;
           }
           if (errors === _errs2) {
             if (typeof data0 == "number" && isFinite(data0)) {
               if (data0 < 1 || isNaN(data0)) {
-                validate30.errors = [{ instancePath: instancePath + "/in_reply_to", keyword: "minimum", params: { comparison: ">=", limit: 1 } }];
+                validate28.errors = [{ instancePath: instancePath + "/in_reply_to", keyword: "minimum", params: { comparison: ">=", limit: 1 } }];
                 return false;
               }
             }
@@ -943,11 +917,11 @@ function validate30(data, { instancePath = "" } = {}) {
             if (errors === _errs4) {
               if (typeof data1 === "string") {
                 if (func2(data1) < 1) {
-                  validate30.errors = [{ instancePath: instancePath + "/in_reply_to_external_id", keyword: "minLength", params: { limit: 1 } }];
+                  validate28.errors = [{ instancePath: instancePath + "/in_reply_to_external_id", keyword: "minLength", params: { limit: 1 } }];
                   return false;
                 }
               } else {
-                validate30.errors = [{ instancePath: instancePath + "/in_reply_to_external_id", keyword: "type", params: { type: "string" } }];
+                validate28.errors = [{ instancePath: instancePath + "/in_reply_to_external_id", keyword: "type", params: { type: "string" } }];
                 return false;
               }
             }
@@ -959,7 +933,7 @@ function validate30(data, { instancePath = "" } = {}) {
       }
     }
   }
-  validate30.errors = vErrors;
+  validate28.errors = vErrors;
   return errors === 0;
 }
 function validate11(data, { instancePath = "" } = {}) {
@@ -973,8 +947,8 @@ function validate11(data, { instancePath = "" } = {}) {
   var valid0 = _errs0 === errors;
   if (valid0) {
     const _errs1 = errors;
-    if (!validate28(data, { instancePath })) {
-      vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
+    if (!validate26(data, { instancePath })) {
+      vErrors = vErrors === null ? validate26.errors : vErrors.concat(validate26.errors);
       errors = vErrors.length;
     }
     var valid0 = _errs1 === errors;
@@ -982,8 +956,8 @@ function validate11(data, { instancePath = "" } = {}) {
       const _errs2 = errors;
       if (data && typeof data == "object" && !Array.isArray(data)) {
         if (data.content_attributes !== void 0) {
-          if (!validate30(data.content_attributes, { instancePath: instancePath + "/content_attributes" })) {
-            vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);
+          if (!validate28(data.content_attributes, { instancePath: instancePath + "/content_attributes" })) {
+            vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
             errors = vErrors.length;
           }
         }
@@ -994,24 +968,24 @@ function validate11(data, { instancePath = "" } = {}) {
   validate11.errors = vErrors;
   return errors === 0;
 }
-const validate1 = validate32;
+const validate1 = validate30;
 const schema35 = { "allOf": [{ "$ref": "#/components/schemas/MessageFields" }, { "required": ["content_attributes"], "properties": { "content_type": {}, "content_attributes": { "$ref": "#/components/schemas/InputSelectContentAttributes" } } }] };
 const schema36 = { "type": "object", "required": ["items"], "properties": { "items": { "type": "array", "minItems": 1, "items": { "$ref": "#/components/schemas/InputSelectItem" } } } };
 const schema37 = { "type": "object", "additionalProperties": false, "required": ["title", "value"], "properties": { "title": { "type": "string", "minLength": 1 }, "value": { "type": ["string", "number"] } } };
-function validate35(data, { instancePath = "" } = {}) {
+function validate33(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   if (errors === 0) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.title === void 0 && (missing0 = "title") || data.value === void 0 && (missing0 = "value")) {
-        validate35.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
+        validate33.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         const _errs1 = errors;
         for (const key0 in data) {
           if (!(key0 === "title" || key0 === "value")) {
-            validate35.errors = [{ instancePath, keyword: "additionalProperties", params: { additionalProperty: key0 } }];
+            validate33.errors = [{ instancePath, keyword: "additionalProperties", params: { additionalProperty: key0 } }];
             return false;
             break;
           }
@@ -1023,11 +997,11 @@ function validate35(data, { instancePath = "" } = {}) {
             if (errors === _errs2) {
               if (typeof data0 === "string") {
                 if (func2(data0) < 1) {
-                  validate35.errors = [{ instancePath: instancePath + "/title", keyword: "minLength", params: { limit: 1 } }];
+                  validate33.errors = [{ instancePath: instancePath + "/title", keyword: "minLength", params: { limit: 1 } }];
                   return false;
                 }
               } else {
-                validate35.errors = [{ instancePath: instancePath + "/title", keyword: "type", params: { type: "string" } }];
+                validate33.errors = [{ instancePath: instancePath + "/title", keyword: "type", params: { type: "string" } }];
                 return false;
               }
             }
@@ -1040,7 +1014,7 @@ function validate35(data, { instancePath = "" } = {}) {
               let data1 = data.value;
               const _errs4 = errors;
               if (typeof data1 !== "string" && !(typeof data1 == "number" && isFinite(data1))) {
-                validate35.errors = [{ instancePath: instancePath + "/value", keyword: "type", params: { type: ["string", "number"] } }];
+                validate33.errors = [{ instancePath: instancePath + "/value", keyword: "type", params: { type: ["string", "number"] } }];
                 return false;
               }
               var valid0 = _errs4 === errors;
@@ -1051,21 +1025,21 @@ function validate35(data, { instancePath = "" } = {}) {
         }
       }
     } else {
-      validate35.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
+      validate33.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate35.errors = vErrors;
+  validate33.errors = vErrors;
   return errors === 0;
 }
-function validate34(data, { instancePath = "" } = {}) {
+function validate32(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   if (errors === 0) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.items === void 0 && (missing0 = "items")) {
-        validate34.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
+        validate32.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.items !== void 0) {
@@ -1074,15 +1048,15 @@ function validate34(data, { instancePath = "" } = {}) {
           if (errors === _errs1) {
             if (Array.isArray(data0)) {
               if (data0.length < 1) {
-                validate34.errors = [{ instancePath: instancePath + "/items", keyword: "minItems", params: { limit: 1 } }];
+                validate32.errors = [{ instancePath: instancePath + "/items", keyword: "minItems", params: { limit: 1 } }];
                 return false;
               } else {
                 var valid1 = true;
                 const len0 = data0.length;
                 for (let i0 = 0; i0 < len0; i0++) {
                   const _errs3 = errors;
-                  if (!validate35(data0[i0], { instancePath: instancePath + "/items/" + i0 })) {
-                    vErrors = vErrors === null ? validate35.errors : vErrors.concat(validate35.errors);
+                  if (!validate33(data0[i0], { instancePath: instancePath + "/items/" + i0 })) {
+                    vErrors = vErrors === null ? validate33.errors : vErrors.concat(validate33.errors);
                     errors = vErrors.length;
                   }
                   var valid1 = _errs3 === errors;
@@ -1092,21 +1066,21 @@ function validate34(data, { instancePath = "" } = {}) {
                 }
               }
             } else {
-              validate34.errors = [{ instancePath: instancePath + "/items", keyword: "type", params: { type: "array" } }];
+              validate32.errors = [{ instancePath: instancePath + "/items", keyword: "type", params: { type: "array" } }];
               return false;
             }
           }
         }
       }
     } else {
-      validate34.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
+      validate32.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate34.errors = vErrors;
+  validate32.errors = vErrors;
   return errors === 0;
 }
-function validate32(data, { instancePath = "" } = {}) {
+function validate30(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   const _errs0 = errors;
@@ -1120,12 +1094,12 @@ function validate32(data, { instancePath = "" } = {}) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.content_attributes === void 0 && (missing0 = "content_attributes")) {
-        validate32.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
+        validate30.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.content_attributes !== void 0) {
-          if (!validate34(data.content_attributes, { instancePath: instancePath + "/content_attributes" })) {
-            vErrors = vErrors === null ? validate34.errors : vErrors.concat(validate34.errors);
+          if (!validate32(data.content_attributes, { instancePath: instancePath + "/content_attributes" })) {
+            vErrors = vErrors === null ? validate32.errors : vErrors.concat(validate32.errors);
             errors = vErrors.length;
           }
         }
@@ -1133,346 +1107,38 @@ function validate32(data, { instancePath = "" } = {}) {
     }
     var valid0 = _errs1 === errors;
   }
-  validate32.errors = vErrors;
+  validate30.errors = vErrors;
   return errors === 0;
 }
-const validate2 = validate38;
+const validate2 = validate36;
 const schema38 = { "allOf": [{ "$ref": "#/components/schemas/MessageFields" }, { "required": ["content_attributes"], "properties": { "content_type": {}, "content_attributes": { "$ref": "#/components/schemas/CardsContentAttributes" } } }] };
 const schema39 = { "type": "object", "required": ["items"], "properties": { "items": { "type": "array", "minItems": 1, "items": { "$ref": "#/components/schemas/Card" } } } };
 const schema40 = { "type": "object", "additionalProperties": false, "required": ["actions"], "properties": { "title": { "type": "string" }, "description": { "type": "string" }, "media_url": { "type": "string" }, "actions": { "type": "array", "minItems": 1, "items": { "$ref": "#/components/schemas/CardAction" } } } };
-const schema41 = { "if": { "required": ["type"], "properties": { "type": { "enum": ["link"] } } }, "then": { "$ref": "#/components/schemas/CardLinkAction" }, "else": { "if": { "required": ["type"], "properties": { "type": { "enum": ["postback"] } } }, "then": { "$ref": "#/components/schemas/CardPostbackAction" }, "else": { "required": ["type"], "properties": { "type": { "enum": ["link", "postback"] } } } } };
-const schema42 = { "type": "object", "additionalProperties": false, "required": ["type", "text", "uri"], "properties": { "type": { "type": "string", "const": "link" }, "text": { "type": "string", "minLength": 1 }, "uri": { "type": "string" } } };
-function validate43(data, { instancePath = "" } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (errors === 0) {
-    if (data && typeof data == "object" && !Array.isArray(data)) {
-      let missing0;
-      if (data.type === void 0 && (missing0 = "type") || data.text === void 0 && (missing0 = "text") || data.uri === void 0 && (missing0 = "uri")) {
-        validate43.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
-        return false;
-      } else {
-        const _errs1 = errors;
-        for (const key0 in data) {
-          if (!(key0 === "type" || key0 === "text" || key0 === "uri")) {
-            validate43.errors = [{ instancePath, keyword: "additionalProperties", params: { additionalProperty: key0 } }];
-            return false;
-            break;
-          }
-        }
-        if (_errs1 === errors) {
-          if (data.type !== void 0) {
-            let data0 = data.type;
-            const _errs2 = errors;
-            if (typeof data0 !== "string") {
-              validate43.errors = [{ instancePath: instancePath + "/type", keyword: "type", params: { type: "string" } }];
-              return false;
-            }
-            if ("link" !== data0) {
-              validate43.errors = [{ instancePath: instancePath + "/type", keyword: "const", params: { allowedValue: "link" } }];
-              return false;
-            }
-            var valid0 = _errs2 === errors;
-          } else {
-            var valid0 = true;
-          }
-          if (valid0) {
-            if (data.text !== void 0) {
-              let data1 = data.text;
-              const _errs4 = errors;
-              if (errors === _errs4) {
-                if (typeof data1 === "string") {
-                  if (func2(data1) < 1) {
-                    validate43.errors = [{ instancePath: instancePath + "/text", keyword: "minLength", params: { limit: 1 } }];
-                    return false;
-                  }
-                } else {
-                  validate43.errors = [{ instancePath: instancePath + "/text", keyword: "type", params: { type: "string" } }];
-                  return false;
-                }
-              }
-              var valid0 = _errs4 === errors;
-            } else {
-              var valid0 = true;
-            }
-            if (valid0) {
-              if (data.uri !== void 0) {
-                const _errs6 = errors;
-                if (typeof data.uri !== "string") {
-                  validate43.errors = [{ instancePath: instancePath + "/uri", keyword: "type", params: { type: "string" } }];
-                  return false;
-                }
-                var valid0 = _errs6 === errors;
-              } else {
-                var valid0 = true;
-              }
-            }
-          }
-        }
-      }
-    } else {
-      validate43.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
-      return false;
-    }
-  }
-  validate43.errors = vErrors;
-  return errors === 0;
-}
-const schema43 = { "type": "object", "additionalProperties": false, "required": ["type", "text", "payload"], "properties": { "type": { "type": "string", "const": "postback" }, "text": { "type": "string", "minLength": 1 }, "payload": { "type": "string", "minLength": 1 } } };
-function validate45(data, { instancePath = "" } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  if (errors === 0) {
-    if (data && typeof data == "object" && !Array.isArray(data)) {
-      let missing0;
-      if (data.type === void 0 && (missing0 = "type") || data.text === void 0 && (missing0 = "text") || data.payload === void 0 && (missing0 = "payload")) {
-        validate45.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
-        return false;
-      } else {
-        const _errs1 = errors;
-        for (const key0 in data) {
-          if (!(key0 === "type" || key0 === "text" || key0 === "payload")) {
-            validate45.errors = [{ instancePath, keyword: "additionalProperties", params: { additionalProperty: key0 } }];
-            return false;
-            break;
-          }
-        }
-        if (_errs1 === errors) {
-          if (data.type !== void 0) {
-            let data0 = data.type;
-            const _errs2 = errors;
-            if (typeof data0 !== "string") {
-              validate45.errors = [{ instancePath: instancePath + "/type", keyword: "type", params: { type: "string" } }];
-              return false;
-            }
-            if ("postback" !== data0) {
-              validate45.errors = [{ instancePath: instancePath + "/type", keyword: "const", params: { allowedValue: "postback" } }];
-              return false;
-            }
-            var valid0 = _errs2 === errors;
-          } else {
-            var valid0 = true;
-          }
-          if (valid0) {
-            if (data.text !== void 0) {
-              let data1 = data.text;
-              const _errs4 = errors;
-              if (errors === _errs4) {
-                if (typeof data1 === "string") {
-                  if (func2(data1) < 1) {
-                    validate45.errors = [{ instancePath: instancePath + "/text", keyword: "minLength", params: { limit: 1 } }];
-                    return false;
-                  }
-                } else {
-                  validate45.errors = [{ instancePath: instancePath + "/text", keyword: "type", params: { type: "string" } }];
-                  return false;
-                }
-              }
-              var valid0 = _errs4 === errors;
-            } else {
-              var valid0 = true;
-            }
-            if (valid0) {
-              if (data.payload !== void 0) {
-                let data2 = data.payload;
-                const _errs6 = errors;
-                if (errors === _errs6) {
-                  if (typeof data2 === "string") {
-                    if (func2(data2) < 1) {
-                      validate45.errors = [{ instancePath: instancePath + "/payload", keyword: "minLength", params: { limit: 1 } }];
-                      return false;
-                    }
-                  } else {
-                    validate45.errors = [{ instancePath: instancePath + "/payload", keyword: "type", params: { type: "string" } }];
-                    return false;
-                  }
-                }
-                var valid0 = _errs6 === errors;
-              } else {
-                var valid0 = true;
-              }
-            }
-          }
-        }
-      }
-    } else {
-      validate45.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
-      return false;
-    }
-  }
-  validate45.errors = vErrors;
-  return errors === 0;
-}
-function validate42(data, { instancePath = "" } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  const _errs0 = errors;
-  let valid0 = true;
-  const _errs1 = errors;
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    let missing0;
-    if (data.type === void 0 && (missing0 = "type")) {
-      const err0 = {};
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    } else {
-      if (data.type !== void 0) {
-        if (!(data.type === "link")) {
-          const err1 = {};
-          if (vErrors === null) {
-            vErrors = [err1];
-          } else {
-            vErrors.push(err1);
-          }
-          errors++;
-        }
-      }
-    }
-  }
-  var _valid0 = _errs1 === errors;
-  errors = _errs0;
-  if (vErrors !== null) {
-    if (_errs0) {
-      vErrors.length = _errs0;
-    } else {
-      vErrors = null;
-    }
-  }
-  let ifClause0;
-  if (_valid0) {
-    const _errs3 = errors;
-    if (!validate43(data, { instancePath })) {
-      vErrors = vErrors === null ? validate43.errors : vErrors.concat(validate43.errors);
-      errors = vErrors.length;
-    }
-    var _valid0 = _errs3 === errors;
-    valid0 = _valid0;
-    ifClause0 = "then";
-  } else {
-    const _errs4 = errors;
-    const _errs5 = errors;
-    let valid2 = true;
-    const _errs6 = errors;
-    if (data && typeof data == "object" && !Array.isArray(data)) {
-      let missing1;
-      if (data.type === void 0 && (missing1 = "type")) {
-        const err2 = {};
-        if (vErrors === null) {
-          vErrors = [err2];
-        } else {
-          vErrors.push(err2);
-        }
-        errors++;
-      } else {
-        if (data.type !== void 0) {
-          if (!(data.type === "postback")) {
-            const err3 = {};
-            if (vErrors === null) {
-              vErrors = [err3];
-            } else {
-              vErrors.push(err3);
-            }
-            errors++;
-          }
-        }
-      }
-    }
-    var _valid1 = _errs6 === errors;
-    errors = _errs5;
-    if (vErrors !== null) {
-      if (_errs5) {
-        vErrors.length = _errs5;
-      } else {
-        vErrors = null;
-      }
-    }
-    let ifClause1;
-    if (_valid1) {
-      const _errs8 = errors;
-      if (!validate45(data, { instancePath })) {
-        vErrors = vErrors === null ? validate45.errors : vErrors.concat(validate45.errors);
-        errors = vErrors.length;
-      }
-      var _valid1 = _errs8 === errors;
-      valid2 = _valid1;
-      ifClause1 = "then";
-    } else {
-      const _errs9 = errors;
-      if (data && typeof data == "object" && !Array.isArray(data)) {
-        let missing2;
-        if (data.type === void 0 && (missing2 = "type")) {
-          validate42.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing2 } }];
-          return false;
-        } else {
-          if (data.type !== void 0) {
-            let data2 = data.type;
-            if (!(data2 === "link" || data2 === "postback")) {
-              validate42.errors = [{ instancePath: instancePath + "/type", keyword: "enum", params: { allowedValues: ["link", "postback"] } }];
-              return false;
-            }
-          }
-        }
-      }
-      var _valid1 = _errs9 === errors;
-      valid2 = _valid1;
-      ifClause1 = "else";
-    }
-    if (!valid2) {
-      const err4 = { instancePath, keyword: "if", params: { failingKeyword: ifClause1 } };
-      if (vErrors === null) {
-        vErrors = [err4];
-      } else {
-        vErrors.push(err4);
-      }
-      errors++;
-      validate42.errors = vErrors;
-      return false;
-    }
-    var _valid0 = _errs4 === errors;
-    valid0 = _valid0;
-    ifClause0 = "else";
-  }
-  if (!valid0) {
-    const err5 = { instancePath, keyword: "if", params: { failingKeyword: ifClause0 } };
-    if (vErrors === null) {
-      vErrors = [err5];
-    } else {
-      vErrors.push(err5);
-    }
-    errors++;
-    validate42.errors = vErrors;
-    return false;
-  }
-  validate42.errors = vErrors;
-  return errors === 0;
-}
+const schema41 = { "oneOf": [{ "$ref": "#/components/schemas/CardLinkAction" }, { "$ref": "#/components/schemas/CardPostbackAction" }], "type": "object", "required": ["type"], "properties": { "type": { "enum": ["link", "postback"] } }, "discriminator": { "propertyName": "type" } };
+const schema42 = { "type": "object", "additionalProperties": false, "required": ["type", "text", "uri"], "properties": { "type": { "const": "link" }, "text": { "type": "string", "minLength": 1 }, "uri": { "type": "string" } } };
 function validate41(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   if (errors === 0) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
-      if (data.actions === void 0 && (missing0 = "actions")) {
+      if (data.type === void 0 && (missing0 = "type") || data.text === void 0 && (missing0 = "text") || data.uri === void 0 && (missing0 = "uri")) {
         validate41.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         const _errs1 = errors;
         for (const key0 in data) {
-          if (!(key0 === "title" || key0 === "description" || key0 === "media_url" || key0 === "actions")) {
+          if (!(key0 === "type" || key0 === "text" || key0 === "uri")) {
             validate41.errors = [{ instancePath, keyword: "additionalProperties", params: { additionalProperty: key0 } }];
             return false;
             break;
           }
         }
         if (_errs1 === errors) {
-          if (data.title !== void 0) {
+          if (data.type !== void 0) {
             const _errs2 = errors;
-            if (typeof data.title !== "string") {
-              validate41.errors = [{ instancePath: instancePath + "/title", keyword: "type", params: { type: "string" } }];
+            if ("link" !== data.type) {
+              validate41.errors = [{ instancePath: instancePath + "/type", keyword: "const", params: { allowedValue: "link" } }];
               return false;
             }
             var valid0 = _errs2 === errors;
@@ -1480,60 +1146,34 @@ function validate41(data, { instancePath = "" } = {}) {
             var valid0 = true;
           }
           if (valid0) {
-            if (data.description !== void 0) {
-              const _errs4 = errors;
-              if (typeof data.description !== "string") {
-                validate41.errors = [{ instancePath: instancePath + "/description", keyword: "type", params: { type: "string" } }];
-                return false;
+            if (data.text !== void 0) {
+              let data1 = data.text;
+              const _errs3 = errors;
+              if (errors === _errs3) {
+                if (typeof data1 === "string") {
+                  if (func2(data1) < 1) {
+                    validate41.errors = [{ instancePath: instancePath + "/text", keyword: "minLength", params: { limit: 1 } }];
+                    return false;
+                  }
+                } else {
+                  validate41.errors = [{ instancePath: instancePath + "/text", keyword: "type", params: { type: "string" } }];
+                  return false;
+                }
               }
-              var valid0 = _errs4 === errors;
+              var valid0 = _errs3 === errors;
             } else {
               var valid0 = true;
             }
             if (valid0) {
-              if (data.media_url !== void 0) {
-                const _errs6 = errors;
-                if (typeof data.media_url !== "string") {
-                  validate41.errors = [{ instancePath: instancePath + "/media_url", keyword: "type", params: { type: "string" } }];
+              if (data.uri !== void 0) {
+                const _errs5 = errors;
+                if (typeof data.uri !== "string") {
+                  validate41.errors = [{ instancePath: instancePath + "/uri", keyword: "type", params: { type: "string" } }];
                   return false;
                 }
-                var valid0 = _errs6 === errors;
+                var valid0 = _errs5 === errors;
               } else {
                 var valid0 = true;
-              }
-              if (valid0) {
-                if (data.actions !== void 0) {
-                  let data3 = data.actions;
-                  const _errs8 = errors;
-                  if (errors === _errs8) {
-                    if (Array.isArray(data3)) {
-                      if (data3.length < 1) {
-                        validate41.errors = [{ instancePath: instancePath + "/actions", keyword: "minItems", params: { limit: 1 } }];
-                        return false;
-                      } else {
-                        var valid1 = true;
-                        const len0 = data3.length;
-                        for (let i0 = 0; i0 < len0; i0++) {
-                          const _errs10 = errors;
-                          if (!validate42(data3[i0], { instancePath: instancePath + "/actions/" + i0 })) {
-                            vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);
-                            errors = vErrors.length;
-                          }
-                          var valid1 = _errs10 === errors;
-                          if (!valid1) {
-                            break;
-                          }
-                        }
-                      }
-                    } else {
-                      validate41.errors = [{ instancePath: instancePath + "/actions", keyword: "type", params: { type: "array" } }];
-                      return false;
-                    }
-                  }
-                  var valid0 = _errs8 === errors;
-                } else {
-                  var valid0 = true;
-                }
               }
             }
           }
@@ -1547,43 +1187,127 @@ function validate41(data, { instancePath = "" } = {}) {
   validate41.errors = vErrors;
   return errors === 0;
 }
+const schema43 = { "type": "object", "additionalProperties": false, "required": ["type", "text", "payload"], "properties": { "type": { "const": "postback" }, "text": { "type": "string", "minLength": 1 }, "payload": { "type": "string", "minLength": 1 } } };
+function validate42(data, { instancePath = "" } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  if (errors === 0) {
+    if (data && typeof data == "object" && !Array.isArray(data)) {
+      let missing0;
+      if (data.type === void 0 && (missing0 = "type") || data.text === void 0 && (missing0 = "text") || data.payload === void 0 && (missing0 = "payload")) {
+        validate42.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
+        return false;
+      } else {
+        const _errs1 = errors;
+        for (const key0 in data) {
+          if (!(key0 === "type" || key0 === "text" || key0 === "payload")) {
+            validate42.errors = [{ instancePath, keyword: "additionalProperties", params: { additionalProperty: key0 } }];
+            return false;
+            break;
+          }
+        }
+        if (_errs1 === errors) {
+          if (data.type !== void 0) {
+            const _errs2 = errors;
+            if ("postback" !== data.type) {
+              validate42.errors = [{ instancePath: instancePath + "/type", keyword: "const", params: { allowedValue: "postback" } }];
+              return false;
+            }
+            var valid0 = _errs2 === errors;
+          } else {
+            var valid0 = true;
+          }
+          if (valid0) {
+            if (data.text !== void 0) {
+              let data1 = data.text;
+              const _errs3 = errors;
+              if (errors === _errs3) {
+                if (typeof data1 === "string") {
+                  if (func2(data1) < 1) {
+                    validate42.errors = [{ instancePath: instancePath + "/text", keyword: "minLength", params: { limit: 1 } }];
+                    return false;
+                  }
+                } else {
+                  validate42.errors = [{ instancePath: instancePath + "/text", keyword: "type", params: { type: "string" } }];
+                  return false;
+                }
+              }
+              var valid0 = _errs3 === errors;
+            } else {
+              var valid0 = true;
+            }
+            if (valid0) {
+              if (data.payload !== void 0) {
+                let data2 = data.payload;
+                const _errs5 = errors;
+                if (errors === _errs5) {
+                  if (typeof data2 === "string") {
+                    if (func2(data2) < 1) {
+                      validate42.errors = [{ instancePath: instancePath + "/payload", keyword: "minLength", params: { limit: 1 } }];
+                      return false;
+                    }
+                  } else {
+                    validate42.errors = [{ instancePath: instancePath + "/payload", keyword: "type", params: { type: "string" } }];
+                    return false;
+                  }
+                }
+                var valid0 = _errs5 === errors;
+              } else {
+                var valid0 = true;
+              }
+            }
+          }
+        }
+      }
+    } else {
+      validate42.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
+      return false;
+    }
+  }
+  validate42.errors = vErrors;
+  return errors === 0;
+}
 function validate40(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   if (errors === 0) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
-      if (data.items === void 0 && (missing0 = "items")) {
+      if (data.type === void 0 && (missing0 = "type")) {
         validate40.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
-        if (data.items !== void 0) {
-          let data0 = data.items;
-          const _errs1 = errors;
-          if (errors === _errs1) {
-            if (Array.isArray(data0)) {
-              if (data0.length < 1) {
-                validate40.errors = [{ instancePath: instancePath + "/items", keyword: "minItems", params: { limit: 1 } }];
-                return false;
-              } else {
-                var valid1 = true;
-                const len0 = data0.length;
-                for (let i0 = 0; i0 < len0; i0++) {
-                  const _errs3 = errors;
-                  if (!validate41(data0[i0], { instancePath: instancePath + "/items/" + i0 })) {
-                    vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
-                    errors = vErrors.length;
-                  }
-                  var valid1 = _errs3 === errors;
-                  if (!valid1) {
-                    break;
-                  }
-                }
+        if (data.type !== void 0) {
+          let data0 = data.type;
+          const _errs2 = errors;
+          if (!(data0 === "link" || data0 === "postback")) {
+            validate40.errors = [{ instancePath: instancePath + "/type", keyword: "enum", params: { allowedValues: ["link", "postback"] } }];
+            return false;
+          }
+          var valid0 = _errs2 === errors;
+        } else {
+          var valid0 = true;
+        }
+        if (valid0) {
+          const tag0 = data.type;
+          if (typeof tag0 == "string") {
+            if (tag0 === "link") {
+              if (!validate41(data, { instancePath })) {
+                vErrors = vErrors === null ? validate41.errors : vErrors.concat(validate41.errors);
+                errors = vErrors.length;
+              }
+            } else if (tag0 === "postback") {
+              if (!validate42(data, { instancePath })) {
+                vErrors = vErrors === null ? validate42.errors : vErrors.concat(validate42.errors);
+                errors = vErrors.length;
               }
             } else {
-              validate40.errors = [{ instancePath: instancePath + "/items", keyword: "type", params: { type: "array" } }];
+              validate40.errors = [{ instancePath, keyword: "discriminator", params: { error: "mapping", tag: "type", tagValue: tag0 } }];
               return false;
             }
+          } else {
+            validate40.errors = [{ instancePath, keyword: "discriminator", params: { error: "tag", tag: "type", tagValue: tag0 } }];
+            return false;
           }
         }
       }
@@ -1595,7 +1319,152 @@ function validate40(data, { instancePath = "" } = {}) {
   validate40.errors = vErrors;
   return errors === 0;
 }
+function validate39(data, { instancePath = "" } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  if (errors === 0) {
+    if (data && typeof data == "object" && !Array.isArray(data)) {
+      let missing0;
+      if (data.actions === void 0 && (missing0 = "actions")) {
+        validate39.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
+        return false;
+      } else {
+        const _errs1 = errors;
+        for (const key0 in data) {
+          if (!(key0 === "title" || key0 === "description" || key0 === "media_url" || key0 === "actions")) {
+            validate39.errors = [{ instancePath, keyword: "additionalProperties", params: { additionalProperty: key0 } }];
+            return false;
+            break;
+          }
+        }
+        if (_errs1 === errors) {
+          if (data.title !== void 0) {
+            const _errs2 = errors;
+            if (typeof data.title !== "string") {
+              validate39.errors = [{ instancePath: instancePath + "/title", keyword: "type", params: { type: "string" } }];
+              return false;
+            }
+            var valid0 = _errs2 === errors;
+          } else {
+            var valid0 = true;
+          }
+          if (valid0) {
+            if (data.description !== void 0) {
+              const _errs4 = errors;
+              if (typeof data.description !== "string") {
+                validate39.errors = [{ instancePath: instancePath + "/description", keyword: "type", params: { type: "string" } }];
+                return false;
+              }
+              var valid0 = _errs4 === errors;
+            } else {
+              var valid0 = true;
+            }
+            if (valid0) {
+              if (data.media_url !== void 0) {
+                const _errs6 = errors;
+                if (typeof data.media_url !== "string") {
+                  validate39.errors = [{ instancePath: instancePath + "/media_url", keyword: "type", params: { type: "string" } }];
+                  return false;
+                }
+                var valid0 = _errs6 === errors;
+              } else {
+                var valid0 = true;
+              }
+              if (valid0) {
+                if (data.actions !== void 0) {
+                  let data3 = data.actions;
+                  const _errs8 = errors;
+                  if (errors === _errs8) {
+                    if (Array.isArray(data3)) {
+                      if (data3.length < 1) {
+                        validate39.errors = [{ instancePath: instancePath + "/actions", keyword: "minItems", params: { limit: 1 } }];
+                        return false;
+                      } else {
+                        var valid1 = true;
+                        const len0 = data3.length;
+                        for (let i0 = 0; i0 < len0; i0++) {
+                          const _errs10 = errors;
+                          if (!validate40(data3[i0], { instancePath: instancePath + "/actions/" + i0 })) {
+                            vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
+                            errors = vErrors.length;
+                          }
+                          var valid1 = _errs10 === errors;
+                          if (!valid1) {
+                            break;
+                          }
+                        }
+                      }
+                    } else {
+                      validate39.errors = [{ instancePath: instancePath + "/actions", keyword: "type", params: { type: "array" } }];
+                      return false;
+                    }
+                  }
+                  var valid0 = _errs8 === errors;
+                } else {
+                  var valid0 = true;
+                }
+              }
+            }
+          }
+        }
+      }
+    } else {
+      validate39.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
+      return false;
+    }
+  }
+  validate39.errors = vErrors;
+  return errors === 0;
+}
 function validate38(data, { instancePath = "" } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  if (errors === 0) {
+    if (data && typeof data == "object" && !Array.isArray(data)) {
+      let missing0;
+      if (data.items === void 0 && (missing0 = "items")) {
+        validate38.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
+        return false;
+      } else {
+        if (data.items !== void 0) {
+          let data0 = data.items;
+          const _errs1 = errors;
+          if (errors === _errs1) {
+            if (Array.isArray(data0)) {
+              if (data0.length < 1) {
+                validate38.errors = [{ instancePath: instancePath + "/items", keyword: "minItems", params: { limit: 1 } }];
+                return false;
+              } else {
+                var valid1 = true;
+                const len0 = data0.length;
+                for (let i0 = 0; i0 < len0; i0++) {
+                  const _errs3 = errors;
+                  if (!validate39(data0[i0], { instancePath: instancePath + "/items/" + i0 })) {
+                    vErrors = vErrors === null ? validate39.errors : vErrors.concat(validate39.errors);
+                    errors = vErrors.length;
+                  }
+                  var valid1 = _errs3 === errors;
+                  if (!valid1) {
+                    break;
+                  }
+                }
+              }
+            } else {
+              validate38.errors = [{ instancePath: instancePath + "/items", keyword: "type", params: { type: "array" } }];
+              return false;
+            }
+          }
+        }
+      }
+    } else {
+      validate38.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
+      return false;
+    }
+  }
+  validate38.errors = vErrors;
+  return errors === 0;
+}
+function validate36(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   const _errs0 = errors;
@@ -1609,12 +1478,12 @@ function validate38(data, { instancePath = "" } = {}) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.content_attributes === void 0 && (missing0 = "content_attributes")) {
-        validate38.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
+        validate36.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.content_attributes !== void 0) {
-          if (!validate40(data.content_attributes, { instancePath: instancePath + "/content_attributes" })) {
-            vErrors = vErrors === null ? validate40.errors : vErrors.concat(validate40.errors);
+          if (!validate38(data.content_attributes, { instancePath: instancePath + "/content_attributes" })) {
+            vErrors = vErrors === null ? validate38.errors : vErrors.concat(validate38.errors);
             errors = vErrors.length;
           }
         }
@@ -1622,31 +1491,31 @@ function validate38(data, { instancePath = "" } = {}) {
     }
     var valid0 = _errs1 === errors;
   }
-  validate38.errors = vErrors;
+  validate36.errors = vErrors;
   return errors === 0;
 }
-const validate3 = validate50;
+const validate3 = validate48;
 const schema44 = { "allOf": [{ "$ref": "#/components/schemas/MessageFields" }, { "required": ["content_attributes"], "properties": { "content_type": {}, "content_attributes": { "$ref": "#/components/schemas/FormContentAttributes" } } }] };
 const schema45 = { "type": "object", "required": ["items"], "properties": { "items": { "type": "array", "minItems": 1, "items": { "$ref": "#/components/schemas/FormField" } } } };
-const schema46 = { "if": { "required": ["type"], "properties": { "type": { "enum": ["text", "email", "text_area"] } } }, "then": { "$ref": "#/components/schemas/FormInputField" }, "else": { "if": { "required": ["type"], "properties": { "type": { "enum": ["select"] } } }, "then": { "$ref": "#/components/schemas/FormSelectField" }, "else": { "required": ["type"], "properties": { "type": { "enum": ["text", "email", "text_area", "select"] } } } } };
-const schema47 = { "allOf": [{ "$ref": "#/components/schemas/FormFieldCommon" }, { "type": "object", "required": ["type"], "properties": { "type": { "type": "string", "enum": ["text", "email", "text_area"] } } }] };
+const schema46 = { "oneOf": [{ "$ref": "#/components/schemas/FormInputField" }, { "$ref": "#/components/schemas/FormSelectField" }], "type": "object", "required": ["type"], "properties": { "type": { "enum": ["text", "email", "text_area", "select"] } }, "discriminator": { "propertyName": "type" } };
+const schema47 = { "type": "object", "required": ["type"], "properties": { "type": { "enum": ["text", "email", "text_area"] } }, "allOf": [{ "$ref": "#/components/schemas/FormFieldCommon" }] };
 const schema48 = { "properties": { "name": 0, "label": 0, "type": 0, "placeholder": 0, "default": 0, "required": 0, "pattern": 0, "pattern_error": 0, "title": 0, "options": 0 } };
 const func10 = Object.prototype.hasOwnProperty;
 const schema49 = { "type": "object", "required": ["label", "value"], "properties": { "label": { "type": "string" }, "value": { "type": "string" } } };
-function validate56(data, { instancePath = "" } = {}) {
+function validate54(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   if (errors === 0) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.label === void 0 && (missing0 = "label") || data.value === void 0 && (missing0 = "value")) {
-        validate56.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
+        validate54.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.label !== void 0) {
           const _errs1 = errors;
           if (typeof data.label !== "string") {
-            validate56.errors = [{ instancePath: instancePath + "/label", keyword: "type", params: { type: "string" } }];
+            validate54.errors = [{ instancePath: instancePath + "/label", keyword: "type", params: { type: "string" } }];
             return false;
           }
           var valid0 = _errs1 === errors;
@@ -1657,7 +1526,7 @@ function validate56(data, { instancePath = "" } = {}) {
           if (data.value !== void 0) {
             const _errs3 = errors;
             if (typeof data.value !== "string") {
-              validate56.errors = [{ instancePath: instancePath + "/value", keyword: "type", params: { type: "string" } }];
+              validate54.errors = [{ instancePath: instancePath + "/value", keyword: "type", params: { type: "string" } }];
               return false;
             }
             var valid0 = _errs3 === errors;
@@ -1667,27 +1536,27 @@ function validate56(data, { instancePath = "" } = {}) {
         }
       }
     } else {
-      validate56.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
+      validate54.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
       return false;
     }
   }
-  validate56.errors = vErrors;
+  validate54.errors = vErrors;
   return errors === 0;
 }
-function validate55(data, { instancePath = "" } = {}) {
+function validate53(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   if (errors === 0) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.name === void 0 && (missing0 = "name")) {
-        validate55.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
+        validate53.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         const _errs1 = errors;
         for (const key0 in data) {
           if (!func10.call(schema48.properties, key0)) {
-            validate55.errors = [{ instancePath, keyword: "additionalProperties", params: { additionalProperty: key0 } }];
+            validate53.errors = [{ instancePath, keyword: "additionalProperties", params: { additionalProperty: key0 } }];
             return false;
             break;
           }
@@ -1699,11 +1568,11 @@ function validate55(data, { instancePath = "" } = {}) {
             if (errors === _errs2) {
               if (typeof data0 === "string") {
                 if (func2(data0) < 1) {
-                  validate55.errors = [{ instancePath: instancePath + "/name", keyword: "minLength", params: { limit: 1 } }];
+                  validate53.errors = [{ instancePath: instancePath + "/name", keyword: "minLength", params: { limit: 1 } }];
                   return false;
                 }
               } else {
-                validate55.errors = [{ instancePath: instancePath + "/name", keyword: "type", params: { type: "string" } }];
+                validate53.errors = [{ instancePath: instancePath + "/name", keyword: "type", params: { type: "string" } }];
                 return false;
               }
             }
@@ -1715,7 +1584,7 @@ function validate55(data, { instancePath = "" } = {}) {
             if (data.label !== void 0) {
               const _errs4 = errors;
               if (typeof data.label !== "string") {
-                validate55.errors = [{ instancePath: instancePath + "/label", keyword: "type", params: { type: "string" } }];
+                validate53.errors = [{ instancePath: instancePath + "/label", keyword: "type", params: { type: "string" } }];
                 return false;
               }
               var valid0 = _errs4 === errors;
@@ -1726,7 +1595,7 @@ function validate55(data, { instancePath = "" } = {}) {
               if (data.type !== void 0) {
                 const _errs6 = errors;
                 if (typeof data.type !== "string") {
-                  validate55.errors = [{ instancePath: instancePath + "/type", keyword: "type", params: { type: "string" } }];
+                  validate53.errors = [{ instancePath: instancePath + "/type", keyword: "type", params: { type: "string" } }];
                   return false;
                 }
                 var valid0 = _errs6 === errors;
@@ -1737,7 +1606,7 @@ function validate55(data, { instancePath = "" } = {}) {
                 if (data.placeholder !== void 0) {
                   const _errs8 = errors;
                   if (typeof data.placeholder !== "string") {
-                    validate55.errors = [{ instancePath: instancePath + "/placeholder", keyword: "type", params: { type: "string" } }];
+                    validate53.errors = [{ instancePath: instancePath + "/placeholder", keyword: "type", params: { type: "string" } }];
                     return false;
                   }
                   var valid0 = _errs8 === errors;
@@ -1748,7 +1617,7 @@ function validate55(data, { instancePath = "" } = {}) {
                   if (data.default !== void 0) {
                     const _errs10 = errors;
                     if (typeof data.default !== "string") {
-                      validate55.errors = [{ instancePath: instancePath + "/default", keyword: "type", params: { type: "string" } }];
+                      validate53.errors = [{ instancePath: instancePath + "/default", keyword: "type", params: { type: "string" } }];
                       return false;
                     }
                     var valid0 = _errs10 === errors;
@@ -1759,7 +1628,7 @@ function validate55(data, { instancePath = "" } = {}) {
                     if (data.required !== void 0) {
                       const _errs12 = errors;
                       if (typeof data.required !== "boolean") {
-                        validate55.errors = [{ instancePath: instancePath + "/required", keyword: "type", params: { type: "boolean" } }];
+                        validate53.errors = [{ instancePath: instancePath + "/required", keyword: "type", params: { type: "boolean" } }];
                         return false;
                       }
                       var valid0 = _errs12 === errors;
@@ -1770,7 +1639,7 @@ function validate55(data, { instancePath = "" } = {}) {
                       if (data.pattern !== void 0) {
                         const _errs14 = errors;
                         if (typeof data.pattern !== "string") {
-                          validate55.errors = [{ instancePath: instancePath + "/pattern", keyword: "type", params: { type: "string" } }];
+                          validate53.errors = [{ instancePath: instancePath + "/pattern", keyword: "type", params: { type: "string" } }];
                           return false;
                         }
                         var valid0 = _errs14 === errors;
@@ -1781,7 +1650,7 @@ function validate55(data, { instancePath = "" } = {}) {
                         if (data.pattern_error !== void 0) {
                           const _errs16 = errors;
                           if (typeof data.pattern_error !== "string") {
-                            validate55.errors = [{ instancePath: instancePath + "/pattern_error", keyword: "type", params: { type: "string" } }];
+                            validate53.errors = [{ instancePath: instancePath + "/pattern_error", keyword: "type", params: { type: "string" } }];
                             return false;
                           }
                           var valid0 = _errs16 === errors;
@@ -1792,7 +1661,7 @@ function validate55(data, { instancePath = "" } = {}) {
                           if (data.title !== void 0) {
                             const _errs18 = errors;
                             if (typeof data.title !== "string") {
-                              validate55.errors = [{ instancePath: instancePath + "/title", keyword: "type", params: { type: "string" } }];
+                              validate53.errors = [{ instancePath: instancePath + "/title", keyword: "type", params: { type: "string" } }];
                               return false;
                             }
                             var valid0 = _errs18 === errors;
@@ -1809,8 +1678,8 @@ function validate55(data, { instancePath = "" } = {}) {
                                   const len0 = data9.length;
                                   for (let i0 = 0; i0 < len0; i0++) {
                                     const _errs22 = errors;
-                                    if (!validate56(data9[i0], { instancePath: instancePath + "/options/" + i0 })) {
-                                      vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
+                                    if (!validate54(data9[i0], { instancePath: instancePath + "/options/" + i0 })) {
+                                      vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
                                       errors = vErrors.length;
                                     }
                                     var valid1 = _errs22 === errors;
@@ -1819,7 +1688,7 @@ function validate55(data, { instancePath = "" } = {}) {
                                     }
                                   }
                                 } else {
-                                  validate55.errors = [{ instancePath: instancePath + "/options", keyword: "type", params: { type: "array" } }];
+                                  validate53.errors = [{ instancePath: instancePath + "/options", keyword: "type", params: { type: "array" } }];
                                   return false;
                                 }
                               }
@@ -1839,276 +1708,9 @@ function validate55(data, { instancePath = "" } = {}) {
         }
       }
     } else {
-      validate55.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
+      validate53.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
       return false;
     }
-  }
-  validate55.errors = vErrors;
-  return errors === 0;
-}
-function validate54(data, { instancePath = "" } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  const _errs0 = errors;
-  if (!validate55(data, { instancePath })) {
-    vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
-    errors = vErrors.length;
-  }
-  var valid0 = _errs0 === errors;
-  if (valid0) {
-    const _errs1 = errors;
-    if (errors === _errs1) {
-      if (data && typeof data == "object" && !Array.isArray(data)) {
-        let missing0;
-        if (data.type === void 0 && (missing0 = "type")) {
-          validate54.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
-          return false;
-        } else {
-          if (data.type !== void 0) {
-            let data0 = data.type;
-            if (typeof data0 !== "string") {
-              validate54.errors = [{ instancePath: instancePath + "/type", keyword: "type", params: { type: "string" } }];
-              return false;
-            }
-            if (!(data0 === "text" || data0 === "email" || data0 === "text_area")) {
-              validate54.errors = [{ instancePath: instancePath + "/type", keyword: "enum", params: { allowedValues: ["text", "email", "text_area"] } }];
-              return false;
-            }
-          }
-        }
-      } else {
-        validate54.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
-        return false;
-      }
-    }
-    var valid0 = _errs1 === errors;
-  }
-  validate54.errors = vErrors;
-  return errors === 0;
-}
-const schema50 = { "allOf": [{ "$ref": "#/components/schemas/FormFieldCommon" }, { "type": "object", "required": ["type", "options"], "properties": { "type": { "type": "string", "const": "select" }, "options": { "type": "array", "minItems": 1, "items": { "$ref": "#/components/schemas/FormSelectOption" } } } }] };
-function validate60(data, { instancePath = "" } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  const _errs0 = errors;
-  if (!validate55(data, { instancePath })) {
-    vErrors = vErrors === null ? validate55.errors : vErrors.concat(validate55.errors);
-    errors = vErrors.length;
-  }
-  var valid0 = _errs0 === errors;
-  if (valid0) {
-    const _errs1 = errors;
-    if (errors === _errs1) {
-      if (data && typeof data == "object" && !Array.isArray(data)) {
-        let missing0;
-        if (data.type === void 0 && (missing0 = "type") || data.options === void 0 && (missing0 = "options")) {
-          validate60.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
-          return false;
-        } else {
-          if (data.type !== void 0) {
-            let data0 = data.type;
-            const _errs3 = errors;
-            if (typeof data0 !== "string") {
-              validate60.errors = [{ instancePath: instancePath + "/type", keyword: "type", params: { type: "string" } }];
-              return false;
-            }
-            if ("select" !== data0) {
-              validate60.errors = [{ instancePath: instancePath + "/type", keyword: "const", params: { allowedValue: "select" } }];
-              return false;
-            }
-            var valid1 = _errs3 === errors;
-          } else {
-            var valid1 = true;
-          }
-          if (valid1) {
-            if (data.options !== void 0) {
-              let data1 = data.options;
-              const _errs5 = errors;
-              if (errors === _errs5) {
-                if (Array.isArray(data1)) {
-                  if (data1.length < 1) {
-                    validate60.errors = [{ instancePath: instancePath + "/options", keyword: "minItems", params: { limit: 1 } }];
-                    return false;
-                  } else {
-                    var valid2 = true;
-                    const len0 = data1.length;
-                    for (let i0 = 0; i0 < len0; i0++) {
-                      const _errs7 = errors;
-                      if (!validate56(data1[i0], { instancePath: instancePath + "/options/" + i0 })) {
-                        vErrors = vErrors === null ? validate56.errors : vErrors.concat(validate56.errors);
-                        errors = vErrors.length;
-                      }
-                      var valid2 = _errs7 === errors;
-                      if (!valid2) {
-                        break;
-                      }
-                    }
-                  }
-                } else {
-                  validate60.errors = [{ instancePath: instancePath + "/options", keyword: "type", params: { type: "array" } }];
-                  return false;
-                }
-              }
-              var valid1 = _errs5 === errors;
-            } else {
-              var valid1 = true;
-            }
-          }
-        }
-      } else {
-        validate60.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
-        return false;
-      }
-    }
-    var valid0 = _errs1 === errors;
-  }
-  validate60.errors = vErrors;
-  return errors === 0;
-}
-function validate53(data, { instancePath = "" } = {}) {
-  let vErrors = null;
-  let errors = 0;
-  const _errs0 = errors;
-  let valid0 = true;
-  const _errs1 = errors;
-  if (data && typeof data == "object" && !Array.isArray(data)) {
-    let missing0;
-    if (data.type === void 0 && (missing0 = "type")) {
-      const err0 = {};
-      if (vErrors === null) {
-        vErrors = [err0];
-      } else {
-        vErrors.push(err0);
-      }
-      errors++;
-    } else {
-      if (data.type !== void 0) {
-        let data0 = data.type;
-        if (!(data0 === "text" || data0 === "email" || data0 === "text_area")) {
-          const err1 = {};
-          if (vErrors === null) {
-            vErrors = [err1];
-          } else {
-            vErrors.push(err1);
-          }
-          errors++;
-        }
-      }
-    }
-  }
-  var _valid0 = _errs1 === errors;
-  errors = _errs0;
-  if (vErrors !== null) {
-    if (_errs0) {
-      vErrors.length = _errs0;
-    } else {
-      vErrors = null;
-    }
-  }
-  let ifClause0;
-  if (_valid0) {
-    const _errs3 = errors;
-    if (!validate54(data, { instancePath })) {
-      vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
-      errors = vErrors.length;
-    }
-    var _valid0 = _errs3 === errors;
-    valid0 = _valid0;
-    ifClause0 = "then";
-  } else {
-    const _errs4 = errors;
-    const _errs5 = errors;
-    let valid2 = true;
-    const _errs6 = errors;
-    if (data && typeof data == "object" && !Array.isArray(data)) {
-      let missing1;
-      if (data.type === void 0 && (missing1 = "type")) {
-        const err2 = {};
-        if (vErrors === null) {
-          vErrors = [err2];
-        } else {
-          vErrors.push(err2);
-        }
-        errors++;
-      } else {
-        if (data.type !== void 0) {
-          if (!(data.type === "select")) {
-            const err3 = {};
-            if (vErrors === null) {
-              vErrors = [err3];
-            } else {
-              vErrors.push(err3);
-            }
-            errors++;
-          }
-        }
-      }
-    }
-    var _valid1 = _errs6 === errors;
-    errors = _errs5;
-    if (vErrors !== null) {
-      if (_errs5) {
-        vErrors.length = _errs5;
-      } else {
-        vErrors = null;
-      }
-    }
-    let ifClause1;
-    if (_valid1) {
-      const _errs8 = errors;
-      if (!validate60(data, { instancePath })) {
-        vErrors = vErrors === null ? validate60.errors : vErrors.concat(validate60.errors);
-        errors = vErrors.length;
-      }
-      var _valid1 = _errs8 === errors;
-      valid2 = _valid1;
-      ifClause1 = "then";
-    } else {
-      const _errs9 = errors;
-      if (data && typeof data == "object" && !Array.isArray(data)) {
-        let missing2;
-        if (data.type === void 0 && (missing2 = "type")) {
-          validate53.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing2 } }];
-          return false;
-        } else {
-          if (data.type !== void 0) {
-            let data2 = data.type;
-            if (!(data2 === "text" || data2 === "email" || data2 === "text_area" || data2 === "select")) {
-              validate53.errors = [{ instancePath: instancePath + "/type", keyword: "enum", params: { allowedValues: ["text", "email", "text_area", "select"] } }];
-              return false;
-            }
-          }
-        }
-      }
-      var _valid1 = _errs9 === errors;
-      valid2 = _valid1;
-      ifClause1 = "else";
-    }
-    if (!valid2) {
-      const err4 = { instancePath, keyword: "if", params: { failingKeyword: ifClause1 } };
-      if (vErrors === null) {
-        vErrors = [err4];
-      } else {
-        vErrors.push(err4);
-      }
-      errors++;
-      validate53.errors = vErrors;
-      return false;
-    }
-    var _valid0 = _errs4 === errors;
-    valid0 = _valid0;
-    ifClause0 = "else";
-  }
-  if (!valid0) {
-    const err5 = { instancePath, keyword: "if", params: { failingKeyword: ifClause0 } };
-    if (vErrors === null) {
-      vErrors = [err5];
-    } else {
-      vErrors.push(err5);
-    }
-    errors++;
-    validate53.errors = vErrors;
-    return false;
   }
   validate53.errors = vErrors;
   return errors === 0;
@@ -2116,40 +1718,22 @@ function validate53(data, { instancePath = "" } = {}) {
 function validate52(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
+  if (!validate53(data, { instancePath })) {
+    vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
+    errors = vErrors.length;
+  }
   if (errors === 0) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
-      if (data.items === void 0 && (missing0 = "items")) {
+      if (data.type === void 0 && (missing0 = "type")) {
         validate52.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
-        if (data.items !== void 0) {
-          let data0 = data.items;
-          const _errs1 = errors;
-          if (errors === _errs1) {
-            if (Array.isArray(data0)) {
-              if (data0.length < 1) {
-                validate52.errors = [{ instancePath: instancePath + "/items", keyword: "minItems", params: { limit: 1 } }];
-                return false;
-              } else {
-                var valid1 = true;
-                const len0 = data0.length;
-                for (let i0 = 0; i0 < len0; i0++) {
-                  const _errs3 = errors;
-                  if (!validate53(data0[i0], { instancePath: instancePath + "/items/" + i0 })) {
-                    vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
-                    errors = vErrors.length;
-                  }
-                  var valid1 = _errs3 === errors;
-                  if (!valid1) {
-                    break;
-                  }
-                }
-              }
-            } else {
-              validate52.errors = [{ instancePath: instancePath + "/items", keyword: "type", params: { type: "array" } }];
-              return false;
-            }
+        if (data.type !== void 0) {
+          let data0 = data.type;
+          if (!(data0 === "text" || data0 === "email" || data0 === "text_area")) {
+            validate52.errors = [{ instancePath: instancePath + "/type", keyword: "enum", params: { allowedValues: ["text", "email", "text_area"] } }];
+            return false;
           }
         }
       }
@@ -2161,7 +1745,185 @@ function validate52(data, { instancePath = "" } = {}) {
   validate52.errors = vErrors;
   return errors === 0;
 }
+const schema50 = { "type": "object", "required": ["type", "options"], "properties": { "type": { "const": "select" }, "options": { "type": "array", "minItems": 1, "items": { "$ref": "#/components/schemas/FormSelectOption" } } }, "allOf": [{ "$ref": "#/components/schemas/FormFieldCommon" }] };
+function validate57(data, { instancePath = "" } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  if (!validate53(data, { instancePath })) {
+    vErrors = vErrors === null ? validate53.errors : vErrors.concat(validate53.errors);
+    errors = vErrors.length;
+  }
+  if (errors === 0) {
+    if (data && typeof data == "object" && !Array.isArray(data)) {
+      let missing0;
+      if (data.type === void 0 && (missing0 = "type") || data.options === void 0 && (missing0 = "options")) {
+        validate57.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
+        return false;
+      } else {
+        if (data.type !== void 0) {
+          const _errs2 = errors;
+          if ("select" !== data.type) {
+            validate57.errors = [{ instancePath: instancePath + "/type", keyword: "const", params: { allowedValue: "select" } }];
+            return false;
+          }
+          var valid1 = _errs2 === errors;
+        } else {
+          var valid1 = true;
+        }
+        if (valid1) {
+          if (data.options !== void 0) {
+            let data1 = data.options;
+            const _errs3 = errors;
+            if (errors === _errs3) {
+              if (Array.isArray(data1)) {
+                if (data1.length < 1) {
+                  validate57.errors = [{ instancePath: instancePath + "/options", keyword: "minItems", params: { limit: 1 } }];
+                  return false;
+                } else {
+                  var valid2 = true;
+                  const len0 = data1.length;
+                  for (let i0 = 0; i0 < len0; i0++) {
+                    const _errs5 = errors;
+                    if (!validate54(data1[i0], { instancePath: instancePath + "/options/" + i0 })) {
+                      vErrors = vErrors === null ? validate54.errors : vErrors.concat(validate54.errors);
+                      errors = vErrors.length;
+                    }
+                    var valid2 = _errs5 === errors;
+                    if (!valid2) {
+                      break;
+                    }
+                  }
+                }
+              } else {
+                validate57.errors = [{ instancePath: instancePath + "/options", keyword: "type", params: { type: "array" } }];
+                return false;
+              }
+            }
+            var valid1 = _errs3 === errors;
+          } else {
+            var valid1 = true;
+          }
+        }
+      }
+    } else {
+      validate57.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
+      return false;
+    }
+  }
+  validate57.errors = vErrors;
+  return errors === 0;
+}
+function validate51(data, { instancePath = "" } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  if (errors === 0) {
+    if (data && typeof data == "object" && !Array.isArray(data)) {
+      let missing0;
+      if (data.type === void 0 && (missing0 = "type")) {
+        validate51.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
+        return false;
+      } else {
+        if (data.type !== void 0) {
+          let data0 = data.type;
+          const _errs2 = errors;
+          if (!(data0 === "text" || data0 === "email" || data0 === "text_area" || data0 === "select")) {
+            validate51.errors = [{ instancePath: instancePath + "/type", keyword: "enum", params: { allowedValues: ["text", "email", "text_area", "select"] } }];
+            return false;
+          }
+          var valid0 = _errs2 === errors;
+        } else {
+          var valid0 = true;
+        }
+        if (valid0) {
+          const tag0 = data.type;
+          if (typeof tag0 == "string") {
+            if (tag0 === "text") {
+              if (!validate52(data, { instancePath })) {
+                vErrors = vErrors === null ? validate52.errors : vErrors.concat(validate52.errors);
+                errors = vErrors.length;
+              }
+            } else if (tag0 === "email") {
+              if (!validate52(data, { instancePath })) {
+                vErrors = vErrors === null ? validate52.errors : vErrors.concat(validate52.errors);
+                errors = vErrors.length;
+              }
+            } else if (tag0 === "text_area") {
+              if (!validate52(data, { instancePath })) {
+                vErrors = vErrors === null ? validate52.errors : vErrors.concat(validate52.errors);
+                errors = vErrors.length;
+              }
+            } else if (tag0 === "select") {
+              if (!validate57(data, { instancePath })) {
+                vErrors = vErrors === null ? validate57.errors : vErrors.concat(validate57.errors);
+                errors = vErrors.length;
+              }
+            } else {
+              validate51.errors = [{ instancePath, keyword: "discriminator", params: { error: "mapping", tag: "type", tagValue: tag0 } }];
+              return false;
+            }
+          } else {
+            validate51.errors = [{ instancePath, keyword: "discriminator", params: { error: "tag", tag: "type", tagValue: tag0 } }];
+            return false;
+          }
+        }
+      }
+    } else {
+      validate51.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
+      return false;
+    }
+  }
+  validate51.errors = vErrors;
+  return errors === 0;
+}
 function validate50(data, { instancePath = "" } = {}) {
+  let vErrors = null;
+  let errors = 0;
+  if (errors === 0) {
+    if (data && typeof data == "object" && !Array.isArray(data)) {
+      let missing0;
+      if (data.items === void 0 && (missing0 = "items")) {
+        validate50.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
+        return false;
+      } else {
+        if (data.items !== void 0) {
+          let data0 = data.items;
+          const _errs1 = errors;
+          if (errors === _errs1) {
+            if (Array.isArray(data0)) {
+              if (data0.length < 1) {
+                validate50.errors = [{ instancePath: instancePath + "/items", keyword: "minItems", params: { limit: 1 } }];
+                return false;
+              } else {
+                var valid1 = true;
+                const len0 = data0.length;
+                for (let i0 = 0; i0 < len0; i0++) {
+                  const _errs3 = errors;
+                  if (!validate51(data0[i0], { instancePath: instancePath + "/items/" + i0 })) {
+                    vErrors = vErrors === null ? validate51.errors : vErrors.concat(validate51.errors);
+                    errors = vErrors.length;
+                  }
+                  var valid1 = _errs3 === errors;
+                  if (!valid1) {
+                    break;
+                  }
+                }
+              }
+            } else {
+              validate50.errors = [{ instancePath: instancePath + "/items", keyword: "type", params: { type: "array" } }];
+              return false;
+            }
+          }
+        }
+      }
+    } else {
+      validate50.errors = [{ instancePath, keyword: "type", params: { type: "object" } }];
+      return false;
+    }
+  }
+  validate50.errors = vErrors;
+  return errors === 0;
+}
+function validate48(data, { instancePath = "" } = {}) {
   let vErrors = null;
   let errors = 0;
   const _errs0 = errors;
@@ -2175,12 +1937,12 @@ function validate50(data, { instancePath = "" } = {}) {
     if (data && typeof data == "object" && !Array.isArray(data)) {
       let missing0;
       if (data.content_attributes === void 0 && (missing0 = "content_attributes")) {
-        validate50.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
+        validate48.errors = [{ instancePath, keyword: "required", params: { missingProperty: missing0 } }];
         return false;
       } else {
         if (data.content_attributes !== void 0) {
-          if (!validate52(data.content_attributes, { instancePath: instancePath + "/content_attributes" })) {
-            vErrors = vErrors === null ? validate52.errors : vErrors.concat(validate52.errors);
+          if (!validate50(data.content_attributes, { instancePath: instancePath + "/content_attributes" })) {
+            vErrors = vErrors === null ? validate50.errors : vErrors.concat(validate50.errors);
             errors = vErrors.length;
           }
         }
@@ -2188,7 +1950,7 @@ function validate50(data, { instancePath = "" } = {}) {
     }
     var valid0 = _errs1 === errors;
   }
-  validate50.errors = vErrors;
+  validate48.errors = vErrors;
   return errors === 0;
 }
 const validate4 = validate66;
@@ -2351,8 +2113,8 @@ function validate72(data, { instancePath = "" } = {}) {
     const _errs1 = errors;
     if (data && typeof data == "object" && !Array.isArray(data)) {
       if (data.content_attributes !== void 0) {
-        if (!validate30(data.content_attributes, { instancePath: instancePath + "/content_attributes" })) {
-          vErrors = vErrors === null ? validate30.errors : vErrors.concat(validate30.errors);
+        if (!validate28(data.content_attributes, { instancePath: instancePath + "/content_attributes" })) {
+          vErrors = vErrors === null ? validate28.errors : vErrors.concat(validate28.errors);
           errors = vErrors.length;
         }
       }
@@ -2381,16 +2143,17 @@ export const requestFacts: {
   defaultVariant: string | null;
   /** Every top-level property of the JSON body, in any variant. */
   fields: string[];
-  /** Allowed values of the top-level properties that have an enum or const. */
-  enums: Record<string, string[]>;
-  /** The top-level required properties of each variant. */
-  required: Record<string, string[]>;
+  /** The top-level required properties of the default variant (none: []). */
+  defaultRequired: string[];
   /** Property names of the nested objects, by path ("a.b[]"): those alike in every variant, and the rest by variant. */
   names: { shared: Record<string, string[]>; byVariant: Record<string, Record<string, string[]>> };
-  /** The files array of the multipart body: its field name and limits. */
-  files: { name: string; minItems: number; maxItems: number | null } | null;
+  /** At most this many files in the multipart body (null: no limit, or no multipart body). */
+  maxFiles: number | null;
   /** The other fields the multipart body carries (null: no multipart body). */
   multipartFields: string[] | null;
   /** A signed blob id from the spec's examples (null: none), the stand-in for a file in the JSON body's rules. */
   blobIdExample: string | null;
-} = {"hints":{"^[^\\u0000]*$":"Remove the NUL characters: the server cannot store them.","^(\\s*[^\\s,;@]+@[^\\s,;@]+\\s*(,|$))*$":"Separate the addresses with commas: the server splits on commas only.","^[A-Za-z0-9+/=_-]+--[0-9a-f]+$":"Pass the signed_id of a file already uploaded (Active Storage direct upload, \"<data>--<hex digest>\"); a file to upload goes as a Blob or { data, filename }.","not:content":"Send content, attachments, template_params or email addresses: the server would post an empty message."},"discriminator":"content_type","defaultVariant":"text","fields":["content","message_type","private","template_params","echo_id","source_id","external_created_at","campaign_id","sender_type","sender_id","cc_emails","bcc_emails","to_emails","email_html_content","attachments","content_type","content_attributes"],"enums":{"message_type":["incoming","outgoing","activity","template"],"sender_type":["AgentBot"],"content_type":["text","input_select","cards","form","article","input_email","input_text","input_textarea"]},"required":{"text":[],"input_select":["content_type","content_attributes"],"cards":["content_type","content_attributes"],"form":["content_type","content_attributes"],"article":["content_type","content_attributes"],"input_email":["content_type"],"input_text":["content_type"],"input_textarea":["content_type"]},"names":{"shared":{"template_params":["name","category","language","namespace","processed_params"],"template_params.processed_params":["header","body","footer","buttons"],"template_params.processed_params.header":["media_url","media_type","media_name"],"template_params.processed_params.buttons[]":["type","parameter"],"template_params.processed_params.buttons[].parameter":["type"]},"byVariant":{"text":{"content_attributes":["in_reply_to","in_reply_to_external_id"]},"input_select":{"content_attributes":["items"],"content_attributes.items[]":["title","value"]},"cards":{"content_attributes":["items"],"content_attributes.items[]":["title","description","media_url","actions"],"content_attributes.items[].actions[]":["type","text","uri","payload"]},"form":{"content_attributes":["items"],"content_attributes.items[]":["name","label","type","placeholder","default","required","pattern","pattern_error","title","options"],"content_attributes.items[].options[]":["label","value"]},"article":{"content_attributes":["items"],"content_attributes.items[]":["title","description","link"]},"input_email":{"content_attributes":["in_reply_to","in_reply_to_external_id"]},"input_text":{"content_attributes":["in_reply_to","in_reply_to_external_id"]},"input_textarea":{"content_attributes":["in_reply_to","in_reply_to_external_id"]}}},"files":{"name":"attachments[]","minItems":1,"maxItems":15},"multipartFields":["content","message_type","private","content_type","content_attributes","echo_id","source_id","external_created_at","campaign_id","sender_type","sender_id","cc_emails","bcc_emails","to_emails","email_html_content"],"blobIdExample":"eyJfcmFpbHMiOnsibWVzc2FnZSI6IkJBaHBCZz09IiwiZXhwIjpudWxsLCJwdXIiOiJibG9iX2lkIn19--1f2e3d4c"};
+} = {"hints":{"^[^\\u0000]*$":"Remove the NUL characters: the server cannot store them.","^(\\s*[^\\s,;@]+@[^\\s,;@]+\\s*(,|$))*$":"Separate the addresses with commas: the server splits on commas only.","^[A-Za-z0-9+/=_-]+--[0-9a-f]+$":"Pass the signed_id of a file already uploaded (Active Storage direct upload, \"<data>--<hex digest>\"); a file to upload goes as a Blob or { data, filename }.","not:content":"Send content, attachments, template_params or email addresses: the server would post an empty message."},"discriminator":"content_type","defaultVariant":"text","fields":["content","message_type","private","template_params","echo_id","source_id","external_created_at","campaign_id","sender_type","sender_id","cc_emails","bcc_emails","to_emails","email_html_content","attachments","content_type","content_attributes"],"defaultRequired":[],"names":{"shared":{"template_params":["name","category","language","namespace","processed_params"],"template_params.processed_params":["header","body","footer","buttons"],"template_params.processed_params.header":["media_url","media_type","media_name"],"template_params.processed_params.buttons[]":["type","parameter"],"template_params.processed_params.buttons[].parameter":["type"]},"byVariant":{"text":{"content_attributes":["in_reply_to","in_reply_to_external_id"]},"input_select":{"content_attributes":["items"],"content_attributes.items[]":["title","value"]},"cards":{"content_attributes":["items"],"content_attributes.items[]":["title","description","media_url","actions"],"content_attributes.items[].actions[]":["type","text","uri","payload"]},"form":{"content_attributes":["items"],"content_attributes.items[]":["name","label","type","placeholder","default","required","pattern","pattern_error","title","options"],"content_attributes.items[].options[]":["label","value"]},"article":{"content_attributes":["items"],"content_attributes.items[]":["title","description","link"]},"input_email":{"content_attributes":["in_reply_to","in_reply_to_external_id"]},"input_text":{"content_attributes":["in_reply_to","in_reply_to_external_id"]},"input_textarea":{"content_attributes":["in_reply_to","in_reply_to_external_id"]}}},"maxFiles":15,"multipartFields":["content","message_type","private","content_type","content_attributes","echo_id","source_id","external_created_at","campaign_id","sender_type","sender_id","cc_emails","bcc_emails","to_emails","email_html_content"],"blobIdExample":"eyJfcmFpbHMiOnsibWVzc2FnZSI6IkJBaHBCZz09IiwiZXhwIjpudWxsLCJwdXIiOiJibG9iX2lkIn19--1f2e3d4c"};
+
+/** Allowed values of the top-level properties that have an enum or const (for the CLI's choices; the checks' errors carry their own). */
+export const requestEnums: Record<string, string[]> = {"message_type":["incoming","outgoing","activity","template"],"sender_type":["AgentBot"],"content_type":["text","input_select","cards","form","article","input_email","input_text","input_textarea"]};

@@ -8,7 +8,6 @@ import { defaultPerMinute } from '../bulk/options.js';
 import type { CreateManyItem, CreateManyResult } from '../bulk/types.js';
 import { createClient } from '../client/create-client.js';
 import { baseUrlEnvVar, checkBaseUrl, debugRequested, defaultBaseUrl, tokenEnvVar } from '../client/options.js';
-import { cliMissingTokenMessage } from '../internal/missing-token.js';
 import { AbortedError, ConfigurationError } from '../errors/classes.js';
 import type { SendBatchCommand } from './batch-args.js';
 import { lockJournal } from './batch-lock.js';
@@ -19,7 +18,7 @@ import { preview } from './summary.js';
 import { describeFailure, exitCodes, UsageError } from './exit-codes.js';
 import { JournalWriter, readJournal } from './journal.js';
 import { startCliMock } from './mock-start.js';
-import { mockToken } from './mock-token.js';
+import { cliMissingTokenMessage, mockToken } from './mock-token.js';
 import { Progress } from './progress.js';
 
 export interface BatchIo {

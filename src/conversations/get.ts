@@ -2,9 +2,8 @@
 // inbox's channel type (`Channel::Api` for API inboxes, the only channel where an outgoing message
 // may carry a source_id and still be delivered). Read through the same request path as create.
 import type { components } from '../../generated/schema.js';
-import { InvalidInputError } from '../errors/classes.js';
 import type { MessagesOptions, Send } from '../messages/create.js';
-import { checkId } from '../messages/input-checks.js';
+import { checkParamsObject, checkPathIds } from '../messages/input-checks.js';
 import { readContext, readJson } from '../messages/read.js';
 import type { RequestOptions } from '../messages/types.js';
 
@@ -35,14 +34,8 @@ function isConversation(data: unknown): data is Conversation {
 export function createConversations(send: Send, options: MessagesOptions): Conversations {
   return {
     async get(params, requestOptions) {
-      if (typeof params !== 'object' || params === null) {
-        throw new InvalidInputError(
-          'params',
-          'conversations.get(params): params must be an object such as { account_id, conversation_id }.',
-        );
-      }
-      const account_id = checkId(params.account_id, 'account_id', 'the numeric id of the account');
-      const conversation_id = checkId(params.conversation_id, 'conversation_id', "the conversation's display id");
+      checkParamsObject(params, 'conversations.get', '');
+      const { account_id, conversation_id } = checkPathIds(params);
       const ctx = readContext(requestOptions, options, 'conversations.get(params, options)');
       const path = `/api/v1/accounts/${account_id}/conversations/${conversation_id}`;
       const answer = await readJson(

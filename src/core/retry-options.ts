@@ -1,5 +1,6 @@
-// The retry policy and the per-attempt timeout: their options, checked with messages that say how to
-// fix them. What they mean for a request is decided in core/request.ts (decideRetry).
+// The retry policy and the per-attempt timeout: their options (the client's, and each call's with its
+// signal), checked with messages that say how to fix them. What they mean for a request is decided in
+// core/request.ts (decideRetry).
 import { ConfigurationError } from '../errors/classes.js';
 import { checkSignal as check } from '../internal/check-signal.js';
 
@@ -66,4 +67,31 @@ export function resolveTimeout(timeoutMs: unknown, name = 'timeoutMs'): number {
 /** A per-call `signal` must be a real AbortSignal: checked before anything starts (fetch would throw later). */
 export function checkSignal(signal: unknown, name = 'signal (per call)'): AbortSignal | undefined {
   return check(signal, name, fail);
+}
+
+/** The options every call takes (messages.create, the reads): they override the client's. */
+export interface CallOptions {
+  signal?: AbortSignal;
+  timeoutMs?: number;
+  retry?: RetryOptions | false;
+}
+
+/**
+ * One call's signal, policy and timeout from its options (`what`: "messages.create(params, options)"),
+ * the client's where it leaves one out; checked before anything (a timer, a request) starts.
+ */
+export function resolveCallOptions(
+  callOptions: CallOptions | undefined,
+  client: { retry: RetryPolicy; timeoutMs: number },
+  what: string,
+): { signal: AbortSignal | undefined; policy: RetryPolicy; timeoutMs: number } {
+  if (callOptions !== undefined && (typeof callOptions !== 'object' || callOptions === null)) {
+    fail(`${what}: options must be an object such as { signal, timeoutMs, retry }.`);
+  }
+  const { signal, retry, timeoutMs } = callOptions ?? {};
+  return {
+    signal: checkSignal(signal),
+    policy: retry === undefined ? client.retry : resolveRetry(retry, 'retry (per call)'),
+    timeoutMs: timeoutMs === undefined ? client.timeoutMs : resolveTimeout(timeoutMs, 'timeoutMs (per call)'),
+  };
 }

@@ -45,6 +45,9 @@ export function abortedError(ctx: FailureContext, when: 'before it was sent' | '
   return new AbortedError(`${ctx.what} was aborted by the caller ${when}; nothing was posted.`, false, ctx.signal?.reason);
 }
 
+/** What an error that may have posted the message tells the caller (here and in from-response.ts). */
+export const mayHavePostedAdvice = ' The server may have posted the message: check the conversation before sending it again.';
+
 /**
  * Turns what a failed attempt threw into a typed error. The caller's abort is decided before this,
  * by when it happened (core/request.ts), so a Digital99Error here is one of ours: the transport's.
@@ -52,7 +55,7 @@ export function abortedError(ctx: FailureContext, when: 'before it was sent' | '
 export function classify(error: unknown, timedOut: boolean, ctx: FailureContext): Digital99Error {
   // A read (GET) posts nothing, whatever became of it.
   const posts = !ctx.what.startsWith('GET ');
-  const check = posts ? ' The server may have posted the message: check the conversation before sending it again.' : '';
+  const check = posts ? mayHavePostedAdvice : '';
   if (timedOut) return new TimeoutError(`${ctx.what} timed out after ${ctx.timeoutMs} ms.${check}`, ctx.timeoutMs, posts);
   if (error instanceof Digital99Error) return error;
   if (error instanceof SyntaxError) {

@@ -12,6 +12,7 @@ import {
   UnprocessableEntityError,
   type ApiErrorDetails,
 } from './classes.js';
+import { mayHavePostedAdvice } from './from-network.js';
 import type { Redactor } from './redaction.js';
 import { isFloodLimit, parseRetryAfter, rateLimitWait } from '../internal/retry-after.js';
 
@@ -154,9 +155,5 @@ export function errorFromResponse(
   // 503 with Retry-After ("come back later") says the request was turned away.
   const turnedAway = status === 503 && parseRetryAfter(response.headers.get('retry-after')) !== undefined;
   const mayHavePosted = (status >= 500 || status < 200) && !turnedAway && request.method !== 'GET';
-  return new ApiError(
-    `${base}${mayHavePosted ? ' The server may have posted the message: check the conversation before sending it again.' : ''}`,
-    details,
-    mayHavePosted,
-  );
+  return new ApiError(`${base}${mayHavePosted ? mayHavePostedAdvice : ''}`, details, mayHavePosted);
 }

@@ -1,8 +1,8 @@
 // client.messages.create: check, send (JSON, or multipart with files), and return the typed
 // message (with the answer it came in) or throw a typed error. Never returns undefined.
 import type { AttemptHooks, AttemptResult, CallContext } from '../core/request.js';
-import { checkSignal, resolveRetry, resolveTimeout, type RetryPolicy } from '../core/retry-options.js';
-import { ConfigurationError, Digital99Error } from '../errors/classes.js';
+import { resolveCallOptions, type RetryPolicy } from '../core/retry-options.js';
+import { Digital99Error } from '../errors/classes.js';
 import { fingerprintOf } from './delivery-match.js';
 import { requestIdOf } from '../errors/from-response.js';
 import type { Redactor } from '../errors/redaction.js';
@@ -69,16 +69,10 @@ export function createMessages(send: Send, options: MessagesOptions) {
     /** What create() resolves to with `.withResponse()`; the client wraps it in a MessagePromise. */
     async createWithResponse(
       params: CreateMessageParams<ContentType | undefined>,
-      requestOptions: RequestOptions = {},
+      requestOptions?: RequestOptions,
     ): Promise<MessageWithResponse> {
       // The per-call options first: nothing (no timer, no request) starts with a bad one.
-      if (typeof requestOptions !== 'object' || requestOptions === null) {
-        throw new ConfigurationError('messages.create(params, options): options must be an object such as { signal, timeoutMs, retry }.');
-      }
-      const signal = checkSignal(requestOptions.signal);
-      const policy = requestOptions.retry === undefined ? options.retry : resolveRetry(requestOptions.retry, 'retry (per call)');
-      const timeoutMs =
-        requestOptions.timeoutMs === undefined ? options.timeoutMs : resolveTimeout(requestOptions.timeoutMs, 'timeoutMs (per call)');
+      const { signal, policy, timeoutMs } = resolveCallOptions(requestOptions, options, 'messages.create(params, options)');
       return post(params, { signal, policy, timeoutMs });
     },
     /** create with the pacer hook, for createMany (see createWithHooks). */

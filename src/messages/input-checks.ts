@@ -9,12 +9,12 @@ import { InvalidInputError } from '../errors/classes.js';
 import { closestName } from '../internal/closest-name.js';
 import { isPlainObject } from '../internal/plain-object.js';
 
-const { hints, discriminator, defaultVariant, fields, enums, required, names, files, multipartFields, blobIdExample } = requestFacts;
+const { hints, discriminator, defaultVariant, fields, defaultRequired, names, maxFiles, multipartFields, blobIdExample } = requestFacts;
 
 /** At most this many files per message (the spec's limit on the multipart body's files). */
-export const maxAttachments = files?.maxItems ?? Number.POSITIVE_INFINITY;
+export const maxAttachments = maxFiles ?? Number.POSITIVE_INFINITY;
 /** The allowed values of the request's top-level enums (message_type, content_type, ...), from the spec. */
-export const requestEnums = enums;
+export { requestEnums } from '../../generated/request-checks.js';
 
 /** Names create() takes besides the body: the path ids (and `attachments`, files as well as ids). */
 const pathIds = ['account_id', 'conversation_id'];
@@ -40,7 +40,25 @@ function fail(field: string, message: string): never {
   throw new InvalidInputError(field, `${field}: ${message}`);
 }
 
-export function checkId(value: unknown, field: string, what: string): number {
+/** A call's params must be an object (`call`: "messages.list"; `example`: its other fields, ", after"). */
+export function checkParamsObject(params: unknown, call: string, example: string): asserts params is Record<string, unknown> {
+  if (!isPlainObject(params)) {
+    throw new InvalidInputError(
+      'params',
+      `${call}(params): params must be an object such as { account_id, conversation_id${example} }, got ${describe(params)}.`,
+    );
+  }
+}
+
+/** The path ids every call takes, checked before anything is sent. */
+export function checkPathIds(params: Record<string, unknown>): { account_id: number; conversation_id: number } {
+  return {
+    account_id: checkId(params.account_id, 'account_id', 'the numeric id of the account'),
+    conversation_id: checkId(params.conversation_id, 'conversation_id', "the conversation's display id, as shown in the dashboard"),
+  };
+}
+
+function checkId(value: unknown, field: string, what: string): number {
   if (typeof value !== 'number' || !Number.isSafeInteger(value) || value < 1) {
     const hint = typeof value === 'string' && /^\d+$/.test(value) ? ` Pass a number: Number("${value}").` : '';
     fail(field, `must be a positive whole number (${what}), got ${describe(value)}.${hint}`);
@@ -95,10 +113,10 @@ const namesAt = (variant: string, shape: string) => names.byVariant[variant]?.[s
 
 /**
  * The one error worth reporting. Ajv stops at the first failure; a oneOf told apart by a tag is
- * compiled as if/then/else (see scripts/request-checks.mjs), so its failure is the chosen
- * alternative's errors followed by an `if` error. An untagged oneOf/anyOf reports each
- * alternative's failure and then its own: the one that got furthest into the value is the one
- * the caller most likely meant.
+ * compiled as Ajv's discriminator or an if/then/else chain (see scripts/request-checks.mjs), so its
+ * failure is the chosen alternative's errors (followed by `if` errors for a chain). An untagged
+ * oneOf/anyOf reports each alternative's failure and then its own: the one that got furthest into
+ * the value is the one the caller most likely meant.
  */
 function mainError(errors: readonly SchemaError[]): SchemaError | undefined {
   // "Not all of these absent" that the spec words itself (x-error-hint): its first field is required.
@@ -126,11 +144,7 @@ function explain(error: SchemaError, body: Record<string, unknown>, variant: str
     case 'required': {
       const child = pathOf(body, [...parts, params.missingProperty as string]);
       if (params.hint) fail(child.field, `is required: ${params.hint}`);
-      const onlyHere =
-        discriminator &&
-        parts.length === 0 &&
-        variant !== defaultVariant &&
-        !(required[defaultVariant ?? '']?.includes(child.field) ?? false);
+      const onlyHere = discriminator && parts.length === 0 && variant !== defaultVariant && !defaultRequired.includes(child.field);
       // A key beside it that is one typo away ("titel") is the likely cause.
       const missing = String(params.missingProperty);
       const typo = isPlainObject(at.value)
@@ -156,8 +170,7 @@ function explain(error: SchemaError, body: Record<string, unknown>, variant: str
       fail(child.field, message);
     }
     case 'type': {
-      const allowed = parts.length === 1 ? enums[at.field] : undefined;
-      if (allowed) fail(at.field, `must be one of ${quoted(allowed)}, ${got}.`);
+      // (An enum's own type is not compiled, see scripts/request-checks.mjs: its errors are `enum`.)
       const words = String(params.type)
         .split(',')
         .map((t) => typeWords[t] ?? t);
@@ -233,15 +246,9 @@ function checkFiles(attachments: unknown, body: Record<string, unknown>): void {
 
 /** Checks everything create() takes except the files' contents (see multipart.ts). */
 export function checkCreateParams(params: unknown): Record<string, unknown> {
-  if (!isPlainObject(params)) {
-    throw new InvalidInputError(
-      'params',
-      `messages.create expects an object such as { account_id, conversation_id, content }, got ${describe(params)}.`,
-    );
-  }
+  checkParamsObject(params, 'messages.create', ', content');
   checkNames(params);
-  checkId(params.account_id, 'account_id', 'the numeric id of the account');
-  checkId(params.conversation_id, 'conversation_id', "the conversation's display id, as shown in the dashboard");
+  checkPathIds(params);
   const body: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(params)) {
     if (value !== undefined && key !== 'attachments' && !pathIds.includes(key)) body[key] = value;

@@ -4,7 +4,7 @@
 import type { components } from '../../generated/schema.js';
 import { InvalidInputError } from '../errors/classes.js';
 import type { MessagesOptions, Send } from './create.js';
-import { checkId } from './input-checks.js';
+import { checkParamsObject, checkPathIds } from './input-checks.js';
 import { type ReadAnswer, readContext, readJson } from './read.js';
 import { isMessage } from './read-message.js';
 import { createMessagePath } from './request.js';
@@ -55,14 +55,8 @@ function optionalId(value: unknown, field: string): number | undefined {
 
 /** The checked query of a listing, before anything is sent. */
 function checkListParams(params: ListMessagesParams) {
-  if (typeof params !== 'object' || params === null) {
-    throw new InvalidInputError(
-      'params',
-      'messages.list(params): params must be an object such as { account_id, conversation_id, after }.',
-    );
-  }
-  const account_id = checkId(params.account_id, 'account_id', 'the numeric id of the account');
-  const conversation_id = checkId(params.conversation_id, 'conversation_id', "the conversation's display id");
+  checkParamsObject(params, 'messages.list', ', after');
+  const { account_id, conversation_id } = checkPathIds(params);
   const after = optionalId(params.after, 'after');
   const before = optionalId(params.before, 'before');
   const query: { after?: number; before?: number } = {};

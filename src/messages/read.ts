@@ -3,8 +3,8 @@
 // errors typed as create's are. A 401 says that reading needs a user's token: agent-bot tokens
 // may create messages but not read them.
 import type { CallContext } from '../core/request.js';
-import { checkSignal, resolveRetry, resolveTimeout } from '../core/retry-options.js';
-import { AuthenticationError, ConfigurationError, UnexpectedResponseError } from '../errors/classes.js';
+import { resolveCallOptions } from '../core/retry-options.js';
+import { AuthenticationError, UnexpectedResponseError } from '../errors/classes.js';
 import { errorFromResponse } from '../errors/from-response.js';
 import type { MessagesOptions, Send } from './create.js';
 import type { RequestOptions } from './types.js';
@@ -18,17 +18,9 @@ export interface ReadAnswer<T> {
 
 /** The call context of one read from its per-call options, checked before anything starts. */
 export function readContext(requestOptions: RequestOptions | undefined, options: MessagesOptions, what: string): Partial<CallContext> {
-  if (requestOptions !== undefined && (typeof requestOptions !== 'object' || requestOptions === null)) {
-    throw new ConfigurationError(`${what}: options must be an object such as { signal, timeoutMs, retry }.`);
-  }
-  const { signal, retry, timeoutMs } = requestOptions ?? {};
-  const policy = retry === undefined ? options.retry : resolveRetry(retry, 'retry (per call)');
-  return {
-    signal: checkSignal(signal),
-    // A GET changes nothing: it may be sent again after a lost answer.
-    policy: { ...policy, idempotent: true },
-    timeoutMs: timeoutMs === undefined ? options.timeoutMs : resolveTimeout(timeoutMs, 'timeoutMs (per call)'),
-  };
+  const ctx = resolveCallOptions(requestOptions, options, what);
+  // A GET changes nothing: it may be sent again after a lost answer.
+  return { ...ctx, policy: { ...ctx.policy, idempotent: true } };
 }
 
 const userTokenNeeded =

@@ -72,7 +72,9 @@ describe('params and fields', () => {
   ])('refuses params that are %s', async (_name, params) => {
     const error = await refusal(params);
     expect(error.field).toBe('params');
-    expect(error.message).toMatch(/messages\.create expects an object such as \{ account_id, conversation_id, content \}/);
+    expect(error.message).toMatch(
+      /^messages\.create\(params\): params must be an object such as \{ account_id, conversation_id, content \}, got /,
+    );
   });
 
   it.each([
