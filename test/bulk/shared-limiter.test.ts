@@ -89,7 +89,9 @@ async function runWorkers(ids: [string, string]): Promise<{ server: LimitsServer
   }
 }
 
-describe.skipIf(redisTool.skipReason !== undefined)('createMany with a Bottleneck clustered on Redis', () => {
+// The test and its control run at once (describe.concurrent.skipIf would run them one by one): each
+// its own server and limiter ids (one Redis); the four workers add little load beside the slack above.
+describe.skipIf(redisTool.skipReason !== undefined)('createMany with a Bottleneck clustered on Redis', { concurrent: true }, () => {
   it('two processes sharing one limiter stay within the budget together', async () => {
     const { server, results } = await runWorkers(['shared-budget', 'shared-budget']);
     expect(results).toEqual([{ sent: perWorker }, { sent: perWorker }]);

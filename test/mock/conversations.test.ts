@@ -11,14 +11,16 @@ const userToken = 'userTestToken1234567';
 const botToken = 'botTestToken12345678';
 
 let mock: MockServer;
+/** The mock of the startMockServer({ channel }) test, started beside the main one: the two starts overlap. */
+let whatsapp: MockServer;
 beforeAll(async () => {
-  mock = await startMockServer({ botTokens: [botToken] });
+  [mock, whatsapp] = await Promise.all([startMockServer({ botTokens: [botToken] }), startMockServer({ channel: 'Channel::Whatsapp' })]);
 });
 afterEach(() => {
   expect(mock.queued).toBe(0);
   mock.reset();
 });
-afterAll(() => mock?.close());
+afterAll(() => Promise.all([mock?.close(), whatsapp?.close()]));
 
 const client = (options: Partial<Parameters<typeof createClient>[0]> = {}) =>
   createClient({ apiAccessToken: userToken, baseUrl: mock.url, retry: false, ...options });
@@ -46,6 +48,21 @@ async function sendMany(conversationId: number, count: number, extra: Record<str
     ids.push(message.id);
   }
   return ids;
+}
+
+/** `count` messages to one conversation, `inFlight` at a time; their ids, lowest (oldest) first. */
+async function sendAtOnce(conversationId: number, count: number, inFlight = 8): Promise<number[]> {
+  const ids: number[] = [];
+  let next = 1;
+  const sender = async () => {
+    while (next <= count) {
+      const index = next++;
+      const message = await client().messages.create({ account_id: 1, conversation_id: conversationId, content: `m${index}` });
+      ids.push(message.id);
+    }
+  };
+  await Promise.all(Array.from({ length: inFlight }, sender));
+  return ids.sort((a, b) => a - b);
 }
 
 describe('an answer lost after the message was saved: the message is in the conversation', () => {
@@ -127,7 +144,8 @@ describe('GET …/conversations/{c}/messages: MessageFinder', () => {
   });
 
   it('after: at most 100', async () => {
-    const many = await sendMany(604, 101);
+    const many = await sendAtOnce(604, 101);
+    expect(many).toHaveLength(101);
     const { payload } = await list(604, '?after=0');
     expect(payload.map((message) => message.id)).toEqual(many.slice(0, 100));
   });
@@ -155,12 +173,11 @@ describe('GET …/conversations/{c}', () => {
   });
 
   it('startMockServer({ channel }) sets it', async () => {
-    const other = await startMockServer({ channel: 'Channel::Whatsapp' });
     try {
-      const response = await fetch(`${other.url}/api/v1/accounts/1/conversations/9`, { headers: { api_access_token: userToken } });
+      const response = await fetch(`${whatsapp.url}/api/v1/accounts/1/conversations/9`, { headers: { api_access_token: userToken } });
       expect(await response.json()).toMatchObject({ id: 9, meta: { channel: 'Channel::Whatsapp' }, messages: [] });
     } finally {
-      await other.close();
+      await whatsapp.close();
     }
   });
 

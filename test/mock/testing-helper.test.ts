@@ -17,7 +17,8 @@ afterAll(async () => {
   await Promise.all(started.map((mock) => mock.close()));
 });
 
-describe('startMockServer from 99digital-client/testing', () => {
+// The tests run at once: each starts its own Prism (or none), so their starts overlap.
+describe.concurrent('startMockServer from 99digital-client/testing', () => {
   it("respond: 'examples' serves the packaged spec's examples: the text example in, the text example message out; close() stops it", async () => {
     // How long Prism takes to start is no behaviour of the helper (a loaded machine makes it slow):
     // it resolves once Prism answers, which the requests below rely on.

@@ -5,7 +5,7 @@
 import { execFile } from 'node:child_process';
 import { createServer, type IncomingHttpHeaders, type Server } from 'node:http';
 import { dirname, join } from 'node:path';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { deref, specPath, type Json } from './openapi.js';
 
 // Each test here starts Prism or a child process: on a loaded 2-core machine that alone can take
@@ -58,10 +58,9 @@ async function fakeServer(answer: (body: Json) => Json): Promise<{ url: string; 
   return { url: `http://127.0.0.1:${port}`, received, server };
 }
 
-const servers: Server[] = [];
-afterEach(async () => {
-  await Promise.all(servers.splice(0).map((server) => new Promise((closed) => server.close(closed))));
-});
+function close(server: Server): Promise<unknown> {
+  return new Promise((closed) => server.close(closed));
+}
 
 function expectNoToken(run: Run): void {
   expect(run.stdout).not.toContain(TOKEN);
@@ -81,7 +80,8 @@ function expectOneNote(received: Received[]): void {
   });
 }
 
-describe('npm run test:contract', () => {
+// The four runs are independent child processes (each its own fake server): they run at once.
+describe.concurrent('npm run test:contract', () => {
   it('is skipped (exit 0) and names every missing variable when none is set', async () => {
     const run = await runContract({});
     expect(run.code).toBe(0);
@@ -112,13 +112,12 @@ describe('npm run test:contract', () => {
       private: true,
       conversation: { id: 1 },
     }));
-    servers.push(fake.server);
     const run = await runContract({
       DIGITAL99_BASE_URL: fake.url,
       DIGITAL99_API_ACCESS_TOKEN: TOKEN,
       DIGITAL99_ACCOUNT_ID: '7',
       DIGITAL99_CONVERSATION_ID: '99',
-    });
+    }).finally(() => close(fake.server));
 
     expect(run.code, run.stdout + run.stderr).toBe(1);
     expectOneNote(fake.received);
@@ -135,13 +134,12 @@ describe('npm run test:contract', () => {
   it('finds no differences (exit 0) when the server answers as the spec says', async () => {
     const example = deref({ $ref: '#/components/examples/PrivateNoteResponse' }).value as Json;
     const fake = await fakeServer((sent) => ({ ...example, content: sent['content'] }));
-    servers.push(fake.server);
     const run = await runContract({
       DIGITAL99_BASE_URL: fake.url,
       DIGITAL99_API_ACCESS_TOKEN: TOKEN,
       DIGITAL99_ACCOUNT_ID: '7',
       DIGITAL99_CONVERSATION_ID: '99',
-    });
+    }).finally(() => close(fake.server));
 
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expectOneNote(fake.received);

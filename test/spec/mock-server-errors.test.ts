@@ -1,6 +1,8 @@
 // startMockServer fails loudly and cleanly: Prism missing (the message says what to install), a
 // spec Prism cannot load (the error carries Prism's own log), a Prism that does not answer in time
-// (it is killed), bad options. No Prism process is left behind in any of these.
+// (it is killed), bad options. No Prism process is left behind in any of these. The tests run at
+// once (each its own files and ports), and the two that look at a failed start share one (a Prism
+// start costs seconds of CPU).
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -24,7 +26,19 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
   throw new Error('expected a rejection');
 }
 
-describe('startMockServer failures', () => {
+/** One start on a file Prism cannot load, on a port picked here: shared by the tests that look at a failed start. */
+let failedStart: Promise<{ error: unknown; port: number; file: string }> | undefined;
+function startOnNotAnApi(): Promise<{ error: unknown; port: number; file: string }> {
+  failedStart ??= (async () => {
+    const port = await findFreePort('127.0.0.1');
+    const file = join(scratch, 'not-an-api.yaml');
+    writeFileSync(file, 'hello: world\n');
+    return { error: await rejection(startMockServer({ specPath: file, port })), port, file };
+  })();
+  return failedStart;
+}
+
+describe.concurrent('startMockServer failures', () => {
   it('without Prism installed: ConfigurationError naming the exact install command', () => {
     // Resolving from a directory with no node_modules above it, as in a project without Prism.
     const error = (() => {
@@ -48,9 +62,7 @@ describe('startMockServer failures', () => {
   });
 
   it("a file Prism cannot load: PrismStartError with Prism's log, no process left", async () => {
-    const notAnApi = join(scratch, 'not-an-api.yaml');
-    writeFileSync(notAnApi, 'hello: world\n');
-    const error = await rejection(startMockServer({ specPath: notAnApi }));
+    const { error, file } = await startOnNotAnApi();
     expect(error).toBeInstanceOf(PrismStartError);
     expect(error).toBeInstanceOf(ConfigurationError);
     const { message, log, exitCode } = error as PrismStartError;
@@ -58,7 +70,7 @@ describe('startMockServer failures', () => {
     expect(log).toContain('Starting Prism');
     expect(message).toContain('Prism exited with code');
     expect(message).toContain(log);
-    expect(processesMentioning(notAnApi) ?? []).toEqual([]);
+    expect(processesMentioning(file) ?? []).toEqual([]);
   });
 
   it('a Prism that does not answer in time is killed: PrismStartError, no process left', async () => {
@@ -81,10 +93,8 @@ describe('startMockServer failures', () => {
   });
 
   it('when Prism fails to start, the port the mock took is let go', async () => {
-    const port = await findFreePort('127.0.0.1');
-    const notAnApi = join(scratch, 'not-an-api-either.yaml');
-    writeFileSync(notAnApi, 'hello: world\n');
-    expect(await rejection(startMockServer({ specPath: notAnApi, port }))).toBeInstanceOf(PrismStartError);
+    const { error, port } = await startOnNotAnApi();
+    expect(error).toBeInstanceOf(PrismStartError);
     const server = createServer();
     await new Promise<void>((listening, failed) => {
       server.once('error', failed);
