@@ -2,7 +2,7 @@
 // The cases are independent (each its own server, its own demo process) and run concurrently, so
 // that the mock's start-up overlaps the others.
 import { randomUUID } from 'node:crypto';
-import { beforeAll, describe, it, onTestFinished, vi } from 'vitest';
+import { beforeAll, describe, it, type TestContext, vi } from 'vitest';
 import { replyWithMessage, startRecordingServer, type RecordingServer } from './recording-server.js';
 import { checkBuilt, processesWithMarker, runNode, secretToken } from './run-cli.js';
 
@@ -12,10 +12,13 @@ vi.setConfig({ testTimeout: 60_000 });
 
 beforeAll(checkBuilt);
 
-/** A recording server for one test, closed when it ends. */
-async function serve(...args: Parameters<typeof startRecordingServer>): Promise<RecordingServer> {
+/**
+ * A recording server for one test, closed when it ends. The test's own onTestFinished: with
+ * concurrent tests, the global one may attach to another test (and close this server early).
+ */
+async function serve(test: TestContext, ...args: Parameters<typeof startRecordingServer>): Promise<RecordingServer> {
   const server = await startRecordingServer(...args);
-  onTestFinished(() => server.close());
+  test.onTestFinished(() => server.close());
   return server;
 }
 
@@ -45,8 +48,9 @@ describe.concurrent('npm start (scripts/demo.mjs)', () => {
     expect(processesWithMarker(marker)).toEqual([]);
   });
 
-  it('with a token and a server: sends both messages there as private notes, never printing the token', async ({ expect }) => {
-    const server = await serve(replyWithMessage);
+  it('with a token and a server: sends both messages there as private notes, never printing the token', async (test) => {
+    const { expect } = test;
+    const server = await serve(test, replyWithMessage);
     const result = await runNode(['scripts/demo.mjs'], {
       env: {
         DIGITAL99_API_ACCESS_TOKEN: secretToken,
@@ -81,8 +85,9 @@ describe.concurrent('npm start (scripts/demo.mjs)', () => {
     );
   });
 
-  it('a server error ends the demo with one line saying whether the message was delivered', async ({ expect }) => {
-    const server = await serve((_request, response) => {
+  it('a server error ends the demo with one line saying whether the message was delivered', async (test) => {
+    const { expect } = test;
+    const server = await serve(test, (_request, response) => {
       response.writeHead(404, { 'content-type': 'application/json' });
       response.end('{"error":"Resource could not be found"}');
     });
