@@ -11,6 +11,8 @@ import type { CliResult } from './run-cli.js';
 let queue: Promise<unknown> = Promise.resolve();
 
 export function runCliInProcess(args: readonly string[], options: { env?: Record<string, string> } = {}): Promise<CliResult> {
+  // In here the CLI would read the test runner's own stdin, and wait on it.
+  if (args.some((arg) => arg === '-' || arg === '@-')) throw new Error('a run that reads stdin needs a process: use runCli (run-cli.ts)');
   const result = queue.then(() => runWithEnv(args, options.env ?? {}));
   queue = result.catch(() => undefined);
   return result;
