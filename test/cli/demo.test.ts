@@ -1,6 +1,8 @@
 // scripts/demo.mjs (npm start), end to end: against the embedded mock, and against a "real" server.
+// The cases are independent (each its own server, its own demo process) and run concurrently, so
+// that the mock's start-up overlaps the others.
 import { randomUUID } from 'node:crypto';
-import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { beforeAll, describe, it, type TestContext, vi } from 'vitest';
 import { replyWithMessage, startRecordingServer, type RecordingServer } from './recording-server.js';
 import { checkBuilt, processesWithMarker, runNode, secretToken } from './run-cli.js';
 
@@ -8,15 +10,20 @@ import { checkBuilt, processesWithMarker, runNode, secretToken } from './run-cli
 // longer than the default 20 s (vitest.config.ts), which is no failure of the behaviour tested.
 vi.setConfig({ testTimeout: 60_000 });
 
-let server: RecordingServer | undefined;
 beforeAll(checkBuilt);
-afterEach(async () => {
-  await server?.close();
-  server = undefined;
-});
 
-describe('npm start (scripts/demo.mjs)', () => {
-  it('without a token: runs against the mock, prints both messages and the docs hint, leaves no Prism behind', async () => {
+/**
+ * A recording server for one test, closed when it ends. The test's own onTestFinished: with
+ * concurrent tests, the global one may attach to another test (and close this server early).
+ */
+async function serve(test: TestContext, ...args: Parameters<typeof startRecordingServer>): Promise<RecordingServer> {
+  const server = await startRecordingServer(...args);
+  test.onTestFinished(() => server.close());
+  return server;
+}
+
+describe.concurrent('npm start (scripts/demo.mjs)', () => {
+  it('without a token: runs against the mock, prints both messages and the docs hint, leaves no Prism behind', async ({ expect }) => {
     const marker = randomUUID();
     const result = await runNode(['scripts/demo.mjs'], { env: { DIGITAL99_DEMO_TEST_RUN: marker } });
 
@@ -41,8 +48,9 @@ describe('npm start (scripts/demo.mjs)', () => {
     expect(processesWithMarker(marker)).toEqual([]);
   });
 
-  it('with a token and a server: sends both messages there as private notes, never printing the token', async () => {
-    server = await startRecordingServer(replyWithMessage);
+  it('with a token and a server: sends both messages there as private notes, never printing the token', async (test) => {
+    const { expect } = test;
+    const server = await serve(test, replyWithMessage);
     const result = await runNode(['scripts/demo.mjs'], {
       env: {
         DIGITAL99_API_ACCESS_TOKEN: secretToken,
@@ -67,7 +75,7 @@ describe('npm start (scripts/demo.mjs)', () => {
     expect(result.stdout + result.stderr).not.toContain(secretToken);
   });
 
-  it('fails with one readable line and a non-zero exit', async () => {
+  it('fails with one readable line and a non-zero exit', async ({ expect }) => {
     const result = await runNode(['scripts/demo.mjs'], { env: { DIGITAL99_API_ACCESS_TOKEN: secretToken } });
 
     expect(result.code).toBe(1);
@@ -77,8 +85,9 @@ describe('npm start (scripts/demo.mjs)', () => {
     );
   });
 
-  it('a server error ends the demo with one line saying whether the message was delivered', async () => {
-    server = await startRecordingServer((_request, response) => {
+  it('a server error ends the demo with one line saying whether the message was delivered', async (test) => {
+    const { expect } = test;
+    const server = await serve(test, (_request, response) => {
       response.writeHead(404, { 'content-type': 'application/json' });
       response.end('{"error":"Resource could not be found"}');
     });

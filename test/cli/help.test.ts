@@ -1,7 +1,10 @@
-// --help, --version, and the command line outside `send`.
+// --help, --version, and the command line outside `send`. --help and --version run the built bin as a
+// process (what the shell sees, and the version read from the built package); the other cases run
+// the same run() in-process (run-cli-in-process.ts), without a node process each.
 import { readFileSync } from 'node:fs';
 import { dirname, join, resolve, sep } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { runCliInProcess } from './run-cli-in-process.js';
 import { checkBuilt, root, runCli } from './run-cli.js';
 
 beforeAll(checkBuilt);
@@ -19,7 +22,7 @@ describe('99digital help and version', () => {
   });
 
   it('send-batch --help (and help send-batch) list every option and the exit codes', async () => {
-    const result = await runCli(['send-batch', '--help']);
+    const result = await runCliInProcess(['send-batch', '--help']);
     expect(result.code).toBe(0);
     expect(result.stderr).toBe('');
     expect(result.stdout).toMatch(/^Usage: 99digital send-batch <file.jsonl> \[options\]\n/);
@@ -41,11 +44,11 @@ describe('99digital help and version', () => {
     }
     for (const code of ['0  every line sent', '2  bad usage', '5  some lines failed', '130 interrupted'])
       expect(result.stdout).toContain(code);
-    expect((await runCli(['help', 'send-batch'])).stdout).toBe(result.stdout);
+    expect((await runCliInProcess(['help', 'send-batch'])).stdout).toBe(result.stdout);
   });
 
   it('send --help (and help send) list every option and the exit codes', async () => {
-    const result = await runCli(['send', '--help']);
+    const result = await runCliInProcess(['send', '--help']);
     expect(result.code).toBe(0);
     expect(result.stderr).toBe('');
     expect(result.stdout).toMatch(/^Usage: 99digital send --account <id> --conversation <id> \[options\] <text>\n/);
@@ -70,7 +73,7 @@ describe('99digital help and version', () => {
     }
     expect(result.stdout).toContain('The token is read from DIGITAL99_API_ACCESS_TOKEN only.');
     expect(result.stdout).toMatch(/Exit codes:\n {2}0 {2}sent\n {2}2 .*\n {2}3 .*\n {2}4 /);
-    expect((await runCli(['help', 'send'])).stdout).toBe(result.stdout);
+    expect((await runCliInProcess(['help', 'send'])).stdout).toBe(result.stdout);
   });
 
   it('--version prints the package version and the API description version', async () => {
@@ -83,14 +86,14 @@ describe('99digital help and version', () => {
   });
 
   it('no command: the usage on stderr, exit 2', async () => {
-    const result = await runCli([]);
+    const result = await runCliInProcess([]);
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
     expect(result.stderr).toMatch(/^Usage: 99digital <command>/);
   });
 
   it('an unknown command: one line, exit 2', async () => {
-    const result = await runCli(['sned', '--account', '1']);
+    const result = await runCliInProcess(['sned', '--account', '1']);
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
     expect(result.stderr).toBe(`99digital: unknown command "sned"; the commands are send and send-batch. See '99digital --help'.\n`);

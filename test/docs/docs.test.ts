@@ -2,12 +2,13 @@
 // a loopback server, opened in headless Chromium. Checks that the page renders what a newcomer needs
 // (the operation, its body, examples, code samples, auth, errors) and that it fetches nothing from
 // any other host, so it works offline and tells no one it was opened.
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import type { Browser, Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumTool, launchChromium } from '../setup/system-tools.js';
@@ -54,8 +55,16 @@ describe.skipIf(skipReason !== undefined)(
     const problems: string[] = [];
 
     beforeAll(async () => {
-      // The real build, so the test also proves `npm run docs` works (it takes about a second).
-      execFileSync(process.execPath, [resolve(root, 'scripts', 'docs.mjs')], { cwd: root, stdio: 'pipe' });
+      // The real build, so the test also proves `npm run docs` works (it takes a second or two), while
+      // Chromium starts. Each launch gets a fresh temporary profile from Playwright, removed on close.
+      const launched = launchChromium();
+      const built = promisify(execFile)(process.execPath, [resolve(root, 'scripts', 'docs.mjs')], { cwd: root });
+      // Both are awaited together, so that a failed build still leaves the browser to close.
+      const [launch, build] = await Promise.allSettled([launched, built]);
+      if (launch.status === 'rejected') throw launch.reason;
+      const chromium = launch.value;
+      browser = chromium;
+      if (build.status === 'rejected') throw build.reason;
       const html = readFileSync(docsPath);
 
       server = createServer((req, res) => {
@@ -68,9 +77,7 @@ describe.skipIf(skipReason !== undefined)(
       await new Promise<void>((done) => server?.listen(0, '127.0.0.1', done));
       const { port } = server.address() as AddressInfo;
 
-      // Each launch gets a fresh temporary profile from Playwright, removed on close.
-      browser = await launchChromium();
-      const context = await browser.newContext({ viewport: { width: 1440, height: 1000 } });
+      const context = await chromium.newContext({ viewport: { width: 1440, height: 1000 } });
       context.on('request', (request) => requests.push({ method: request.method(), url: request.url() }));
       page = await context.newPage();
       // Fail a step in seconds, naming what it waited for, rather than at the test's timeout.

@@ -2,17 +2,20 @@
 // type-checked against the built package (as users import it), the ones that are vitest tests
 // themselves are run here too, and every shell command is run as a newcomer types it (`npx
 // 99digital …` through the shell, against the Prism mock) or listed with the test that runs it.
+// `npx 99digital --help` here is also the test of the bin after a rebuild (issue 23).
 import { execFile, spawn } from 'node:child_process';
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
-import ts from 'typescript';
-import { afterAll, describe, expect, inject, it, onTestFinished, vi } from 'vitest';
+import { Worker } from 'node:worker_threads';
+import { afterAll, beforeAll, describe, expect, inject, it, vi } from 'vitest';
+import { pool, read, type Settled, settle } from './background.js';
 
-// Each test here starts Prism or a child process: on a loaded 2-core machine that alone can take
-// longer than the default 20 s (vitest.config.ts), which is no failure of the behaviour tested.
-vi.setConfig({ testTimeout: 60_000 });
+// The tests here wait for child processes (started below, a few at a time) and Prism: on a loaded
+// 2-core machine that alone can take longer than the default 20 s (vitest.config.ts), which is no
+// failure of the behaviour tested.
+vi.setConfig({ testTimeout: 120_000 });
 
 const run = promisify(execFile);
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -66,6 +69,103 @@ function shell(line: string, env: Record<string, string>) {
   const { NO_COLOR: _, FORCE_COLOR: __, ...inherited } = process.env;
   return run('sh', ['-c', line], { cwd: root, env: { ...inherited, ...env }, timeout: 60_000 });
 }
+
+interface Output {
+  stdout: string;
+  stderr: string;
+}
+
+const cliLines = typed.filter((c) => /^npx 99digital\b/.test(c));
+const lintSpec = 'npm run --silent lint:spec';
+/** Each command run here (below), by the line as typed: its output, or why it failed. */
+const outcomes = new Map<string, Promise<Settled<Output>>>();
+let mockStarted: Promise<Settled<{ url: string; output: () => string }>>;
+let stopMock = async (): Promise<void> => {};
+// send-batch keeps a journal beside its file: without a fresh start, a second run would resume (skip all).
+const journal = join(root, 'examples/notice.jsonl.journal.jsonl');
+
+const snippetDir = join(root, 'test/readme/.snippets');
+let typeChecked: Promise<Settled<string[]>>;
+
+/** Writes each TypeScript block out as its own module and type-checks them all (in a worker thread): the diagnostics. */
+function typeCheck(): Promise<string[]> {
+  rmSync(snippetDir, { recursive: true, force: true });
+  mkdirSync(snippetDir, { recursive: true });
+  const files = tsBlocks.map((b) => {
+    const file = join(snippetDir, `readme-line-${b.line}.ts`);
+    // Each block is its own module, so blocks may reuse names.
+    writeFileSync(file, `${b.code}\nexport {};\n`);
+    return file;
+  });
+  const worker = new Worker(new URL('./typecheck-worker.mjs', import.meta.url), { workerData: { files, snippetDir } });
+  return new Promise((done, failed) => {
+    worker.once('message', done);
+    worker.once('error', failed);
+    worker.once('exit', (code) => failed(new Error(`the type-check worker exited with ${code} before it answered`)));
+  });
+}
+
+function outcomeOf(line: string): Promise<Settled<Output>> {
+  const outcome = outcomes.get(line);
+  if (outcome === undefined) throw new Error(`"${line}" is not run by this file`);
+  return outcome;
+}
+
+/** `npm run mock` as typed, on a free port (4010 may be taken), until afterAll stops its process group. */
+function startNpmRunMock(): Promise<{ url: string; output: () => string }> {
+  const child = spawn('sh', ['-c', 'npm run mock -- --port 0'], { cwd: root, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const exited = new Promise((done) => child.once('exit', done));
+  stopMock = async () => {
+    if (child.exitCode === null) process.kill(-(child.pid ?? 0), 'SIGTERM');
+    await exited;
+  };
+  let output = '';
+  return new Promise((found, failed) => {
+    const look = (chunk: Buffer) => {
+      output += chunk.toString();
+      const match = / on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
+      if (match?.[1]) found({ url: match[1], output: () => output });
+    };
+    child.stdout.on('data', look);
+    child.stderr.on('data', look);
+    child.once('exit', (code) => failed(new Error(`npm run mock exited with ${code}:\n${output}`)));
+  });
+}
+
+// Every command this file runs starts here, before the first test, at most three at a time (two
+// cores, and each is mostly node starting up); each test then awaits the one it checks.
+beforeAll(() => {
+  typeChecked = settle(typeCheck());
+  const slot = pool(3);
+  const inShell = (line: string, env: Record<string, string>) => settle(slot(() => shell(line, env)));
+  mockStarted = settle(slot(startNpmRunMock));
+  const noServer = { DIGITAL99_API_ACCESS_TOKEN: '', DIGITAL99_BASE_URL: '' };
+  for (const line of ['npm run check:generated', 'npm run test:contract']) outcomes.set(line, inShell(line, noServer));
+  outcomes.set(lintSpec, inShell(lintSpec, {}));
+
+  rmSync(journal, { force: true });
+  const toMock = { DIGITAL99_API_ACCESS_TOKEN: 'readmeTestToken123456', DIGITAL99_BASE_URL: inject('prismUrl') };
+  // The first npx run links this package into npx's cache; the others start after it, so that they
+  // only read that link. The send-batch lines run in the README's order, one after the other: they
+  // share the journal.
+  const [first = '', ...rest] = cliLines;
+  const linked = inShell(first, toMock);
+  outcomes.set(first, linked);
+  let batch: Promise<unknown> = /\bsend-batch\b/.test(first) ? linked : Promise.resolve();
+  for (const line of rest) {
+    const after = /\bsend-batch\b/.test(line) ? Promise.all([linked, batch]) : linked;
+    const outcome = after.then(() => inShell(line, toMock));
+    if (/\bsend-batch\b/.test(line)) batch = outcome;
+    outcomes.set(line, outcome);
+  }
+});
+
+afterAll(async () => {
+  await Promise.all([...outcomes.values(), mockStarted, typeChecked]);
+  rmSync(snippetDir, { recursive: true, force: true });
+  rmSync(journal, { force: true });
+  await stopMock();
+});
 
 function ranHere(line: string): boolean {
   return /^npx 99digital\b/.test(line) || ['npm run check:generated', 'npm run test:contract', 'npm run mock'].includes(line);
@@ -123,36 +223,8 @@ describe('README.md', () => {
     }
   });
 
-  const snippetDir = join(root, 'test/readme/.snippets');
-  afterAll(() => rmSync(snippetDir, { recursive: true, force: true }));
-
-  it('every TypeScript block type-checks against the built package', () => {
-    rmSync(snippetDir, { recursive: true, force: true });
-    mkdirSync(snippetDir, { recursive: true });
-    const files = tsBlocks.map((b) => {
-      const file = join(snippetDir, `readme-line-${b.line}.ts`);
-      // Each block is its own module, so blocks may reuse names.
-      writeFileSync(file, `${b.code}\nexport {};\n`);
-      return file;
-    });
-    const program = ts.createProgram(files, {
-      strict: true,
-      noUncheckedIndexedAccess: true,
-      module: ts.ModuleKind.NodeNext,
-      moduleResolution: ts.ModuleResolutionKind.NodeNext,
-      target: ts.ScriptTarget.ES2022,
-      lib: ['lib.es2023.d.ts', 'lib.dom.d.ts'],
-      types: ['node'],
-      skipLibCheck: true,
-      noEmit: true,
-    });
-    const diagnostics = ts.getPreEmitDiagnostics(program).map((d) => {
-      const where = d.file
-        ? `${d.file.fileName.replace(snippetDir + '/', '')}:${d.file.getLineAndCharacterOfPosition(d.start ?? 0).line + 1}`
-        : '';
-      return `${where} ${ts.flattenDiagnosticMessageText(d.messageText, '\n')}`;
-    });
-    expect(diagnostics).toEqual([]);
+  it('every TypeScript block type-checks against the built package', async () => {
+    expect(await read(typeChecked)).toEqual([]);
   });
 
   it('every npm script a shell block names exists', () => {
@@ -184,67 +256,47 @@ describe('README.md', () => {
   });
 
   it('every 99digital command runs as typed (npx, through the shell) against the mock', async () => {
-    // send-batch keeps a journal beside its file: without this, a second run would resume (skip all).
-    const journals = () => rmSync(join(root, 'examples/notice.jsonl.journal.jsonl'), { force: true });
-    journals();
-    onTestFinished(journals);
-    const lines = typed.filter((c) => /^npx 99digital\b/.test(c));
-    expect(lines.length).toBeGreaterThan(1);
-    for (const line of lines) {
-      const { stdout, stderr } = await shell(line, {
-        DIGITAL99_API_ACCESS_TOKEN: 'readmeTestToken123456',
-        DIGITAL99_BASE_URL: inject('prismUrl'),
-      });
+    expect(cliLines.length).toBeGreaterThan(1);
+    for (const line of cliLines) {
+      const { stdout, stderr } = await read(outcomeOf(line));
       expect(stdout.length, line).toBeGreaterThan(0);
       // Piped into a file or another program: plain text, no colour codes.
       expect(stdout + stderr, line).not.toContain(colourCode);
     }
-  }, 180_000);
+  });
 
-  it.each(['npm run check:generated', 'npm run test:contract'])(
-    '%s runs as typed',
-    async (line) => {
-      expect(typed).toContain(line);
-      // Without a server configured the contract test says so and exits 0, as the README says.
-      const { stdout, stderr } = await shell(line, { DIGITAL99_API_ACCESS_TOKEN: '', DIGITAL99_BASE_URL: '' });
-      expect(stdout.length).toBeGreaterThan(0);
-      expect(stdout + stderr, line).not.toContain(colourCode);
-    },
-    60_000,
-  );
+  it('npx 99digital --help runs the bin as built by `npm run build` (a rebuild once dropped its execute bit)', async () => {
+    expect(typed).toContain('npx 99digital --help');
+    expect(statSync(join(root, 'dist/src/cli/main.js')).mode & 0o111).toBe(0o111);
+    // execFile rejects on a non-zero exit (npx's 127 for a bin it cannot run): this is exit 0.
+    const { stdout } = await read(outcomeOf('npx 99digital --help'));
+    expect(stdout).toMatch(/^Usage: 99digital <command> \[options\]/);
+  });
+
+  it.each(['npm run check:generated', 'npm run test:contract'])('%s runs as typed', async (line) => {
+    expect(typed).toContain(line);
+    // Without a server configured the contract test says so and exits 0, as the README says.
+    const { stdout, stderr } = await read(outcomeOf(line));
+    expect(stdout.length).toBeGreaterThan(0);
+    expect(stdout + stderr, line).not.toContain(colourCode);
+  });
 
   it("npm run lint:spec (a step of npm test) says the spec is valid, without Redocly's Node.js 20 box or colour codes", async () => {
-    const { stdout, stderr } = await shell('npm run --silent lint:spec', {});
+    const { stdout, stderr } = await read(outcomeOf(lintSpec));
     expect(stdout + stderr).toContain('Your API description is valid');
     expect(stdout + stderr).not.toMatch(/Node\.js 20 support is ending|╔/);
     expect(stdout + stderr).not.toContain(colourCode);
-  }, 60_000);
+  });
 
   it('npm run mock runs as typed (on a free port: 4010 may be taken) and answers a message', async () => {
     expect(typed).toContain('npm run mock');
-    const child = spawn('sh', ['-c', 'npm run mock -- --port 0'], { cwd: root, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-    const exited = new Promise((done) => child.once('exit', done));
-    onTestFinished(async () => {
-      if (child.exitCode === null) process.kill(-(child.pid ?? 0), 'SIGTERM');
-      await exited;
-    });
-    let output = '';
-    const url = await new Promise<string>((found, failed) => {
-      const look = (chunk: Buffer) => {
-        output += chunk.toString();
-        const match = / on (http:\/\/127\.0\.0\.1:\d+)/.exec(output);
-        if (match?.[1]) found(match[1]);
-      };
-      child.stdout.on('data', look);
-      child.stderr.on('data', look);
-      child.once('exit', (code) => failed(new Error(`npm run mock exited with ${code}:\n${output}`)));
-    });
+    const { url, output } = await read(mockStarted);
     const answer = await fetch(`${url}/api/v1/accounts/1/conversations/42/messages`, {
       method: 'POST',
       headers: { api_access_token: 'readmeTestToken123456', 'content-type': 'application/json' },
       body: JSON.stringify({ content: 'Hello from the README test' }),
     });
-    expect(answer.status, output).toBe(200);
+    expect(answer.status, output()).toBe(200);
     expect(await answer.json()).toMatchObject({ content: 'Hello from the README test' });
-  }, 90_000);
+  });
 });
