@@ -2,8 +2,8 @@
 // `npm test`: the checks (lint, lint:spec, check:generated, typecheck, build; each an npm script),
 // then vitest. Arguments go to vitest (`npm test -- test/cli`). More than a chain of `&&` for what a
 // person reads and waits for:
-// - The five checks run side by side (none reads what another writes: typecheck resolves the package
-//   to src/, only vitest needs build's dist/), which saves a few seconds of a one-core tsc. Each one's
+// - The checks run side by side (typecheck resolves the package to src/, only vitest needs build's
+//   dist/; build waits for lint alone), which saves a few seconds of a one-core tsc. Each one's
 //   output is held and printed whole when it ends, in the order above, so nothing interleaves; vitest
 //   starts only when all passed.
 // - Colour only on a terminal: vitest colours whatever stdout is (unless NO_COLOR), so a log written to
@@ -42,7 +42,11 @@ function check(name) {
   });
 }
 
-const results = checks.map(check);
+// build starts once lint is done: it deletes and rewrites dist/, which Biome would otherwise find
+// half gone while it walks the tree.
+const running = {};
+for (const name of checks) running[name] = name === 'build' ? running.lint.then(() => check(name)) : check(name);
+const results = checks.map((name) => running[name]);
 let failed;
 for (const pending of results) {
   const { name, status, reason, output } = await pending;
