@@ -599,7 +599,7 @@ async function speedBench() {
     '',
     throughput.markdown,
     '',
-    `**Bundle** (an app that sends one message; esbuild ESM, minified, tree-shaken, gzipped; test/bundle/bundle-size.test.ts holds it to 18,432 B): **${bundle.gzipped.toLocaleString('en')} B** gzipped, ${bundle.minified.toLocaleString('en')} B minified. Minified bytes by part: ${Object.entries(
+    `**Bundle** (an app that sends one message; esbuild ESM, minified, tree-shaken, gzipped; the issue's goal is 18,432 B; test/bundle/bundle-size.test.ts holds it to its budget): **${bundle.gzipped.toLocaleString('en')} B** gzipped, ${bundle.minified.toLocaleString('en')} B minified. Minified bytes by part: ${Object.entries(
       bundle.byGroup,
     )
       .sort((a, b) => b[1] - a[1])
