@@ -3,14 +3,10 @@
 // answers with the message built from it (and keeps it, for the conversation GETs), and serves
 // queued failures on demand. Prism
 // (@stoplight/prism-cli) is an optional peer dependency: install it to use this entry.
-import { existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { ConfigurationError } from '../errors/classes.js';
-import { ownPackage } from '../internal/own-package.js';
-import { DEFAULT_CHANNEL } from './conversations.js';
-import { type FrontServerOptions, startFrontServer, type Respond } from './front-server.js';
-import { DEFAULT_START_TIMEOUT_MS, startPrism, type PrismProcess } from './prism.js';
+import { startFrontServer, type Respond } from './front-server.js';
+import { checkMockOptions, startSpecPrism } from './mock-parts.js';
+import type { PrismProcess } from './prism.js';
 import type { QueuedAnswer } from './queued-answers.js';
 import type { RecordedRequest } from './recorded-requests.js';
 
@@ -18,6 +14,7 @@ export { PrismStartError } from './errors.js';
 export type { AfterProcessing, QueuedAnswer } from './queued-answers.js';
 export type { RecordedField, RecordedFile, RecordedPart, RecordedRequest } from './recorded-requests.js';
 export type { Respond } from './front-server.js';
+export { packagedSpecPath } from './mock-parts.js';
 
 export interface MockServerOptions {
   /** The port to listen on. Default: a free port picked for you. */
@@ -112,20 +109,12 @@ export interface MockServer {
  */
 export async function startMockServer(options: MockServerOptions = {}): Promise<MockServer> {
   checkCanSpawn();
-  const { specPath, front: frontOptions } = checkOptions(options);
+  const { specPath, front: frontOptions } = checkMockOptions(options);
   // The front server first: a taken port fails at once, before Prism's slow start.
   const front = await startFrontServer(frontOptions);
   let prism: PrismProcess;
   try {
-    prism = await startPrism({
-      command: ['mock', specPath],
-      // Prism itself is only reached through the front server.
-      host: '127.0.0.1',
-      errors: options.errors ?? true,
-      // Next to this package (where npm puts its peer dependencies), then from the user's project.
-      searchFrom: [import.meta.url, join(process.cwd(), 'package.json')],
-      startTimeoutMs: options.startTimeoutMs ?? DEFAULT_START_TIMEOUT_MS,
-    });
+    prism = await startSpecPrism(specPath, options);
   } catch (error) {
     await front.close();
     throw error;
@@ -149,33 +138,6 @@ export async function startMockServer(options: MockServerOptions = {}): Promise<
   };
 }
 
-const RESPONDS: readonly Respond[] = ['message', 'examples'];
-
-/** Checks the options, before anything starts; throws a ConfigurationError that says what to fix. */
-function checkOptions(options: MockServerOptions): { specPath: string; front: FrontServerOptions } {
-  const specPath = options.specPath === undefined ? packagedSpecPath() : resolve(options.specPath);
-  if (!existsSync(specPath)) throw new ConfigurationError(`The OpenAPI file to mock does not exist: ${specPath}`);
-  if (options.port !== undefined && !(Number.isInteger(options.port) && options.port > 0 && options.port < 65_536)) {
-    throw new ConfigurationError(`port must be an integer from 1 to 65535, got ${String(options.port)}.`);
-  }
-  const respond = options.respond ?? 'message';
-  if (!RESPONDS.includes(respond)) {
-    throw new ConfigurationError(
-      `respond must be one of ${RESPONDS.map((mode) => `'${mode}'`).join(', ')}, got ${JSON.stringify(respond)}.`,
-    );
-  }
-  const channel = options.channel ?? DEFAULT_CHANNEL;
-  if (typeof channel !== 'string' || channel === '') {
-    throw new ConfigurationError(`channel must be a channel type such as 'Channel::Api', got ${JSON.stringify(channel)}.`);
-  }
-  const botTokens = options.botTokens ?? [];
-  if (!Array.isArray(botTokens) || !botTokens.every((token) => typeof token === 'string' && token !== '')) {
-    throw new ConfigurationError("botTokens must be an array of non-empty token strings, e.g. { botTokens: ['botToken123'] }.");
-  }
-  const host = options.host ?? '127.0.0.1';
-  return { specPath, front: { host, port: options.port, respond, channel, botTokens: new Set(botTokens) } };
-}
-
 /**
  * Prism is a child process: a runtime without them (Cloudflare Workers, where node:child_process is
  * only a stub, and browsers) gets this error rather than a TypeError from deep inside.
@@ -194,11 +156,4 @@ function checkCanSpawn(): void {
         'Start the mock under Node (in your tests, e.g. vitest or node --test) and point the client at mock.url.',
     );
   }
-}
-
-/** The openapi.yaml at the root of this package, found from this file (src/ or dist/src/). */
-export function packagedSpecPath(): string {
-  const own = ownPackage();
-  if (own) return join(own.dir, 'openapi.yaml');
-  throw new ConfigurationError(`Cannot find the 99digital-client package (and its openapi.yaml) above ${fileURLToPath(import.meta.url)}.`);
 }

@@ -5,13 +5,13 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createMany } from '../../src/bulk/create-many.js';
 import { type CreateManyResult, createClient, EarlierMessageFailedError } from '../../src/index.js';
-import { startMockServer, type MockServer } from '../../src/testing/index.js';
+import { type SharedPrismMock, startMockOnSharedPrism } from '../support/shared-prism-mock.js';
 
 const token = 'userTestToken1234567';
-let api: MockServer;
-let whatsapp: MockServer;
+let api: SharedPrismMock;
+let whatsapp: SharedPrismMock;
 beforeAll(async () => {
-  [api, whatsapp] = await Promise.all([startMockServer(), startMockServer({ channel: 'Channel::Whatsapp' })]);
+  [api, whatsapp] = await Promise.all([startMockOnSharedPrism(), startMockOnSharedPrism({ channel: 'Channel::Whatsapp' })]);
 });
 afterEach(() => {
   expect(api.queued).toBe(0);
@@ -21,7 +21,7 @@ afterEach(() => {
 });
 afterAll(() => Promise.all([api?.close(), whatsapp?.close()]));
 
-const clientOf = (mock: MockServer) => createClient({ apiAccessToken: token, baseUrl: mock.url, retry: false });
+const clientOf = (mock: SharedPrismMock) => createClient({ apiAccessToken: token, baseUrl: mock.url, retry: false });
 
 async function all(results: AsyncIterable<CreateManyResult>): Promise<CreateManyResult[]> {
   const out: CreateManyResult[] = [];

@@ -10,17 +10,17 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from '../../src/index.js';
-import { startMockServer, type MockServer } from '../../src/testing/index.js';
+import { type SharedPrismMock, startMockOnSharedPrism } from '../support/shared-prism-mock.js';
 import { checkBuilt, cleanEnv, cliPath, root, type CliResult } from './run-cli.js';
 import { runCliInProcess } from './run-cli-in-process.js';
 
 const token = 'userTestToken1234567';
 let dir: string;
-let mock: MockServer;
+let mock: SharedPrismMock;
 beforeAll(async () => {
   checkBuilt();
   dir = mkdtempSync(join(tmpdir(), '99digital-reconcile-'));
-  mock = await startMockServer();
+  mock = await startMockOnSharedPrism();
 });
 afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });

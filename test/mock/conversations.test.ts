@@ -5,16 +5,20 @@
 // tokens may create but not read (401).
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { ConnectionError, ConfigurationError, createClient, TimeoutError } from '../../src/index.js';
-import { startMockServer, type MockServer } from '../../src/testing/index.js';
+import { startMockServer } from '../../src/testing/index.js';
+import { type SharedPrismMock, startMockOnSharedPrism } from '../support/shared-prism-mock.js';
 
 const userToken = 'userTestToken1234567';
 const botToken = 'botTestToken12345678';
 
-let mock: MockServer;
-/** The mock of the startMockServer({ channel }) test, started beside the main one: the two starts overlap. */
-let whatsapp: MockServer;
+let mock: SharedPrismMock;
+/** The mock of the channel option's test: its own front server, in front of the same shared Prism. */
+let whatsapp: SharedPrismMock;
 beforeAll(async () => {
-  [mock, whatsapp] = await Promise.all([startMockServer({ botTokens: [botToken] }), startMockServer({ channel: 'Channel::Whatsapp' })]);
+  [mock, whatsapp] = await Promise.all([
+    startMockOnSharedPrism({ botTokens: [botToken] }),
+    startMockOnSharedPrism({ channel: 'Channel::Whatsapp' }),
+  ]);
 });
 afterEach(() => {
   expect(mock.queued).toBe(0);
@@ -172,7 +176,7 @@ describe('GET …/conversations/{c}', () => {
     });
   });
 
-  it('startMockServer({ channel }) sets it', async () => {
+  it('the channel option ({ channel }, checked and passed on as startMockServer does) sets it', async () => {
     try {
       const response = await fetch(`${whatsapp.url}/api/v1/accounts/1/conversations/9`, { headers: { api_access_token: userToken } });
       expect(await response.json()).toMatchObject({ id: 9, meta: { channel: 'Channel::Whatsapp' }, messages: [] });

@@ -1,4 +1,4 @@
-// startMockServer() answers like the server, against one real Prism process for the file: the
+// The mock answers like the server (its front server, in front of the run's shared Prism process): the
 // message built from each request (every content_type the spec accepts, every message_type,
 // files), checked with Ajv against the spec's Message schema; `requests` shows what reached it;
 // queued failures reach the client as its typed errors; Prism still refuses invalid requests.
@@ -13,13 +13,14 @@ import {
   TimeoutError,
   UnprocessableEntityError,
 } from '../../src/index.js';
-import { startMockServer, type MockServer, type RecordedFile } from '../../src/testing/index.js';
+import type { RecordedFile } from '../../src/testing/index.js';
 import { deref, formatViolations, messagesUrl, postMessage, readAnswer, requestExamples, spec, type Json } from '../spec/openapi.js';
 import { formatErrors, validatorFor } from '../spec/schemas.js';
+import { type SharedPrismMock, startMockOnSharedPrism } from '../support/shared-prism-mock.js';
 
-let mock: MockServer;
+let mock: SharedPrismMock;
 beforeAll(async () => {
-  mock = await startMockServer();
+  mock = await startMockOnSharedPrism();
 });
 afterEach(() => {
   // A queued answer left over would be a test that did not send what it meant to.

@@ -4,12 +4,12 @@
 // created message carries created_at_exact, as 99digital's server sends it.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, NotFoundError } from '../../src/index.js';
-import { startMockServer, type MockServer } from '../../src/testing/index.js';
+import { type SharedPrismMock, startMockOnSharedPrism } from '../support/shared-prism-mock.js';
 import { messagesUrl, readAnswer } from '../spec/openapi.js';
 
-let mock: MockServer;
+let mock: SharedPrismMock;
 beforeAll(async () => {
-  mock = await startMockServer();
+  mock = await startMockOnSharedPrism();
 });
 afterEach(() => {
   expect(mock.queued).toBe(0);

@@ -4,12 +4,12 @@
 // answer's attachments from the file parts only: it has no uploaded blobs to look ids up in.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient } from '../../src/index.js';
-import { startMockServer, type MockServer } from '../../src/testing/index.js';
+import { type SharedPrismMock, startMockOnSharedPrism } from '../support/shared-prism-mock.js';
 import { formatViolations, postMessage } from '../spec/openapi.js';
 
-let mock: MockServer;
+let mock: SharedPrismMock;
 beforeAll(async () => {
-  mock = await startMockServer();
+  mock = await startMockOnSharedPrism();
 });
 afterAll(() => mock?.close());
 

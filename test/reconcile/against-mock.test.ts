@@ -5,15 +5,18 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createMany } from '../../src/bulk/create-many.js';
 import { AuthenticationError, ConnectionError, createClient, InvalidInputError, MessageType } from '../../src/index.js';
-import { startMockServer, type MockServer } from '../../src/testing/index.js';
+import { type SharedPrismMock, startMockOnSharedPrism } from '../support/shared-prism-mock.js';
 
 const userToken = 'userTestToken1234567';
 const botToken = 'botTestToken12345678';
 
-let api: MockServer;
-let whatsapp: MockServer;
+let api: SharedPrismMock;
+let whatsapp: SharedPrismMock;
 beforeAll(async () => {
-  [api, whatsapp] = await Promise.all([startMockServer({ botTokens: [botToken] }), startMockServer({ channel: 'Channel::Whatsapp' })]);
+  [api, whatsapp] = await Promise.all([
+    startMockOnSharedPrism({ botTokens: [botToken] }),
+    startMockOnSharedPrism({ channel: 'Channel::Whatsapp' }),
+  ]);
 });
 afterEach(() => {
   expect(api.queued).toBe(0);
@@ -23,7 +26,7 @@ afterEach(() => {
 });
 afterAll(() => Promise.all([api?.close(), whatsapp?.close()]));
 
-const clientOf = (mock: MockServer, token = userToken) => createClient({ apiAccessToken: token, baseUrl: mock.url, retry: false });
+const clientOf = (mock: SharedPrismMock, token = userToken) => createClient({ apiAccessToken: token, baseUrl: mock.url, retry: false });
 
 /** create's error, which must say the message may have been delivered. */
 async function lostAnswer(promise: Promise<unknown>): Promise<ConnectionError> {
