@@ -63,8 +63,15 @@ const typecheck = check('typecheck');
 const running = {};
 for (const name of checks) running[name] = name === 'build' ? running.lint.then(() => check(name)) : check(name);
 let failed;
-for (const name of checks) failed ??= report(await running[name]);
-if (failed !== undefined) finish(report(await typecheck) ?? failed);
+for (const name of checks) {
+  // Every check is reported, also after one has failed (`failed ??= report(…)` would skip the rest).
+  const status = report(await running[name]);
+  failed ??= status;
+}
+if (failed !== undefined) {
+  report(await typecheck);
+  finish(failed);
+}
 
 const vitestPackagePath = createRequire(import.meta.url).resolve('vitest/package.json');
 const vitestBin = resolve(dirname(vitestPackagePath), JSON.parse(readFileSync(vitestPackagePath, 'utf8')).bin.vitest);
