@@ -5,7 +5,7 @@
 // sees it, stdin, signals, kill -9, locks held by another pid) stays with run-cli.ts: each file that
 // uses this keeps real-process tests of its command.
 import { run } from '../../src/cli/run.js';
-import type { CliResult } from './run-cli.js';
+import { type CliResult, cleanEnv } from './run-cli.js';
 
 /** One run at a time: each swaps process.env for its own, which concurrent runs would see. */
 let queue: Promise<unknown> = Promise.resolve();
@@ -20,9 +20,10 @@ export function runCliInProcess(args: readonly string[], options: { env?: Record
 
 async function runWithEnv(args: readonly string[], env: Record<string, string>): Promise<CliResult> {
   const saved = { ...process.env };
-  // As cleanEnv (run-cli.ts) builds a child's: no 99digital settings but the test's, NO_COLOR=1.
-  for (const name of Object.keys(process.env)) if (name.startsWith('DIGITAL99_')) delete process.env[name];
-  Object.assign(process.env, { NO_COLOR: '1' }, env);
+  // The environment a child gets (cleanEnv: no 99digital settings but the test's, NO_COLOR=1).
+  const wanted = cleanEnv(env);
+  for (const name of Object.keys(process.env)) if (!(name in wanted)) delete process.env[name];
+  Object.assign(process.env, wanted);
   let stdout = '';
   let stderr = '';
   try {
